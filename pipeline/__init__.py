@@ -1,0 +1,3 @@
+"""The handbook pipeline: qualification handbooks in, Parquet datasets and unit mappings out."""
+
+__version__ = "0.1.0"

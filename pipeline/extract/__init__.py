@@ -1,0 +1,32 @@
+"""Extract stage: every raw file becomes one line model with page and line provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import DocumentError, Location
+from pipeline.records import Issue, Line
+
+EXTRACTOR_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The lines of one document, with what the reader had to report about it."""
+
+    media_type: str
+    pages: int
+    lines: tuple[Line, ...]
+    issues: tuple[Issue, ...] = field(default=())
+
+
+def extract_file(path: Path, doc_id: str, shown: str) -> Extraction:
+    """Read one raw file with the reader for its kind; ``shown`` names it in errors."""
+    from pipeline.extract import html, pdf, txt
+
+    readers = {".pdf": pdf.read_pdf, ".txt": txt.read_text, ".html": html.read_html, ".htm": html.read_html}
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise DocumentError(f"no reader for {path.suffix or 'files without a suffix'} (use .pdf, .txt or .html)", Location(shown))
+    return reader(path, doc_id, shown)

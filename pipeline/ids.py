@@ -1,0 +1,41 @@
+"""Identifiers: unit keys and criterion keys (see DESIGN.md, Identifiers)."""
+
+from __future__ import annotations
+
+import re
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def unit_key(scheme: str, unit_code: str) -> str:
+    """``<scheme>:<unit_code>``, e.g. ``cg-4430:4430-303``."""
+    if not _SCHEME.match(scheme):
+        raise ValueError(f"not a scheme id: {scheme!r}")
+    if not unit_code or ":" in unit_code or "#" in unit_code:
+        raise ValueError(f"not a unit code: {unit_code!r}")
+    return f"{scheme}:{unit_code}"
+
+
+def split_unit_key(key: str) -> tuple[str, str]:
+    """The (scheme, unit_code) of a unit key."""
+    scheme, sep, code = key.partition(":")
+    if not sep or not _SCHEME.match(scheme) or not code:
+        raise ValueError(f"not a unit key: {key!r}")
+    return scheme, code
+
+
+def criterion_key(unit_key_: str, criterion_no: str) -> str:
+    """``<unit_key>#<criterion_no>``, e.g. ``cg-legacy:207#k.a``."""
+    split_unit_key(unit_key_)
+    if not criterion_no or "#" in criterion_no:
+        raise ValueError(f"not a criterion number: {criterion_no!r}")
+    return f"{unit_key_}#{criterion_no}"
+
+
+def split_criterion_key(key: str) -> tuple[str, str]:
+    """The (unit_key, criterion_no) of a criterion key."""
+    unit, sep, number = key.rpartition("#")
+    if not sep:
+        raise ValueError(f"not a criterion key: {key!r}")
+    split_unit_key(unit)
+    return unit, number

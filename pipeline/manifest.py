@@ -1,0 +1,169 @@
+"""The raw manifest (``raw/manifest.toml``): one ``[[document]]`` table per handbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import Location, ManifestError, PipelineError
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.toml"
+REQUIRED_KEYS = ("doc_id", "path", "publisher", "scheme", "title")
+OPTIONAL_KEYS = ("qualification", "published", "supersedes", "format")
+_DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SCHEME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document of the manifest, or one found in raw/ and described from defaults."""
+
+    doc_id: str
+    path: str  # relative to raw/
+    publisher: str | None
+    scheme: str | None
+    title: str | None
+    qualification: str | None = None
+    published: dt.date | None = None
+    supersedes: tuple[str, ...] = ()
+    format: str | None = None
+    listed: bool = True
+
+
+def _published(value: object) -> dt.date:
+    """A date from a TOML date, a year (2010) or a 'YYYY' / 'YYYY-MM' / 'YYYY-MM-DD' string."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int) and 1900 <= value <= 2100:
+        return dt.date(value, 1, 1)
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+        if match:
+            year, month, day = match.groups()
+            return dt.date(int(year), int(month or 1), int(day or 1))
+    raise ValueError(f"published must be a date or a year, not {value!r}")
+
+
+def _key_lines(text: str) -> list[dict[str, int]]:
+    """For each [[document]] table, the line number of the table header and of each key."""
+    tables: list[dict[str, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("[[document]]"):
+            tables.append({"[[document]]": number})
+        elif tables and (m := re.match(r"([A-Za-z0-9_-]+)\s*=", stripped)):
+            tables[-1].setdefault(m.group(1), number)
+    return tables
+
+
+def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
+    """Read and validate the manifest, reporting every bad line at once; add unlisted files."""
+    manifest_path = raw_dir / MANIFEST_NAME
+    shown = str(manifest_path)
+    if not manifest_path.exists():
+        raise ManifestError([PipelineError(f"no manifest: {MANIFEST_NAME} is missing", Location(shown))])
+    text = manifest_path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise ManifestError(
+            [PipelineError(f"not valid TOML: {exc}", Location(shown, line=int(line.group(1)) if line else None))]
+        ) from exc
+
+    problems: list[PipelineError] = []
+
+    def problem(message: str, line: int | None) -> None:
+        problems.append(PipelineError(message, Location(shown, line=line)))
+
+    for key in data:
+        if key != "document":
+            problem(f"unknown top-level key {key!r}: documents are [[document]] tables", None)
+    tables = data.get("document", [])
+    lines = _key_lines(text)
+    entries: list[Entry] = []
+    seen: dict[str, int] = {}
+    for index, table in enumerate(tables):
+        where = lines[index] if index < len(lines) else {}
+        header = where.get("[[document]]")
+        for key in table:
+            if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
+                problem(f"unknown key {key!r} (allowed: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})", where.get(key))
+        missing = [k for k in REQUIRED_KEYS if k not in table]
+        if missing:
+            problem(f"document is missing {', '.join(missing)}", header)
+            continue
+        doc_id, path = str(table["doc_id"]), str(table["path"])
+        if not _DOC_ID.match(doc_id):
+            problem(f"doc_id {doc_id!r} must be lowercase letters, digits and hyphens", where.get("doc_id"))
+        if doc_id in seen:
+            problem(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", where.get("doc_id"))
+        seen.setdefault(doc_id, where.get("doc_id") or 0)
+        resolved = (raw_dir / path).resolve()
+        if not resolved.is_relative_to(raw_dir.resolve()):
+            problem(f"path {path!r} is outside raw/", where.get("path"))
+        elif not resolved.is_file():
+            problem(f"file not found: raw/{path}", where.get("path"))
+        if not _SCHEME.match(str(table["scheme"])):
+            problem(f"scheme {table['scheme']!r} must be a short lowercase id", where.get("scheme"))
+        fmt = table.get("format")
+        if fmt is not None and fmt not in formats:
+            problem(f"unknown format {fmt!r} (known: {', '.join(sorted(formats))})", where.get("format"))
+        published = None
+        if "published" in table:
+            try:
+                published = _published(table["published"])
+            except ValueError as exc:
+                problem(str(exc), where.get("published"))
+        supersedes = table.get("supersedes", [])
+        if isinstance(supersedes, str):
+            supersedes = [supersedes]
+        if not isinstance(supersedes, list) or not all(isinstance(s, str) for s in supersedes):
+            problem("supersedes must be a list of scheme or qualification ids", where.get("supersedes"))
+            supersedes = []
+        entries.append(
+            Entry(
+                doc_id=doc_id,
+                path=path,
+                publisher=str(table["publisher"]),
+                scheme=str(table["scheme"]),
+                title=str(table["title"]),
+                qualification=table.get("qualification"),
+                published=published,
+                supersedes=tuple(supersedes),
+                format=fmt,
+            )
+        )
+    if problems:
+        raise ManifestError(problems)
+    return entries + _unlisted(raw_dir, entries)
+
+
+SOURCE_SUFFIXES = (".pdf", ".txt", ".html", ".htm")
+
+
+def _unlisted(raw_dir: Path, entries: list[Entry]) -> list[Entry]:
+    """Files in raw/ that the manifest does not name: processed with detected values."""
+    listed = {(raw_dir / e.path).resolve() for e in entries}
+    taken = {e.doc_id for e in entries}
+    found = []
+    for path in sorted(raw_dir.rglob("*")):
+        if path.suffix.lower() not in SOURCE_SUFFIXES or path.resolve() in listed:
+            continue
+        doc_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "document"
+        while doc_id in taken:
+            doc_id += "-x"
+        taken.add(doc_id)
+        log.warning("raw/%s is not in the manifest: processed as %s with detected values", path.relative_to(raw_dir), doc_id)
+        found.append(
+            Entry(doc_id=doc_id, path=str(path.relative_to(raw_dir)), publisher=None, scheme=None, title=None, listed=False)
+        )
+    return found

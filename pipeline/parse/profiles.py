@@ -1,0 +1,61 @@
+"""The registry of handbook families: detect a document's family from its wording."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Sequence
+
+from pipeline.errors import DocumentError, Location
+from pipeline.nlp import command_verbs
+from pipeline.parse import ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, ocr
+from pipeline.records import Line
+
+# Below this detection score a document matches no family.
+MIN_DETECTION = 0.5
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A handbook family: its manifest ``format`` name and the module that parses it.
+
+    The module offers ``detect(lines) -> float`` (0..1, from wording and structure)
+    and ``parse(ctx: ParseContext) -> ParseResult``.
+    """
+
+    name: str
+    module: ModuleType
+
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile("cg-qcf", cg_qcf),
+        Profile("cg-legacy", cg_legacy),
+        Profile("ocr-nvq", ocr),
+        Profile("cg-catalogue", catalogue),
+        Profile("ics-nos", nos),
+    )
+}
+
+
+def detect_profile(lines: Sequence[Line], shown: str) -> Profile:
+    """The family whose wording the document matches best."""
+    scored = sorted(((p.module.detect(lines), p.name) for p in PROFILES.values()), reverse=True)
+    best_score, best = scored[0]
+    if best_score < MIN_DETECTION:
+        raise DocumentError(
+            f"no handbook family recognised (best: {best} at {best_score:.2f}); set format in the manifest",
+            Location(shown),
+        )
+    return PROFILES[best]
+
+
+def parse_lines(ctx: ParseContext, profile: Profile) -> ParseResult:
+    """Run a family parser, fill in criteria verbs and report the lines nothing used."""
+    result = profile.module.parse(ctx)
+    verbs = command_verbs([c.text for c in result.criteria])
+    result.criteria = [dataclasses.replace(c, verb=v) for c, v in zip(result.criteria, verbs)]
+    result.issues = ctx.issues + result.issues + ctx.leftovers()
+    return result

@@ -1,0 +1,222 @@
+"""Typed rows passed between stages; each is named after a row of its dataset.
+
+Field names match the columns of DESIGN.md letter for letter. Arrow types that a
+plain Python annotation cannot express are given with ``Annotated``; the Arrow
+schemas in ``pipeline.schemas`` are derived from these classes and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from dataclasses import dataclass
+from typing import Annotated
+
+import pyarrow as pa
+
+Int8 = Annotated[int, pa.int8()]
+Int16 = Annotated[int, pa.int16()]
+Int32 = Annotated[int, pa.int32()]
+Money = Annotated[decimal.Decimal, pa.decimal128(9, 2)]
+Strings = tuple[str, ...]
+
+
+# --- extraction -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a document as extracted, with its provenance.
+
+    ``line`` is 1-based: the file's own line number for text sources, the line
+    within the page for PDF and HTML sources. Font fields are PDF-only.
+    """
+
+    page: Int32
+    line: Int32
+    text: str
+    font: str | None = None
+    size: float | None = None
+    bold: bool | None = None
+
+
+# --- published datasets (extracted/) ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    doc_id: str
+    path: str
+    sha256: str
+    publisher: str
+    format: str
+    media_type: str
+    pages: Int32
+    status: str  # ok / partial / failed
+    error: str | None
+    parser_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Qualification:
+    qualification_id: str
+    scheme: str
+    awarding_body: str
+    title: str
+    level: Int8 | None = None
+    accreditation_number: str | None = None
+    credits_min: Int16 | None = None
+    glh_min: Int16 | None = None
+    glh_max: Int16 | None = None
+    tqt: Int16 | None = None
+    last_registration: dt.date | None = None
+    last_certification: dt.date | None = None
+    fee_gbp: Money | None = None
+    replaced_by: str | None = None
+    doc_id: str = ""
+    page: Int32 | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QualificationFact:
+    qualification_id: str
+    field: str
+    value: str
+    doc_id: str
+    page: Int32 | None = None
+    document_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    qualification_id: str
+    group: str
+    min_credits: Int16 | None
+    min_units: Int16 | None
+    max_units: Int16 | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    unit_key: str
+    scheme: str
+    unit_code: str
+    title: str
+    level: Int8 | None = None
+    credits: Int16 | None = None
+    glh: Int16 | None = None
+    uan: str | None = None
+    nos_code: str | None = None
+    ics_unit: str | None = None
+    theme: str | None = None
+    has_body: bool = False
+    doc_id: str = ""
+    page_start: Int32 | None = None
+    page_end: Int32 | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMembership:
+    qualification_id: str
+    unit_key: str
+    group: str
+    mandatory: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    unit_key: str
+    outcome_no: str
+    title: str
+    doc_id: str
+    page: Int32 | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    criterion_key: str
+    unit_key: str
+    outcome_no: str | None
+    criterion_no: str
+    kind: str  # assessment / performance / knowledge
+    text: str
+    verb: str | None
+    doc_id: str
+    page: Int32 | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRequirement:
+    unit_key: str
+    number: str
+    text: str
+    items: Strings
+    doc_id: str
+    page: Int32 | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    doc_id: str
+    page: Int32 | None
+    line: Int32 | None
+    severity: str  # error / warning
+    code: str
+    message: str
+
+
+# --- mappings (mappings/) ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMatch:
+    """A scored candidate pair; ``explanation`` lists each comparison level hit and its weight."""
+
+    left_key: str
+    right_key: str
+    uan_equal: bool | None
+    nos_equal: bool | None
+    title_score: float | None
+    criteria_score: float | None
+    level_diff: Int8 | None
+    theme_equal: bool | None
+    score: float
+    decision: str  # match / possible / non-match
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    family_id: str
+    unit_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMapRow:
+    from_key: str
+    from_scheme: str
+    from_code: str
+    from_title: str
+    to_key: str | None
+    to_scheme: str | None
+    to_code: str | None
+    to_title: str | None
+    nos_code: str | None
+    relation: str  # equivalent / partial / none
+    predicate: str
+    cardinality: str
+    confidence: float
+    method: str
+    justification: str
+    criteria_covered: Int16 | None
+    criteria_total: Int16 | None
+    status: str  # auto / confirmed / rejected
+    reviewer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionMapRow:
+    from_criterion_key: str
+    to_criterion_key: str
+    score: float

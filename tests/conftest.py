@@ -1,0 +1,42 @@
+"""Shared fixtures: the real handbooks in raw/ and their manifest entries."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import extract_file
+from pipeline.manifest import Entry, load_manifest
+from pipeline.parse import ParseContext, ParseResult
+from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@lru_cache(maxsize=None)
+def manifest() -> dict[str, Entry]:
+    """The real manifest, by doc_id."""
+    return {e.doc_id: e for e in load_manifest(RAW, frozenset(PROFILES))}
+
+
+def parse_path(path: Path, entry: Entry) -> ParseResult:
+    """Extract and parse one file as the pipeline does."""
+    extraction = extract_file(path, entry.doc_id, str(path))
+    profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, str(path))
+    return parse_lines(ParseContext(entry, extraction.lines), profile)
+
+
+@lru_cache(maxsize=None)
+def parsed(doc_id: str) -> ParseResult:
+    """The parse of one real handbook in raw/, cached for the session."""
+    entry = manifest()[doc_id]
+    return parse_path(RAW / entry.path, entry)
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    return RAW
