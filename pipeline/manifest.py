@@ -143,7 +143,7 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
             )
         )
     if problems:
-        raise ManifestError(problems)
+        raise ManifestError(sorted(problems, key=lambda p: p.location.line or 0))
     return entries + _unlisted(raw_dir, entries)
 
 

@@ -1,0 +1,36 @@
+# `make` sets up .venv/ and runs the whole pipeline on raw/; `make test` runs the tests.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := run
+.PHONY: run test eval bench clean distclean
+
+# Install (again) only when the project's dependencies change.
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (Python 3.11+ is needed; set PYTHON=...)"; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+run: $(STAMP)
+	$(BIN)/handbooks run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: run
+	$(BIN)/python tests/eval/evaluate.py
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench.py
+
+clean:
+	rm -rf extracted/* mappings/.staged tests/.renders
+	find mappings -maxdepth 1 -type f ! -name overrides.csv -delete
+	touch extracted/.gitkeep
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

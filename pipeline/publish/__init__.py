@@ -1,0 +1,1 @@
+"""Publish stage: validate staged datasets and swap them into place together."""

@@ -1,0 +1,261 @@
+"""Orders the stages, skips unchanged documents, and reports what each run did.
+
+extract: raw/ -> extracted/<doc_id>/ (cached by SHA-256)
+parse:   cached lines -> extracted/.staged/*.parquet
+match:   staged or published units -> mappings/.staged/*
+publish: validate what is staged, then swap it all into place
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+
+from pipeline import __version__
+from pipeline.errors import DocumentError, Location, PipelineError
+from pipeline.extract import Extraction, extract_file
+from pipeline.extract.cache import cached, sha256_of, store
+from pipeline.manifest import Entry, load_manifest
+from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
+from pipeline.parse.corpus import Corpus, build_corpus
+from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
+from pipeline.publish import staging
+from pipeline.publish.validate import validate_staged
+from pipeline.records import Document, Issue
+from pipeline.schemas import DATASETS
+
+log = logging.getLogger(__name__)
+
+# progress(stage, done, total, item): called as work advances; the CLI draws it.
+Progress = Callable[[str, int, int, str], None]
+
+
+def _quiet(stage: str, done: int, total: int, item: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the pipeline reads and writes, under one project root."""
+
+    root: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def extracted(self) -> Path:
+        return self.root / "extracted"
+
+    @property
+    def mappings(self) -> Path:
+        return self.root / "mappings"
+
+    def shown(self, entry: Entry) -> str:
+        """How a raw file is named in messages: relative to the project root."""
+        return f"raw/{entry.path}"
+
+
+@dataclass
+class DocumentOutcome:
+    """What happened to one document in this run."""
+
+    entry: Entry
+    sha256: str = ""
+    extraction: Extraction | None = None
+    extracted_now: bool = False
+    profile: str = ""
+    error: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    issues: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class RunReport:
+    """The summary a command prints: per document, and per stage."""
+
+    documents: list[DocumentOutcome] = field(default_factory=list)
+    match_summary: dict[str, int] = field(default_factory=dict)
+    published: list[str] = field(default_factory=list)
+
+    @property
+    def extracted_count(self) -> int:
+        return sum(d.extracted_now for d in self.documents)
+
+    @property
+    def failed(self) -> list[DocumentOutcome]:
+        return [d for d in self.documents if d.error]
+
+
+def manifest_entries(paths: Paths) -> list[Entry]:
+    """The validated manifest (raises ManifestError listing every bad line)."""
+    return load_manifest(paths.raw, frozenset(PROFILES))
+
+
+def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> list[DocumentOutcome]:
+    """Extract every document whose SHA-256 has no cached extraction yet."""
+    outcomes = []
+    for done, entry in enumerate(entries, start=1):
+        progress("extract", done - 1, len(entries), entry.doc_id)
+        outcome = DocumentOutcome(entry)
+        path = paths.raw / entry.path
+        folder = paths.extracted / entry.doc_id
+        try:
+            outcome.sha256 = sha256_of(path)
+            outcome.extraction = None if force else cached(folder, outcome.sha256)
+            if outcome.extraction is None:
+                log.info("extracting %s", paths.shown(entry))
+                outcome.extraction = extract_file(path, entry.doc_id, paths.shown(entry))
+                store(folder, outcome.sha256, outcome.extraction)
+                outcome.extracted_now = True
+        except DocumentError as exc:
+            outcome.error = str(exc)
+        except OSError as exc:
+            outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(paths.shown(entry))))
+        outcomes.append(outcome)
+    progress("extract", len(entries), len(entries), "")
+    return outcomes
+
+
+def _parse_one(paths: Paths, outcome: DocumentOutcome) -> ParseResult:
+    entry, extraction = outcome.entry, outcome.extraction
+    assert extraction is not None
+    shown = paths.shown(entry)
+    profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
+    outcome.profile = profile.name
+    result = parse_lines(ParseContext(entry, extraction.lines), profile)
+    result.issues = list(extraction.issues) + result.issues
+    return result
+
+
+def _document_row(outcome: DocumentOutcome, result: ParseResult | None) -> Document:
+    entry, extraction = outcome.entry, outcome.extraction
+    if outcome.error:
+        status = "failed"
+    elif result and any(i.severity == "error" for i in result.issues):
+        status = "partial"
+    else:
+        status = "ok"
+    return Document(
+        doc_id=entry.doc_id, path=entry.path, sha256=outcome.sha256, publisher=entry.publisher or "",
+        format=outcome.profile, media_type=extraction.media_type if extraction else "",
+        pages=extraction.pages if extraction else 0, status=status, error=outcome.error,
+        parser_version=f"{__version__}+parser.{PARSER_VERSION}",
+    )
+
+
+def nos_scheme(entries: list[Entry], outcomes: list[DocumentOutcome]) -> str | None:
+    """The NOS scheme id: the manifest scheme of the document parsed as the NOS family."""
+    return next((o.entry.scheme for o in outcomes if o.profile == "ics-nos" and o.entry.scheme), None)
+
+
+def parse(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> RunReport:
+    """Extract what changed, parse every document, merge, and stage the extracted datasets."""
+    report = RunReport(documents=extract(paths, entries, progress, force))
+    results: dict[str, ParseResult] = {}
+    rows: list[Document] = []
+    for done, outcome in enumerate(report.documents, start=1):
+        progress("parse", done - 1, len(report.documents), outcome.entry.doc_id)
+        result = None
+        if not outcome.error:
+            try:
+                result = results[outcome.entry.doc_id] = _parse_one(paths, outcome)
+            except DocumentError as exc:
+                outcome.error = str(exc)
+        rows.append(_document_row(outcome, result))
+        if result is not None:
+            outcome.issues = Counter(i.severity for i in result.issues)
+    progress("parse", len(report.documents), len(report.documents), "")
+    corpus = build_corpus(results, entries, nos_scheme(entries, report.documents))
+    for outcome in report.documents:
+        outcome.counts = _counts(corpus, outcome.entry.doc_id)
+    staging.stage(paths.extracted, {"documents": rows, **_datasets(corpus)})
+    return report
+
+
+def _datasets(corpus: Corpus) -> dict[str, list]:
+    return {
+        "qualifications": corpus.qualifications,
+        "qualification_facts": corpus.facts,
+        "rules": corpus.rules,
+        "units": corpus.units,
+        "unit_memberships": corpus.memberships,
+        "outcomes": corpus.outcomes,
+        "criteria": corpus.criteria,
+        "evidence_requirements": corpus.evidence,
+        "issues": corpus.issues,
+    }
+
+
+def _counts(corpus: Corpus, doc_id: str) -> dict[str, int]:
+    """How many published rows each dataset holds from one document."""
+    return {
+        "units": sum(u.doc_id == doc_id for u in corpus.units),
+        "outcomes": sum(o.doc_id == doc_id for o in corpus.outcomes),
+        "criteria": sum(c.doc_id == doc_id for c in corpus.criteria),
+        "facts": sum(f.doc_id == doc_id for f in corpus.facts),
+        "issues": sum(i.doc_id == doc_id for i in corpus.issues),
+    }
+
+
+def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> dict[str, int]:
+    """Match the units of the staged (or published) datasets and stage the mappings."""
+    from pipeline.match import match_corpus
+
+    units = staging.read_dataset(paths.extracted, DATASETS["units"])
+    criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
+    progress("match", 0, 1, f"{len(units)} units")
+    result = match_corpus(units, criteria, entries, paths.mappings / "overrides.csv", progress=lambda m: log.info(m))
+    staging.stage(
+        paths.mappings,
+        {
+            "unit_matches": result.unit_matches,
+            "families": result.families,
+            "unit_map": result.unit_map,
+            "criterion_map": result.criterion_map,
+        },
+    )
+    staging.stage_file(paths.mappings, "review.csv", review_csv(result.review))
+    if result.issues:
+        existing = staging.read_dataset(paths.extracted, DATASETS["issues"])
+        staging.stage(paths.extracted, {"issues": existing + result.issues})
+    progress("match", 1, 1, "")
+    return result.summary
+
+
+def review_csv(pairs: list) -> bytes:
+    """The possible pairs for a person to decide, in the matcher's order (most uncertain first)."""
+    dataset = DATASETS["unit_matches"]
+    columns = {name: [getattr(p, name) for p in pairs] for name in dataset.schema.names}
+    frame = pa.Table.from_pydict(columns, schema=dataset.schema).to_pandas()
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def publish(paths: Paths) -> list[str]:
+    """Validate everything staged and swap it into place; on failure nothing changes."""
+    folders = [paths.extracted, paths.mappings]
+    try:
+        validate_staged(paths.extracted, paths.mappings)
+    except PipelineError:
+        staging.discard(folders)
+        raise
+    return staging.swap_in(folders)
+
+
+def run(paths: Paths, progress: Progress = _quiet, force: bool = False) -> RunReport:
+    """All stages, in order; a stage that raises leaves the published outputs as they were."""
+    entries = manifest_entries(paths)
+    try:
+        report = parse(paths, entries, progress, force)
+        report.match_summary = match(paths, entries, progress)
+        report.published = publish(paths)
+    except BaseException:
+        staging.discard([paths.extracted, paths.mappings])
+        raise
+    return report

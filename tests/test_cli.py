@@ -1,0 +1,158 @@
+"""The `handbooks` command end to end, as an operator runs it: exit codes, messages, outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import ROOT
+
+OUTPUTS = ("extracted", "mappings")
+
+
+def handbooks(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(root), "--quiet", *args],
+        capture_output=True, text=True, timeout=600,
+    )
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every published file (not the extraction cache), by path."""
+    files = {}
+    for folder in OUTPUTS:
+        for path in sorted((root / folder).glob("*")):
+            if path.is_file():
+                files[f"{folder}/{path.name}"] = path.read_bytes()
+    return files
+
+
+def new_project(tmp: Path) -> Path:
+    shutil.copytree(ROOT / "raw", tmp / "raw")
+    (tmp / "extracted").mkdir()
+    (tmp / "mappings").mkdir()
+    shutil.copy(ROOT / "mappings" / "overrides.csv", tmp / "mappings" / "overrides.csv")
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = new_project(tmp_path_factory.mktemp("project"))
+    first = handbooks(root, "run")
+    assert first.returncode == 0, first.stderr
+    return root, first
+
+
+def test_run_publishes_the_five_handbooks(project):
+    root, first = project
+    documents = pq.read_table(root / "extracted" / "documents.parquet").to_pylist()
+    expected = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (root / "raw").glob("*.txt")
+    }
+    assert sorted((d["path"], d["sha256"]) for d in documents) == sorted(expected.items())
+    assert {d["status"] for d in documents} == {"ok"}
+    assert "5 document(s) extracted" in first.stdout
+
+
+def test_every_dataset_is_published_with_its_schema(project):
+    from pipeline.schemas import DATASETS
+
+    root, _ = project
+    for dataset in DATASETS.values():
+        table = pq.read_table(root / dataset.folder / dataset.filename)
+        assert table.schema.remove_metadata() == dataset.schema, dataset.name
+    assert (root / "mappings" / "unit_map.csv").exists()
+    assert (root / "mappings" / "review.csv").exists()
+
+
+def test_second_run_extracts_nothing_and_gives_identical_files(project):
+    root, _ = project
+    before = snapshot(root)
+    second = handbooks(root, "run")
+    assert second.returncode == 0, second.stderr
+    assert "nothing to extract, all 5 documents unchanged" in second.stdout
+    assert snapshot(root) == before
+
+
+def test_forced_extraction_gives_identical_files(project):
+    root, _ = project
+    before = snapshot(root)
+    forced = handbooks(root, "run", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "5 document(s) extracted" in forced.stdout
+    assert snapshot(root) == before
+
+
+def test_broken_manifest_exits_2_naming_lines_and_publishes_nothing(project, tmp_path):
+    root = new_project(tmp_path)
+    shutil.copytree(project[0] / "extracted", root / "extracted", dirs_exist_ok=True)
+    shutil.copytree(project[0] / "mappings", root / "mappings", dirs_exist_ok=True)
+    before = snapshot(root)
+    manifest = root / "raw" / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace('doc_id = "ocr-03454-brochure"', 'doc_id = "ics-nos-page"')
+    text = text.replace('path = "cg-4430-customer-service-catalogue-page.txt"', 'path = "gone.txt"')
+    text = text.replace('title = "Customer Service (4430) catalogue page"', 'titel = "Customer Service (4430) catalogue page"')
+    manifest.write_text(text, encoding="utf-8")
+    result = handbooks(root, "run")
+    assert result.returncode == 2
+    shown = f"{root}/raw/manifest.toml"
+    lines = result.stderr.splitlines()
+    assert f"error: {shown}:{_line(text, 'doc_id = \"ics-nos-page\"', 2)}: duplicate doc_id 'ics-nos-page' (first on line {_line(text, 'doc_id = \"ics-nos-page\"', 1)})" in lines
+    assert f"error: {shown}:{_line(text, 'path = \"gone.txt\"', 1)}: file not found: raw/gone.txt" in lines
+    assert any(l.startswith(f"error: {shown}:{_line(text, 'titel =', 1)}: unknown key 'titel'") for l in lines)
+    assert lines[-1] == "the manifest is invalid; nothing was published"
+    assert snapshot(root) == before
+
+
+def _line(text: str, start: str, occurrence: int) -> int:
+    """The line number of the n-th line of ``text`` starting with ``start``."""
+    hits = [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith(start)]
+    return hits[occurrence - 1]
+
+
+def test_unreadable_document_fails_alone_with_exit_1(tmp_path):
+    root = new_project(tmp_path)
+    (root / "raw" / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    result = handbooks(root, "run")
+    assert result.returncode == 1
+    assert "1 document(s) failed; the others were published" in result.stderr
+    documents = {d["doc_id"]: d for d in pq.read_table(root / "extracted" / "documents.parquet").to_pylist()}
+    assert documents["broken"]["status"] == "failed"
+    assert documents["broken"]["error"].startswith("raw/broken.pdf: not a readable PDF")
+    assert {d["status"] for k, d in documents.items() if k != "broken"} == {"ok"}
+
+
+@pytest.mark.parametrize("command", ["run", "extract", "parse", "match", "publish", "lookup", "rpl", "sql", "diff"])
+def test_every_command_has_help(command):
+    result = subprocess.run([sys.executable, "-m", "pipeline", command, "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert f"Usage: python -m pipeline {command}" in result.stdout or "Usage:" in result.stdout
+    summary = result.stdout.split("\n\n")[1].strip()
+    assert len(summary) > 20
+
+
+def test_usage_error_exits_2(project):
+    root, _ = project
+    result = handbooks(root, "rpl", "--held", "cg-legacy:207")
+    assert result.returncode == 2
+    assert "Missing option '--target'" in result.stderr
+    unknown = handbooks(root, "rpl", "--held", "cg-legacy:nope", "--target", "cg-4430-03")
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "error: unknown unit key(s): cg-legacy:nope"
+
+
+def test_sql_over_the_datasets(project):
+    root, _ = project
+    result = handbooks(root, "sql", "SELECT count(*) AS n FROM documents", "--csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["n", "5"]
+    bad = handbooks(root, "sql", "SELEKT 1")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: SQL error:")

@@ -1,0 +1,113 @@
+"""The raw manifest: the real one loads; every bad line is reported at once, by line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import ManifestError
+from pipeline.manifest import load_manifest
+from tests.conftest import RAW
+
+FORMATS = frozenset({"cg-qcf", "cg-legacy"})
+
+
+def test_real_manifest_describes_the_five_handbooks():
+    entries = load_manifest(RAW, FORMATS)
+    assert [e.doc_id for e in entries] == [
+        "ics-nos-page", "cg-nsvq-l3-standards", "ocr-03454-brochure", "cg-4430-catalogue", "cg-4430-03-handbook",
+    ]
+    assert all(e.listed for e in entries)
+    handbook = entries[-1]
+    assert handbook.scheme == "cg-4430"
+    assert handbook.supersedes == ("cg-legacy",)
+    assert handbook.published == dt.date(2010, 1, 1)
+    assert entries[3].published == dt.date(2023, 8, 3)
+
+
+def _raw(tmp_path: Path, manifest: str, files: tuple[str, ...] = ("a.txt", "b.txt")) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in files:
+        (raw / name).write_text("Unit 1 Something\n", encoding="utf-8")
+    (raw / "manifest.toml").write_text(manifest, encoding="utf-8")
+    return raw
+
+
+GOOD = """\
+[[document]]
+doc_id = "a"
+path = "a.txt"
+publisher = "P"
+scheme = "s-a"
+title = "A"
+"""
+
+
+def test_every_problem_is_reported_with_its_line(tmp_path):
+    manifest = GOOD + """
+[[document]]
+doc_id = "a"
+path = "missing.txt"
+publisher = "P"
+scheme = "s-b"
+title = "B"
+colour = "blue"
+
+[[document]]
+doc_id = "c"
+path = "../outside.txt"
+publisher = "P"
+scheme = "s-c"
+title = "C"
+format = "no-such-family"
+"""
+    raw = _raw(tmp_path, manifest)
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(raw, FORMATS)
+    shown = str(raw / "manifest.toml")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{shown}:9: duplicate doc_id 'a' (first on line 2)",
+        f"{shown}:10: file not found: raw/missing.txt",
+        f"{shown}:14: unknown key 'colour' (allowed: doc_id, path, publisher, scheme, title, qualification, published, supersedes, format)",
+        f"{shown}:18: path '../outside.txt' is outside raw/",
+        f"{shown}:22: unknown format 'no-such-family' (known: cg-legacy, cg-qcf)",
+    ]
+
+
+def test_missing_keys_and_bad_toml(tmp_path):
+    raw = _raw(tmp_path, '[[document]]\ndoc_id = "a"\npath = "a.txt"\n')
+    with pytest.raises(ManifestError, match=r"manifest.toml:1: document is missing publisher, scheme, title"):
+        load_manifest(raw, FORMATS)
+    (raw / "manifest.toml").write_text('[[document]]\ndoc_id = "a\n', encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"manifest.toml:2: not valid TOML"):
+        load_manifest(raw, FORMATS)
+
+
+def test_unlisted_file_is_processed_with_a_warning(tmp_path, caplog):
+    raw = _raw(tmp_path, GOOD, files=("a.txt", "New Release.txt"))
+    entries = load_manifest(raw, FORMATS)
+    assert [(e.doc_id, e.listed, e.scheme) for e in entries] == [("a", True, "s-a"), ("new-release", False, None)]
+    assert "raw/New Release.txt is not in the manifest" in caplog.text.replace(str(raw) + "/", "raw/")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2010", dt.date(2010, 1, 1)), ("2014-09", dt.date(2014, 9, 1)), ("2023-08-03", dt.date(2023, 8, 3)),
+])
+def test_published_accepts_years_and_partial_dates(tmp_path, value, expected):
+    raw = _raw(tmp_path, GOOD + f'published = "{value}"\n')
+    assert load_manifest(raw, FORMATS)[0].published == expected
+
+
+def test_published_rejects_other_values(tmp_path):
+    raw = _raw(tmp_path, GOOD + 'published = "last spring"\n')
+    with pytest.raises(ManifestError, match=r"manifest.toml:7: published must be a date or a year"):
+        load_manifest(raw, FORMATS)
+
+
+def test_copy_of_raw_is_independent(tmp_path):
+    shutil.copytree(RAW, tmp_path / "raw")
+    assert len(load_manifest(tmp_path / "raw", FORMATS)) == 5
