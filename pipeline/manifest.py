@@ -100,18 +100,21 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
         missing = [k for k in REQUIRED_KEYS if k not in table]
         if missing:
             problem(f"document is missing {', '.join(missing)}", header)
-            continue
-        doc_id, path = str(table["doc_id"]), str(table["path"])
-        if not _DOC_ID.match(doc_id):
+        doc_id, path = str(table.get("doc_id", "")), str(table.get("path", ""))
+        if "doc_id" in table and not _DOC_ID.match(doc_id):
             problem(f"doc_id {doc_id!r} must be lowercase letters, digits and hyphens", where.get("doc_id"))
         if doc_id in seen:
             problem(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", where.get("doc_id"))
-        seen.setdefault(doc_id, where.get("doc_id") or 0)
-        resolved = (raw_dir / path).resolve()
-        if not resolved.is_relative_to(raw_dir.resolve()):
-            problem(f"path {path!r} is outside raw/", where.get("path"))
-        elif not resolved.is_file():
-            problem(f"file not found: raw/{path}", where.get("path"))
+        if "doc_id" in table:
+            seen.setdefault(doc_id, where.get("doc_id") or 0)
+        if "path" in table:
+            resolved = (raw_dir / path).resolve()
+            if not resolved.is_relative_to(raw_dir.resolve()):
+                problem(f"path {path!r} is outside raw/", where.get("path"))
+            elif not resolved.is_file():
+                problem(f"file not found: raw/{path}", where.get("path"))
+        if missing:
+            continue
         if not _SCHEME.match(str(table["scheme"])):
             problem(f"scheme {table['scheme']!r} must be a short lowercase id", where.get("scheme"))
         fmt = table.get("format")

@@ -18,7 +18,8 @@ def connect(paths) -> duckdb.DuckDBPyConnection:
     for dataset in DATASETS.values():
         path: Path = getattr(paths, dataset.folder) / dataset.filename
         if path.exists():
-            con.execute(f"CREATE VIEW {dataset.name} AS SELECT * FROM read_parquet(?)", [str(path)])
+            literal = str(path).replace("'", "''")  # views cannot take prepared parameters
+            con.execute(f"CREATE VIEW {dataset.name} AS SELECT * FROM read_parquet('{literal}')")
             found += 1
     if not found:
         con.close()

@@ -56,8 +56,26 @@ def test_run_publishes_the_five_handbooks(project):
         p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (root / "raw").glob("*.txt")
     }
     assert sorted((d["path"], d["sha256"]) for d in documents) == sorted(expected.items())
-    assert {d["status"] for d in documents} == {"ok"}
+    errors = {i["doc_id"] for i in pq.read_table(root / "extracted" / "issues.parquet").to_pylist()
+              if i["severity"] == "error"}
+    assert {d["doc_id"]: d["status"] for d in documents} == {
+        d["doc_id"]: "partial" if d["doc_id"] in errors else "ok" for d in documents
+    }
+    # the legacy standards are an extract whose last unit body is cut off
+    assert errors == {"cg-nsvq-l3-standards"}
     assert "5 document(s) extracted" in first.stdout
+
+
+def test_run_reports_per_document_counts_and_issues(project):
+    root, first = project
+    units = pq.read_table(root / "extracted" / "units.parquet").to_pylist()
+    issues = pq.read_table(root / "extracted" / "issues.parquet").to_pylist()
+    lines = {line.split()[0]: line for line in first.stdout.splitlines() if line.startswith("  ")}
+    for doc_id in ("cg-4430-03-handbook", "cg-nsvq-l3-standards", "ocr-03454-brochure"):
+        published = sum(u["doc_id"] == doc_id for u in units)
+        warnings = sum(i["doc_id"] == doc_id and i["severity"] == "warning" for i in issues)
+        assert f" {published} units," in lines[doc_id]
+        assert f"{warnings} warning(s)" in lines[doc_id]
 
 
 def test_every_dataset_is_published_with_its_schema(project):
@@ -104,8 +122,11 @@ def test_broken_manifest_exits_2_naming_lines_and_publishes_nothing(project, tmp
     assert result.returncode == 2
     shown = f"{root}/raw/manifest.toml"
     lines = result.stderr.splitlines()
-    assert f"error: {shown}:{_line(text, 'doc_id = \"ics-nos-page\"', 2)}: duplicate doc_id 'ics-nos-page' (first on line {_line(text, 'doc_id = \"ics-nos-page\"', 1)})" in lines
-    assert f"error: {shown}:{_line(text, 'path = \"gone.txt\"', 1)}: file not found: raw/gone.txt" in lines
+    duplicate = 'doc_id = "ics-nos-page"'
+    first, second = _line(text, duplicate, 1), _line(text, duplicate, 2)
+    gone = _line(text, 'path = "gone.txt"', 1)
+    assert f"error: {shown}:{second}: duplicate doc_id 'ics-nos-page' (first on line {first})" in lines
+    assert f"error: {shown}:{gone}: file not found: raw/gone.txt" in lines
     assert any(l.startswith(f"error: {shown}:{_line(text, 'titel =', 1)}: unknown key 'titel'") for l in lines)
     assert lines[-1] == "the manifest is invalid; nothing was published"
     assert snapshot(root) == before
@@ -126,7 +147,7 @@ def test_unreadable_document_fails_alone_with_exit_1(tmp_path):
     documents = {d["doc_id"]: d for d in pq.read_table(root / "extracted" / "documents.parquet").to_pylist()}
     assert documents["broken"]["status"] == "failed"
     assert documents["broken"]["error"].startswith("raw/broken.pdf: not a readable PDF")
-    assert {d["status"] for k, d in documents.items() if k != "broken"} == {"ok"}
+    assert "failed" not in {d["status"] for k, d in documents.items() if k != "broken"}
 
 
 @pytest.mark.parametrize("command", ["run", "extract", "parse", "match", "publish", "lookup", "rpl", "sql", "diff"])
