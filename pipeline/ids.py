@@ -8,7 +8,7 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 def unit_key(scheme: str, unit_code: str) -> str:
-    """``<scheme>:<unit_code>``, e.g. ``cg-4430:4430-303``."""
+    """``<scheme>:<unit_code>``, e.g. ``cg-4430:4430-101``."""
     if not _SCHEME.match(scheme):
         raise ValueError(f"not a scheme id: {scheme!r}")
     if not unit_code or ":" in unit_code or "#" in unit_code:

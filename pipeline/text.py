@@ -11,6 +11,13 @@ _SPACE = re.compile(r"\s+")
 _BULLET = re.compile(r"^[\u2022\uf0b7\uf0a7\uf0d8\u25aa\u25cf\u2013\u2212\u00b7*]\s*")
 # Characters that are not text: controls and private-use glyphs with no Unicode meaning.
 _NON_TEXT = {"Cc", "Co", "Cs"}
+# Handbooks write small counts as words ("three of the optional units").
+_NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
+    )
+}
 
 
 def normalise_space(text: str) -> str:
@@ -55,3 +62,9 @@ def join_wrapped(parts: list[str]) -> str:
         else:
             out += " " + part
     return out
+
+
+def count_of(word: str) -> int | None:
+    """The count a word writes, in digits or in words ("12" -> 12, "Three" -> 3); None if neither."""
+    lowered = word.lower()
+    return int(lowered) if lowered.isdigit() else _NUMBER_WORDS.get(lowered)
