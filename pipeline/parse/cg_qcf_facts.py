@@ -1,0 +1,177 @@
+"""City & Guilds QCF handbooks: the qualification's facts (title, number, GLH, dates) and its rules of combination."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from pipeline.parse import ParseContext
+from pipeline.parse.prose import join_lines
+from pipeline.records import Line, Rule
+from pipeline.text import clean, count_of
+
+# The labelled rows of the handbook's first table ("GLH 279", "Last registration date 31/07/2014").
+TITLE = re.compile(r"^Qualification title(?: and level)?\s*:?\s*(.*)$", re.IGNORECASE)
+NUMBER = re.compile(r"^(.+?)\s+qualification number\s*:?\s*(\d{4}-\d{2})$", re.IGNORECASE)
+ACCREDITATION = re.compile(r"^Qualification accreditation number\s*:?\s*(.+)$", re.IGNORECASE)
+GLH = re.compile(r"^(?:GLH|Guided learning hours)\s*:?\s*(\d+)(?:\s*(?:-|\u2013|to)\s*(\d+))?$", re.IGNORECASE)
+TQT = re.compile(r"^(?:TQT|Total qualification time)\s*:?\s*(\d+)$", re.IGNORECASE)
+LAST_REGISTRATION = re.compile(r"^Last registration date\s*:?\s*(\S+)$", re.IGNORECASE)
+LAST_CERTIFICATION = re.compile(r"^Last certification date\s*:?\s*(\S+)$", re.IGNORECASE)
+MIN_CREDITS = re.compile(r"^Minimum credit value\s*:?\s*(\d+)$", re.IGNORECASE)
+# The TQT table: "Title and level GLH TQT" then "Level 3 NVQ Diploma in Customer Service 279 420".
+TQT_HEADER = re.compile(r"^Title(?: and level)?\s+GLH\s+TQT$", re.IGNORECASE)
+TQT_ROW = re.compile(r"^(.*\S)\s+(\d+)\s+(\d+)$")
+_ACCREDITATION_SHAPE = re.compile(r"^\d{3}/\d{4}/[0-9A-Z]$")
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_LEVEL = re.compile(r"\bLevel (\d)\b", re.IGNORECASE)
+
+# Rules of combination, read from the joined text of the lines above the structure table.
+RULE_OVERALL = re.compile(r"Minimum credit value\s*:?\s*(\d+)", re.IGNORECASE)
+RULE_AT_LEVEL = re.compile(
+    r"A minimum of (\d+) credits must be (?:achieved )?at level (\d)( or (?:above|higher))?\.?", re.IGNORECASE
+)
+RULE_MANDATORY = re.compile(
+    r"(?:The learner|Learners|Candidates) must achieve (\d+) credits from the Mandatory Units?\.?", re.IGNORECASE
+)
+# "A further 30 credits must be achieved by completing a minimum of one unit from each Optional Group."
+RULE_OPTIONAL = re.compile(r"A further (\d+) credits must be achieved\b[^.]{0,200}\.?", re.IGNORECASE)
+_EACH_GROUP = re.compile(r"minimum of (\w+) units? from each optional group", re.IGNORECASE)
+
+
+@dataclass
+class Facts:
+    """What the handbook states about its qualification, with the line each fact came from."""
+
+    title: str | None = None
+    number: str | None = None
+    awarding_body: str | None = None
+    level: int | None = None
+    accreditation_number: str | None = None
+    glh_min: int | None = None
+    glh_max: int | None = None
+    tqt: int | None = None
+    last_registration: dt.date | None = None
+    last_certification: dt.date | None = None
+    credits_min: int | None = None
+    at: dict[str, Line] = field(default_factory=dict)
+
+
+def normalise_accreditation(value: str) -> str:
+    """"500/ 8818/X" -> "500/8818/X"."""
+    return re.sub(r"\s+", "", value)
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A dd/mm/yyyy date, or None when it is not one."""
+    match = _DATE.match(value)
+    if match is None:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def read_facts(ctx: ParseContext, lines: Sequence[Line]) -> Facts:
+    """The labelled facts of the qualification (the first statement of each wins)."""
+    facts = Facts()
+
+    def found(name: str, line: Line, *extra: Line) -> bool:
+        if name in facts.at:
+            return False
+        facts.at[name] = line
+        ctx.use(line, *extra)
+        return True
+
+    for i, line in enumerate(lines):
+        text = clean(line.text)
+        if (m := TITLE.match(text)) and "title" not in facts.at:
+            # The value may stand on the label's line or, where the cell wrapped, on the next.
+            value_line = line if m.group(1) or i + 1 == len(lines) else lines[i + 1]
+            facts.title = clean(m.group(1)) or clean(value_line.text)
+            found("title", line, value_line)
+            level = _LEVEL.search(facts.title)
+            facts.level = int(level.group(1)) if level else None
+        elif (m := NUMBER.match(text)) and found("number", line):
+            facts.awarding_body, facts.number = clean(m.group(1)), m.group(2)
+        elif (m := ACCREDITATION.match(text)) and found("accreditation_number", line):
+            facts.accreditation_number = normalise_accreditation(m.group(1))
+            if not _ACCREDITATION_SHAPE.match(facts.accreditation_number):
+                ctx.issue("fact-unreadable", f"accreditation number {m.group(1)!r} is not nnn/nnnn/n", line)
+        elif (m := GLH.match(text)) and found("glh", line):
+            facts.glh_min = int(m.group(1))
+            facts.glh_max = int(m.group(2) or m.group(1))
+        elif (m := TQT.match(text)) and found("tqt", line):
+            facts.tqt = int(m.group(1))
+        elif (m := LAST_REGISTRATION.match(text)) and found("last_registration", line):
+            facts.last_registration = _date_or_issue(ctx, m.group(1), line)
+        elif (m := LAST_CERTIFICATION.match(text)) and found("last_certification", line):
+            facts.last_certification = _date_or_issue(ctx, m.group(1), line)
+        elif (m := MIN_CREDITS.match(text)) and "credits_min" not in facts.at:
+            facts.at["credits_min"] = line  # marked used with its rule
+            facts.credits_min = int(m.group(1))
+        elif TQT_HEADER.match(text) and i + 1 < len(lines):
+            _check_tqt_table(ctx, facts, line, lines[i + 1])
+    return facts
+
+
+def _date_or_issue(ctx: ParseContext, value: str, line: Line) -> dt.date | None:
+    date = parse_date(value)
+    if date is None:
+        ctx.issue("fact-unreadable", f"{value!r} is not a dd/mm/yyyy date", line)
+    return date
+
+
+def _check_tqt_table(ctx: ParseContext, facts: Facts, header: Line, row: Line) -> None:
+    """The TQT table repeats the GLH and TQT: take them where missing, report where they differ."""
+    match = TQT_ROW.match(clean(row.text))
+    # The table may list several qualifications: only this one's row is read.
+    if match is None or (facts.title and clean(match.group(1)).lower() != facts.title.lower()):
+        return
+    glh, tqt = int(match.group(2)), int(match.group(3))
+    for name, stated in (("glh_min", glh), ("tqt", tqt)):
+        known = getattr(facts, name)
+        if known is None:
+            setattr(facts, name, stated)
+        elif known != stated:
+            ctx.issue("fact-mismatch", f"{name} is {known} above but {stated} in the TQT table", row)
+    if facts.glh_max is None:
+        facts.glh_max = facts.glh_min
+    ctx.use(header, row)
+
+
+def read_rules(
+    ctx: ParseContext, lines: Sequence[Line], qualification_id: str, optional_groups: Sequence[str]
+) -> list[Rule]:
+    """Rules of combination from the sentences that state them; one rule per optional group where
+    the handbook asks for units "from each Optional Group"."""
+    joined = join_lines([l for l in lines if not ctx.is_used(l)])
+    text = joined.text
+    found: list[tuple[int, Rule]] = []
+
+    def rule(match: re.Match[str], group: str, min_credits: int | None, min_units: int | None = None) -> None:
+        found.append((match.start(), Rule(qualification_id, group, min_credits, min_units, None, match.group(0))))
+        ctx.use(*joined.lines_in(match.start(), match.end()))
+
+    for m in RULE_OVERALL.finditer(text):
+        rule(m, "Overall", int(m.group(1)))
+    for m in RULE_AT_LEVEL.finditer(text):
+        rule(m, f"Level {m.group(2)}{' or above' if m.group(3) else ''}", int(m.group(1)))
+    for m in RULE_MANDATORY.finditer(text):
+        rule(m, "Mandatory", int(m.group(1)))
+    for m in RULE_OPTIONAL.finditer(text):
+        rule(m, "Optional", int(m.group(1)))
+        each = _EACH_GROUP.search(m.group(0))
+        if each is None:
+            continue
+        units = count_of(each.group(1))
+        if not optional_groups:
+            ctx.issue("rule-groups-missing", "a rule asks for units from each optional group but the "
+                      "structure table names none", joined.lines_in(m.start(), m.end())[0])
+        for group in optional_groups:
+            rule(m, group, None, units)
+    return [r for _, r in sorted(found, key=lambda pair: pair[0])]
