@@ -1,0 +1,86 @@
+"""The document's sections: numbered chapters, appendices and unit bodies, as spans of lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from pipeline.parse import ParseContext
+from pipeline.parse.cg_legacy_text import unit_heading
+from pipeline.records import Line
+from pipeline.text import clean
+
+# "9 The qualification structure and standards": a chapter heading. Numbered lists
+# ("1 Giltspur Street", "1 Your evidence ...") look the same, so a heading must carry
+# the next chapter number and chapters are only looked for outside unit bodies.
+_CHAPTER = re.compile(r"^(\d{1,2})\s+([A-Z][^.;:]*)$")
+_APPENDIX = re.compile(r"^Appendix\s+(\d{1,2})\b\s*(.*)$", re.I)
+MAX_HEADING_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Section:
+    """A span of the non-blank lines: ``kind`` is chapter, appendix or unit."""
+
+    kind: str
+    key: str  # chapter or appendix number, or unit code
+    title: str
+    start: int  # index of the heading line
+    end: int  # index after the last line
+
+    def lines(self, lines: Sequence[Line]) -> Sequence[Line]:
+        """The section's lines, heading included."""
+        return lines[self.start:self.end]
+
+
+def _heading(text: str, last_chapter: int, in_units: bool) -> tuple[str, str, str] | None:
+    """(kind, key, title) when a line opens a section."""
+    if match := _APPENDIX.match(text):
+        return "appendix", match.group(1), match.group(2)
+    if heading := unit_heading(text):
+        return "unit", heading[0], heading[1]
+    match = _CHAPTER.match(text)
+    if (
+        match and not in_units and int(match.group(1)) == last_chapter + 1
+        and len(match.group(2).split()) <= MAX_HEADING_WORDS
+    ):
+        return "chapter", match.group(1), match.group(2)
+    return None
+
+
+def find_sections(lines: Sequence[Line]) -> list[Section]:
+    """The sections in reading order; a heading repeated on the next page (a running header) opens none."""
+    found: list[tuple[str, str, str, int]] = []
+    last_chapter = 0
+    in_units = False
+    for index, line in enumerate(lines):
+        heading = _heading(clean(line.text), last_chapter, in_units)
+        if heading is None:
+            continue
+        kind, key, title = heading
+        if found and found[-1][:2] == (kind, key):
+            continue
+        found.append((kind, key, title, index))
+        if kind == "chapter":
+            last_chapter = int(key)
+        in_units = kind == "unit"
+    ends = [start for *_, start in found[1:]] + [len(lines)]
+    return [Section(kind, key, title, start, end) for (kind, key, title, start), end in zip(found, ends)]
+
+
+def set_aside_unmodelled(ctx: ParseContext, lines: Sequence[Line], sections: Sequence[Section]) -> None:
+    """Report each chapter or appendix that yielded no record once, instead of line by line."""
+    for section in sections:
+        if section.kind == "unit":
+            continue
+        span = section.lines(lines)
+        if any(ctx.is_used(line) for line in span):
+            continue
+        ctx.issue(
+            "section-not-modelled",
+            f"{section.kind.capitalize()} {section.key} ({section.title}) is not modelled: "
+            f"{len(span)} line(s) set aside",
+            at=span[0],
+        )
+        ctx.use(*span)
