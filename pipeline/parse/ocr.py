@@ -1,18 +1,212 @@
-"""Placeholder until the family parser lands: recognises nothing."""
+"""OCR NVQ brochures: the qualification, its credit rules and the units listed by NOS code.
+
+The brochure names its units by their National Occupational Standards code
+("A2  Adapt your behaviour ..."), grouped under "Mandatory Units" and, for the
+optional units, "Theme: ..." headings. Unit bodies are not in the brochure.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import Sequence
 
+from pipeline.ids import unit_key
 from pipeline.parse import ParseContext, ParseResult
-from pipeline.records import Line
+from pipeline.parse.prose import body_prefix, sentences, title_variant
+from pipeline.records import Line, Qualification, Rule, Unit, UnitMembership
+from pipeline.text import clean, count_of, join_wrapped
+
+_OCR = re.compile(r"\bOCR\b")
+_SCHEME_CODE = re.compile(r"\bScheme code:?\s*(\d{4,6})\b", re.I)
+# The title as a line of its own; the cover heading leaves out the size word
+# ("OCR Level 1 NVQ in Customer Service"), the unit list heading keeps it.
+_TITLE = re.compile(r"^(?:OCR )?Level (\d+) NVQ (?:(?:Award|Certificate|Diploma) )?in [A-Z].*$")
+_SIZED = re.compile(r" NVQ (?:Award|Certificate|Diploma) in ")
+_LIST_HEADING = re.compile(r"\bunits of competence$", re.I)
+_GROUP = re.compile(r"^(Mandatory|Optional) Units?$", re.I)
+_THEME = re.compile(r"^Theme:\s*(\S.*)$", re.I)
+_UNIT = re.compile(r"^([A-Z]\d{1,2})\s+(\S.*)$")
+
+# The structure paragraph: "a total of 22 credits, 8 from the mandatory units, 14 from
+# the optional units. Candidates must select at least 1 unit from each optional group
+# 1, 2 and 3 of which a minimum of 8 credits must be achieved at Level 1."
+_TOTAL = re.compile(r"\btotal of (\d+) credits", re.I)
+_SHARE = re.compile(r"\b(\d+) (?:credits )?from the (mandatory|optional) units", re.I)
+_EACH_GROUP = re.compile(
+    r"\bat least (\w+) units? from each optional group ((?:\d+(?:,\s*|\s+and\s+|\s+or\s+)?)+)", re.I
+)
+_AT_LEVEL = re.compile(r"\bminimum of (\d+) credits must be achieved at (Level \d+(?: or (?:above|higher))?)", re.I)
 
 
 def detect(lines: Sequence[Line]) -> float:
-    """How strongly the wording says this is the family (0..1)."""
-    return 0.0
+    """How strongly the wording says this is an OCR NVQ brochure (0..1)."""
+    texts = [clean(line.text) for line in lines]
+    unit_lines = sum(1 for t in texts if _UNIT.match(t))
+    score = 0.0
+    score += 0.2 if any(_OCR.search(t) for t in texts) else 0.0
+    score += 0.3 if any(_SCHEME_CODE.search(t) for t in texts) else 0.0
+    score += 0.3 if unit_lines >= 3 else 0.0
+    score += 0.1 if any(_THEME.match(t) for t in texts) else 0.0
+    score += 0.1 if any(_GROUP.match(t) for t in texts) else 0.0
+    return score
+
+
+@dataclass
+class _Listed:
+    """A unit line of the brochure's list, with the lines its wrapped title continues on."""
+
+    code: str
+    lines: list[Line]
+    group: str
+    mandatory: bool
+    theme: str | None
+    parts: list[str] = field(default_factory=list)
 
 
 def parse(ctx: ParseContext) -> ParseResult:
-    """Records of one document of this family."""
-    return ParseResult()
+    """The qualification, rules, units and memberships of one OCR NVQ brochure."""
+    result = ParseResult()
+    lines = [line for line in ctx.lines if clean(line.text)]
+    code_line = next((l for l in lines if _SCHEME_CODE.search(clean(l.text))), None)
+    if code_line is None or not ctx.entry.publisher:
+        missing = "a scheme code" if code_line is None else "a publisher in the manifest"
+        ctx.issue("qualification-missing", f"the brochure has no {missing}: nothing parsed", severity="error")
+        return result
+    ctx.use(code_line)
+    qualification_id = f"{body_prefix(ctx.entry.publisher)}-{_SCHEME_CODE.search(clean(code_line.text)).group(1)}"
+    if ctx.entry.qualification and ctx.entry.qualification != qualification_id:
+        ctx.issue("qualification-id-mismatch",
+                  f"the brochure's scheme code gives {qualification_id}, the manifest says {ctx.entry.qualification}",
+                  at=code_line)
+    scheme = ctx.entry.scheme or qualification_id
+
+    start = next((i for i, l in enumerate(lines) if _GROUP.match(clean(l.text))), len(lines))
+    if start == len(lines):
+        ctx.issue("unit-list-missing", "no 'Mandatory Units' or 'Optional Units' heading: no units parsed",
+                  severity="error")
+    title, level = _title(ctx, lines, qualification_id)
+    listed = _units(ctx, lines[start:])
+    optional_themes = list(dict.fromkeys(u.theme for u in listed if not u.mandatory and u.theme))
+    credits, rules = _rules(ctx, _structure_lines(ctx, lines[:start]), qualification_id, optional_themes)
+
+    result.qualifications.append(
+        Qualification(qualification_id, scheme, ctx.entry.publisher, title, level=level, credits_min=credits,
+                      doc_id=ctx.doc_id, page=code_line.page)
+    )
+    result.rules.extend(rules)
+    for unit in listed:
+        key = unit_key(scheme, unit.code)
+        result.units.append(
+            Unit(key, scheme, unit.code, join_wrapped(unit.parts), nos_code=unit.code, theme=unit.theme,
+                 has_body=False, doc_id=ctx.doc_id, page_start=unit.lines[0].page, page_end=unit.lines[-1].page)
+        )
+        result.memberships.append(UnitMembership(qualification_id, key, unit.group, unit.mandatory))
+    return result
+
+
+def _title(ctx: ParseContext, lines: list[Line], qualification_id: str) -> tuple[str, int | None]:
+    """The qualification title (the form with its size word, "Certificate") and its level."""
+    found = [(l, clean(l.text)) for l in lines if _TITLE.match(clean(l.text))]
+    if not found:
+        ctx.issue("qualification-title-missing", f"{qualification_id}: no 'Level N NVQ ... in ...' title line",
+                  severity="error")
+        return qualification_id, None
+    title = next((t for _, t in found if _SIZED.search(t)), found[0][1])
+    for other, text in found:
+        ctx.use(other)
+        title_variant(ctx, qualification_id, title, text, other)
+    return title, int(_TITLE.match(title).group(1))
+
+
+def _structure_lines(ctx: ParseContext, before: list[Line]) -> list[Line]:
+    """The paragraph under the last question heading before the unit list ("What are the structures of these NVQs?")."""
+    heading = max((i for i, l in enumerate(before) if clean(l.text).endswith("?")), default=-1)
+    paragraph = []
+    for line in before[heading + 1:]:
+        text = clean(line.text)
+        if _LIST_HEADING.search(text):
+            ctx.use(line)  # "NVQ units of competence": the heading of the unit list
+        elif not _TITLE.match(text):
+            paragraph.append(line)
+    return paragraph
+
+
+def _rules(
+    ctx: ParseContext, paragraph: list[Line], qualification_id: str, optional_themes: list[str]
+) -> tuple[int | None, list[Rule]]:
+    """The total credits and the rules of combination stated in the structure paragraph."""
+    total = None
+    rules: list[Rule] = []
+    for sentence in sentences(paragraph):
+        found: list[Rule] = []
+        text = sentence.text
+        if match := _TOTAL.search(text):
+            total = int(match.group(1))
+            found.append(Rule(qualification_id, "Overall", total, None, None, text))
+        for match in _SHARE.finditer(text):
+            found.append(Rule(qualification_id, match.group(2).capitalize(), int(match.group(1)), None, None, text))
+        if match := _EACH_GROUP.search(text):
+            for number in re.findall(r"\d+", match.group(2)):
+                found.append(Rule(qualification_id, _group_name(ctx, int(number), optional_themes, sentence.lines[0]),
+                                  None, count_of(match.group(1)), None, text))
+        if match := _AT_LEVEL.search(text):
+            found.append(Rule(qualification_id, match.group(2), int(match.group(1)), None, None, text))
+        if found:
+            ctx.use(*sentence.lines)
+        rules.extend(found)
+    shares = [r.min_credits for r in rules if r.group in ("Mandatory", "Optional")]
+    if total is not None and len(shares) == 2 and sum(shares) != total:
+        ctx.issue("credit-sum-mismatch",
+                  f"{qualification_id}: mandatory and optional credits ({' + '.join(map(str, shares))}) "
+                  f"do not make the total {total}",
+                  at=paragraph[0])
+    return total, rules
+
+
+def _group_name(ctx: ParseContext, number: int, optional_themes: list[str], at: Line) -> str:
+    """Optional group N is the N-th theme heading under "Optional Units", in the brochure's order."""
+    if 1 <= number <= len(optional_themes):
+        return optional_themes[number - 1]
+    ctx.issue("rule-group-unknown", f"optional group {number} has no theme heading in the unit list", at=at)
+    return f"Optional group {number}"
+
+
+def _units(ctx: ParseContext, lines: list[Line]) -> list[_Listed]:
+    """The units listed under the group and theme headings, titles wrapped over lines joined."""
+    listed: list[_Listed] = []
+    group, mandatory, theme = "", False, None
+    current: _Listed | None = None
+    for index, line in enumerate(lines):
+        text = clean(line.text)
+        if match := _GROUP.match(text):
+            mandatory = match.group(1).lower() == "mandatory"
+            group, theme, current = match.group(1).capitalize(), None, None
+        elif match := _THEME.match(text):
+            theme, current = match.group(1), None
+            group = theme
+        elif match := _UNIT.match(text):
+            current = _Listed(match.group(1), [line], group, mandatory, theme, [match.group(2)])
+            if any(u.code == current.code for u in listed):
+                ctx.issue("numbering-duplicate", f"unit {current.code} is listed again; the first listing is kept",
+                          at=line)
+            else:
+                listed.append(current)
+        elif current is not None and (text[0].islower() or _next_is_listed(lines, index)):
+            # A wrapped title goes on in lower case ("... good customer service" +
+            # "impression"), or is followed by another unit or heading of the list.
+            current.parts.append(text)
+            current.lines.append(line)
+        else:
+            break
+        ctx.use(line)
+    return listed
+
+
+def _next_is_listed(lines: list[Line], index: int) -> bool:
+    """Whether the line after ``index`` is a unit or a heading of the list."""
+    if index + 1 >= len(lines):
+        return False
+    text = clean(lines[index + 1].text)
+    return bool(_UNIT.match(text) or _GROUP.match(text) or _THEME.match(text))
+
