@@ -1,0 +1,143 @@
+"""Match stage: compare units across schemes and levels, group them, and map old units to new.
+
+    blocking -> features -> comparison levels -> score  (every candidate pair)
+    overrides -> successors -> unit_map + criterion_map -> families
+
+The library never prints; ``progress`` (a callable taking a message) hears what
+happens.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pipeline.manifest import Entry
+from pipeline.match.blocking import block
+from pipeline.match.families import build_families
+from pipeline.match.features import Features, Rarities, UnitProfile, compare, prepare, rarities
+from pipeline.match.overrides import Override, known_only, overridden, read_overrides
+from pipeline.match.scoring import MATCH_THRESHOLD, score_pair
+from pipeline.match.succession import scheme_rank, supersessions
+from pipeline.match.unit_map import build_unit_map
+from pipeline.records import Criterion, CriterionMapRow, Family, Issue, Unit, UnitMapRow, UnitMatch
+
+__all__ = ["MatchResult", "match_corpus"]
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Everything the match stage publishes, plus its issues and a summary of counts."""
+
+    unit_matches: list[UnitMatch]
+    families: list[Family]
+    unit_map: list[UnitMapRow]
+    criterion_map: list[CriterionMapRow]
+    review: list[UnitMatch]
+    issues: list[Issue]
+    summary: dict[str, int] = field(default_factory=dict)
+
+
+def _uncertainty(pair: UnitMatch) -> tuple[float, str, str]:
+    """Review order: the score closest to the match threshold first."""
+    return abs(pair.score - MATCH_THRESHOLD), pair.left_key, pair.right_key
+
+
+def _apply_overrides(
+    overrides: list[Override],
+    scored: dict[tuple[str, str], UnitMatch],
+    features: dict[tuple[str, str], Features],
+    profiles: dict[str, UnitProfile],
+    rarity: Rarities,
+    by_key: dict[str, Unit],
+    rank: dict[str, int],
+) -> tuple[dict[tuple[str, str], UnitMatch], dict[tuple[str, str], Override]]:
+    """The scored pairs with each person's decision in place, and the decisions by pair.
+
+    A pair a person named that blocking did not propose is scored now, so its row
+    can still say what the matcher saw. ``features`` gains those pairs.
+    """
+    effective = dict(scored)
+    applied: dict[tuple[str, str], Override] = {}
+    for o in overrides:
+        a, b = by_key[o.from_key], by_key[o.to_key]
+        older_first = (rank[a.scheme], a.unit_key) <= (rank[b.scheme], b.unit_key)
+        pair = (a.unit_key, b.unit_key) if older_first else (b.unit_key, a.unit_key)
+        if pair not in features:
+            features[pair] = compare(profiles[pair[0]], profiles[pair[1]], rarity)
+            effective[pair] = score_pair(pair[0], pair[1], features[pair])
+        effective[pair] = overridden(effective[pair], o)
+        applied[pair] = o
+    return effective, applied
+
+
+def match_corpus(
+    units: list[Unit],
+    criteria: list[Criterion],
+    entries: list[Entry],
+    overrides_path: Path,
+    progress: Callable[[str], None] | None = None,
+) -> MatchResult:
+    """Score candidate pairs, apply the human decisions, and build families and the old-to-new map."""
+    say = progress or (lambda message: None)
+    by_key = {u.unit_key: u for u in units}
+    schemes = {u.scheme for u in units}
+    rank = scheme_rank(entries, schemes)
+
+    profiles = prepare(units, criteria)
+    rarity = rarities(profiles)
+    blocking = block(profiles, rank.__getitem__)
+    say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
+
+    features: dict[tuple[str, str], Features] = {
+        pair: compare(profiles[pair[0]], profiles[pair[1]], rarity) for pair in blocking.pairs
+    }
+    scored = {pair: score_pair(pair[0], pair[1], f) for pair, f in features.items()}
+    decisions = Counter(p.decision for p in scored.values())
+    say(f"scored {len(scored)} pairs: {decisions['match']} match, {decisions['possible']} possible")
+
+    read, issues = read_overrides(overrides_path)
+    valid, unknown = known_only(read, set(by_key))
+    issues += unknown
+    effective, applied = _apply_overrides(valid, scored, features, profiles, rarity, by_key, rank)
+    if applied:
+        say(f"applied {len(applied)} override(s)")
+
+    mapped = build_unit_map(by_key, supersessions(entries, schemes), effective, features, applied)
+    confirmed = [k for k, o in applied.items() if o.decision == "confirm"]
+    families = build_families(units, mapped.links + confirmed, list(effective.values()))
+    review = sorted((p for k, p in scored.items() if p.decision == "possible" and k not in applied), key=_uncertainty)
+
+    relations = Counter(r.relation for r in mapped.rows)
+    rules = Counter(rule for hit in blocking.rules.values() for rule in hit)
+    summary = {
+        "units": len(units),
+        "all_pairs": blocking.all_pairs,
+        "comparisons": blocking.comparisons,
+        "comparisons_saved": blocking.all_pairs - blocking.comparisons,
+        **{f"blocked_by_{rule.replace('-', '_')}": n for rule, n in sorted(rules.items())},
+        "pairs_scored": len(scored),
+        "matches": decisions["match"],
+        "possible": decisions["possible"],
+        "non_matches": decisions["non-match"],
+        "families": len({f.family_id for f in families}),
+        "map_rows": len(mapped.rows),
+        "map_equivalent": relations["equivalent"],
+        "map_partial": relations["partial"],
+        "map_none": relations["none"],
+        "criterion_pairs": len(mapped.criteria),
+        "overrides_applied": len(applied),
+        "overrides_ignored": len(issues),
+        "review": len(review),
+    }
+    return MatchResult(
+        unit_matches=sorted(effective.values(), key=lambda p: (p.left_key, p.right_key)),
+        families=families,
+        unit_map=sorted(mapped.rows, key=lambda r: (r.from_key, r.to_key or "")),
+        criterion_map=sorted(mapped.criteria, key=lambda r: (r.from_criterion_key, r.to_criterion_key)),
+        review=review,
+        issues=issues,
+        summary=summary,
+    )

@@ -1,0 +1,91 @@
+"""Criterion alignment between two units: one-to-one pairs of criteria that say the same thing.
+
+Two criteria are compared by the mean of two measures over their normalised
+words: rapidfuzz's token-set ratio, which forgives a criterion that adds a
+command verb to the same words ("the importance of ..." / "explain the importance
+of ..."), and the rarity-weighted word overlap also used for titles, which makes
+the telling words of a criterion ("competitor", "benchmark") count for more than
+the words every criterion shares ("customer", "organisation").
+
+scipy is not installed, so the assignment is greedy best-first: the most similar
+pair of free criteria is taken first, then the next, until no pair left clears
+``ALIGN_MIN``. On wording that was carried over with light edits (the usual case
+between a standard and its successor) this finds the same pairs as an optimal
+assignment, since the right pair is also the best pair for each criterion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from pipeline.match.normalise import Rarity
+from pipeline.match.similarity import weighted_overlap
+
+# Below this similarity two criteria are not counterparts. Reworded criteria of one
+# competence ("explain how customers form their expectations" / "give examples of
+# how customers may form their expectations") score 0.6-0.8; criteria of different
+# competences that share the sector's vocabulary score under 0.5.
+ALIGN_MIN = 0.5
+
+
+@dataclass(frozen=True)
+class CriterionText:
+    """A criterion ready for comparison: its key and its normalised words."""
+
+    criterion_key: str
+    words: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    left_key: str
+    right_key: str
+    score: float
+
+
+def similarity_matrix(left: list[CriterionText], right: list[CriterionText], rarity: Rarity) -> np.ndarray:
+    """Pairwise similarity (0..1) of two lists of criteria: token-set ratio and weighted overlap, averaged."""
+    token_set = process.cdist(
+        [c.text for c in left], [c.text for c in right], scorer=fuzz.token_set_ratio, dtype=np.float64
+    ) / 100.0
+    weighted = np.array([[weighted_overlap(a.words, b.words, rarity) or 0.0 for b in right] for a in left])
+    return (token_set + weighted) / 2.0
+
+
+def align(left: list[CriterionText], right: list[CriterionText], rarity: Rarity) -> tuple[AlignedPair, ...]:
+    """Greedy best-first one-to-one alignment of two units' criteria, best pairs first."""
+    if not left or not right:
+        return ()
+    scores = similarity_matrix(left, right, rarity)
+    # A stable sort keeps ties in document order, so equal scores pair criteria in sequence.
+    order = np.argsort(-scores, axis=None, kind="stable")
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    pairs: list[AlignedPair] = []
+    for flat in order:
+        i, j = divmod(int(flat), scores.shape[1])
+        score = float(scores[i, j])
+        if score < ALIGN_MIN:
+            break
+        if i in used_left or j in used_right:
+            continue
+        used_left.add(i)
+        used_right.add(j)
+        pairs.append(AlignedPair(left[i].criterion_key, right[j].criterion_key, round(score, 4)))
+        if len(used_left) == len(left) or len(used_right) == len(right):
+            break
+    return tuple(sorted(pairs, key=lambda p: (p.left_key, p.right_key)))
+
+
+def criteria_score(pairs: tuple[AlignedPair, ...], n_left: int, n_right: int) -> float | None:
+    """How much of both criteria sets the alignment covers, weighted by pair similarity (Dice, 0..1)."""
+    if n_left == 0 or n_right == 0:
+        return None
+    return 2.0 * sum(p.score for p in pairs) / (n_left + n_right)

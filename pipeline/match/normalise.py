@@ -1,0 +1,86 @@
+"""Text normalisation for matching: content lemmas, and how rare each word is.
+
+Titles and criteria are compared as sequences of lemmas with the function words
+taken out: case, punctuation and apostrophes go ("customers’" and "customer's"
+both become ``customer``), plurals fold into singulars through the lookup
+lemmatizer, and possessives ("your", "their") are dropped, since the older
+standards address the candidate ("your customer") where the QCF units speak of
+the learner ("their customer").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from rapidfuzz.distance import Prefix
+
+from pipeline.nlp import lemma_lists
+
+# Function words: articles, prepositions, conjunctions, pronouns, possessives and
+# auxiliaries. Kept short and explicit (spaCy's list also drops "make", "call" and
+# "give", which carry meaning in unit titles such as "make telephone calls").
+STOPWORDS = frozenset(
+    """
+    a an the and or nor but if then than so as of to in into on onto at by for from with
+    within without about across through over under via per
+    i me my mine myself we us our ours ourselves you your yours yourself yourselves
+    he him his himself she her hers herself it its itself they them their theirs themselves
+    one one's who whom whose which what that this these those
+    be am is are was were been being do does did have has had can could may might must
+    shall should will would all any each every some such other others
+    """.split()
+)
+
+# A word counts as agreeing with a longer spelling of itself ("deliver"/"delivery",
+# "organise"/"organisation", "improve"/"improvement") when they share this many
+# leading letters, and the shared part covers most of the shorter word.
+MIN_SHARED_PREFIX = 6
+MIN_PREFIX_SHARE = 0.75
+
+_APOSTROPHES = re.compile(r"[\u2019\u2018'`]")
+
+
+def _prepare(text: str) -> str:
+    """Lower case, with apostrophes removed so possessives fold into their noun."""
+    return _APOSTROPHES.sub(" ", text.lower())
+
+
+def content_words(texts: list[str]) -> list[tuple[str, ...]]:
+    """For each text, its lemmas without function words, in order."""
+    return [
+        tuple(w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isalpha()))
+        for words in lemma_lists([_prepare(t) for t in texts])
+    ]
+
+
+def words_agree(a: str, b: str) -> bool:
+    """Same lemma, or one a longer spelling of the other (a shared stem of six letters or more)."""
+    if a == b:
+        return True
+    shared = Prefix.similarity(a, b)
+    return shared >= MIN_SHARED_PREFIX and shared >= MIN_PREFIX_SHARE * min(len(a), len(b))
+
+
+@dataclass(frozen=True)
+class Rarity:
+    """Inverse document frequency of words over a set of distinct texts (rarer words weigh more)."""
+
+    idf: dict[str, float]
+    unseen: float
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[tuple[str, ...]]) -> Rarity:
+        """IDF over *distinct* word sets, so a title that several schemes repeat word for word counts once."""
+        distinct = {frozenset(t) for t in texts if t}
+        counts = Counter(w for words in distinct for w in words)
+        n = len(distinct)
+        idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in counts.items()}
+        return cls(idf, math.log((n + 1) / 0.5))
+
+    def weight(self, word: str) -> float:
+        """The word's IDF; a word never seen weighs as much as the rarest."""
+        return self.idf.get(word, self.unseen)

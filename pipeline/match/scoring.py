@@ -1,0 +1,82 @@
+"""Score a pair from the comparison levels it hits, and say why (Fellegi-Sunter, as splink does)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pipeline.match.comparisons import COMPARISONS, Comparison, ComparisonLevel
+from pipeline.match.features import Features
+from pipeline.records import UnitMatch
+
+# Prior chance that a candidate pair left by blocking is one competence: most
+# candidates share a word or a level, few are the same unit.
+PRIOR_MATCH_PROBABILITY = 0.05
+PRIOR_WEIGHT = math.log2(PRIOR_MATCH_PROBABILITY / (1 - PRIOR_MATCH_PROBABILITY))
+
+# Decision thresholds on the match probability.
+MATCH_THRESHOLD = 0.9
+POSSIBLE_THRESHOLD = 0.2
+
+
+@dataclass(frozen=True)
+class LevelHit:
+    """The level one comparison landed on for a pair, with the feature value that put it there."""
+
+    comparison: Comparison
+    level: ComparisonLevel
+    value: object
+
+    def describe(self) -> str:
+        """E.g. ``title >=0.60 (0.72) +4.6``; a yes/no feature shows no value."""
+        if self.value is None or isinstance(self.value, bool):
+            shown = ""
+        elif isinstance(self.value, float):
+            shown = f" ({self.value:.2f})"
+        else:
+            shown = f" ({self.value})"
+        return f"{self.comparison.name} {self.level.label}{shown} {self.level.weight:+.1f}"
+
+
+def level_hits(features: Features) -> tuple[LevelHit, ...]:
+    """The level each comparison hits for these features, in comparison order."""
+    hits = []
+    for comparison in COMPARISONS:
+        value = getattr(features, comparison.feature)
+        hits.append(LevelHit(comparison, comparison.level(value), value))
+    return tuple(hits)
+
+
+def probability(match_weight: float) -> float:
+    """Match probability from a total match weight (log2 odds)."""
+    return 1.0 / (1.0 + 2.0 ** (-match_weight))
+
+
+def decide(score: float) -> str:
+    """match / possible / non-match by the thresholds."""
+    if score >= MATCH_THRESHOLD:
+        return "match"
+    if score >= POSSIBLE_THRESHOLD:
+        return "possible"
+    return "non-match"
+
+
+def score_pair(left_key: str, right_key: str, features: Features) -> UnitMatch:
+    """The scored pair: features, probability, decision and the levels that made it."""
+    hits = level_hits(features)
+    weight = PRIOR_WEIGHT + sum(h.level.weight for h in hits)
+    score = round(probability(weight), 4)
+    explanation = "; ".join([f"prior {PRIOR_WEIGHT:+.1f}", *(h.describe() for h in hits)])
+    return UnitMatch(
+        left_key=left_key,
+        right_key=right_key,
+        uan_equal=features.uan_equal,
+        nos_equal=features.nos_equal,
+        title_score=features.title_score,
+        criteria_score=features.criteria_score,
+        level_diff=features.level_diff,
+        theme_equal=features.theme_equal,
+        score=score,
+        decision=decide(score),
+        explanation=f"{explanation} = {weight:+.1f} -> {score:.3f}",
+    )

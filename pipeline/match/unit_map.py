@@ -1,0 +1,177 @@
+"""The old-to-new table for APEL/RPL (``unit_map``) and the criterion alignment behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.ids import split_unit_key
+from pipeline.match.features import Features
+from pipeline.match.justify import justification, strongest_method
+from pipeline.match.overrides import Override
+from pipeline.match.succession import Supersession
+from pipeline.match.successors import Relation, relations, successor_links
+from pipeline.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
+
+# A unit with no successor is one row: SSSOM writes that cardinality "1:0".
+NO_SUCCESSOR = "1:0"
+
+
+@dataclass(frozen=True)
+class UnitMap:
+    """The map's rows, the criterion pairs of its mapped rows, and the (old, new) links it made."""
+
+    rows: list[UnitMapRow]
+    criteria: list[CriterionMapRow]
+    links: list[tuple[str, str]]
+
+
+def _scheme(key: str) -> str:
+    return split_unit_key(key)[0]
+
+
+def _is_exact(features: Features) -> bool:
+    """Identical titles, or every criterion on both sides aligned."""
+    aligned = len(features.alignment)
+    complete = features.criteria_score is not None and aligned == features.left_criteria == features.right_criteria
+    return features.title_score == 1.0 or complete
+
+
+def _coverage(features: Features) -> tuple[int | None, int | None]:
+    """(new-unit criteria with a counterpart, new-unit criteria); None when a side has none."""
+    if features.criteria_score is None:
+        return None, None
+    return len(features.alignment), features.right_criteria
+
+
+def _row(old: Unit, new: Unit | None, **fields: object) -> UnitMapRow:
+    return UnitMapRow(
+        from_key=old.unit_key,
+        from_scheme=old.scheme,
+        from_code=old.unit_code,
+        from_title=old.title,
+        to_key=new.unit_key if new else None,
+        to_scheme=new.scheme if new else None,
+        to_code=new.unit_code if new else None,
+        to_title=new.title if new else None,
+        nos_code=(new.nos_code if new else None) or old.nos_code,
+        **fields,
+    )
+
+
+def _linked_row(
+    old: Unit, new: Unit, pair: UnitMatch, features: Features, relation: Relation, parts: int, override: Override | None
+) -> UnitMapRow:
+    covered, total = _coverage(features)
+    evidence = justification(old, new, features, pair, parts)
+    if pair.decision == "possible":
+        evidence += "; no stronger candidate on either side, listed for review"
+    if override is not None:
+        evidence = f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: {evidence}"
+    return _row(
+        old,
+        new,
+        relation=relation.relation,
+        predicate=relation.predicate,
+        cardinality=relation.cardinality,
+        confidence=1.0 if override else pair.score,
+        method="override" if override else strongest_method(features),
+        justification=evidence,
+        criteria_covered=covered,
+        criteria_total=total,
+        status="confirmed" if override else "auto",
+        reviewer=override.source if override else None,
+    )
+
+
+def _rejected_row(old: Unit, new: Unit, pair: UnitMatch, features: Features, override: Override) -> UnitMapRow:
+    covered, total = _coverage(features)
+    return _row(
+        old,
+        new,
+        relation="none",
+        predicate="",
+        cardinality=NO_SUCCESSOR,
+        confidence=0.0,
+        method="override",
+        justification=f"Rejected by reviewer: {override.note or 'no note'}. Matcher: "
+        + justification(old, new, features, pair, 1),
+        criteria_covered=covered,
+        criteria_total=total,
+        status="rejected",
+        reviewer=override.source,
+    )
+
+
+def _none_row(
+    old: Unit, new_schemes: list[str], best: UnitMatch | None, best_features: Features | None, units: dict[str, Unit]
+) -> UnitMapRow:
+    """The row of an old unit without successor: how close the nearest candidate came, if any."""
+    where = " or ".join(new_schemes)
+    if best is None or best_features is None:
+        reason = f"No unit of {where} shares a NOS code, unit reference or rare title or criterion word"
+        confidence, method = 1.0, "title"
+    else:
+        other = units[best.right_key]
+        reason = (
+            f"No successor in {where}: closest candidate {other.unit_code} \u2018{other.title}\u2019 "
+            f"at match probability {best.score:.3f} ({best.decision})"
+        )
+        confidence, method = round(1.0 - best.score, 4), strongest_method(best_features)
+    return _row(
+        old,
+        None,
+        relation="none",
+        predicate="",
+        cardinality=NO_SUCCESSOR,
+        confidence=confidence,
+        method=method,
+        justification=reason,
+        criteria_covered=None,
+        criteria_total=None,
+        status="auto",
+        reviewer=None,
+    )
+
+
+def build_unit_map(
+    units: dict[str, Unit],
+    supersessions: list[Supersession],
+    pairs: dict[tuple[str, str], UnitMatch],
+    features: dict[tuple[str, str], Features],
+    overrides: dict[tuple[str, str], Override],
+) -> UnitMap:
+    """Rows for every unit of every superseded scheme: its successors, or one ``none`` row.
+
+    ``pairs`` are the scored pairs (older scheme on the left) with the overrides'
+    decisions already in place; a confirmed pair is always a link, a rejected one
+    never is, and both get ``method = override``.
+    """
+    rows: list[UnitMapRow] = []
+    criterion_rows: list[CriterionMapRow] = []
+    all_links: list[tuple[str, str]] = []
+    for s in supersessions:
+        scoped = {k: p for k, p in pairs.items() if _scheme(k[0]) == s.old_scheme and _scheme(k[1]) == s.new_scheme}
+        links = {(p.left_key, p.right_key) for p in successor_links(list(scoped.values()))}
+        links |= {k for k, o in overrides.items() if k in scoped and o.decision == "confirm"}
+        ordered = sorted(links)
+        exact = {k for k in ordered if _is_exact(features[k])}
+        related = relations(ordered, exact)
+        parts = {old: sum(1 for o, _ in ordered if o == old) for old, _ in ordered}
+        for key in ordered:
+            old, new = units[key[0]], units[key[1]]
+            rows.append(_linked_row(old, new, scoped[key], features[key], related[key], parts[key[0]], overrides.get(key)))
+            criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for a in features[key].alignment]
+        for key, o in overrides.items():
+            if key in scoped and o.decision == "reject":
+                rows.append(_rejected_row(units[key[0]], units[key[1]], scoped[key], features[key], o))
+        all_links += ordered
+
+    listed = {r.from_key for r in rows}
+    for old_scheme in sorted({s.old_scheme for s in supersessions}):
+        new_schemes = sorted({s.new_scheme for s in supersessions if s.old_scheme == old_scheme})
+        for key in sorted(k for k, u in units.items() if u.scheme == old_scheme and k not in listed):
+            candidates = [p for k, p in pairs.items() if k[0] == key and _scheme(k[1]) in new_schemes]
+            best = max(candidates, key=lambda p: (p.score, p.right_key), default=None)
+            best_features = features.get((best.left_key, best.right_key)) if best else None
+            rows.append(_none_row(units[key], new_schemes, best, best_features, units))
+    return UnitMap(rows, criterion_rows, all_links)

@@ -1,0 +1,66 @@
+"""Blocking: which pairs become candidates, and what the blocking saves."""
+
+from __future__ import annotations
+
+from pipeline.match.blocking import block, cross_scheme_pairs
+from pipeline.match.features import prepare
+from tests.match.factories import criteria, unit
+
+RANK = {"old": 0, "new": 1, "nos": 2}.__getitem__
+
+# Titles padded with units that make "customer service" common, so only the
+# distinctive words are rare.
+FILLER = [unit("nos", f"Z{i}", f"Filler customer service unit {word}") for i, word in
+          enumerate(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+                     "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon"])]
+
+
+def keys(blocking) -> set[tuple[str, str]]:
+    return set(blocking.pairs)
+
+
+def test_shared_rare_title_word_within_one_level():
+    old = unit("old", "209", "Deal with customers by telephone", level=2)
+    new = unit("new", "4-211", "Make telephone calls to customers", level=3)
+    far = unit("new", "4-411", "Telephone strategy for customer service", level=4)
+    result = block(prepare([old, new, far, *FILLER], []), RANK)
+    assert ("old:209", "new:4-211") in keys(result)
+    assert result.rules[("old:209", "new:4-211")] == ("title-word",)
+    # Two levels apart: a shared word alone is not enough.
+    assert ("old:209", "new:4-411") not in keys(result)
+
+
+def test_same_nos_code_ignores_levels_and_titles():
+    a = unit("new", "4-303", "Deal with customers in writing", level=3, nos_code="A13")
+    b = unit("nos", "A13", "Completely different wording", level=1, nos_code="A13")
+    result = block(prepare([a, b, *FILLER], []), RANK)
+    assert result.rules[("new:4-303", "nos:A13")] == ("nos",)
+
+
+def test_pairs_are_oriented_older_scheme_first():
+    a = unit("new", "1", "Champion customer service", level=4)
+    b = unit("old", "9", "Champion customer service", level=4)
+    result = block(prepare([a, b, *FILLER], []), RANK)
+    assert ("old:9", "new:1") in keys(result)
+
+
+def test_units_of_one_scheme_are_never_compared():
+    a = unit("old", "1", "Champion customer service")
+    b = unit("old", "2", "Champion customer service")
+    assert block(prepare([a, b], []), RANK).pairs == ()
+
+
+def test_shared_rare_criterion_words_without_a_title_word():
+    old = unit("old", "301", "Understand service delivery", level=3)
+    new = unit("new", "4-301", "Demonstrate principles", level=3)
+    texts = ("explain the benchmark of competitors", "describe the ethical values base", "justify the service chain")
+    others = [unit("nos", f"Y{i}", f"Other {w}") for i, w in enumerate(["one", "two", "three", "four", "five"])]
+    result = block(prepare([old, new, *others], criteria(old, *texts) + criteria(new, *texts)), RANK)
+    assert "criteria-words" in result.rules[("old:301", "new:4-301")]
+
+
+def test_all_pairs_counts_cross_scheme_pairs_only():
+    units = [unit("old", "1", "a"), unit("old", "2", "b"), unit("new", "1", "c"), unit("nos", "A1", "d")]
+    assert cross_scheme_pairs(prepare(units, []).values()) == 2 * 1 + 2 * 1 + 1 * 1
+    result = block(prepare(units, []), RANK)
+    assert result.all_pairs == 5 and result.comparisons == len(result.pairs)

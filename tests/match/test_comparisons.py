@@ -1,0 +1,78 @@
+"""Comparison levels, table-driven as splink tests its level library: value in, level out."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pipeline.match.comparisons import COMPARISONS, CRITERIA, LEVEL, NOS, THEME, TITLE, UAN, Comparison
+
+CASES = [
+    # comparison, feature value, expected level label
+    (UAN, None, "null"),
+    (UAN, True, "exact"),
+    (UAN, False, "else"),
+    (NOS, None, "null"),
+    (NOS, True, "exact"),
+    (NOS, False, "else"),
+    (TITLE, None, "null"),
+    (TITLE, 1.0, "exact"),
+    (TITLE, 0.99, ">=0.80"),
+    (TITLE, 0.80, ">=0.80"),
+    (TITLE, 0.7999, ">=0.60"),
+    (TITLE, 0.60, ">=0.60"),
+    (TITLE, 0.45, ">=0.40"),
+    (TITLE, 0.3999, "else"),
+    (TITLE, 0.0, "else"),
+    (CRITERIA, None, "null"),
+    (CRITERIA, 0.95, ">=0.75"),
+    (CRITERIA, 0.75, ">=0.75"),
+    (CRITERIA, 0.74, ">=0.50"),
+    (CRITERIA, 0.35, ">=0.35"),
+    (CRITERIA, 0.34, "else"),
+    (LEVEL, None, "null"),
+    (LEVEL, 0, "same"),
+    (LEVEL, 1, "within 1"),
+    (LEVEL, 2, "else"),
+    (LEVEL, 3, "else"),
+    (THEME, None, "null"),
+    (THEME, True, "exact"),
+    (THEME, False, "else"),
+]
+
+
+@pytest.mark.parametrize(("comparison", "value", "label"), CASES, ids=lambda v: getattr(v, "name", repr(v)))
+def test_level_hit(comparison: Comparison, value: object, label: str):
+    assert comparison.level(value).label == label
+
+
+@pytest.mark.parametrize("comparison", COMPARISONS, ids=lambda c: c.name)
+def test_levels_are_ordered_null_first_else_last(comparison: Comparison):
+    labels = [level.label for level in comparison.levels]
+    assert labels[0] == "null" and labels[-1] == "else"
+    assert comparison.levels[0].weight == 0.0
+
+
+@pytest.mark.parametrize("comparison", COMPARISONS, ids=lambda c: c.name)
+def test_m_and_u_are_distributions(comparison: Comparison):
+    """Like a splink comparison, the non-null levels' m (and u) probabilities sum to one."""
+    levels = [level for level in comparison.levels if not level.is_null]
+    assert math.isclose(sum(level.m for level in levels), 1.0, abs_tol=1e-9)
+    assert math.isclose(sum(level.u for level in levels), 1.0, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize("comparison", [TITLE, CRITERIA, LEVEL], ids=lambda c: c.name)
+def test_weights_fall_as_agreement_falls(comparison: Comparison):
+    weights = [level.weight for level in comparison.levels if not level.is_null]
+    assert weights == sorted(weights, reverse=True)
+    assert weights[0] > 0 > weights[-1]
+
+
+def test_weight_is_log2_bayes_factor():
+    # Same theme: 85% of true pairs, 30% of other pairs -> log2(0.85 / 0.30) = +1.50.
+    assert THEME.level(True).weight == pytest.approx(math.log2(0.85 / 0.30))
+    for comparison in COMPARISONS:
+        for level in comparison.levels:
+            if not level.is_null:
+                assert level.weight == pytest.approx(math.log2(level.m / level.u))

@@ -1,0 +1,53 @@
+"""Normalisation for matching: case, apostrophes, plurals, possessives, lemmas, rarity."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.match.normalise import Rarity, content_words, words_agree
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Deal with customers by telephone", ("deal", "customer", "telephone")),
+    # Apostrophes, straight and curly, and plurals fold into the noun.
+    ("Deliver customer service on your customers\u2019 premises", ("deliver", "customer", "service", "customer", "premise")),
+    ("Deliver customer service on your customer's premises", ("deliver", "customer", "service", "customer", "premise")),
+    # "your" (legacy standards) and "their" (QCF units) are the same words once dropped.
+    ("adapt your use of language to meet the individual needs of your customer",
+     ("adapt", "use", "language", "meet", "individual", "need", "customer")),
+    ("adapt their use of language to meet the individual needs of their customer",
+     ("adapt", "use", "language", "meet", "individual", "need", "customer")),
+    # Lemmas: "understanding" is "understand", "using" is "use".
+    ("Demonstrate understanding of customer service", ("demonstrate", "understand", "customer", "service")),
+    ("Deal with customers in writing or using ICT", ("deal", "customer", "write", "use", "ict")),
+    # Words that carry meaning in titles are not stop words, unlike spaCy's list.
+    ("Make telephone calls to customers", ("make", "telephone", "call", "customer")),
+    ("", ()),
+])
+def test_content_words(text: str, words: tuple[str, ...]):
+    assert content_words([text]) == [words]
+
+
+@pytest.mark.parametrize(("a", "b", "agree"), [
+    ("customer", "customer", True),
+    ("deliver", "delivery", True),
+    ("organise", "organisation", True),
+    ("improve", "improvement", True),
+    ("electronic", "electronically", True),
+    ("make", "made", False),  # short words only agree when equal
+    ("deal", "deliver", False),
+    ("review", "evaluate", False),
+    ("service", "seamless", False),
+])
+def test_words_agree(a: str, b: str, agree: bool):
+    assert words_agree(a, b) is agree
+    assert words_agree(b, a) is agree
+
+
+def test_rarity_counts_distinct_texts_once():
+    # Three schemes repeating one title word for word count as one text.
+    texts = [("deal", "telephone")] * 3 + [("deal", "face")] + [("promote", "product")]
+    rarity = Rarity.from_texts(texts)
+    assert rarity.weight("telephone") == rarity.weight("face") == rarity.weight("promote")
+    assert rarity.weight("deal") < rarity.weight("telephone")
+    assert rarity.weight("never-seen") > rarity.weight("telephone")

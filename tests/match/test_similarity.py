@@ -1,0 +1,64 @@
+"""Title similarity: rarity-weighted Dice over content words."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.match.normalise import Rarity, content_words
+from pipeline.match.similarity import shared_words, weighted_overlap
+
+TITLES = [
+    "Deal with customers by telephone",
+    "Deal with incoming telephone calls from customers",
+    "Make telephone calls to customers",
+    "Make customer service personal",
+    "Deal with customers face to face",
+    "Deliver reliable customer service",
+    "Organise the delivery of reliable customer service",
+    "Resolve customer service problems",
+    "Process customer service complaints",
+    "Deal with customers across a language divide",
+    "Deal with customers using bespoke software",
+]
+WORDS = dict(zip(TITLES, content_words(TITLES)))
+RARITY = Rarity.from_texts(WORDS.values())
+
+
+def similarity(a: str, b: str) -> float | None:
+    return weighted_overlap(WORDS.get(a) or tuple(content_words([a])[0]), WORDS.get(b) or tuple(content_words([b])[0]), RARITY)
+
+
+def test_identical_titles_score_one():
+    assert similarity(TITLES[0], TITLES[0]) == 1.0
+    assert similarity("Deal with customers by telephone", "Deal with the customer by telephone") == 1.0
+
+
+def test_symmetric():
+    assert similarity(TITLES[0], TITLES[1]) == similarity(TITLES[1], TITLES[0])
+
+
+def test_rare_shared_word_outweighs_common_ones():
+    # Sharing "telephone" (three titles) says more than sharing "deal with customers" (five).
+    telephone = similarity("Deal with customers by telephone", "Make telephone calls to customers")
+    deal = similarity("Deal with customers by telephone", "Deal with customers face to face")
+    assert telephone > deal
+
+
+def test_longer_spelling_agrees():
+    assert similarity("Deliver reliable customer service", "Organise the delivery of reliable customer service") > 0.6
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Resolve customer service problems", "Process customer service complaints"),
+    ("Deal with customers face to face", "Make telephone calls to customers"),
+])
+def test_unrelated_titles_score_low(a: str, b: str):
+    assert similarity(a, b) < 0.4
+
+
+def test_empty_title_has_no_score():
+    assert weighted_overlap((), ("deal",), RARITY) is None
+
+
+def test_shared_words_rarest_first():
+    assert shared_words(WORDS[TITLES[0]], WORDS[TITLES[1]], RARITY) == ("telephone", "deal", "customer")
