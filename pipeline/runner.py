@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import pyarrow as pa
+import pandas as pd
 
 from pipeline import __version__
 from pipeline.errors import DocumentError, Location, PipelineError
@@ -26,7 +26,7 @@ from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 from pipeline.publish import staging
 from pipeline.publish.validate import validate_staged
-from pipeline.records import Document, Issue
+from pipeline.records import Document, Issue, Unit, UnitMatch
 from pipeline.schemas import DATASETS
 
 log = logging.getLogger(__name__)
@@ -221,7 +221,7 @@ def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> di
             "criterion_map": result.criterion_map,
         },
     )
-    staging.stage_file(paths.mappings, "review.csv", review_csv(result.review))
+    staging.stage_file(paths.mappings, "review.csv", review_csv(result.review, units))
     if result.issues:
         existing = staging.read_dataset(paths.extracted, DATASETS["issues"])
         staging.stage(paths.extracted, {"issues": existing + result.issues})
@@ -229,11 +229,25 @@ def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> di
     return result.summary
 
 
-def review_csv(pairs: list) -> bytes:
-    """The possible pairs for a person to decide, in the matcher's order (most uncertain first)."""
-    dataset = DATASETS["unit_matches"]
-    columns = {name: [getattr(p, name) for p in pairs] for name in dataset.schema.names}
-    frame = pa.Table.from_pydict(columns, schema=dataset.schema).to_pandas()
+def review_csv(pairs: list[UnitMatch], units: list[Unit]) -> bytes:
+    """The possible pairs for a person to decide, most uncertain first.
+
+    The first four columns are those of ``overrides.csv``: fill in ``decision``
+    (confirm/reject) and copy the row there.
+    """
+    titles = {u.unit_key: u.title for u in units}
+    frame = pd.DataFrame(
+        {
+            "from_key": [p.left_key for p in pairs],
+            "to_key": [p.right_key for p in pairs],
+            "decision": "",
+            "note": "",
+            "from_title": [titles.get(p.left_key) for p in pairs],
+            "to_title": [titles.get(p.right_key) for p in pairs],
+            "score": [p.score for p in pairs],
+            "explanation": [p.explanation for p in pairs],
+        }
+    )
     return frame.to_csv(index=False).encode("utf-8")
 
 

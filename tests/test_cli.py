@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 import subprocess
@@ -177,3 +178,35 @@ def test_sql_over_the_datasets(project):
     bad = handbooks(root, "sql", "SELEKT 1")
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: SQL error:")
+
+
+def test_unit_map_csv_reads_right_in_a_spreadsheet(project):
+    root, _ = project
+    with (root / "mappings" / "unit_map.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    covered = [r for r in rows if r["criteria_total"]]
+    assert covered, "some mapped pairs carry criteria coverage"
+    for row in covered:  # whole numbers, not "25.0"
+        assert row["criteria_covered"].isdigit() and row["criteria_total"].isdigit(), row
+    assert {r["relation"] for r in rows} <= {"equivalent", "partial", "none"}
+
+
+def test_a_reviewed_pair_copied_into_overrides_is_applied_and_reported(project, tmp_path):
+    root = new_project(tmp_path)
+    shutil.copytree(project[0] / "extracted", root / "extracted", dirs_exist_ok=True)
+    with (project[0] / "mappings" / "review.csv").open(newline="", encoding="utf-8") as handle:
+        review = list(csv.reader(handle))
+    assert review[0][:4] == ["from_key", "to_key", "decision", "note"]
+    first = review[1][:4]
+    first[2:] = ["reject", "checked against both handbooks"]
+    with (root / "mappings" / "overrides.csv").open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow(first)
+    before = (root / "mappings" / "overrides.csv").read_bytes()
+    result = handbooks(root, "run")
+    assert result.returncode == 0, result.stderr
+    assert "1 overrides_applied" in result.stdout
+    assert (root / "mappings" / "overrides.csv").read_bytes() == before
+    matches = {(m["left_key"], m["right_key"]): m for m in pq.read_table(root / "mappings" / "unit_matches.parquet").to_pylist()}
+    assert matches[tuple(first[:2])]["decision"] == "non-match"
+    with (root / "mappings" / "review.csv").open(newline="", encoding="utf-8") as handle:
+        assert [r[:2] for r in csv.reader(handle)].count(first[:2]) == 0

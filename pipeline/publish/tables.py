@@ -43,8 +43,8 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_csv(table: pa.Table, path: Path) -> None:
-    """Write a CSV a spreadsheet opens directly (header row, empty cells for nulls)."""
-    table.to_pandas().to_csv(path, index=False)
+    """Write a CSV a spreadsheet opens directly (header row, empty cells for nulls, whole numbers stay whole)."""
+    table.to_pandas(integer_object_nulls=True).to_csv(path, index=False)
 
 
 def duplicate_keys(dataset: Dataset, rows: Sequence[object]) -> list[tuple]:
