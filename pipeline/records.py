@@ -157,6 +157,17 @@ class EvidenceRequirement:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyWord:
+    """A numbered entry of a unit's "Key words and phrases" list."""
+
+    unit_key: str
+    number: Int16
+    text: str
+    doc_id: str
+    page: Int32 | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     doc_id: str
     page: Int32 | None

@@ -189,6 +189,7 @@ def _datasets(corpus: Corpus) -> dict[str, list]:
         "outcomes": corpus.outcomes,
         "criteria": corpus.criteria,
         "evidence_requirements": corpus.evidence,
+        "key_words": corpus.key_words,
         "issues": corpus.issues,
     }
 

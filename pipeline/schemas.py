@@ -82,6 +82,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset("outcomes", "extracted", r.Outcome, ("unit_key", "outcome_no")),
         Dataset("criteria", "extracted", r.Criterion, ("criterion_key",)),
         Dataset("evidence_requirements", "extracted", r.EvidenceRequirement, ("unit_key", "number")),
+        Dataset("key_words", "extracted", r.KeyWord, ("unit_key", "number")),
         Dataset("issues", "extracted", r.Issue, ("doc_id", "page", "line", "code", "message")),
         Dataset("unit_matches", "mappings", r.UnitMatch, ("left_key", "right_key")),
         Dataset("families", "mappings", r.Family, ("family_id", "unit_key")),

@@ -20,6 +20,7 @@ DESIGN_COLUMNS = {
     "outcomes": "unit_key outcome_no title doc_id page",
     "criteria": "criterion_key unit_key outcome_no criterion_no kind text verb doc_id page",
     "evidence_requirements": "unit_key number text items doc_id page",
+    "key_words": "unit_key number text doc_id page",  # an addition to DESIGN.md: the legacy key words
     "issues": "doc_id page line severity code message",
     "families": "family_id unit_key",
     "unit_map": "from_key from_scheme from_code from_title to_key to_scheme to_code to_title nos_code relation "

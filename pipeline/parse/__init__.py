@@ -18,6 +18,7 @@ from pipeline.records import (
     Criterion,
     EvidenceRequirement,
     Issue,
+    KeyWord,
     Line,
     Outcome,
     Qualification,
@@ -26,7 +27,7 @@ from pipeline.records import (
     UnitMembership,
 )
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 @dataclass
@@ -40,6 +41,7 @@ class ParseResult:
     outcomes: list[Outcome] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)
     evidence: list[EvidenceRequirement] = field(default_factory=list)
+    key_words: list[KeyWord] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
     def extend(self, other: ParseResult) -> None:

@@ -10,11 +10,12 @@ open its parts:
 - "Customer Service standards": elements "207.1 ..." and performance criteria "207.1.1 ...".
 - "Knowledge and understanding": items "a ...", "b ...", or the statement that the
   knowledge is "contained in the Customer Service Standards above" (then there are none).
+- "Key words and phrases": numbered phrases "1 ...", "2 ...".
 - "Evidence requirements": "1 ...", "2 ..." with lettered items "a ...", "b ..." after a colon.
 
-"What this unit is about", the stems ("When you ... you must consistently:") and the
-numbered "Key words and phrases" have no dataset column: they are left unmarked, so
-they are reported as unparsed text rather than dropped.
+"What this unit is about" and the stems ("When you ... you must consistently:") have
+no dataset column: they are left unmarked, so they are reported as unparsed text
+rather than dropped.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pipeline import ids
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy_sections import Section
 from pipeline.parse.cg_legacy_text import continues, fold, search_lines, unit_heading
-from pipeline.records import Criterion, EvidenceRequirement, Line, Outcome
+from pipeline.records import Criterion, EvidenceRequirement, KeyWord, Line, Outcome
 from pipeline.text import clean, join_wrapped
 
 RATIONALE, ABOUT, STANDARDS, KNOWLEDGE, KEY_WORDS, EVIDENCE = (
@@ -87,6 +88,7 @@ class Body:
     outcomes: tuple[Outcome, ...]
     criteria: tuple[Criterion, ...]
     evidence: tuple[EvidenceRequirement, ...]
+    key_words: tuple[KeyWord, ...]
 
 
 @dataclass
@@ -124,8 +126,10 @@ class _BodyReader:
         self.outcomes: dict[str, Outcome] = {}
         self.criteria: dict[str, Criterion] = {}
         self.evidence: list[EvidenceRequirement] = []
+        self.key_words: list[KeyWord] = []
         self.readers = {RATIONALE: self.pending.append, STANDARDS: self._read_standards,
-                        KNOWLEDGE: self._read_knowledge, EVIDENCE: self._read_evidence}
+                        KNOWLEDGE: self._read_knowledge, KEY_WORDS: self._read_key_words,
+                        EVIDENCE: self._read_evidence}
 
     def read(self, span: Sequence[Line]) -> Body:
         index = self._read_heading(span, 0, self.variants)
@@ -148,7 +152,7 @@ class _BodyReader:
         self._close_part()
         self._check_complete(span[-1])
         return Body(self.code, self.title, self.theme, span[0], span[-1], tuple(self.outcomes.values()),
-                    tuple(self.criteria.values()), tuple(self.evidence))
+                    tuple(self.criteria.values()), tuple(self.evidence), tuple(self.key_words))
 
     def _read_heading(self, span: Sequence[Line], start: int, known: Sequence[str]) -> int:
         """Index after a heading and its wrapped title lines; sets the title at the first heading."""
@@ -193,6 +197,15 @@ class _BodyReader:
             self.item.add(line)
         else:
             self.pending.append(line)  # the stem: "To be competent at ... you need to know and understand:"
+
+    def _read_key_words(self, line: Line) -> None:
+        numbered = _NUMBERED.match(clean(line.text))
+        last = int(self.item.number) if self.item else 0
+        if numbered and int(numbered.group(1)) == last + 1:
+            self._flush()
+            self.item = _Item("key word", numbered.group(1), [numbered.group(2)], [line])
+        elif self.item:
+            self.item.add(line)
 
     def _read_evidence(self, line: Line) -> None:
         text = clean(line.text)
@@ -261,6 +274,8 @@ class _BodyReader:
             kind = "performance" if item.kind == "criterion" else "knowledge"
             self.criteria[number] = Criterion(ids.criterion_key(self.unit_key, number), self.unit_key, outcome_no,
                                               number, kind, item.text, None, doc_id, page)
+        elif item.kind == "key word":
+            self.key_words.append(KeyWord(self.unit_key, int(item.number), item.text, doc_id, page))
         else:
             items = tuple(sub.text for sub in item.items)
             self.evidence.append(EvidenceRequirement(self.unit_key, item.number, item.text, items, doc_id, page))
@@ -283,6 +298,7 @@ class _BodyReader:
         made = {
             RATIONALE: found is not None, KNOWLEDGE: found is not None or knowledge,
             STANDARDS: bool(self.outcomes or self.criteria), EVIDENCE: bool(self.evidence),
+            KEY_WORDS: bool(self.key_words),
         }.get(self.part or "", False)
         if found:
             self.ctx.use(*found[1])

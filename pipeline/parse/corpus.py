@@ -23,6 +23,7 @@ from pipeline.records import (
     Criterion,
     EvidenceRequirement,
     Issue,
+    KeyWord,
     Outcome,
     Qualification,
     QualificationFact,
@@ -52,6 +53,7 @@ class Corpus:
     outcomes: list[Outcome] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)
     evidence: list[EvidenceRequirement] = field(default_factory=list)
+    key_words: list[KeyWord] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -157,6 +159,7 @@ def build_corpus(results: dict[str, ParseResult], entries: list[Entry], nos_sche
     corpus.outcomes = [o for o in everything.outcomes if body_doc.get(o.unit_key) == o.doc_id]
     corpus.criteria = [c for c in everything.criteria if body_doc.get(c.unit_key) == c.doc_id]
     corpus.evidence = [e for e in everything.evidence if body_doc.get(e.unit_key) == e.doc_id]
+    corpus.key_words = [k for k in everything.key_words if body_doc.get(k.unit_key) == k.doc_id]
     corpus.rules = _unique(everything.rules, lambda r: (r.qualification_id, r.group, r.text))
     corpus.memberships = _unique(everything.memberships, lambda m: (m.qualification_id, m.unit_key))
     return corpus

@@ -14,6 +14,7 @@ _UNIT_REFERENCES = (
     ("extracted", "outcomes", "unit_key"),
     ("extracted", "criteria", "unit_key"),
     ("extracted", "evidence_requirements", "unit_key"),
+    ("extracted", "key_words", "unit_key"),
     ("mappings", "families", "unit_key"),
     ("mappings", "unit_map", "from_key"),
     ("mappings", "unit_map", "to_key"),
