@@ -210,3 +210,20 @@ def test_a_reviewed_pair_copied_into_overrides_is_applied_and_reported(project, 
     assert matches[tuple(first[:2])]["decision"] == "non-match"
     with (root / "mappings" / "review.csv").open(newline="", encoding="utf-8") as handle:
         assert [r[:2] for r in csv.reader(handle)].count(first[:2]) == 0
+
+
+def test_lookup_and_rpl_answer_a_centre(project):
+    root, _ = project
+    lookup = handbooks(root, "lookup", "A13")
+    assert lookup.returncode == 0, lookup.stderr
+    assert lookup.stdout.startswith("cg-4430:4430-303  Deal with customers in writing or electronically")
+    assert "cg-legacy:207" in lookup.stdout
+    rpl = handbooks(root, "rpl", "--held", "cg-legacy:207", "--held", "cg-legacy:303", "--target", "cg-4430-03")
+    assert rpl.returncode == 0, rpl.stderr
+    blocks = rpl.stdout.split("\n\n")
+    assert blocks[1].splitlines() == [
+        "cg-4430:4430-303  Deal with customers in writing or electronically  [Impression and Image]",
+        "  credited by cg-legacy:207 (equivalent): 25/25 criteria covered",
+    ]
+    assert "cg-4430:4430-304  Use customer service as a competitive tool" in blocks[2]
+    assert rpl.stdout.rstrip().endswith("not covered by held units: 57 of 59 units of cg-4430-03")
