@@ -26,7 +26,7 @@ from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 from pipeline.publish import staging
 from pipeline.publish.validate import validate_staged
-from pipeline.records import Document, Issue, Unit, UnitMatch
+from pipeline.records import Document, Unit, UnitMatch
 from pipeline.schemas import DATASETS
 
 log = logging.getLogger(__name__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +29,16 @@ def parse_path(path: Path, entry: Entry) -> ParseResult:
     extraction = extract_file(path, entry.doc_id, str(path))
     profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, str(path))
     return parse_lines(ParseContext(entry, extraction.lines), profile)
+
+
+def without_pages(result: ParseResult) -> dict[str, list]:
+    """The records of a parse (issues aside) with their page numbers blanked, to compare a PDF with its text."""
+    pages = ("page", "page_start", "page_end")
+    return {
+        f.name: [dataclasses.replace(r, **{k: None for k in pages if hasattr(r, k)}) for r in getattr(result, f.name)]
+        for f in dataclasses.fields(result)
+        if f.name != "issues"
+    }
 
 
 @lru_cache(maxsize=None)

@@ -20,16 +20,10 @@ from pipeline import ids
 from pipeline.manifest import Entry
 from pipeline.parse import ParseResult
 from pipeline.records import (
-    Criterion,
-    EvidenceRequirement,
     Issue,
-    KeyWord,
-    Outcome,
     Qualification,
     QualificationFact,
-    Rule,
     Unit,
-    UnitMembership,
 )
 
 # Fields of a Qualification that are facts a document states (not identity or provenance).
@@ -42,19 +36,10 @@ _UNDATED = dt.date.min
 
 
 @dataclass
-class Corpus:
-    """The merged records of all documents, one row per key, ready to publish."""
+class Corpus(ParseResult):
+    """The merged records of all documents, one row per key, ready to publish, with every stated fact."""
 
-    qualifications: list[Qualification] = field(default_factory=list)
     facts: list[QualificationFact] = field(default_factory=list)
-    rules: list[Rule] = field(default_factory=list)
-    units: list[Unit] = field(default_factory=list)
-    memberships: list[UnitMembership] = field(default_factory=list)
-    outcomes: list[Outcome] = field(default_factory=list)
-    criteria: list[Criterion] = field(default_factory=list)
-    evidence: list[EvidenceRequirement] = field(default_factory=list)
-    key_words: list[KeyWord] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
 
 
 def _fact_text(value: object) -> str:

@@ -7,7 +7,6 @@ Every expected value below was read off the document text
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from pipeline.parse.cg_legacy_text import nonblank, unit_heading
 from pipeline.parse.cg_legacy_themes import ThemeEntry, assign_columns, column_levels, is_legend, parse_themes, theme_heading
 from pipeline.parse.cg_legacy_units import part_label, standard_number, theme_of
 from pipeline.records import Criterion, EvidenceRequirement, Outcome, Qualification, Rule, Unit, UnitMembership
-from tests.conftest import DATA, RAW, manifest, parse_path, parsed
+from tests.conftest import DATA, RAW, manifest, parse_path, parsed, without_pages
 from tests.pdf_render import render
 
 DOC = "cg-nsvq-l3-standards"
@@ -450,23 +449,11 @@ def test_sample_theme_columns():
     assert not ctx.issues
 
 
-def _without_pages(result: ParseResult) -> tuple[list, ...]:
-    return (
-        [dataclasses.replace(q, page=None) for q in result.qualifications],
-        result.rules,
-        [dataclasses.replace(u, page_start=None, page_end=None) for u in result.units],
-        result.memberships,
-        [dataclasses.replace(o, page=None) for o in result.outcomes],
-        [dataclasses.replace(c, page=None) for c in result.criteria],
-        [dataclasses.replace(e, page=None) for e in result.evidence],
-    )
-
-
 @pytest.mark.parametrize("source, entry", [(RAW / manifest()[DOC].path, manifest()[DOC]), (SAMPLE, SAMPLE_ENTRY)])
 def test_pdf_render_gives_the_same_records(source, entry):
     """Printed (no blank lines, lines stripped, running header and footer), the document reads the same."""
     pdf = render(source, entry.title).path
-    assert _without_pages(parse_path(pdf, entry)) == _without_pages(parse_path(source, entry))
+    assert without_pages(parse_path(pdf, entry)) == without_pages(parse_path(source, entry))
 
 
 # --- numbering problems are issues, not lost records ---------------------------------

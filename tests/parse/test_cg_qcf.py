@@ -6,7 +6,6 @@ or off the hand-written sample (tests/data/cg_qcf_level2_sample.txt), not copied
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -31,7 +30,7 @@ from pipeline.records import (
     Unit,
     UnitMembership,
 )
-from tests.conftest import DATA, RAW, manifest, parse_path, parsed
+from tests.conftest import DATA, RAW, manifest, parse_path, parsed, without_pages
 from tests.pdf_render import render
 
 DOC = "cg-4430-03-handbook"
@@ -440,23 +439,11 @@ def test_sample_is_detected():
     assert cg_qcf.detect(lines) >= 0.9
 
 
-def _without_pages(result: ParseResult) -> tuple[list, ...]:
-    return (
-        [dataclasses.replace(q, page=None) for q in result.qualifications],
-        result.rules,
-        [dataclasses.replace(u, page_start=None, page_end=None) for u in result.units],
-        result.memberships,
-        [dataclasses.replace(o, page=None) for o in result.outcomes],
-        [dataclasses.replace(c, page=None) for c in result.criteria],
-        [dataclasses.replace(e, page=None) for e in result.evidence],
-    )
-
-
 @pytest.mark.parametrize("source, entry", [(RAW / manifest()[DOC].path, manifest()[DOC]), (SAMPLE, SAMPLE_ENTRY)])
 def test_pdf_render_gives_the_same_records(source, entry):
     """Printed (no blank lines, lines stripped, running header and footer), the handbook reads the same."""
     pdf = render(source, entry.title).path
-    assert _without_pages(parse_path(pdf, entry)) == _without_pages(parse_path(source, entry))
+    assert without_pages(parse_path(pdf, entry)) == without_pages(parse_path(source, entry))
 
 
 # --- rule cases ----------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
@@ -11,7 +10,7 @@ from pipeline.manifest import Entry
 from pipeline.parse import ParseContext, ParseResult, ocr
 from pipeline.parse.profiles import PROFILES, parse_lines
 from pipeline.records import Line, Qualification, Rule, UnitMembership
-from tests.conftest import DATA, RAW, manifest, parse_path, parsed
+from tests.conftest import DATA, RAW, manifest, parse_path, parsed, without_pages
 from tests.pdf_render import render
 
 DOC = "ocr-03454-brochure"
@@ -126,20 +125,11 @@ def test_level2_sample_parses_with_no_code_change():
     assert [i.code for i in result.issues if i.code != "unparsed-text"] == ["title-variant"]
 
 
-def _without_pages(result: ParseResult) -> tuple[list, list, list, list]:
-    return (
-        [dataclasses.replace(q, page=None) for q in result.qualifications],
-        result.rules,
-        [dataclasses.replace(u, page_start=None, page_end=None) for u in result.units],
-        result.memberships,
-    )
-
-
 @pytest.mark.parametrize("source, entry", [(RAW / manifest()[DOC].path, manifest()[DOC]), (SAMPLE, SAMPLE_ENTRY)])
 def test_pdf_render_gives_the_same_records(source, entry):
     """Printed (no blank lines, lines stripped, running header and footer), the brochure reads the same."""
     pdf = render(source, entry.title).path
-    assert _without_pages(parse_path(pdf, entry)) == _without_pages(parse_path(source, entry))
+    assert without_pages(parse_path(pdf, entry)) == without_pages(parse_path(source, entry))
 
 
 # --- rule cases on small documents ---------------------------------------------------
