@@ -75,6 +75,21 @@ def _exit_for(report: runner.RunReport) -> None:
         sys.exit(1)
 
 
+def _match_summary(s: dict[str, int]) -> str:
+    """The match stage's counts, a line per question an operator asks."""
+    saved = s["comparisons_saved"] / s["all_pairs"] if s["all_pairs"] else 0.0
+    return "\n".join([
+        f"match: {s['units']} units; blocking kept {s['comparisons']} of {s['all_pairs']} cross-scheme pairs "
+        f"({saved:.1%} saved)",
+        f"  pairs: {s['matches']} match, {s['possible']} possible, {s['non_matches']} non-match; "
+        f"{s['families']} families",
+        f"  unit_map: {s['map_rows']} rows ({s['map_equivalent']} equivalent, {s['map_partial']} partial, "
+        f"{s['map_none']} none); {s['criterion_pairs']} criterion pairs",
+        f"  overrides: {s['overrides_applied']} applied, {s['overrides_ignored']} ignored; "
+        f"{s['review']} pair(s) to decide in mappings/review.csv",
+    ])
+
+
 @cli.command()
 @click.option("--force", is_flag=True, help="Extract every document again, ignoring the cache.")
 @click.pass_context
@@ -83,7 +98,7 @@ def run(ctx: click.Context, force: bool) -> None:
     report = runner.run(_paths(ctx), _progress(ctx), force=force)
     _print_documents(report)
     if report.match_summary:
-        click.echo("match: " + ", ".join(f"{v} {k}" for k, v in report.match_summary.items()))
+        click.echo(_match_summary(report.match_summary))
     click.echo(f"publish: {len(report.published)} file(s) in extracted/ and mappings/")
     _exit_for(report)
 
@@ -119,7 +134,7 @@ def match(ctx: click.Context) -> None:
     """Match units across schemes and stage the mappings (publish makes them visible)."""
     paths = _paths(ctx)
     summary = runner.match(paths, runner.manifest_entries(paths), _progress(ctx))
-    click.echo("match: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
+    click.echo(_match_summary(summary))
     click.echo("match: mappings staged; run `handbooks publish` to publish them")
 
 

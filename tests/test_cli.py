@@ -204,7 +204,7 @@ def test_a_reviewed_pair_copied_into_overrides_is_applied_and_reported(project, 
     before = (root / "mappings" / "overrides.csv").read_bytes()
     result = handbooks(root, "run")
     assert result.returncode == 0, result.stderr
-    assert "1 overrides_applied" in result.stdout
+    assert "overrides: 1 applied, 0 ignored" in result.stdout
     assert (root / "mappings" / "overrides.csv").read_bytes() == before
     matches = {(m["left_key"], m["right_key"]): m for m in pq.read_table(root / "mappings" / "unit_matches.parquet").to_pylist()}
     assert matches[tuple(first[:2])]["decision"] == "non-match"
