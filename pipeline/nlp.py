@@ -23,37 +23,59 @@ def nlp() -> spacy.language.Language:
 
 
 @lru_cache(maxsize=1)
-def _verbs() -> frozenset[str]:
+def _word_classes() -> tuple[frozenset[str], frozenset[str]]:
+    """The lookups' index of English verbs and of adverbs."""
     index = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
-    return frozenset(index["verb"])
+    return frozenset(index["verb"]), frozenset(index["adv"])
+
+
+def _docs(texts: list[str]):
+    """The texts through the pipeline, lower-cased first: the lemma tables are keyed in lower case."""
+    return nlp().pipe(text.lower() for text in texts)
 
 
 def lemmas(text: str) -> list[str]:
     """Lower-case lemmas of the word tokens of ``text`` (punctuation and spaces dropped)."""
-    return [t.lemma_.lower() for t in nlp()(text) if t.is_alpha or t.like_num]
+    return lemma_lists([text])[0]
 
 
 def lemma_lists(texts: list[str]) -> list[list[str]]:
     """``lemmas`` for many texts at once, through ``nlp.pipe``."""
-    return [[t.lemma_.lower() for t in doc if t.is_alpha or t.like_num] for doc in nlp().pipe(texts)]
+    return [[t.lemma_ for t in doc if t.is_alpha or t.like_num] for doc in _docs(texts)]
 
 
 def command_verb(text: str) -> str | None:
     """The lemmatised command verb a criterion opens with ("explains" -> "explain"), if any."""
-    for token in nlp()(text):
-        if token.is_punct or token.is_space:
-            continue
-        lemma = token.lemma_.lower()
-        return lemma if lemma in _verbs() else None
-    return None
+    return command_verbs([text])[0]
 
 
 def command_verbs(texts: list[str]) -> list[str | None]:
-    """``command_verb`` for many texts at once."""
-    verbs = _verbs()
-    out: list[str | None] = []
-    for doc in nlp().pipe(texts):
-        first = next((t for t in doc if not (t.is_punct or t.is_space)), None)
-        lemma = first.lemma_.lower() if first is not None else None
-        out.append(lemma if lemma in verbs else None)
-    return out
+    """``command_verb`` for many texts at once.
+
+    Leading adverbs are passed over ("consistently meet" -> "meet") and a prefix
+    joined by a hyphen is part of the verb ("re-direct" -> "redirect").
+    """
+    return [_first_verb([t for t in doc if not (t.is_punct and t.text != "-") and not t.is_space])
+            for doc in _docs(texts)]
+
+
+def _first_verb(tokens: list) -> str | None:
+    verbs, adverbs = _word_classes()
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.text == "-":
+            index += 1
+            continue
+        if index + 2 < len(tokens) and tokens[index + 1].text == "-" and token.is_alpha:
+            joined = (token.text + tokens[index + 2].text).lower()
+            lemma = nlp()(joined)[0].lemma_
+            if lemma in verbs:
+                return lemma
+        lemma = token.lemma_
+        if lemma in verbs:
+            return lemma
+        if lemma not in adverbs:
+            return None
+        index += 1
+    return None

@@ -1,0 +1,40 @@
+"""Command verbs and lemmas through the real spaCy pipeline (blank English + lookup lemmatizer)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp import command_verb, command_verbs, lemmas
+from tests.conftest import parsed
+
+
+@pytest.mark.parametrize(
+    "text, verb",
+    [
+        ("explain the importance of customer service", "explain"),
+        ("Describes how customers form expectations", "describe"),
+        ("consistently meet their customers’ expectations", "meet"),
+        ("regularly check the progress of colleagues", "check"),
+        ("re-direct customers to other service providers", "redirect"),
+        ("co-operate with others to improve customer service", "cooperate"),
+        ("your organisation’s service offer", None),
+        ("how customers form expectations", None),
+        ("", None),
+    ],
+)
+def test_command_verb(text, verb):
+    assert command_verb(text) == verb
+
+
+def test_command_verbs_agree_with_one_at_a_time():
+    texts = ["identify ways", "quickly locate information", "the service offer"]
+    assert command_verbs(texts) == [command_verb(t) for t in texts]
+
+
+def test_lemmas_fold_plurals_and_tenses():
+    assert lemmas("Customers' expectations were met") == ["customer", "expectation", "be", "meet"]
+
+
+def test_every_assessment_criterion_of_the_handbook_has_a_verb():
+    criteria = [c for c in parsed("cg-4430-03-handbook").criteria if c.kind == "assessment"]
+    assert criteria and not [c.text for c in criteria if c.verb is None]
