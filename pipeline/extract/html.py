@@ -17,24 +17,34 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th"}
 _SKIP = {"script", "style", "noscript", "template", "head"}
 
 
-def _blocks(node: Tag, out: list[tuple[str, bool]], bold: bool = False) -> None:
-    """Collect (text, all bold) runs, starting a new one at every block element."""
+def _append(out: list[tuple[str, bool]], text: str, bold: bool) -> None:
+    """Add text to the current run; the run stays bold only if all its words are."""
+    run, all_bold = out[-1]
+    if text.strip():
+        all_bold = (all_bold or not run.strip()) and bold
+    out[-1] = (run + text, all_bold)
+
+
+def _blocks(node: Tag, out: list[tuple[str, bool]], bold: bool = False, pre: bool = False) -> None:
+    """Collect (text, all bold) runs, starting a new one at every block element.
+
+    Newlines of the source are only whitespace, except inside ``<pre>`` where each ends a line.
+    """
     for child in node.children:
-        if isinstance(child, NavigableString):
-            # Comments, CDATA and doctypes are NavigableString subclasses, not text.
-            if type(child) is NavigableString and child.strip():
-                text, all_bold = out[-1]
-                out[-1] = (text + str(child), (all_bold or not text.strip()) and bold)
-            elif type(child) is NavigableString:
-                out[-1] = (out[-1][0] + str(child), out[-1][1])
+        # Comments, CDATA and doctypes are NavigableString subclasses, not text.
+        if type(child) is NavigableString:
+            for n, piece in enumerate(child.split("\n") if pre else [str(child)]):
+                if n:
+                    out.append(("", False))
+                _append(out, piece, bold)
         elif isinstance(child, Tag) and child.name not in _SKIP:
             block = child.name in _BLOCKS
             if block:
                 out.append(("", False))
             elif child.name in _CELLS:
                 # Cells of a row stay on one line, as in the text handbooks' tables.
-                out[-1] = (out[-1][0] + " ", out[-1][1])
-            _blocks(child, out, bold or child.name in _HEADINGS)
+                _append(out, " ", bold)
+            _blocks(child, out, bold or child.name in _HEADINGS, pre or child.name == "pre")
             if block:
                 out.append(("", False))
 
@@ -46,8 +56,7 @@ def read_html(path: Path, doc_id: str, shown: str) -> Extraction:
     runs: list[tuple[str, bool]] = [("", False)]
     _blocks(soup.body or soup, runs)
     lines = []
-    for text_run, bold in runs:
-        for part in text_run.split("\n"):
-            if clean(part):
-                lines.append(Line(page=1, line=len(lines) + 1, text=clean(part), bold=bold))
+    for run, bold in runs:
+        if cleaned := clean(run):
+            lines.append(Line(page=1, line=len(lines) + 1, text=cleaned, bold=bold))
     return Extraction("text/html", 1, tuple(lines), tuple(issues))

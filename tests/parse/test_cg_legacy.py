@@ -154,12 +154,12 @@ def test_totals(result):
 def test_unit_207_exactly(result):
     assert units_of(result)["207"] == Unit(
         key("207"), "cg-legacy", "207", "Deal with customers in writing or using ICT", level=2, uan="J/103/6279",
-        ics_unit="15", theme=IMPRESSION, has_body=True, doc_id=DOC, page_start=29, page_end=32,
+        ics_unit="15", theme=IMPRESSION, has_body=True, doc_id=DOC, page_start=28, page_end=31,
     )
     assert [o for o in result.outcomes if o.unit_key == key("207")] == [
-        Outcome(key("207"), "207.1", "Use written or ICT communication effectively", DOC, 30),
-        Outcome(key("207"), "207.2", "Plan and send an effective written or ICT communication", DOC, 30),
-        Outcome(key("207"), "207.3", "Handle incoming written or ICT communications effectively", DOC, 30),
+        Outcome(key("207"), "207.1", "Use written or ICT communication effectively", DOC, 29),
+        Outcome(key("207"), "207.2", "Plan and send an effective written or ICT communication", DOC, 29),
+        Outcome(key("207"), "207.3", "Handle incoming written or ICT communications effectively", DOC, 29),
     ]
 
 
@@ -169,13 +169,13 @@ def test_unit_211_keeps_the_body_title(result):
     assert unit.title == "Deliver customer service on your customers' premises"
     assert (unit.theme, unit.level, unit.page_start, unit.page_end) == (DELIVERY, 2, 41, 44)
     mismatches = [i for i in result.issues if i.code == "title-mismatch"]
-    assert [(i.page, i.line) for i in mismatches] == [(11, 309)]
+    assert [(i.page, i.line) for i in mismatches] == [(10, 309)]
 
 
 def test_unit_301_mandatory_foundation(result):
     assert units_of(result)["301"] == Unit(
         key("301"), "cg-legacy", "301", "Understand customer service to improve service delivery", level=3,
-        uan="R/103/6284", ics_unit="7", theme=FOUNDATIONS, has_body=True, doc_id=DOC, page_start=13, page_end=16,
+        uan="R/103/6284", ics_unit="7", theme=FOUNDATIONS, has_body=True, doc_id=DOC, page_start=12, page_end=15,
     )
 
 
@@ -194,10 +194,10 @@ def test_structure_table_units_without_body(result):
     assert no_body == ["305", "306", "307", "308", "309", "310", "311", "312", "313", "314", "315"]
     for code in no_body:
         unit = units[code]
-        assert (unit.has_body, unit.level, unit.theme, unit.page_start) == (False, 3, THEMES_FROM_APPENDIX[code], 11)
+        assert (unit.has_body, unit.level, unit.theme, unit.page_start) == (False, 3, THEMES_FROM_APPENDIX[code], 10)
     missing = [i for i in result.issues if i.code == "unit-body-missing"]
     assert [i.message.split()[1] for i in missing] == no_body
-    assert {(i.page, i.severity) for i in missing} == {(11, "warning")}
+    assert {(i.page, i.severity) for i in missing} == {(10, "warning")}
 
 
 def test_criteria_either_side_of_a_page_break(result):
@@ -205,9 +205,9 @@ def test_criteria_either_side_of_a_page_break(result):
     before, after = criteria[f"{key('301')}#301.2.4"], criteria[f"{key('301')}#301.2.5"]
     assert (before.text, before.page, before.outcome_no) == (
         "give examples of the essential features and benefits of your organisation\u2019s services or products that "
-        "influence customer service delivery and satisfaction", 14, "301.2")
+        "influence customer service delivery and satisfaction", 13, "301.2")
     assert (after.text, after.page) == (
-        "describe how your organisation balances its needs with customer expectations and needs", 15)
+        "describe how your organisation balances its needs with customer expectations and needs", 14)
 
 
 def test_wrapped_criterion_and_knowledge_items(result):
@@ -217,7 +217,7 @@ def test_wrapped_criterion_and_knowledge_items(result):
         "management of change are central to ongoing customer satisfaction")
     assert criteria[f"{key('207')}#k.a"] == Criterion(
         f"{key('207')}#k.a", key("207"), None, "k.a", "knowledge", "the importance of using clear and concise language",
-        None, DOC, 31)
+        None, DOC, 30)
     assert criteria[f"{key('207')}#k.b"].text == (
         "the additional significance and potential risks involved in committing a communication to a permanent record format")
 
@@ -225,13 +225,13 @@ def test_wrapped_criterion_and_knowledge_items(result):
 def test_evidence_requirements_of_207(result):
     evidence = [e for e in result.evidence if e.unit_key == key("207")]
     assert [e.number for e in evidence] == ["1", "2", "3", "4", "5", "6", "7", "8"]
-    assert all(e.page == 32 for e in evidence)
+    assert all(e.page == 31 for e in evidence)
     assert [len(e.items) for e in evidence] == [0, 0, 0, 0, 4, 3, 3, 2]
     assert evidence[5] == EvidenceRequirement(
         key("207"), "6", "The style and tone of your communication must follow organisational guidelines and you must "
         "prove that you have taken account of:",
         ("your job role and position in your organisation", "the personal style and preferences of your customer",
-         "the conventions of the medium of communication you are using."), DOC, 32)
+         "the conventions of the medium of communication you are using."), DOC, 31)
     assert evidence[4].items == (
         "have routine expectations of your organisation\u2019s customer service",
         "have experienced difficulties when dealing with your organisation",
@@ -651,9 +651,9 @@ def test_key_words_of_every_body(result):
     assert counts == KEY_WORD_COUNTS
     writing = [(k.number, k.text, k.page) for k in result.key_words if k.unit_key == "cg-legacy:207"]
     assert writing == [
-        (1, "operating equipment", 31), (2, "managing time", 31), (3, "using clear and concise language", 31),
-        (4, "recognising style and tone of language", 31), (5, "anticipate expectations", 31),
-        (6, "establishing a rapport", 31), (7, "summarising key points", 31),
-        (8, "identifying and choosing between options", 31), (9, "summarising outcomes", 31),
+        (1, "operating equipment", 30), (2, "managing time", 30), (3, "using clear and concise language", 30),
+        (4, "recognising style and tone of language", 30), (5, "anticipate expectations", 30),
+        (6, "establishing a rapport", 30), (7, "summarising key points", 30),
+        (8, "identifying and choosing between options", 30), (9, "summarising outcomes", 30),
     ]
 
