@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from pipeline.match.normalise import Rarity
-from pipeline.match.similarity import weighted_overlap
+from pipeline.match.similarity import overlap_matrix
 
 # Below this similarity two criteria are not counterparts. Reworded criteria of one
 # competence ("explain how customers form their expectations" / "give examples of
@@ -55,7 +55,7 @@ def similarity_matrix(left: list[CriterionText], right: list[CriterionText], rar
     token_set = process.cdist(
         [c.text for c in left], [c.text for c in right], scorer=fuzz.token_set_ratio, dtype=np.float64
     ) / 100.0
-    weighted = np.array([[weighted_overlap(a.words, b.words, rarity) or 0.0 for b in right] for a in left])
+    weighted = overlap_matrix([c.words for c in left], [c.words for c in right], rarity)
     return (token_set + weighted) / 2.0
 
 

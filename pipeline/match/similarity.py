@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from pipeline.match.normalise import Rarity, words_agree
+import numpy as np
+
+from pipeline.match.normalise import MIN_SHARED_PREFIX, Rarity, words_agree
+
+
+def _partner_map(words: frozenset[str], vocabulary: frozenset[str]) -> dict[str, frozenset[str]]:
+    """For each word, the words of ``vocabulary`` that agree with it (same lemma or a longer spelling).
+
+    Words that are not equal agree only through a shared stem of ``MIN_SHARED_PREFIX``
+    letters, so only the words opening with the same letters are compared.
+    """
+    by_stem: dict[str, list[str]] = {}
+    for o in vocabulary:
+        by_stem.setdefault(o[:MIN_SHARED_PREFIX], []).append(o)
+    return {w: frozenset(o for o in by_stem.get(w[:MIN_SHARED_PREFIX], ()) if words_agree(w, o)) for w in words}
 
 
 def _agreeing(words: frozenset[str], others: frozenset[str]) -> frozenset[str]:
-    """The words that have a counterpart (same lemma or a longer spelling) among ``others``."""
-    return frozenset(w for w in words if any(words_agree(w, o) for o in others))
+    """The words that have a counterpart among ``others``."""
+    return frozenset(w for w, partners in _partner_map(words, others).items() if partners)
 
 
 def weighted_overlap(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> float | None:
@@ -28,6 +42,28 @@ def weighted_overlap(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> 
     if total == 0:
         return 0.0
     return (_weight(left_agree, rarity) + _weight(right_agree, rarity)) / total
+
+
+def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], rarity: Rarity) -> np.ndarray:
+    """``weighted_overlap`` of every (left, right) pair (None as 0), each word's counterparts found once."""
+    left_sets, right_sets = [frozenset(a) for a in lefts], [frozenset(b) for b in rights]
+    left_vocab, right_vocab = frozenset().union(*left_sets), frozenset().union(*right_sets)
+    partners, back = _partner_map(left_vocab, right_vocab), _partner_map(right_vocab, left_vocab)
+    weight = {w: rarity.weight(w) for w in left_vocab | right_vocab}
+    # Summed in sorted order, as ``weighted_overlap`` sums, so both give the same floats.
+    right_words = [sorted(b) for b in right_sets]
+    right_totals = [sum(weight[w] for w in words) for words in right_words]
+    matrix = np.zeros((len(lefts), len(rights)))
+    for i, a in enumerate(left_sets):
+        a_words = sorted(a)
+        a_total = sum(weight[w] for w in a_words)
+        for j, (b, b_words, b_total) in enumerate(zip(right_sets, right_words, right_totals)):
+            if not a or not b:
+                continue
+            agreeing = sum(weight[w] for w in a_words if not partners[w].isdisjoint(b))
+            agreeing += sum(weight[w] for w in b_words if not back[w].isdisjoint(a))
+            matrix[i, j] = agreeing / (a_total + b_total)
+    return matrix
 
 
 def _weight(words: frozenset[str], rarity: Rarity) -> float:

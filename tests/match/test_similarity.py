@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.match.normalise import Rarity, content_words
-from pipeline.match.similarity import shared_words, weighted_overlap
+from pipeline.match.similarity import overlap_matrix, shared_words, weighted_overlap
+from tests.conftest import parsed
 
 TITLES = [
     "Deal with customers by telephone",
@@ -62,3 +63,17 @@ def test_empty_title_has_no_score():
 
 def test_shared_words_rarest_first():
     assert shared_words(WORDS[TITLES[0]], WORDS[TITLES[1]], RARITY) == ("telephone", "deal", "customer")
+
+
+def test_overlap_matrix_is_weighted_overlap_of_every_pair():
+    """The matrix the criteria alignment uses gives exactly the pairwise scores, on real criteria."""
+    old = [c.text for c in parsed("cg-nsvq-l3-standards").criteria if c.unit_key.endswith(":207")]
+    new = [c.text for c in parsed("cg-4430-03-handbook").criteria if c.unit_key.endswith("-303")]
+    left, right = content_words(old), content_words(new) + [()]
+    rarity = Rarity.from_texts(left + right)
+    matrix = overlap_matrix(left, right, rarity)
+    assert matrix.shape == (len(left), len(right))
+    assert [[float(x) for x in row] for row in matrix] == [
+        [weighted_overlap(a, b, rarity) or 0.0 for b in right] for a in left
+    ]
+
