@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from pipeline.ids import split_unit_key
 from pipeline.match.features import Features
 from pipeline.match.justify import justification, strongest_method
 from pipeline.match.overrides import Override
@@ -23,10 +23,6 @@ class UnitMap:
     rows: list[UnitMapRow]
     criteria: list[CriterionMapRow]
     links: list[tuple[str, str]]
-
-
-def _scheme(key: str) -> str:
-    return split_unit_key(key)[0]
 
 
 def _is_exact(features: Features) -> bool:
@@ -149,8 +145,11 @@ def build_unit_map(
     rows: list[UnitMapRow] = []
     criterion_rows: list[CriterionMapRow] = []
     all_links: list[tuple[str, str]] = []
+    by_schemes: dict[tuple[str, str], dict[tuple[str, str], UnitMatch]] = defaultdict(dict)
+    for k, p in pairs.items():
+        by_schemes[(units[k[0]].scheme, units[k[1]].scheme)][k] = p
     for s in supersessions:
-        scoped = {k: p for k, p in pairs.items() if _scheme(k[0]) == s.old_scheme and _scheme(k[1]) == s.new_scheme}
+        scoped = by_schemes[(s.old_scheme, s.new_scheme)]
         links = {(p.left_key, p.right_key) for p in successor_links(list(scoped.values()))}
         links |= {k for k, o in overrides.items() if k in scoped and o.decision == "confirm"}
         ordered = sorted(links)
@@ -167,10 +166,13 @@ def build_unit_map(
         all_links += ordered
 
     listed = {r.from_key for r in rows}
+    by_old: dict[str, list[UnitMatch]] = defaultdict(list)
+    for k, p in pairs.items():
+        by_old[k[0]].append(p)
     for old_scheme in sorted({s.old_scheme for s in supersessions}):
         new_schemes = sorted({s.new_scheme for s in supersessions if s.old_scheme == old_scheme})
         for key in sorted(k for k, u in units.items() if u.scheme == old_scheme and k not in listed):
-            candidates = [p for k, p in pairs.items() if k[0] == key and _scheme(k[1]) in new_schemes]
+            candidates = [p for p in by_old[key] if units[p.right_key].scheme in new_schemes]
             best = max(candidates, key=lambda p: (p.score, p.right_key), default=None)
             best_features = features.get((best.left_key, best.right_key)) if best else None
             rows.append(_none_row(units[key], new_schemes, best, best_features, units))
