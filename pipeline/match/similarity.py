@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import numpy as np
 
 from pipeline.match.normalise import MIN_SHARED_PREFIX, Rarity, words_agree
@@ -45,24 +47,37 @@ def weighted_overlap(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> 
 
 
 def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], rarity: Rarity) -> np.ndarray:
-    """``weighted_overlap`` of every (left, right) pair (None as 0), each word's counterparts found once."""
-    left_sets, right_sets = [frozenset(a) for a in lefts], [frozenset(b) for b in rights]
-    left_vocab, right_vocab = frozenset().union(*left_sets), frozenset().union(*right_sets)
-    partners, back = _partner_map(left_vocab, right_vocab), _partner_map(right_vocab, left_vocab)
-    weight = {w: rarity.weight(w) for w in left_vocab | right_vocab}
-    # Summed in sorted order, as ``weighted_overlap`` sums, so both give the same floats.
-    right_words = [sorted(b) for b in right_sets]
-    right_totals = [sum(weight[w] for w in words) for words in right_words]
+    """``weighted_overlap`` of every (left, right) pair (None as 0), as matrix products.
+
+    With ``L`` and ``R`` the texts' word incidence and ``P`` the word counterparts, a
+    left word agrees with a right text where ``P @ R.T`` is non-zero; the agreeing
+    weights of both sides over both totals is the Dice coefficient. Rounded to 12
+    places so that the order of float sums cannot reorder ties.
+    """
+    left_vocab = sorted(frozenset().union(*map(frozenset, lefts)))
+    right_vocab = sorted(frozenset().union(*map(frozenset, rights)))
     matrix = np.zeros((len(lefts), len(rights)))
-    for i, a in enumerate(left_sets):
-        a_words = sorted(a)
-        a_total = sum(weight[w] for w in a_words)
-        for j, (b, b_words, b_total) in enumerate(zip(right_sets, right_words, right_totals)):
-            if not a or not b:
-                continue
-            agreeing = sum(weight[w] for w in a_words if not partners[w].isdisjoint(b))
-            agreeing += sum(weight[w] for w in b_words if not back[w].isdisjoint(a))
-            matrix[i, j] = agreeing / (a_total + b_total)
+    if not left_vocab or not right_vocab:
+        return matrix
+    left, right = _incidence(lefts, left_vocab), _incidence(rights, right_vocab)
+    found = _partner_map(frozenset(left_vocab), frozenset(right_vocab))
+    partners = _incidence([found[w] for w in left_vocab], right_vocab)
+    left_weight = np.array([rarity.weight(w) for w in left_vocab])
+    right_weight = np.array([rarity.weight(w) for w in right_vocab])
+    left_agree = (left * left_weight) @ ((partners @ right.T) > 0)
+    right_agree = ((right * right_weight) @ ((partners.T @ left.T) > 0)).T
+    totals = (left @ left_weight)[:, None] + (right @ right_weight)[None, :]
+    filled = (left.any(axis=1)[:, None]) & (right.any(axis=1)[None, :])
+    np.divide(left_agree + right_agree, totals, out=matrix, where=filled)
+    return np.round(matrix, 12)
+
+
+def _incidence(texts: list[Iterable[str]], vocabulary: list[str]) -> np.ndarray:
+    """One row per text (a collection of words), one column per word: 1 where the text has the word."""
+    index = {w: j for j, w in enumerate(vocabulary)}
+    matrix = np.zeros((len(texts), len(vocabulary)))
+    for i, words in enumerate(texts):
+        matrix[i, [index[w] for w in set(words)]] = 1.0
     return matrix
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from pipeline.match.normalise import Rarity, content_words
@@ -73,7 +74,7 @@ def test_overlap_matrix_is_weighted_overlap_of_every_pair():
     rarity = Rarity.from_texts(left + right)
     matrix = overlap_matrix(left, right, rarity)
     assert matrix.shape == (len(left), len(right))
-    assert [[float(x) for x in row] for row in matrix] == [
-        [weighted_overlap(a, b, rarity) or 0.0 for b in right] for a in left
-    ]
+    pairwise = [[weighted_overlap(a, b, rarity) or 0.0 for b in right] for a in left]
+    np.testing.assert_allclose(matrix, pairwise, rtol=0, atol=1e-12)
+    assert (matrix > 0).any() and (matrix[:, -1] == 0).all()
 
