@@ -145,6 +145,19 @@ def build_corpus(results: dict[str, ParseResult], entries: list[Entry], nos_sche
     corpus.criteria = [c for c in everything.criteria if body_doc.get(c.unit_key) == c.doc_id]
     corpus.evidence = [e for e in everything.evidence if body_doc.get(e.unit_key) == e.doc_id]
     corpus.key_words = [k for k in everything.key_words if body_doc.get(k.unit_key) == k.doc_id]
-    corpus.rules = _unique(everything.rules, lambda r: (r.qualification_id, r.group, r.text))
     corpus.memberships = _unique(everything.memberships, lambda m: (m.qualification_id, m.unit_key))
+    spelling = _group_spelling(corpus.memberships, corpus.units)
+    rules = [dataclasses.replace(r, group=spelling.get(r.group.casefold(), r.group)) for r in everything.rules]
+    corpus.rules = _unique(rules, lambda r: (r.qualification_id, r.group, r.text))
     return corpus
+
+
+def _group_spelling(memberships: list[UnitMembership], units: list[Unit]) -> dict[str, str]:
+    """One spelling per group name, whatever its capitals ("Impression and image" -> "Impression and Image").
+
+    The structure tables' groups come first, then the units' themes.
+    """
+    spelling: dict[str, str] = {}
+    for name in [m.group for m in memberships] + [u.theme for u in units if u.theme]:
+        spelling.setdefault(name.casefold(), name)
+    return spelling

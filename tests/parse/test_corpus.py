@@ -7,7 +7,7 @@ import datetime as dt
 from pipeline.manifest import Entry
 from pipeline.parse import ParseResult
 from pipeline.parse.corpus import build_corpus
-from pipeline.records import Criterion, Qualification, Unit
+from pipeline.records import Criterion, Qualification, Rule, Unit, UnitMembership
 
 
 def entry(doc_id: str, published: dt.date | None) -> Entry:
@@ -65,3 +65,23 @@ def test_nos_scheme_gets_one_unit_per_code_titled_by_the_scheme_that_names_units
         ("nos:A13", "Deal with customers in writing or electronically", "Impression and Image", 3),
         ("nos:A14", "Use customer service as a tool", None, None),
     ]
+
+
+def test_rule_groups_take_the_structure_tables_spelling():
+    handbook = ParseResult(
+        units=[Unit("s:1-201", "s", "1-201", "A unit", doc_id="old-handbook")],
+        memberships=[UnitMembership("q", "s:1-201", "Impression and Image", False)],
+        rules=[Rule("q", "Impression and Image", None, 1, None, "one from each group")],
+    )
+    page = ParseResult(rules=[
+        Rule("q", "Impression and image", None, 1, None, "one from each group"),
+        Rule("q", "Impression and image", None, 1, None, "at least one unit from each of four groups"),
+        Rule("q", "Optional", 30, None, None, "30 credits of optional units"),
+    ])
+    corpus = build_corpus({"old-handbook": handbook, "new-page": page}, ENTRIES, None)
+    assert sorted((r.group, r.text) for r in corpus.rules) == [
+        ("Impression and Image", "at least one unit from each of four groups"),
+        ("Impression and Image", "one from each group"),
+        ("Optional", "30 credits of optional units"),
+    ]
+
