@@ -18,7 +18,7 @@ def _builds(build: Callable[[str, str], str], *parts: str) -> bool:
 
 
 def unit_key(scheme: str, unit_code: str) -> str:
-    """``<scheme>:<unit_code>``, e.g. ``cg-4430:4430-101``."""
+    """``<scheme>:<unit_code>``, e.g. ``cg-legacy:101``."""
     if not _SCHEME.fullmatch(scheme):
         raise ValueError(f"not a scheme id: {scheme!r}")
     if not unit_code or ":" in unit_code or "#" in unit_code:
