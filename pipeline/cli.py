@@ -64,7 +64,7 @@ def _print_documents(report: runner.RunReport) -> None:
         if d.error:
             click.echo(f"  {d.entry.doc_id:<24} FAILED  {d.error}")
             continue
-        counts = ", ".join(f"{v} {k}" for k, v in d.counts.items() if k != "issues")
+        counts = ", ".join(f"{v} {k}" for k, v in d.counts.items() if k != "issues" and (v or k != "NOS units"))
         issues = ", ".join(f"{n} {sev}(s)" for sev, n in sorted(d.issues.items())) or "no issues"
         click.echo(f"  {d.entry.doc_id:<24} {d.profile:<13} {counts}; {issues}")
 

@@ -172,9 +172,10 @@ def parse(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force
         if result is not None:
             outcome.issues = Counter(i.severity for i in result.issues)
     progress("parse", len(report.documents), len(report.documents), "")
-    corpus = build_corpus(results, entries, nos_scheme(entries, report.documents))
+    nos = nos_scheme(entries, report.documents)
+    corpus = build_corpus(results, entries, nos)
     for outcome in report.documents:
-        outcome.counts = _counts(corpus, outcome.entry.doc_id)
+        outcome.counts = _counts(corpus, outcome.entry.doc_id, nos)
     staging.stage(paths.extracted, {"documents": rows, **_datasets(corpus)})
     return report
 
@@ -194,10 +195,11 @@ def _datasets(corpus: Corpus) -> dict[str, list]:
     }
 
 
-def _counts(corpus: Corpus, doc_id: str) -> dict[str, int]:
-    """How many published rows each dataset holds from one document."""
+def _counts(corpus: Corpus, doc_id: str, nos: str | None) -> dict[str, int]:
+    """How many published rows each dataset holds from one document (its own units apart from NOS units)."""
     return {
-        "units": sum(u.doc_id == doc_id for u in corpus.units),
+        "units": sum(u.doc_id == doc_id and u.scheme != nos for u in corpus.units),
+        "NOS units": sum(u.doc_id == doc_id and u.scheme == nos for u in corpus.units),
         "outcomes": sum(o.doc_id == doc_id for o in corpus.outcomes),
         "criteria": sum(c.doc_id == doc_id for c in corpus.criteria),
         "facts": sum(f.doc_id == doc_id for f in corpus.facts),
