@@ -70,7 +70,7 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: list[
 
     nos_of = {u.unit_key: u.nos_code.strip() for u in units if u.nos_code}
     families = []
-    for root, members in groups.members.items():
+    for members in groups.members.values():
         codes = sorted({nos_of[k] for k in members if k in nos_of}, key=_code_order)
         family_id = "+".join(codes) if codes else min(members)
         families += [Family(family_id, key) for key in sorted(members)]

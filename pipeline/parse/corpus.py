@@ -19,12 +19,7 @@ from typing import Iterable
 from pipeline import ids
 from pipeline.manifest import Entry
 from pipeline.parse import ParseResult
-from pipeline.records import (
-    Issue,
-    Qualification,
-    QualificationFact,
-    Unit,
-)
+from pipeline.records import Issue, Qualification, QualificationFact, Unit, UnitMembership
 
 # Fields of a Qualification that are facts a document states (not identity or provenance).
 FACT_FIELDS = tuple(
