@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.toml"
 REQUIRED_KEYS = ("doc_id", "path", "publisher", "scheme", "title")
-OPTIONAL_KEYS = ("qualification", "published", "supersedes", "format")
+OPTIONAL_KEYS = ("qualification", "published", "supersedes", "replaces", "format", "accept")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -32,7 +32,9 @@ class Entry:
     qualification: str | None = None
     published: dt.date | None = None
     supersedes: tuple[str, ...] = ()
+    replaces: str | None = None  # doc_id of the earlier edition of this document
     format: str | None = None
+    accept: tuple[str, ...] = ()  # error codes, or "code:unit_code", an operator has checked
     listed: bool = True
 
 
@@ -91,6 +93,7 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
     lines = _key_lines(text)
     entries: list[Entry] = []
     seen: dict[str, int] = {}
+    replaces_at: dict[str, int | None] = {}
     for index, table in enumerate(tables):
         where = lines[index] if index < len(lines) else {}
         header = where.get("[[document]]")
@@ -126,12 +129,13 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
                 published = _published(table["published"])
             except ValueError as exc:
                 problem(str(exc), where.get("published"))
-        supersedes = table.get("supersedes", [])
-        if isinstance(supersedes, str):
-            supersedes = [supersedes]
-        if not isinstance(supersedes, list) or not all(isinstance(s, str) for s in supersedes):
-            problem("supersedes must be a list of scheme or qualification ids", where.get("supersedes"))
-            supersedes = []
+        supersedes = _strings(table, "supersedes", "scheme or qualification ids", where, problem)
+        accept = _strings(table, "accept", "issue codes (or code:unit_code)", where, problem)
+        replaces = table.get("replaces")
+        if replaces is not None and (not isinstance(replaces, str) or replaces == doc_id):
+            problem("replaces must be the doc_id of another document (the earlier edition)", where.get("replaces"))
+            replaces = None
+        replaces_at[doc_id] = where.get("replaces")
         entries.append(
             Entry(
                 doc_id=doc_id,
@@ -142,12 +146,43 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
                 qualification=table.get("qualification"),
                 published=published,
                 supersedes=tuple(supersedes),
+                replaces=replaces,
                 format=fmt,
+                accept=tuple(accept),
             )
         )
+    chain = {e.doc_id: e.replaces for e in entries}
+    for entry in entries:
+        if entry.replaces and entry.replaces not in chain:
+            problem(f"replaces names unknown doc_id {entry.replaces!r}", replaces_at[entry.doc_id])
+        elif _replaces_cycle(entry.doc_id, chain):
+            problem(f"the replaces chain of {entry.doc_id!r} loops back on itself", replaces_at[entry.doc_id])
     if problems:
         raise ManifestError(sorted(problems, key=lambda p: p.location.line or 0))
     return entries + _unlisted(raw_dir, entries)
+
+
+def _strings(table: dict, key: str, what: str, where: dict[str, int], problem) -> list[str]:
+    """A key holding one string or a list of strings."""
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problem(f"{key} must be a list of {what}", where.get(key))
+        return []
+    return value
+
+
+def _replaces_cycle(doc_id: str, replaces: dict[str, str | None]) -> bool:
+    """Whether following ``replaces`` from ``doc_id`` comes back to a document already seen."""
+    seen = {doc_id}
+    current = replaces.get(doc_id)
+    while current:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = replaces.get(current)
+    return False
 
 
 SOURCE_SUFFIXES = (".pdf", ".txt", ".html", ".htm")

@@ -49,10 +49,16 @@ class Document:
     path: str
     sha256: str
     publisher: str
+    scheme: str
+    qualification: str | None
+    title: str
+    published: dt.date | None
+    supersedes: Strings
+    replaces: str | None
     format: str
     media_type: str
     pages: Int32
-    status: str  # ok / partial / failed
+    status: str  # ok / partial / failed / stale
     error: str | None
     parser_version: str
 
@@ -111,6 +117,8 @@ class Unit:
     ics_unit: str | None = None
     theme: str | None = None
     has_body: bool = False
+    status: str = "current"  # current / withdrawn
+    withdrawn_by: str | None = None
     doc_id: str = ""
     page_start: Int32 | None = None
     page_end: Int32 | None = None
@@ -224,6 +232,7 @@ class UnitMapRow:
     criteria_total: Int16 | None
     status: str  # auto / confirmed / rejected
     reviewer: str | None
+    to_status: str | None = None  # current / withdrawn
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,7 +144,8 @@ def _document_row(outcome: DocumentOutcome, result: ParseResult | None) -> Docum
         status = "ok"
     return Document(
         doc_id=entry.doc_id, path=entry.path, sha256=outcome.sha256, publisher=entry.publisher or "",
-        format=outcome.profile, media_type=extraction.media_type if extraction else "",
+        scheme=entry.scheme or "", qualification=entry.qualification, title=entry.title or "",
+        published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile, media_type=extraction.media_type if extraction else "",
         pages=extraction.pages if extraction else 0, status=status, error=outcome.error,
         parser_version=f"{__version__}+parser.{PARSER_VERSION}",
     )

@@ -72,7 +72,7 @@ format = "no-such-family"
     assert [str(p) for p in caught.value.problems] == [
         f"{shown}:9: duplicate doc_id 'a' (first on line 2)",
         f"{shown}:10: file not found: raw/missing.txt",
-        f"{shown}:14: unknown key 'colour' (allowed: doc_id, path, publisher, scheme, title, qualification, published, supersedes, format)",
+        f"{shown}:14: unknown key 'colour' (allowed: doc_id, path, publisher, scheme, title, qualification, published, supersedes, replaces, format, accept)",
         f"{shown}:18: path '../outside.txt' is outside raw/",
         f"{shown}:22: unknown format 'no-such-family' (known: cg-legacy, cg-qcf)",
     ]
@@ -111,3 +111,59 @@ def test_published_rejects_other_values(tmp_path):
 def test_copy_of_raw_is_independent(tmp_path):
     shutil.copytree(RAW, tmp_path / "raw")
     assert len(load_manifest(tmp_path / "raw", FORMATS)) == 5
+
+
+def test_replaces_and_accept_are_read_and_checked(tmp_path):
+    manifest = GOOD + """
+[[document]]
+doc_id = "b"
+path = "b.txt"
+publisher = "P"
+scheme = "s-a"
+title = "A, second edition"
+replaces = "a"
+accept = ["unit-body-truncated:212"]
+"""
+    entries = {e.doc_id: e for e in load_manifest(_raw(tmp_path, manifest), FORMATS)}
+    assert entries["b"].replaces == "a" and entries["a"].replaces is None
+    assert entries["b"].accept == ("unit-body-truncated:212",)
+
+
+@pytest.mark.parametrize(
+    ("replaces", "message"),
+    [
+        ('"nowhere"', "replaces names unknown doc_id 'nowhere'"),
+        ('"b"', "replaces must be the doc_id of another document (the earlier edition)"),
+    ],
+)
+def test_a_bad_replaces_is_named_by_its_line(tmp_path, replaces, message):
+    manifest = GOOD + f"""
+[[document]]
+doc_id = "b"
+path = "b.txt"
+publisher = "P"
+scheme = "s-a"
+title = "B"
+replaces = {replaces}
+"""
+    raw = _raw(tmp_path, manifest)
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(raw, FORMATS)
+    assert [str(p) for p in caught.value.problems] == [f"{raw / 'manifest.toml'}:14: {message}"]
+
+
+def test_a_replaces_loop_is_an_error(tmp_path):
+    manifest = GOOD.replace('title = "A"', 'title = "A"\nreplaces = "b"') + """
+[[document]]
+doc_id = "b"
+path = "b.txt"
+publisher = "P"
+scheme = "s-a"
+title = "B"
+replaces = "a"
+"""
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(_raw(tmp_path, manifest), FORMATS)
+    assert [p.message for p in caught.value.problems] == [
+        "the replaces chain of 'a' loops back on itself", "the replaces chain of 'b' loops back on itself",
+    ]

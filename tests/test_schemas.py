@@ -9,13 +9,14 @@ from pipeline.schemas import DATASETS
 
 # Copied from DESIGN.md ("Published datasets" and "Mappings"): the contract, by hand.
 DESIGN_COLUMNS = {
-    "documents": "doc_id path sha256 publisher format media_type pages status error parser_version",
+    "documents": "doc_id path sha256 publisher scheme qualification title published supersedes replaces format "
+                 "media_type pages status error parser_version",
     "qualifications": "qualification_id scheme awarding_body title level accreditation_number credits_min glh_min "
                       "glh_max tqt last_registration last_certification fee_gbp replaced_by doc_id page",
     "qualification_facts": "qualification_id field value doc_id page document_date",
     "rules": "qualification_id group min_credits min_units max_units text",
-    "units": "unit_key scheme unit_code title level credits glh uan nos_code ics_unit theme has_body doc_id "
-             "page_start page_end",
+    "units": "unit_key scheme unit_code title level credits glh uan nos_code ics_unit theme has_body status "
+             "withdrawn_by doc_id page_start page_end",
     "unit_memberships": "qualification_id unit_key group mandatory",
     "outcomes": "unit_key outcome_no title doc_id page",
     "criteria": "criterion_key unit_key outcome_no criterion_no kind text verb doc_id page",
@@ -24,7 +25,8 @@ DESIGN_COLUMNS = {
     "issues": "doc_id page line severity code message",
     "families": "family_id unit_key",
     "unit_map": "from_key from_scheme from_code from_title to_key to_scheme to_code to_title nos_code relation "
-                "predicate cardinality confidence method justification criteria_covered criteria_total status reviewer",
+                "predicate cardinality confidence method justification criteria_covered criteria_total status reviewer "
+                "to_status",
     "criterion_map": "from_criterion_key to_criterion_key score",
 }
 

@@ -45,7 +45,7 @@ def unit_records(
             continue
         units[key] = Unit(
             key, scheme, row.code, row.title, row.level, row.credits, row.glh, None, row.nos_code, None,
-            row.theme, False, ctx.doc_id, row.line.page, row.line.page,
+            row.theme, has_body=False, doc_id=ctx.doc_id, page_start=row.line.page, page_end=row.line.page,
         )
         listed_at[key] = row.line
         if qualification_id is not None:
@@ -78,7 +78,7 @@ def _merged(key: str, scheme: str, code: str, body: BodyDraft, listed: Unit | No
     return Unit(
         key, scheme, code, body.title, _either(body.level, table.level), _either(body.credits, table.credits),
         _either(body.glh, table.glh), body.uan, _either(body.nos_code, table.nos_code), None, table.theme,
-        True, doc_id, body.heading.page, body.last.page,
+        has_body=True, doc_id=doc_id, page_start=body.heading.page, page_end=body.last.page,
     )
 
 

@@ -372,16 +372,16 @@ def test_sample_parses_to_exact_records():
     ]
     assert result.units == [
         Unit(k(201), s, "7777-201", "Communicate using customer service language", 2, 5, 33, "F/601/4421", "F1",
-             None, "Customer Service Foundations", True, d, 4, 4),
+             None, "Customer Service Foundations", has_body=True, doc_id=d, page_start=4, page_end=4),
         Unit(k(202), s, "7777-202", "Give customers a positive impression of yourself and your organisation", 2, 5, 33,
-             None, "A4", None, "Impression and Image", False, d, 2, 2),
+             None, "A4", None, "Impression and Image", has_body=False, doc_id=d, page_start=2, page_end=2),
         # The body's credit value (5) wins over the table's (4), with an issue.
         Unit(k(205), s, "7777-205", "Process information about customers", 2, 5, 27, "L/601/9876", "A6", None,
-             "Impression and Image", True, d, 5, 7),
+             "Impression and Image", has_body=True, doc_id=d, page_start=5, page_end=7),
         Unit(k(212), s, "7777-212", "Use questioning techniques when delivering customer service", 2, 4, 27, None,
-             "B6", None, "Delivery", False, d, 2, 2),
+             "B6", None, "Delivery", has_body=False, doc_id=d, page_start=2, page_end=2),
         Unit(k(214), s, "7777-214", "Recognise diversity when delivering customer service", 2, 5, 33, None, "B4",
-             None, "Delivery", False, d, 3, 3),
+             None, "Delivery", has_body=False, doc_id=d, page_start=3, page_end=3),
     ]
     assert result.memberships == [
         UnitMembership(q, k(201), "Mandatory", True),
