@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import traceback
@@ -67,6 +68,8 @@ def _print_documents(report: runner.RunReport) -> None:
         counts = ", ".join(f"{v} {k}" for k, v in d.counts.items() if k != "issues" and (v or k != "NOS units"))
         issues = ", ".join(f"{n} {sev}(s)" for sev, n in sorted(d.issues.items())) or "no issues"
         click.echo(f"  {d.entry.doc_id:<24} {d.profile:<13} {counts}; {issues}")
+        if d.edition_changes:
+            click.echo(f"  {'':<24} replaces {d.entry.replaces}: {d.edition_changes}")
 
 
 def _exit_for(report: runner.RunReport) -> None:
@@ -176,10 +179,20 @@ def sql(ctx: click.Context, statement: str, as_csv: bool) -> None:
 @cli.command()
 @click.argument("old_doc")
 @click.argument("new_doc")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: kept, retitled, changed, added, removed.")
 @click.pass_context
-def diff(ctx: click.Context, old_doc: str, new_doc: str) -> None:
-    """What changed between two releases: units added, removed and matched, by doc_id."""
-    click.echo(query.diff(_paths(ctx), old_doc, new_doc))
+def diff(ctx: click.Context, old_doc: str, new_doc: str, as_json: bool) -> None:
+    """What changed between two editions, unit by unit (by doc_id): kept, retitled, changed, added, removed.
+
+    Example: handbooks diff cg-4430-03-handbook cg-4430-03-handbook-2012
+    """
+    from pipeline import diff as editions_diff
+
+    changes, versions = editions_diff.diff_published(_paths(ctx).extracted, old_doc, new_doc)
+    if as_json:
+        click.echo(json.dumps(changes.to_json(), indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(editions_diff.render(changes, versions))
 
 
 def main() -> None:

@@ -132,28 +132,3 @@ def rpl(paths, held: list[str], target: str) -> str:
         lines.append(f"\nnot covered by held units: {len(open_units)} of {len(units)} units of {target}")
         return "\n".join(lines)
 
-
-def diff(paths, old_doc: str, new_doc: str) -> str:
-    """Units of two documents paired by family: kept (with title changes), removed, added."""
-    with closing(connect(paths)) as con:
-        for doc in (old_doc, new_doc):
-            if not con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [doc]).fetchone():
-                raise UsageError(f"unknown document {doc!r}; see `handbooks sql \"SELECT doc_id FROM documents\"`")
-        con.execute(
-            """CREATE TEMP TABLE side AS
-               SELECT u.doc_id, u.unit_key, u.title, coalesce(f.family_id, u.unit_key) AS family_id
-               FROM units u LEFT JOIN families f USING (unit_key) WHERE u.doc_id IN (?, ?)""",
-            [old_doc, new_doc],
-        )
-        pairs = _table(
-            con,
-            """SELECT o.family_id, o.unit_key AS old_unit, n.unit_key AS new_unit,
-                      CASE WHEN lower(o.title) = lower(n.title) THEN '' ELSE o.title || ' -> ' || n.title END AS title_change
-               FROM side o JOIN side n USING (family_id) WHERE o.doc_id = $1 AND n.doc_id = $2 ORDER BY 1, 2, 3""",
-            [old_doc, new_doc],
-        )
-        removed = _table(con, """SELECT unit_key, title FROM side o WHERE doc_id = $1 AND family_id NOT IN
-                                 (SELECT family_id FROM side WHERE doc_id = $2) ORDER BY 1""", [old_doc, new_doc])
-        added = _table(con, """SELECT unit_key, title FROM side n WHERE doc_id = $2 AND family_id NOT IN
-                               (SELECT family_id FROM side WHERE doc_id = $1) ORDER BY 1""", [old_doc, new_doc])
-        return f"kept (same family):\n{pairs}\n\nonly in {old_doc}:\n{removed}\n\nonly in {new_doc}:\n{added}"

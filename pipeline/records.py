@@ -176,6 +176,46 @@ class KeyWord:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitVersion:
+    """A unit exactly as one document states it; ``content_sha256`` covers its title, figures, outcomes and criteria."""
+
+    unit_key: str
+    doc_id: str
+    scheme: str
+    unit_code: str
+    title: str
+    level: Int8 | None
+    credits: Int16 | None
+    glh: Int16 | None
+    uan: str | None
+    nos_code: str | None
+    ics_unit: str | None
+    theme: str | None
+    has_body: bool
+    published: dt.date | None
+    content_sha256: str
+    page_start: Int32 | None = None
+    page_end: Int32 | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeVersion:
+    unit_key: str
+    outcome_no: str
+    doc_id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionVersion:
+    criterion_key: str
+    doc_id: str
+    text: str
+    kind: str
+    outcome_no: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     doc_id: str
     page: Int32 | None

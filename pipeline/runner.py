@@ -17,6 +17,7 @@ from typing import Callable
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.diff import compare_editions
 from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.cache import cached, sha256_of, store
@@ -74,6 +75,7 @@ class DocumentOutcome:
     error: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     issues: Counter = field(default_factory=Counter)
+    edition_changes: str | None = None  # for a new edition: how it differs from the one it replaces
 
 
 @dataclass
@@ -176,7 +178,11 @@ def parse(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force
     nos = nos_scheme(entries, report.documents)
     corpus = build_corpus(results, entries, nos)
     for outcome in report.documents:
-        outcome.counts = _counts(corpus, outcome.entry.doc_id, nos)
+        doc_id, earlier = outcome.entry.doc_id, outcome.entry.replaces
+        if doc_id in results:
+            outcome.counts = _counts(results[doc_id], corpus, doc_id)
+        if doc_id in results and earlier in results:
+            outcome.edition_changes = compare_editions(earlier, doc_id, corpus.versions).summary()
     staging.stage(paths.extracted, {"documents": rows, **_datasets(corpus)})
     return report
 
@@ -192,19 +198,22 @@ def _datasets(corpus: Corpus) -> dict[str, list]:
         "criteria": corpus.criteria,
         "evidence_requirements": corpus.evidence,
         "key_words": corpus.key_words,
+        "unit_versions": corpus.versions.units,
+        "outcome_versions": corpus.versions.outcomes,
+        "criterion_versions": corpus.versions.criteria,
         "issues": corpus.issues,
     }
 
 
-def _counts(corpus: Corpus, doc_id: str, nos: str | None) -> dict[str, int]:
-    """How many published rows each dataset holds from one document (its own units apart from NOS units)."""
+def _counts(result: ParseResult, corpus: Corpus, doc_id: str) -> dict[str, int]:
+    """What one document itself states: its units, the NOS codes they name, outcomes, criteria and facts."""
     return {
-        "units": sum(u.doc_id == doc_id and u.scheme != nos for u in corpus.units),
-        "NOS units": sum(u.doc_id == doc_id and u.scheme == nos for u in corpus.units),
-        "outcomes": sum(o.doc_id == doc_id for o in corpus.outcomes),
-        "criteria": sum(c.doc_id == doc_id for c in corpus.criteria),
+        "units": len({u.unit_key for u in result.units}),
+        "NOS units": len({u.nos_code for u in result.units if u.nos_code}),
+        "outcomes": len(result.outcomes),
+        "criteria": len(result.criteria),
         "facts": sum(f.doc_id == doc_id for f in corpus.facts),
-        "issues": sum(i.doc_id == doc_id for i in corpus.issues),
+        "issues": len(result.issues),
     }
 
 

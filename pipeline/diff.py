@@ -1,0 +1,275 @@
+"""What changed between two editions of a document, unit by unit, from each edition's own versions.
+
+Units pair by ``unit_key`` (same scheme, same code). A unit both editions state
+identically is ``kept``; one whose title changed is ``retitled``; one whose title
+stayed but whose figures, outcomes or criteria changed is ``changed``. Both of the
+last two carry the detail: changed fields, criteria added, removed, reworded, and
+renumbered (same wording under a new number).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import ids
+from pipeline.errors import UsageError
+from pipeline.parse.versions import Versions
+from pipeline.publish.tables import read_records
+from pipeline.records import UnitVersion
+from pipeline.schemas import DATASETS
+
+# The fields of a unit a new edition can restate.
+COMPARED_FIELDS = ("level", "credits", "glh", "uan", "nos_code")
+CATEGORIES = ("kept", "retitled", "changed", "added", "removed")
+
+
+@dataclass(frozen=True)
+class Reworded:
+    """A number stated in both editions with other wording."""
+
+    number: str
+    old_text: str
+    new_text: str
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """A unit both editions state, and how the new one differs."""
+
+    old: UnitVersion
+    new: UnitVersion
+    fields: dict[str, tuple[object, object]] = field(default_factory=dict)
+    criteria_added: tuple[str, ...] = ()
+    criteria_removed: tuple[str, ...] = ()
+    criteria_reworded: tuple[Reworded, ...] = ()
+    criteria_renumbered: tuple[tuple[str, str], ...] = ()
+    outcomes_added: tuple[str, ...] = ()
+    outcomes_removed: tuple[str, ...] = ()
+    outcomes_reworded: tuple[Reworded, ...] = ()
+    outcomes_renumbered: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def retitled(self) -> bool:
+        return self.old.title != self.new.title
+
+    @property
+    def content_changed(self) -> bool:
+        """Whether anything but the title differs."""
+        return any((self.fields, self.criteria_added, self.criteria_removed, self.criteria_reworded,
+                    self.criteria_renumbered, self.outcomes_added, self.outcomes_removed, self.outcomes_reworded,
+                    self.outcomes_renumbered))
+
+    def to_json(self) -> dict:
+        out: dict = {"unit_key": self.new.unit_key, "unit_code": self.new.unit_code}
+        if self.retitled:
+            out |= {"old_title": self.old.title, "new_title": self.new.title}
+        else:
+            out["title"] = self.new.title
+        out["fields"] = {name: {"old": old, "new": new} for name, (old, new) in self.fields.items()}
+        out["criteria_added"] = list(self.criteria_added)
+        out["criteria_removed"] = list(self.criteria_removed)
+        out["criteria_reworded"] = [r.number for r in self.criteria_reworded]
+        out["criteria_renumbered"] = [{"old": a, "new": b} for a, b in self.criteria_renumbered]
+        out["wording"] = [{"criterion_no": r.number, "old_text": r.old_text, "new_text": r.new_text}
+                          for r in self.criteria_reworded]
+        out["outcomes_added"] = list(self.outcomes_added)
+        out["outcomes_removed"] = list(self.outcomes_removed)
+        out["outcomes_reworded"] = [{"outcome_no": r.number, "old_title": r.old_text, "new_title": r.new_text}
+                                    for r in self.outcomes_reworded]
+        out["outcomes_renumbered"] = [{"old": a, "new": b} for a, b in self.outcomes_renumbered]
+        return out
+
+
+@dataclass(frozen=True)
+class EditionDiff:
+    """Every unit of two editions, sorted into the five categories."""
+
+    old_doc: str
+    new_doc: str
+    kept: list[UnitVersion]
+    retitled: list[UnitChange]
+    changed: list[UnitChange]
+    added: list[UnitVersion]
+    removed: list[UnitVersion]
+
+    def summary(self) -> str:
+        """E.g. ``57 kept, 1 retitled, 1 changed, 1 added, 1 removed``."""
+        return ", ".join(f"{len(getattr(self, name))} {name}" for name in CATEGORIES)
+
+    def to_json(self) -> dict:
+        """One object with the five keys, each a list of objects carrying ``unit_key``."""
+        def listed(v: UnitVersion) -> dict:
+            return {"unit_key": v.unit_key, "unit_code": v.unit_code, "title": v.title}
+
+        return {
+            "old_doc": self.old_doc,
+            "new_doc": self.new_doc,
+            "kept": [listed(v) for v in self.kept],
+            "retitled": [c.to_json() for c in self.retitled],
+            "changed": [c.to_json() for c in self.changed],
+            "added": [listed(v) for v in self.added],
+            "removed": [listed(v) for v in self.removed],
+        }
+
+
+def _number_order(number: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in number.split("."))
+
+
+def _compare_texts(
+    old: dict[str, str], new: dict[str, str]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Reworded, ...], tuple[tuple[str, str], ...]]:
+    """(added, removed, reworded, renumbered) between two {number: text} statements."""
+    reworded = tuple(Reworded(n, old[n], new[n]) for n in sorted(old.keys() & new.keys(), key=_number_order)
+                     if old[n] != new[n])
+    gone = sorted(old.keys() - new.keys(), key=_number_order)
+    fresh = sorted(new.keys() - old.keys(), key=_number_order)
+    renumbered = []
+    by_text: dict[str, list[str]] = defaultdict(list)
+    for number in fresh:
+        by_text[new[number]].append(number)
+    for number in gone:
+        if by_text.get(old[number]):
+            renumbered.append((number, by_text[old[number]].pop(0)))
+    moved_from = {a for a, _ in renumbered}
+    moved_to = {b for _, b in renumbered}
+    return (
+        tuple(n for n in fresh if n not in moved_to),
+        tuple(n for n in gone if n not in moved_from),
+        reworded,
+        tuple(renumbered),
+    )
+
+
+def _unit_change(
+    old: UnitVersion, new: UnitVersion,
+    criteria: dict[tuple[str, str], dict[str, str]], outcomes: dict[tuple[str, str], dict[str, str]],
+) -> UnitChange:
+    fields = {name: (getattr(old, name), getattr(new, name)) for name in COMPARED_FIELDS
+              if getattr(old, name) != getattr(new, name)}
+    c_added, c_removed, c_reworded, c_renumbered = _compare_texts(
+        criteria.get((old.unit_key, old.doc_id), {}), criteria.get((new.unit_key, new.doc_id), {}))
+    o_added, o_removed, o_reworded, o_renumbered = _compare_texts(
+        outcomes.get((old.unit_key, old.doc_id), {}), outcomes.get((new.unit_key, new.doc_id), {}))
+    return UnitChange(old, new, fields, c_added, c_removed, c_reworded, c_renumbered,
+                      o_added, o_removed, o_reworded, o_renumbered)
+
+
+def compare_editions(old_doc: str, new_doc: str, versions: Versions) -> EditionDiff:
+    """The unit-by-unit comparison of two documents' own statements."""
+    units: dict[str, dict[str, UnitVersion]] = {old_doc: {}, new_doc: {}}
+    for v in versions.units:
+        if v.doc_id in units:
+            units[v.doc_id][v.unit_key] = v
+    criteria: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for c in versions.criteria:
+        if c.doc_id in units:
+            unit_key, number = ids.split_criterion_key(c.criterion_key)
+            criteria[(unit_key, c.doc_id)][number] = c.text
+    outcomes: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for o in versions.outcomes:
+        if o.doc_id in units:
+            outcomes[(o.unit_key, o.doc_id)][o.outcome_no] = o.title
+    old, new = units[old_doc], units[new_doc]
+    kept, retitled, changed = [], [], []
+    for key in sorted(old.keys() & new.keys()):
+        change = _unit_change(old[key], new[key], criteria, outcomes)
+        if change.retitled:
+            retitled.append(change)
+        elif change.content_changed:
+            changed.append(change)
+        else:
+            kept.append(new[key])
+    return EditionDiff(
+        old_doc, new_doc, kept, retitled, changed,
+        added=[new[k] for k in sorted(new.keys() - old.keys())],
+        removed=[old[k] for k in sorted(old.keys() - new.keys())],
+    )
+
+
+def diff_published(extracted: Path, old_doc: str, new_doc: str) -> tuple[EditionDiff, Versions]:
+    """Compare two published documents; an unknown doc_id is a usage error naming the known ones."""
+    def read(name: str) -> list:
+        path = extracted / DATASETS[name].filename
+        if not path.exists():
+            raise UsageError(f"no published {name}: run `handbooks run` (or `make`) first")
+        return read_records(DATASETS[name], path)
+
+    known = sorted(d.doc_id for d in read("documents"))
+    for doc in (old_doc, new_doc):
+        if doc not in known:
+            raise UsageError(f"unknown document {doc!r} (known: {', '.join(known)})")
+    versions = Versions(read("unit_versions"), read("outcome_versions"), read("criterion_versions"))
+    return compare_editions(old_doc, new_doc, versions), versions
+
+
+# --- the readable form -------------------------------------------------------
+
+_COLUMN = 48
+
+
+def _side_by_side(old: str, new: str, indent: str) -> list[str]:
+    """Old and new wording in two columns."""
+    left = textwrap.wrap(old, _COLUMN) or [""]
+    right = textwrap.wrap(new, _COLUMN) or [""]
+    rows = max(len(left), len(right))
+    left += [""] * (rows - len(left))
+    right += [""] * (rows - len(right))
+    return [f"{indent}{a:<{_COLUMN}} | {b}".rstrip() for a, b in zip(left, right)]
+
+
+def _change_lines(change: UnitChange, criteria_text: dict[str, str]) -> list[str]:
+    lines = []
+    for name, (old, new) in change.fields.items():
+        lines.append(f"    {name}: {old} -> {new}")
+    for number in change.criteria_added:
+        lines.append(f"    criterion {number} added: {criteria_text.get(number, '')}")
+    for number in change.criteria_removed:
+        lines.append(f"    criterion {number} removed")
+    for old_no, new_no in change.criteria_renumbered:
+        lines.append(f"    criterion {old_no} is now {new_no} (same wording)")
+    for r in change.criteria_reworded:
+        lines.append(f"    criterion {r.number} reworded:")
+        lines += _side_by_side("old: " + r.old_text, "new: " + r.new_text, "      ")
+    for number in change.outcomes_added:
+        lines.append(f"    outcome {number} added")
+    for number in change.outcomes_removed:
+        lines.append(f"    outcome {number} removed")
+    for old_no, new_no in change.outcomes_renumbered:
+        lines.append(f"    outcome {old_no} is now {new_no} (same title)")
+    for r in change.outcomes_reworded:
+        lines.append(f"    outcome {r.number} retitled:")
+        lines += _side_by_side("old: " + r.old_text, "new: " + r.new_text, "      ")
+    return lines
+
+
+def render(diff: EditionDiff, versions: Versions) -> str:
+    """The diff as a person reads it: a summary line, then each category that has units."""
+    new_text: dict[str, dict[str, str]] = defaultdict(dict)
+    for c in versions.criteria:
+        if c.doc_id == diff.new_doc:
+            unit_key, number = ids.split_criterion_key(c.criterion_key)
+            new_text[unit_key][number] = c.text
+    lines = [f"{diff.old_doc} -> {diff.new_doc}: {diff.summary()}"]
+    if diff.retitled:
+        lines.append("\nretitled:")
+        for change in diff.retitled:
+            lines.append(f"  {change.new.unit_key}")
+            lines += _side_by_side("old: " + change.old.title, "new: " + change.new.title, "    ")
+            lines += _change_lines(change, new_text[change.new.unit_key])
+    if diff.changed:
+        lines.append("\nchanged:")
+        for change in diff.changed:
+            lines.append(f"  {change.new.unit_key}  {change.new.title}")
+            lines += _change_lines(change, new_text[change.new.unit_key])
+    for name in ("added", "removed"):
+        listed: list[UnitVersion] = getattr(diff, name)
+        if listed:
+            lines.append(f"\n{name}:")
+            lines += [f"  {v.unit_key}  {v.title}" for v in listed]
+    if not (diff.retitled or diff.changed or diff.added or diff.removed):
+        lines.append("nothing changed")
+    return "\n".join(lines)
