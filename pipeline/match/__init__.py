@@ -16,11 +16,13 @@ from typing import Callable
 
 from pipeline.manifest import Entry
 from pipeline.match.blocking import block
+from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare, prepare, rarities
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
 from pipeline.match.scoring import MATCH_THRESHOLD, score_pair
-from pipeline.match.succession import scheme_rank, supersessions
+from pipeline.match.justify import strongest_method
+from pipeline.match.succession import Supersession, scheme_rank, supersessions
 from pipeline.match.unit_map import build_unit_map
 from pipeline.records import Criterion, CriterionMapRow, Family, Issue, Unit, UnitMapRow, UnitMatch
 
@@ -73,6 +75,29 @@ def _apply_overrides(
     return effective, applied
 
 
+def _bridges(
+    rows: list[UnitMapRow],
+    succession: list[Supersession],
+    units: dict[str, Unit],
+    families: list[Family],
+    pairs: dict[tuple[str, str], UnitMatch],
+    features: dict[tuple[str, str], Features],
+) -> dict[tuple[str, str], Bridge]:
+    """The links families make for the old units that the direct evidence left with a ``none`` row."""
+    def method_of(a: str, b: str) -> str:
+        found = features.get((a, b)) or features.get((b, a))
+        return strongest_method(found) if found else "title"
+
+    unlinked = [r.from_key for r in rows if r.relation == "none" and r.status == "auto"]
+    out: dict[tuple[str, str], Bridge] = {}
+    for old_scheme in sorted({s.old_scheme for s in succession}):
+        new_schemes = sorted({s.new_scheme for s in succession if s.old_scheme == old_scheme})
+        keys = [k for k in unlinked if units[k].scheme == old_scheme]
+        for bridge in family_bridges(keys, new_schemes, units, families, list(pairs.values()), method_of):
+            out[(bridge.old_key, bridge.new_key)] = bridge
+    return out
+
+
 def match_corpus(
     units: list[Unit],
     criteria: list[Criterion],
@@ -105,9 +130,18 @@ def match_corpus(
     if applied:
         say(f"applied {len(applied)} override(s)")
 
-    mapped = build_unit_map(by_key, supersessions(entries, schemes), effective, features, applied)
+    succession = supersessions(entries, schemes)
+    mapped = build_unit_map(by_key, succession, effective, features, applied)
     confirmed = [k for k, o in applied.items() if o.decision == "confirm"]
     families = build_families(units, mapped.links + confirmed, list(effective.values()))
+    bridges = _bridges(mapped.rows, succession, by_key, families, effective, features)
+    if bridges:
+        for key in bridges:
+            if key not in features:
+                features[key] = compare(profiles[key[0]], profiles[key[1]], rarity)
+                effective[key] = score_pair(key[0], key[1], features[key])
+        mapped = build_unit_map(by_key, succession, effective, features, applied, bridges)
+        say(f"{len(bridges)} link(s) carried through families")
     review = sorted((p for k, p in scored.items() if p.decision == "possible" and k not in applied), key=_uncertainty)
 
     relations = Counter(r.relation for r in mapped.rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from pipeline.match.bridges import Bridge
 from pipeline.match.features import Features
 from pipeline.match.justify import justification, strongest_method
 from pipeline.match.overrides import Override
@@ -14,6 +15,8 @@ from pipeline.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
 
 # A unit with no successor is one row: SSSOM writes that cardinality "1:0".
 NO_SUCCESSOR = "1:0"
+# A "none" row that no comparison backs is a coin toss, not a certainty.
+NO_EVIDENCE_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -50,16 +53,28 @@ def _row(old: Unit, new: Unit | None, **fields: object) -> UnitMapRow:
         to_code=new.unit_code if new else None,
         to_title=new.title if new else None,
         nos_code=(new.nos_code if new else None) or old.nos_code,
+        to_status=new.status if new else None,
         **fields,
     )
 
 
 def _linked_row(
-    old: Unit, new: Unit, pair: UnitMatch, features: Features, relation: Relation, parts: int, override: Override | None
+    old: Unit,
+    new: Unit,
+    pair: UnitMatch,
+    features: Features,
+    relation: Relation,
+    parts: int,
+    override: Override | None,
+    bridge: Bridge | None = None,
 ) -> UnitMapRow:
     covered, total = _coverage(features)
     evidence = justification(old, new, features, pair, parts)
-    if pair.decision == "possible":
+    confidence, method = pair.score, strongest_method(features)
+    if bridge is not None:
+        evidence = f"{bridge.reason}. Direct comparison: {evidence}"
+        confidence, method = bridge.confidence, bridge.method
+    elif pair.decision == "possible":
         evidence += "; no stronger candidate on either side, listed for review"
     if override is not None:
         evidence = f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: {evidence}"
@@ -69,8 +84,8 @@ def _linked_row(
         relation=relation.relation,
         predicate=relation.predicate,
         cardinality=relation.cardinality,
-        confidence=1.0 if override else pair.score,
-        method="override" if override else strongest_method(features),
+        confidence=1.0 if override else confidence,
+        method="override" if override else method,
         justification=evidence,
         criteria_covered=covered,
         criteria_total=total,
@@ -104,8 +119,11 @@ def _none_row(
     """The row of an old unit without successor: how close the nearest candidate came, if any."""
     where = " or ".join(new_schemes)
     if best is None or best_features is None:
-        reason = f"No unit of {where} shares a NOS code, unit reference or rare title or criterion word"
-        confidence, method = 1.0, "title"
+        reason = (
+            f"No evidence either way: no unit of {where} shares a NOS code, unit reference or rare title or "
+            "criterion word, so none was compared"
+        )
+        confidence, method = NO_EVIDENCE_CONFIDENCE, "title"
     else:
         other = units[best.right_key]
         reason = (
@@ -135,13 +153,17 @@ def build_unit_map(
     pairs: dict[tuple[str, str], UnitMatch],
     features: dict[tuple[str, str], Features],
     overrides: dict[tuple[str, str], Override],
+    bridges: dict[tuple[str, str], Bridge] | None = None,
 ) -> UnitMap:
     """Rows for every unit of every superseded scheme: its successors, or one ``none`` row.
 
     ``pairs`` are the scored pairs (older scheme on the left) with the overrides'
     decisions already in place; a confirmed pair is always a link, a rejected one
-    never is, and both get ``method = override``.
+    never is, and both get ``method = override``. ``bridges`` are links the
+    families make for old units left without a successor (``pipeline.match.bridges``);
+    their pairs must be scored.
     """
+    bridges = bridges or {}
     rows: list[UnitMapRow] = []
     criterion_rows: list[CriterionMapRow] = []
     all_links: list[tuple[str, str]] = []
@@ -152,13 +174,16 @@ def build_unit_map(
         scoped = by_schemes[(s.old_scheme, s.new_scheme)]
         links = {(p.left_key, p.right_key) for p in successor_links(list(scoped.values()))}
         links |= {k for k, o in overrides.items() if k in scoped and o.decision == "confirm"}
+        bridged = {k: b for k, b in bridges.items() if k in scoped and k not in links}
+        links |= set(bridged)
         ordered = sorted(links)
         exact = {k for k in ordered if _is_exact(features[k])}
         related = relations(ordered, exact)
         parts = {old: sum(1 for o, _ in ordered if o == old) for old, _ in ordered}
         for key in ordered:
             old, new = units[key[0]], units[key[1]]
-            rows.append(_linked_row(old, new, scoped[key], features[key], related[key], parts[key[0]], overrides.get(key)))
+            rows.append(_linked_row(old, new, scoped[key], features[key], related[key], parts[key[0]],
+                                    overrides.get(key), bridged.get(key)))
             criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for a in features[key].alignment]
         for key, o in overrides.items():
             if key in scoped and o.decision == "reject":

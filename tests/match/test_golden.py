@@ -86,6 +86,22 @@ def test_every_legacy_unit_is_listed_and_the_foundation_units_have_no_successor(
     assert Counter(r.relation for r in result.unit_map) == {"equivalent": 41, "partial": 2, "none": 3}
 
 
+def test_a_none_row_says_what_pointed_away_and_is_not_sure_without_evidence(result: MatchResult):
+    # 101 shares no NOS code, unit reference or rare word with any 4430 unit: nothing was compared.
+    (unseen,) = rows_from(result, "101")
+    assert unseen.confidence == 0.5
+    assert unseen.justification.startswith("No evidence either way: no unit of cg-4430 shares")
+    # 106 was compared, and its closest candidate scored low: that points away.
+    (compared,) = rows_from(result, "106")
+    assert compared.justification.startswith("No successor in cg-4430: closest candidate 4430-219")
+    assert compared.confidence > 0.9
+
+
+def test_every_map_row_says_whether_its_new_unit_is_current(result: MatchResult):
+    assert {r.to_status for r in result.unit_map if r.to_key} == {"current"}
+    assert {r.to_status for r in result.unit_map if not r.to_key} == {None}
+
+
 def test_criteria_of_the_writing_unit_align_one_to_one(result: MatchResult):
     pairs = {(c.from_criterion_key.split("#")[1], c.to_criterion_key.split("#")[1])
              for c in result.criterion_map

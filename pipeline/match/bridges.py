@@ -1,0 +1,90 @@
+"""Evidence that carries through a family: an old unit linked to a new unit by way of a third.
+
+A legacy unit may match the NOS standard by title while the new scheme's unit states
+that NOS code and no longer shares the legacy title (a new edition retitled it). The
+direct pair then scores low, yet the family holds both: the map must say so. For each
+old unit the direct links left without a successor, every unit of the new scheme in
+its family becomes a link, through the strongest path the family offers: the old
+unit's own ``match`` pair with a member, and that member's NOS code (or its own
+``match`` pair) with the new unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from pipeline.records import Family, Unit, UnitMatch
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """An (old, new) link that the family's evidence makes, and in words, the path it takes."""
+
+    old_key: str
+    new_key: str
+    confidence: float
+    method: str  # the strongest evidence of the old unit's own step
+    reason: str
+
+
+def _pair_index(pairs: list[UnitMatch]) -> dict[frozenset[str], UnitMatch]:
+    return {frozenset((p.left_key, p.right_key)): p for p in pairs if p.decision == "match"}
+
+
+def _path(old: Unit, new: Unit, via: Unit, matched: dict[frozenset[str], UnitMatch]) -> tuple[float, str, str] | None:
+    """The confidence and wording of old -> via -> new, when both steps hold."""
+    first = matched.get(frozenset((old.unit_key, via.unit_key)))
+    if first is None:
+        return None
+    if via.nos_code and via.nos_code == new.nos_code:
+        second, step = 1.0, f"{new.unit_code} states NOS {new.nos_code}"
+    elif (pair := matched.get(frozenset((via.unit_key, new.unit_key)))) is not None:
+        second, step = pair.score, f"{via.unit_code} matches {new.unit_code} at {pair.score:.3f}"
+    else:
+        return None
+    reason = (
+        f"{old.unit_code} matches {via.unit_key} \u2018{via.title}\u2019 at {first.score:.3f}, and {step}"
+    )
+    return round(first.score * second, 4), reason, via.unit_key
+
+
+def _joined(old: Unit, family: list[Unit], matched: dict[frozenset[str], UnitMatch]) -> tuple[float, str, str]:
+    """No two-step path: the old unit's strongest pair inside the family, or the NOS code it shares."""
+    own = [(p.score, k) for k in (u.unit_key for u in family)
+           if (p := matched.get(frozenset((old.unit_key, k)))) is not None and k != old.unit_key]
+    if own:
+        score, key = max(own)
+        return round(score, 4), f"{old.unit_code} matches {key} at {score:.3f}", key
+    return 0.5, f"{old.unit_code} is grouped with it by NOS code {old.nos_code or 'of a linked unit'}", ""
+
+
+def family_bridges(
+    unlinked: list[str],
+    new_schemes: list[str],
+    units: dict[str, Unit],
+    families: list[Family],
+    pairs: list[UnitMatch],
+    method_of: Callable[[str, str], str],
+) -> list[Bridge]:
+    """Links from each unlinked old unit to the units of ``new_schemes`` in its family, strongest path first."""
+    family_of = {f.unit_key: f.family_id for f in families}
+    members: dict[str, list[str]] = {}
+    for f in families:
+        members.setdefault(f.family_id, []).append(f.unit_key)
+    matched = _pair_index(pairs)
+    bridges = []
+    for old_key in unlinked:
+        family_id = family_of.get(old_key)
+        family = [units[k] for k in members.get(family_id, []) if k in units]
+        for new in (u for u in family if u.scheme in new_schemes):
+            old = units[old_key]
+            paths = [p for via in family if via.unit_key not in (old_key, new.unit_key)
+                     if (p := _path(old, new, via, matched))]
+            if not paths:
+                paths = [_joined(old, family, matched)]
+            confidence, reason, via = max(paths)
+            method = method_of(old_key, via) if via else "nos"
+            bridges.append(Bridge(old_key, new.unit_key, confidence, method,
+                                  f"Same competence through family {family_id}: {reason}"))
+    return bridges
