@@ -246,7 +246,11 @@ def test_readable_diff_shows_old_and_new_wording_side_by_side(project):
     assert left.strip().startswith("old: use language that is clear") and right.startswith("new: use plain language")
     assert "    credits: 7 -> 8" in out.splitlines()
     assert "    outcome 3 is now 4 (same title)" in out.splitlines()
-    assert f"  {K}311  Apply risk assessment to customer service" in out.splitlines()
+    lines = out.splitlines()
+    assert lines[lines.index("retitled:") + 1:lines.index("retitled:") + 3] == [
+        f"  {K}208", f"    {'old: ' + TITLE_208:<48} | new: {TITLE_208_2}"]
+    assert lines[lines.index("added:") + 1] == f"  {K}319  Manage customer service through social media"
+    assert lines[lines.index("removed:") + 1] == f"  {K}311  Apply risk assessment to customer service"
 
 
 @pytest.mark.parametrize("doc", [FIRST, SECOND])
