@@ -36,20 +36,36 @@ class Reworded:
 
 
 @dataclass(frozen=True)
+class TextChanges:
+    """How numbered texts (criteria, or outcome titles) differ between two statements of a unit."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    reworded: tuple[Reworded, ...] = ()
+    renumbered: tuple[tuple[str, str], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.reworded or self.renumbered)
+
+    def to_json(self, kind: str) -> dict:
+        """``<kind>_added``, ``_removed``, ``_reworded`` (numbers) and ``_renumbered`` ({old, new})."""
+        return {
+            f"{kind}_added": list(self.added),
+            f"{kind}_removed": list(self.removed),
+            f"{kind}_reworded": [r.number for r in self.reworded],
+            f"{kind}_renumbered": [{"old": a, "new": b} for a, b in self.renumbered],
+        }
+
+
+@dataclass(frozen=True)
 class UnitChange:
     """A unit both editions state, and how the new one differs."""
 
     old: UnitVersion
     new: UnitVersion
     fields: dict[str, tuple[object, object]] = field(default_factory=dict)
-    criteria_added: tuple[str, ...] = ()
-    criteria_removed: tuple[str, ...] = ()
-    criteria_reworded: tuple[Reworded, ...] = ()
-    criteria_renumbered: tuple[tuple[str, str], ...] = ()
-    outcomes_added: tuple[str, ...] = ()
-    outcomes_removed: tuple[str, ...] = ()
-    outcomes_reworded: tuple[Reworded, ...] = ()
-    outcomes_renumbered: tuple[tuple[str, str], ...] = ()
+    criteria: TextChanges = TextChanges()
+    outcomes: TextChanges = TextChanges()
 
     @property
     def retitled(self) -> bool:
@@ -58,9 +74,7 @@ class UnitChange:
     @property
     def content_changed(self) -> bool:
         """Whether anything but the title differs."""
-        return any((self.fields, self.criteria_added, self.criteria_removed, self.criteria_reworded,
-                    self.criteria_renumbered, self.outcomes_added, self.outcomes_removed, self.outcomes_reworded,
-                    self.outcomes_renumbered))
+        return bool(self.fields or self.criteria or self.outcomes)
 
     def to_json(self) -> dict:
         out: dict = {"unit_key": self.new.unit_key, "unit_code": self.new.unit_code}
@@ -69,17 +83,11 @@ class UnitChange:
         else:
             out["title"] = self.new.title
         out["fields"] = {name: {"old": old, "new": new} for name, (old, new) in self.fields.items()}
-        out["criteria_added"] = list(self.criteria_added)
-        out["criteria_removed"] = list(self.criteria_removed)
-        out["criteria_reworded"] = [r.number for r in self.criteria_reworded]
-        out["criteria_renumbered"] = [{"old": a, "new": b} for a, b in self.criteria_renumbered]
+        out |= self.criteria.to_json("criteria") | self.outcomes.to_json("outcomes")
         out["wording"] = [{"criterion_no": r.number, "old_text": r.old_text, "new_text": r.new_text}
-                          for r in self.criteria_reworded]
-        out["outcomes_added"] = list(self.outcomes_added)
-        out["outcomes_removed"] = list(self.outcomes_removed)
-        out["outcomes_reworded"] = [{"outcome_no": r.number, "old_title": r.old_text, "new_title": r.new_text}
-                                    for r in self.outcomes_reworded]
-        out["outcomes_renumbered"] = [{"old": a, "new": b} for a, b in self.outcomes_renumbered]
+                          for r in self.criteria.reworded]
+        out["outcome_titles"] = [{"outcome_no": r.number, "old_title": r.old_text, "new_title": r.new_text}
+                                 for r in self.outcomes.reworded]
         return out
 
 
@@ -119,10 +127,8 @@ def _number_order(number: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in number.split("."))
 
 
-def _compare_texts(
-    old: dict[str, str], new: dict[str, str]
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Reworded, ...], tuple[tuple[str, str], ...]]:
-    """(added, removed, reworded, renumbered) between two {number: text} statements."""
+def _compare_texts(old: dict[str, str], new: dict[str, str]) -> TextChanges:
+    """What differs between two {number: text} statements."""
     reworded = tuple(Reworded(n, old[n], new[n]) for n in sorted(old.keys() & new.keys(), key=_number_order)
                      if old[n] != new[n])
     gone = sorted(old.keys() - new.keys(), key=_number_order)
@@ -136,7 +142,7 @@ def _compare_texts(
             renumbered.append((number, by_text[old[number]].pop(0)))
     moved_from = {a for a, _ in renumbered}
     moved_to = {b for _, b in renumbered}
-    return (
+    return TextChanges(
         tuple(n for n in fresh if n not in moved_to),
         tuple(n for n in gone if n not in moved_from),
         reworded,
@@ -150,12 +156,10 @@ def _unit_change(
 ) -> UnitChange:
     fields = {name: (getattr(old, name), getattr(new, name)) for name in COMPARED_FIELDS
               if getattr(old, name) != getattr(new, name)}
-    c_added, c_removed, c_reworded, c_renumbered = _compare_texts(
-        criteria.get((old.unit_key, old.doc_id), {}), criteria.get((new.unit_key, new.doc_id), {}))
-    o_added, o_removed, o_reworded, o_renumbered = _compare_texts(
-        outcomes.get((old.unit_key, old.doc_id), {}), outcomes.get((new.unit_key, new.doc_id), {}))
-    return UnitChange(old, new, fields, c_added, c_removed, c_reworded, c_renumbered,
-                      o_added, o_removed, o_reworded, o_renumbered)
+    def texts(by_unit: dict[tuple[str, str], dict[str, str]]) -> TextChanges:
+        return _compare_texts(by_unit.get((old.unit_key, old.doc_id), {}), by_unit.get((new.unit_key, new.doc_id), {}))
+
+    return UnitChange(old, new, fields, texts(criteria), texts(outcomes))
 
 
 def compare_editions(old_doc: str, new_doc: str, versions: Versions) -> EditionDiff:
@@ -221,29 +225,20 @@ def _side_by_side(old: str, new: str, indent: str) -> list[str]:
     return [f"{indent}{a:<{_COLUMN}} | {b}".rstrip() for a, b in zip(left, right)]
 
 
-def _change_lines(change: UnitChange, criteria_text: dict[str, str]) -> list[str]:
-    lines = []
-    for name, (old, new) in change.fields.items():
-        lines.append(f"    {name}: {old} -> {new}")
-    for number in change.criteria_added:
-        lines.append(f"    criterion {number} added: {criteria_text.get(number, '')}")
-    for number in change.criteria_removed:
-        lines.append(f"    criterion {number} removed")
-    for old_no, new_no in change.criteria_renumbered:
-        lines.append(f"    criterion {old_no} is now {new_no} (same wording)")
-    for r in change.criteria_reworded:
-        lines.append(f"    criterion {r.number} reworded:")
-        lines += _side_by_side("old: " + r.old_text, "new: " + r.new_text, "      ")
-    for number in change.outcomes_added:
-        lines.append(f"    outcome {number} added")
-    for number in change.outcomes_removed:
-        lines.append(f"    outcome {number} removed")
-    for old_no, new_no in change.outcomes_renumbered:
-        lines.append(f"    outcome {old_no} is now {new_no} (same title)")
-    for r in change.outcomes_reworded:
-        lines.append(f"    outcome {r.number} retitled:")
+def _text_lines(changes: TextChanges, kind: str, same: str, new_text: dict[str, str]) -> list[str]:
+    lines = [f"    {kind} {n} added" + (f": {new_text[n]}" if n in new_text else "") for n in changes.added]
+    lines += [f"    {kind} {n} removed" for n in changes.removed]
+    lines += [f"    {kind} {a} is now {b} (same {same})" for a, b in changes.renumbered]
+    for r in changes.reworded:
+        lines.append(f"    {kind} {r.number} reworded:")
         lines += _side_by_side("old: " + r.old_text, "new: " + r.new_text, "      ")
     return lines
+
+
+def _change_lines(change: UnitChange, criteria_text: dict[str, str]) -> list[str]:
+    lines = [f"    {name}: {old} -> {new}" for name, (old, new) in change.fields.items()]
+    return (lines + _text_lines(change.criteria, "criterion", "wording", criteria_text)
+            + _text_lines(change.outcomes, "outcome", "title", {}))
 
 
 def render(diff: EditionDiff, versions: Versions) -> str:
