@@ -25,6 +25,8 @@ from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 from pipeline.publish import staging
+from pipeline.publish.interfaces import stage_interfaces
+from pipeline.publish.spreadsheet import csv_bytes
 from pipeline.publish.validate import validate_staged
 from pipeline.records import Document, Unit, UnitMatch
 from pipeline.schemas import DATASETS
@@ -226,6 +228,7 @@ def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> di
         },
     )
     staging.stage_file(paths.mappings, "review.csv", review_csv(result.review, units))
+    stage_interfaces(paths.extracted, paths.mappings)
     if result.issues:
         existing = staging.read_dataset(paths.extracted, DATASETS["issues"])
         staging.stage(paths.extracted, {"issues": existing + result.issues})
@@ -252,7 +255,7 @@ def review_csv(pairs: list[UnitMatch], units: list[Unit]) -> bytes:
             "explanation": [p.explanation for p in pairs],
         }
     )
-    return frame.to_csv(index=False).encode("utf-8")
+    return csv_bytes(frame)
 
 
 def publish(paths: Paths) -> list[str]:
