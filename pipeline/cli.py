@@ -46,9 +46,9 @@ def _epilog(*examples: str) -> str:
 
 
 def _paths(ctx: click.Context):
-    from pipeline import runner
+    from pipeline.paths import Paths
 
-    return runner.Paths(ctx.obj["root"])
+    return Paths(ctx.obj["root"])
 
 
 def _progress(ctx: click.Context) -> Bar:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -21,6 +20,7 @@ from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.cache import cached, sha256_of, store
 from pipeline.manifest import Entry, load_manifest
+from pipeline.paths import Paths
 from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
@@ -39,29 +39,6 @@ Progress = Callable[[str, int, int, str], None]
 
 def _quiet(stage: str, done: int, total: int, item: str) -> None:
     pass
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Where the pipeline reads and writes, under one project root."""
-
-    root: Path
-
-    @property
-    def raw(self) -> Path:
-        return self.root / "raw"
-
-    @property
-    def extracted(self) -> Path:
-        return self.root / "extracted"
-
-    @property
-    def mappings(self) -> Path:
-        return self.root / "mappings"
-
-    def shown(self, entry: Entry) -> str:
-        """How a raw file is named in messages: relative to the project root."""
-        return f"raw/{entry.path}"
 
 
 @dataclass

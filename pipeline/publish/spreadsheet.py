@@ -36,7 +36,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell passed through :func:`safe_text`."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(lambda v: safe_text(v) if isinstance(v, str) else v)
     return out
 
