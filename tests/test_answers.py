@@ -21,8 +21,12 @@ def paths(published):
 
 
 def handbooks(root, *args):
-    return subprocess.run([sys.executable, "-m", "pipeline", "--root", str(root), "--quiet", *args],
-                          capture_output=True, text=True, timeout=120)
+    """The command in this process (click's runner): output and exit code as an operator sees them."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    return CliRunner().invoke(cli, ["--root", str(root), "--quiet", *args])
 
 
 def test_a_bare_code_in_two_schemes_lists_both_and_says_so(paths):
@@ -42,12 +46,12 @@ def test_lookup_of_nonsense_finds_no_unit(paths):
 
 def test_lookup_json_and_csv(published):
     out = handbooks(published, "lookup", "cg-legacy:209", "--json")
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
     (unit,) = data["units"]
     assert [(m["to_key"], m["relation"], m["criteria_total"]) for m in unit["mappings"]] == [
         ("cg-4430:4430-210", "partial", None), ("cg-4430:4430-211", "partial", None)]
-    rows = list(csv.DictReader(io.StringIO(handbooks(published, "lookup", "cg-legacy:209", "--csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(handbooks(published, "lookup", "cg-legacy:209", "--csv").output)))
     assert [r["to_key"] for r in rows] == ["cg-4430:4430-210", "cg-4430:4430-211"]
     assert rows[0]["looked_up"] == "cg-legacy:209"
 
