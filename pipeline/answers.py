@@ -82,7 +82,8 @@ def _summary(result: RplResult) -> list[str]:
 
 def _remaining(result: RplResult) -> list[str]:
     out = [f"{rule.group} ({rule.needs})" for rule in result.rules if rule.evaluated and not rule.met]
-    if result.credits_min and result.credits < result.credits_min:
+    overall = any(r.evaluated and (r.min_credits or 0) >= (result.credits_min or 0) for r in result.rules)
+    if result.credits_min and result.credits < result.credits_min and not overall:
         out.append(f"{result.credits_min - result.credits} more credits")
     return out or ["see the rules not evaluated"]
 
