@@ -36,8 +36,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell passed through :func:`safe_text`."""
     out = frame.copy()
     for column in out.columns:
-        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: safe_text(v) if isinstance(v, str) else v)
+        values = out[column].tolist()
+        if any(isinstance(v, str) for v in values):
+            # an object Series, so that whole numbers beside nulls are not turned into floats
+            out[column] = pd.Series([safe_text(v) if isinstance(v, str) else v for v in values],
+                                    index=out.index, dtype=object)
     return out
 
 

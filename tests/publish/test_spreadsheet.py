@@ -110,3 +110,11 @@ def test_the_published_workbook(published):
 def test_equal_tables_give_equal_workbook_bytes():
     table = to_table(DATASETS["unit_map"], [hostile_row(), dataclasses.replace(hostile_row(), from_key="cg-legacy:998")])
     assert xlsx_bytes([("unit_map", table)]) == xlsx_bytes([("unit_map", table)])
+
+
+def test_whole_numbers_beside_nulls_stay_whole_in_the_csv(tmp_path):
+    rows = [hostile_row(), dataclasses.replace(hostile_row(), from_key="cg-legacy:998", criteria_covered=25, criteria_total=25)]
+    path = tmp_path / "unit_map.csv"
+    write_csv(to_table(DATASETS["unit_map"], rows), path)
+    parsed = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert [(r["criteria_covered"], r["criteria_total"]) for r in parsed] == [("25", "25"), ("", "3")]
