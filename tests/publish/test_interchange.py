@@ -23,6 +23,7 @@ def sssom(published):
     """(header, rows) of the published SSSOM file; header values are JSON scalars, which YAML reads as written."""
     lines = (published / "mappings" / "unit_map.sssom.tsv").read_text(encoding="utf-8").splitlines()
     header: dict = {}
+    section = ""
     for line in (l[1:] for l in lines if l.startswith("#")):
         key, _, value = line.strip().partition(":")
         if line.startswith("  "):
