@@ -10,8 +10,11 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__, query, runner
+from pipeline import __version__
 from pipeline.errors import ManifestError, PipelineError
+
+# The library (and spaCy behind the parsers) is imported inside the commands, so that
+# --help and --version answer at once.
 
 log = logging.getLogger("pipeline")
 
@@ -35,8 +38,18 @@ class Bar:
             click.echo(line, err=True)
 
 
-def _paths(ctx: click.Context) -> runner.Paths:
-    return ctx.obj["paths"]
+EXIT_CODES = "Exit codes: 0 ok; 1 some documents failed (the rest were published); 2 usage or manifest error."
+
+
+def _epilog(*examples: str) -> str:
+    """A command's help epilog: examples, then the exit codes (``\\b`` keeps click from rewrapping)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples) + f"\n\n{EXIT_CODES}"
+
+
+def _paths(ctx: click.Context):
+    from pipeline.paths import Paths
+
+    return Paths(ctx.obj["root"])
 
 
 def _progress(ctx: click.Context) -> Bar:
@@ -54,10 +67,10 @@ def _progress(ctx: click.Context) -> Bar:
 def cli(ctx: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool) -> None:
     """Turn qualification handbooks in raw/ into Parquet datasets and old-to-new unit mappings."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
-    ctx.obj = {"paths": runner.Paths(root.resolve()), "debug": debug, "quiet": quiet}
+    ctx.obj = {"root": root.resolve(), "debug": debug, "quiet": quiet}
 
 
-def _print_documents(report: runner.RunReport) -> None:
+def _print_documents(report) -> None:
     extracted = report.extracted_count
     click.echo(f"extract: {extracted} document(s) extracted, {len(report.documents) - extracted} unchanged (cached)"
                if extracted else f"extract: nothing to extract, all {len(report.documents)} documents unchanged")
@@ -72,7 +85,7 @@ def _print_documents(report: runner.RunReport) -> None:
             click.echo(f"  {'':<24} replaces {d.entry.replaces}: {d.edition_changes}")
 
 
-def _exit_for(report: runner.RunReport) -> None:
+def _exit_for(report) -> None:
     if report.failed:
         click.echo(f"{len(report.failed)} document(s) failed; the others were published", err=True)
         sys.exit(1)
@@ -93,11 +106,13 @@ def _match_summary(s: dict[str, int]) -> str:
     ])
 
 
-@cli.command()
+@cli.command(epilog=_epilog("handbooks run", "handbooks --root /srv/handbooks run --force"))
 @click.option("--force", is_flag=True, help="Extract every document again, ignoring the cache.")
 @click.pass_context
 def run(ctx: click.Context, force: bool) -> None:
     """Run every stage: extract, parse, match, publish (what `make` calls)."""
+    from pipeline import runner
+
     report = runner.run(_paths(ctx), _progress(ctx), force=force)
     _print_documents(report)
     if report.match_summary:
@@ -106,11 +121,13 @@ def run(ctx: click.Context, force: bool) -> None:
     _exit_for(report)
 
 
-@cli.command()
+@cli.command(epilog=_epilog("handbooks extract", "handbooks extract --force"))
 @click.option("--force", is_flag=True, help="Extract every document again, ignoring the cache.")
 @click.pass_context
 def extract(ctx: click.Context, force: bool) -> None:
     """Extract raw/ documents into line models under extracted/<doc_id>/ (cached by SHA-256)."""
+    from pipeline import runner
+
     paths = _paths(ctx)
     outcomes = runner.extract(paths, runner.manifest_entries(paths), _progress(ctx), force)
     report = runner.RunReport(documents=outcomes)
@@ -120,10 +137,12 @@ def extract(ctx: click.Context, force: bool) -> None:
     _exit_for(report)
 
 
-@cli.command()
+@cli.command(epilog=_epilog("handbooks parse && handbooks publish"))
 @click.pass_context
 def parse(ctx: click.Context) -> None:
     """Parse the extracted documents and stage the datasets (publish makes them visible)."""
+    from pipeline import runner
+
     paths = _paths(ctx)
     report = runner.parse(paths, runner.manifest_entries(paths), _progress(ctx))
     _print_documents(report)
@@ -131,66 +150,102 @@ def parse(ctx: click.Context) -> None:
     _exit_for(report)
 
 
-@cli.command()
+@cli.command(epilog=_epilog("handbooks match && handbooks publish"))
 @click.pass_context
 def match(ctx: click.Context) -> None:
     """Match units across schemes and stage the mappings (publish makes them visible)."""
+    from pipeline import runner
+
     paths = _paths(ctx)
     summary = runner.match(paths, runner.manifest_entries(paths), _progress(ctx))
     click.echo(_match_summary(summary))
     click.echo("match: mappings staged; run `handbooks publish` to publish them")
 
 
-@cli.command()
+@cli.command(epilog=_epilog("handbooks publish"))
 @click.pass_context
 def publish(ctx: click.Context) -> None:
     """Validate the staged datasets and mappings and swap them into place together."""
+    from pipeline import runner
+
     moved = runner.publish(_paths(ctx))
     click.echo(f"publish: {len(moved)} file(s) published")
 
 
-@cli.command()
+def _output_options(formats: tuple[str, ...]):
+    """--json, --csv and --format, as one decorator (the last given wins)."""
+    def decorate(command):
+        command = click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True,
+                               help="Output format.")(command)
+        command = click.option("--csv", "fmt", flag_value="csv", help="Same as --format csv.")(command)
+        return click.option("--json", "fmt", flag_value="json", help="Same as --format json.")(command)
+    return decorate
+
+
+@cli.command(epilog=_epilog("handbooks lookup 207", "handbooks lookup cg-legacy:303 --json",
+                            'handbooks lookup "complaints" --csv'))
 @click.argument("code_or_title")
+@_output_options(("text", "json", "csv"))
 @click.pass_context
-def lookup(ctx: click.Context, code_or_title: str) -> None:
-    """Show what a unit maps to across schemes: by unit key, code, NOS code or title words."""
-    click.echo(query.lookup(_paths(ctx), code_or_title))
+def lookup(ctx: click.Context, code_or_title: str, fmt: str) -> None:
+    """Show what a unit maps to across schemes: by unit key, code, NOS code or title words.
+
+    A bare code found in several schemes lists each (303 is legacy 303 and also 4430-303).
+    """
+    from pipeline import answers, query
+
+    click.echo(answers.lookup_text(query.lookup(_paths(ctx), code_or_title), fmt))
 
 
-@cli.command()
-@click.option("--held", "held", multiple=True, required=True, metavar="KEY",
-              help="A unit key the candidate holds (repeat for each unit), e.g. cg-legacy:207.")
+@cli.command(epilog=_epilog("handbooks rpl --held 207 --held cg-legacy:303 --target cg-4430-03",
+                            "handbooks rpl --held 207 --target cg-4430-03 --format markdown > rpl.md"))
+@click.option("--held", "held", multiple=True, required=True, metavar="UNIT",
+              help="A unit the candidate holds, as a key (cg-legacy:207) or a code found in one scheme only (207); "
+                   "repeat for each unit.")
 @click.option("--target", required=True, metavar="QUALIFICATION", help="Qualification id, e.g. cg-4430-03.")
+@_output_options(("text", "json", "csv", "markdown"))
 @click.pass_context
-def rpl(ctx: click.Context, held: tuple[str, ...], target: str) -> None:
-    """What a candidate holding old units still has to show for a new qualification."""
-    click.echo(query.rpl(_paths(ctx), list(held), target))
+def rpl(ctx: click.Context, held: tuple[str, ...], target: str, fmt: str) -> None:
+    """What a candidate holding old units still has to show for a new qualification.
+
+    Lists the units credited, the criteria still to show, and the credits against the
+    target's rules of combination.
+    """
+    from pipeline import answers, query
+
+    click.echo(answers.rpl_text(query.rpl(_paths(ctx), list(held), target), fmt))
 
 
-@cli.command()
+@cli.command(epilog=_epilog('handbooks sql "SELECT unit_key, title FROM units WHERE scheme = \'cg-legacy\'"',
+                            'handbooks sql "SELECT count(*) FROM unit_map" --csv'))
 @click.argument("statement")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 @click.pass_context
 def sql(ctx: click.Context, statement: str, as_csv: bool) -> None:
     """Run SQL (DuckDB) over the published datasets; each is a view named after its file."""
+    from pipeline import query
+
     click.echo(query.sql(_paths(ctx), statement, as_csv))
 
 
-@cli.command()
+@cli.command(epilog=_epilog("handbooks diff cg-4430-03-handbook cg-4430-03-handbook-2012",
+                            "handbooks diff cg-4430-03-handbook cg-4430-03-handbook-2012 --json"))
 @click.argument("old_doc")
 @click.argument("new_doc")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: kept, retitled, changed, added, removed.")
+@_output_options(("text", "json", "csv"))
 @click.pass_context
-def diff(ctx: click.Context, old_doc: str, new_doc: str, as_json: bool) -> None:
+def diff(ctx: click.Context, old_doc: str, new_doc: str, fmt: str) -> None:
     """What changed between two editions, unit by unit (by doc_id): kept, retitled, changed, added, removed.
 
-    Example: handbooks diff cg-4430-03-handbook cg-4430-03-handbook-2012
+    --json prints one object with those five keys; --csv one row per unit.
     """
     from pipeline import diff as editions_diff
 
     changes, versions = editions_diff.diff_published(_paths(ctx).extracted, old_doc, new_doc)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(changes.to_json(), indent=2, ensure_ascii=False, default=str))
+    elif fmt == "csv":
+        click.echo(editions_diff.to_csv(changes), nl=False)
     else:
         click.echo(editions_diff.render(changes, versions))
 

@@ -14,6 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from pipeline import ids
 from pipeline.errors import UsageError
 from pipeline.parse.versions import Versions
@@ -208,6 +210,30 @@ def diff_published(extracted: Path, old_doc: str, new_doc: str) -> tuple[Edition
             raise UsageError(f"unknown document {doc!r} (known: {', '.join(known)})")
     versions = Versions(read("unit_versions"), read("outcome_versions"), read("criterion_versions"))
     return compare_editions(old_doc, new_doc, versions), versions
+
+
+def to_csv(diff: EditionDiff) -> str:
+    """One row per unit: its category, titles, changed fields and criterion numbers."""
+    rows = []
+    for name in ("kept", "added", "removed"):
+        rows += [{"category": name, "unit_key": v.unit_key, "unit_code": v.unit_code,
+                  "old_title": "" if name == "added" else v.title, "new_title": "" if name == "removed" else v.title}
+                 for v in getattr(diff, name)]
+    for name in ("retitled", "changed"):
+        for c in getattr(diff, name):
+            rows.append({
+                "category": name, "unit_key": c.new.unit_key, "unit_code": c.new.unit_code,
+                "old_title": c.old.title, "new_title": c.new.title,
+                "fields": "; ".join(f"{k} {a} -> {b}" for k, (a, b) in c.fields.items()),
+                "criteria_added": " ".join(c.criteria.added), "criteria_removed": " ".join(c.criteria.removed),
+                "criteria_reworded": " ".join(r.number for r in c.criteria.reworded),
+                "criteria_renumbered": " ".join(f"{a}->{b}" for a, b in c.criteria.renumbered),
+            })
+    columns = ["category", "unit_key", "unit_code", "old_title", "new_title", "fields", "criteria_added",
+               "criteria_removed", "criteria_reworded", "criteria_renumbered"]
+    order = {name: i for i, name in enumerate(CATEGORIES)}
+    rows.sort(key=lambda r: (order[r["category"]], r["unit_key"]))
+    return pd.DataFrame(rows, columns=columns).fillna("").to_csv(index=False)
 
 
 # --- the readable form -------------------------------------------------------

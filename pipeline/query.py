@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from contextlib import closing
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from pipeline.errors import UsageError
+from pipeline.rpl import RplResult, assess
 from pipeline.schemas import DATASETS
 
 
@@ -44,10 +47,17 @@ def sql(paths, statement: str, as_csv: bool = False) -> str:
     return frame.to_string(index=False) if len(frame) else "(no rows)"
 
 
-def _find_units(con: duckdb.DuckDBPyConnection, needle: str) -> list[str]:
-    """Unit keys named by a key, a code, a NOS code, or failing those, title words."""
+def find_units(con: duckdb.DuckDBPyConnection, needle: str) -> list[str]:
+    """Unit keys named by a key, a code, a NOS code, or failing those, title words.
+
+    A bare code also finds the units whose code ends in ``-<code>``: City & Guilds
+    QCF codes carry the qualification number (``4430-303``), so "303" names both
+    legacy ``303`` and ``4430-303``, and the answer must say so.
+    """
     exact = con.execute(
-        "SELECT unit_key FROM units WHERE unit_key = $1 OR unit_code = $1 OR nos_code = $1 ORDER BY unit_key",
+        """SELECT unit_key FROM units
+           WHERE unit_key = $1 OR unit_code = $1 OR nos_code = $1 OR ends_with(unit_code, '-' || $1)
+           ORDER BY unit_code <> $1, unit_key""",
         [needle],
     ).fetchall()
     if exact:
@@ -60,75 +70,52 @@ def _find_units(con: duckdb.DuckDBPyConnection, needle: str) -> list[str]:
     return [k for (k,) in rows.fetchall()]
 
 
-def lookup(paths, needle: str) -> str:
-    """Each unit the needle names, its family across schemes, and its old-to-new mappings."""
+_MAP_COLUMNS = [f.name for f in DATASETS["unit_map"].schema]
+
+
+def lookup(paths, needle: str) -> dict:
+    """Each unit the needle names, its family across schemes, and its old-to-new mappings, as plain data."""
     with closing(connect(paths)) as con:
-        keys = _find_units(con, needle)
+        keys = find_units(con, needle)
         if not keys:
-            raise UsageError(f"no unit matches {needle!r} (try a unit key such as cg-legacy:207, a code or title words)")
-        blocks = []
+            raise UsageError(f"no unit found for {needle!r} (try a unit key such as cg-legacy:207, a code or title words)")
+        units = []
         for key in keys:
-            unit = con.execute("SELECT unit_key, title, level, nos_code FROM units WHERE unit_key = ?", [key]).fetchone()
-            head = f"{unit[0]}  {unit[1]}" + (f"  (level {unit[2]})" if unit[2] is not None else "") + (
-                f"  NOS {unit[3]}" if unit[3] else "")
-            family = _table(
-                con,
+            unit = con.execute("SELECT unit_key, scheme, unit_code, title, level, credits, nos_code, status "
+                               "FROM units WHERE unit_key = ?", [key]).df().to_dict("records")[0]
+            unit["family"] = con.execute(
                 """SELECT f.family_id, u.unit_key, u.title, u.level FROM families f JOIN units u USING (unit_key)
                    WHERE f.family_id IN (SELECT family_id FROM families WHERE unit_key = ?) AND u.unit_key <> ?
                    ORDER BY u.unit_key""",
                 [key, key],
-            )
-            mapped = _table(
-                con,
-                """SELECT from_key, to_key, relation, confidence, criteria_covered || '/' || criteria_total AS coverage,
-                          method, status FROM unit_map WHERE from_key = $1 OR to_key = $1 ORDER BY from_key, to_key""",
-                [key],
-            )
-            blocks.append(f"{head}\n  same competence:\n{_indent(family)}\n  mappings:\n{_indent(mapped)}")
-        return "\n\n".join(blocks)
+            ).df().to_dict("records")
+            unit["mappings"] = con.execute(
+                f"SELECT {', '.join(_MAP_COLUMNS)} FROM unit_map WHERE from_key = $1 OR to_key = $1 "
+                "ORDER BY from_key, to_key", [key]).df().to_dict("records")
+            units.append(_plain(unit))
+    schemes = sorted({u["scheme"] for u in units})
+    note = None
+    if len(schemes) > 1:
+        named = [u["unit_key"] + ("" if needle in (u["unit_key"], u["unit_code"]) else
+                                  f" (NOS {needle})" if u["nos_code"] == needle else f" (code {u['unit_code']})")
+                 for u in units]
+        note = f"{needle} names units in {len(schemes)} schemes: {', '.join(named)}"
+    return {"query": needle, "note": note, "units": units}
 
 
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())
+def _plain(value):
+    """Frame values as JSON-ready Python (no NaN, NA or numpy scalars)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
-def rpl(paths, held: list[str], target: str) -> str:
-    """Per unit of the target qualification: which held unit covers it and which criteria are still to show."""
+def rpl(paths, held: list[str], target: str) -> RplResult:
+    """What the held units credit in the target qualification, and what remains to complete it."""
     with closing(connect(paths)) as con:
-        if not con.execute("SELECT 1 FROM unit_memberships WHERE qualification_id = ?", [target]).fetchone():
-            raise UsageError(f"unknown qualification {target!r}; see `handbooks sql \"SELECT qualification_id, title FROM qualifications\"`")
-        unknown = [k for k in held if not con.execute("SELECT 1 FROM units WHERE unit_key = ?", [k]).fetchone()]
-        if unknown:
-            raise UsageError(f"unknown unit key(s): {', '.join(unknown)}")
-        con.execute("CREATE TEMP TABLE held AS SELECT unnest(?::VARCHAR[]) AS unit_key", [held])
-        units = con.execute(
-            """SELECT m.unit_key, u.title, m."group", m.mandatory,
-                      string_agg(DISTINCT um.from_key || ' (' || um.relation || ')', ', ') AS credited_by
-               FROM unit_memberships m JOIN units u USING (unit_key)
-               LEFT JOIN unit_map um ON um.to_key = m.unit_key AND um.status <> 'rejected'
-                    AND um.relation <> 'none' AND um.from_key IN (SELECT unit_key FROM held)
-               WHERE m.qualification_id = ?
-               GROUP BY ALL ORDER BY m.mandatory DESC, m."group", m.unit_key""",
-            [target],
-        ).fetchall()
-        lines = [f"RPL for {target}, holding {', '.join(held)}"]
-        for unit_key, title, group, mandatory, credited_by in units:
-            if not credited_by:
-                continue
-            missing = con.execute(
-                """SELECT c.criterion_no, c.text FROM criteria c
-                   WHERE c.unit_key = ? AND c.criterion_key NOT IN (
-                       SELECT cm.to_criterion_key FROM criterion_map cm
-                       JOIN criteria old ON old.criterion_key = cm.from_criterion_key
-                       WHERE old.unit_key IN (SELECT unit_key FROM held))
-                   ORDER BY c.criterion_key""",
-                [unit_key],
-            ).fetchall()
-            total = con.execute("SELECT count(*) FROM criteria WHERE unit_key = ?", [unit_key]).fetchone()[0]
-            lines.append(f"\n{unit_key}  {title}  [{'mandatory' if mandatory else group}]")
-            lines.append(f"  credited by {credited_by}: {total - len(missing)}/{total} criteria covered")
-            lines += [f"  still to show {no}: {text}" for no, text in missing]
-        open_units = [u for u in units if not u[4]]
-        lines.append(f"\nnot covered by held units: {len(open_units)} of {len(units)} units of {target}")
-        return "\n".join(lines)
+        return assess(con, held, target)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -22,10 +21,13 @@ from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.cache import cached, sha256_of, store
 from pipeline.manifest import Entry, load_manifest
+from pipeline.paths import Paths
 from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 from pipeline.publish import staging
+from pipeline.publish.interfaces import stage_interfaces
+from pipeline.publish.spreadsheet import csv_bytes
 from pipeline.publish.validate import validate_staged
 from pipeline.records import Document, Unit, UnitMatch
 from pipeline.schemas import DATASETS
@@ -38,29 +40,6 @@ Progress = Callable[[str, int, int, str], None]
 
 def _quiet(stage: str, done: int, total: int, item: str) -> None:
     pass
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Where the pipeline reads and writes, under one project root."""
-
-    root: Path
-
-    @property
-    def raw(self) -> Path:
-        return self.root / "raw"
-
-    @property
-    def extracted(self) -> Path:
-        return self.root / "extracted"
-
-    @property
-    def mappings(self) -> Path:
-        return self.root / "mappings"
-
-    def shown(self, entry: Entry) -> str:
-        """How a raw file is named in messages: relative to the project root."""
-        return f"raw/{entry.path}"
 
 
 @dataclass
@@ -235,6 +214,7 @@ def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> di
         },
     )
     staging.stage_file(paths.mappings, "review.csv", review_csv(result.review, units))
+    stage_interfaces(paths.extracted, paths.mappings)
     if result.issues:
         existing = staging.read_dataset(paths.extracted, DATASETS["issues"])
         staging.stage(paths.extracted, {"issues": existing + result.issues})
@@ -261,7 +241,7 @@ def review_csv(pairs: list[UnitMatch], units: list[Unit]) -> bytes:
             "explanation": [p.explanation for p in pairs],
         }
     )
-    return frame.to_csv(index=False).encode("utf-8")
+    return csv_bytes(frame)
 
 
 def publish(paths: Paths) -> list[str]:

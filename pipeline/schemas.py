@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import records as r
+from pipeline.dictionary import ROWS, describe
 
 _PLAIN_TYPES: dict[Any, pa.DataType] = {
     str: pa.string(),
@@ -58,7 +59,14 @@ class Dataset:
 
     @property
     def schema(self) -> pa.Schema:
-        return schema_of(self.record)
+        """The record's schema, each field carrying its ``description`` and ``example`` from the dictionary."""
+        fields = []
+        for field in schema_of(self.record):
+            described = describe(self.name, field.name)
+            if described:
+                field = field.with_metadata({"description": described[0], "example": described[1]})
+            fields.append(field)
+        return pa.schema(fields, metadata={"description": ROWS.get(self.name, "")})
 
     @property
     def filename(self) -> str:

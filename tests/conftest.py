@@ -51,3 +51,21 @@ def parsed(doc_id: str) -> ParseResult:
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     return RAW
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """A project folder on which `handbooks run` has published every output once; treat it as read-only."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("published")
+    shutil.copytree(RAW, root / "raw")
+    (root / "extracted").mkdir()
+    (root / "mappings").mkdir()
+    shutil.copy(ROOT / "mappings" / "overrides.csv", root / "mappings" / "overrides.csv")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(root), "--quiet", "run"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return root

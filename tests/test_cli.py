@@ -168,7 +168,7 @@ def test_usage_error_exits_2(project):
     assert "Missing option '--target'" in result.stderr
     unknown = handbooks(root, "rpl", "--held", "cg-legacy:nope", "--target", "cg-4430-03")
     assert unknown.returncode == 2
-    assert unknown.stderr.strip() == "error: unknown unit key(s): cg-legacy:nope"
+    assert unknown.stderr.strip() == "error: unknown unit(s): cg-legacy:nope"
 
 
 def test_sql_over_the_datasets(project):
@@ -183,7 +183,7 @@ def test_sql_over_the_datasets(project):
 
 def test_unit_map_csv_reads_right_in_a_spreadsheet(project):
     root, _ = project
-    with (root / "mappings" / "unit_map.csv").open(newline="", encoding="utf-8") as handle:
+    with (root / "mappings" / "unit_map.csv").open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     covered = [r for r in rows if r["criteria_total"]]
     assert covered, "some mapped pairs carry criteria coverage"
@@ -195,7 +195,7 @@ def test_unit_map_csv_reads_right_in_a_spreadsheet(project):
 def test_a_reviewed_pair_copied_into_overrides_is_applied_and_reported(project, tmp_path):
     root = new_project(tmp_path)
     shutil.copytree(project[0] / "extracted", root / "extracted", dirs_exist_ok=True)
-    with (project[0] / "mappings" / "review.csv").open(newline="", encoding="utf-8") as handle:
+    with (project[0] / "mappings" / "review.csv").open(newline="", encoding="utf-8-sig") as handle:
         review = list(csv.reader(handle))
     assert review[0][:4] == ["from_key", "to_key", "decision", "note"]
     first = review[1][:4]
@@ -209,7 +209,7 @@ def test_a_reviewed_pair_copied_into_overrides_is_applied_and_reported(project, 
     assert (root / "mappings" / "overrides.csv").read_bytes() == before
     matches = {(m["left_key"], m["right_key"]): m for m in pq.read_table(root / "mappings" / "unit_matches.parquet").to_pylist()}
     assert matches[tuple(first[:2])]["decision"] == "non-match"
-    with (root / "mappings" / "review.csv").open(newline="", encoding="utf-8") as handle:
+    with (root / "mappings" / "review.csv").open(newline="", encoding="utf-8-sig") as handle:
         assert [r[:2] for r in csv.reader(handle)].count(first[:2]) == 0
 
 
@@ -217,7 +217,8 @@ def test_lookup_and_rpl_answer_a_centre(project):
     root, _ = project
     lookup = handbooks(root, "lookup", "A13")
     assert lookup.returncode == 0, lookup.stderr
-    assert lookup.stdout.startswith("cg-4430:4430-303  Deal with customers in writing or electronically")
+    assert lookup.stdout.startswith("A13 names units in 2 schemes: nos-2010:A13, cg-4430:4430-303 (NOS A13)\n")
+    assert "\ncg-4430:4430-303  Deal with customers in writing or electronically" in lookup.stdout
     assert "cg-legacy:207" in lookup.stdout
     rpl = handbooks(root, "rpl", "--held", "cg-legacy:207", "--held", "cg-legacy:303", "--target", "cg-4430-03")
     assert rpl.returncode == 0, rpl.stderr
@@ -227,4 +228,4 @@ def test_lookup_and_rpl_answer_a_centre(project):
         "  credited by cg-legacy:207 (equivalent): 25/25 criteria covered",
     ]
     assert "cg-4430:4430-304  Use customer service as a competitive tool" in blocks[2]
-    assert rpl.stdout.rstrip().endswith("not covered by held units: 57 of 59 units of cg-4430-03")
+    assert "units credited: 2 of 59 units of cg-4430-03" in rpl.stdout

@@ -314,3 +314,13 @@ def test_every_legacy_unit_maps_as_the_labelled_pairs_say(project):
         expected = {(r["from_key"], r["to_key"] or None, r["relation"]) for r in csv.DictReader(labels)}
     published = {(r["from_key"], r["to_key"], r["relation"]) for rows_ in mapped(root).values() for r in rows_}
     assert published == expected
+
+
+def test_diff_csv_has_one_row_per_unit(project):
+    root, _ = project
+    table = list(csv.DictReader(diff(root, FIRST, SECOND, "--csv").splitlines()))
+    assert len(table) == 59 + 1  # the units of the first edition, and the one added
+    by_key = {r["unit_key"]: r for r in table}
+    assert by_key[f"{K}306"]["category"] == "changed" and by_key[f"{K}306"]["fields"] == "credits 7 -> 8"
+    assert by_key[f"{K}304"]["criteria_renumbered"].split()[0] == "3.1->4.1"
+    assert (by_key[f"{K}319"]["category"], by_key[f"{K}319"]["old_title"]) == ("added", "")

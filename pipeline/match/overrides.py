@@ -46,7 +46,7 @@ def read_overrides(path: Path) -> tuple[list[Override], list[Issue]]:
     """The decisions in the file (none if it is absent), and issues for rows that cannot apply."""
     if not path.exists():
         return [], []
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:  # a spreadsheet saves it with a BOM
         rows = list(csv.reader(handle))
     if not rows:
         return [], []

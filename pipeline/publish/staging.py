@@ -45,12 +45,12 @@ def stage(folder: Path, rows_by_dataset: Mapping[str, Sequence[object]]) -> list
 
 
 def stage_file(folder: Path, name: str, content: bytes) -> None:
-    """Stage a file that is not a dataset (a review list, a report)."""
-    target = staging_dir(folder)
-    target.mkdir(parents=True, exist_ok=True)
-    tmp = target / f".{name}.tmp"
+    """Stage a file that is not a dataset (a review list, a report); ``name`` may hold a subfolder (``case/x.json``)."""
+    path = staging_dir(folder) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(content)
-    os.replace(tmp, target / name)
+    os.replace(tmp, path)
 
 
 def read_dataset(folder: Path, dataset: Dataset) -> list:
@@ -71,6 +71,8 @@ def swap_in(folders: Sequence[Path]) -> list[str]:
     moved = []
     for folder in folders:
         for name in staged_names(folder):
+            if (staging_dir(folder) / name).is_dir() and (folder / name).is_dir():
+                shutil.rmtree(folder / name)  # a staged folder (case/) replaces the published one whole
             os.replace(staging_dir(folder) / name, folder / name)
             moved.append(f"{folder.name}/{name}")
     for folder in folders:

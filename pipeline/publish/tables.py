@@ -9,6 +9,7 @@ from typing import Iterable, Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.publish.spreadsheet import csv_bytes, table_frame
 from pipeline.schemas import Dataset
 
 
@@ -43,8 +44,8 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_csv(table: pa.Table, path: Path) -> None:
-    """Write a CSV a spreadsheet opens directly (header row, empty cells for nulls, whole numbers stay whole)."""
-    table.to_pandas(integer_object_nulls=True).to_csv(path, index=False)
+    """Write a CSV a spreadsheet opens directly and safely (BOM, inert formulas, whole numbers stay whole)."""
+    path.write_bytes(csv_bytes(table_frame(table)))
 
 
 def duplicate_keys(dataset: Dataset, rows: Sequence[object]) -> list[tuple]:

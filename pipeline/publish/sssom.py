@@ -1,0 +1,82 @@
+"""The unit map as SSSOM TSV: a YAML header of ``#`` lines, then one mapping per row.
+
+Unit keys are already CURIEs (``cg-legacy:207``): each scheme is a prefix of the
+``curie_map``. Rows with ``relation = none`` state no mapping and are left out;
+rejected rows are kept as negated mappings (``predicate_modifier: Not``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Sequence
+
+import pandas as pd
+
+from pipeline.records import UnitMapRow
+
+MAPPING_SET_ID = "urn:handbook-pipeline:mappings:unit_map"
+PREFIX_BASE = "urn:handbook-pipeline:unit:"
+# SSSOM's own value for "no licence stated": the handbooks are their publishers' copyright.
+LICENSE = "https://w3id.org/sssom/license/all-rights-reserved"
+# method -> SEMAPV justification: a shared unit reference or NOS code is background knowledge,
+# titles and criteria texts are compared lexically, overrides are a person's curation.
+JUSTIFICATION = {
+    "code": "semapv:BackgroundKnowledgeBasedMatching",
+    "nos": "semapv:BackgroundKnowledgeBasedMatching",
+    "title": "semapv:LexicalMatching",
+    "criteria": "semapv:LexicalMatching",
+    "override": "semapv:ManualMappingCuration",
+}
+COLUMNS = ("subject_id", "subject_label", "predicate_id", "predicate_modifier", "object_id", "object_label",
+           "mapping_justification", "confidence", "comment", "author_label")
+STANDARD_PREFIXES = {
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "semapv": "https://w3id.org/semapv/vocab/",
+}
+
+
+def sssom_tsv(rows: Sequence[UnitMapRow]) -> bytes:
+    """The SSSOM TSV of the unit map's rows that name a new unit."""
+    mapped = [r for r in rows if r.to_key and r.predicate]
+    schemes = sorted({r.from_scheme for r in mapped} | {r.to_scheme for r in mapped if r.to_scheme})
+    header = {
+        "mapping_set_id": MAPPING_SET_ID,
+        "mapping_set_title": "Old-to-new unit map of the qualification handbooks",
+        "license": LICENSE,
+        "curie_map": {**{s: f"{PREFIX_BASE}{s}:" for s in schemes}, **STANDARD_PREFIXES},
+    }
+    frame = pd.DataFrame(
+        [
+            {
+                "subject_id": r.from_key,
+                "subject_label": r.from_title,
+                "predicate_id": r.predicate,
+                "predicate_modifier": "Not" if r.status == "rejected" else "",
+                "object_id": r.to_key,
+                "object_label": r.to_title or "",
+                "mapping_justification": JUSTIFICATION[r.method],
+                "confidence": r.confidence,
+                "comment": r.justification,
+                "author_label": r.reviewer or ("" if r.status == "auto" else "reviewer"),
+            }
+            for r in mapped
+        ],
+        columns=list(COLUMNS),
+    )
+    out = io.StringIO()
+    out.write("".join(f"#{line}\n" for line in _yaml(header)))
+    frame.to_csv(out, sep="\t", index=False, lineterminator="\n")
+    return out.getvalue().encode("utf-8")
+
+
+def _yaml(header: dict) -> list[str]:
+    """The header as YAML lines; scalars are written as JSON strings, which YAML reads as they are."""
+    lines = []
+    for key, value in header.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines += [f"  {k}: {json.dumps(v)}" for k, v in value.items()]
+        else:
+            lines.append(f"{key}: {json.dumps(value)}")
+    return lines
