@@ -15,8 +15,8 @@ _NEWLINES = {0x0A, 0x0D}
 _SPACE = 0x20
 # PDFium reports a hyphen that ends a line as U+0002; it is printed as "-".
 _LINE_END_HYPHEN = 0x02
-# A path this thin (points) in one direction is a ruling line, not a shape.
-RULING_THICKNESS = 2.0
+# A stroke that strays less than this (points) from the horizontal or vertical is straight.
+_STRAIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ class Glyph:
 
 @dataclass(frozen=True, slots=True)
 class Ruling:
-    """A horizontal or vertical ruling line (a thin path, or one edge of a drawn box)."""
+    """A horizontal or vertical stroke: a ruled line, or one edge of a drawn box."""
 
     horizontal: bool
     x0: float
@@ -98,21 +98,39 @@ def _glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[Glyph], int]:
 
 
 def _rulings(page: pdfium.PdfPage, height: float) -> list[Ruling]:
+    """The straight horizontal and vertical strokes of the page's paths (lines, box edges)."""
     rulings: list[Ruling] = []
+    matrix = pdfium_c.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
     for path in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = path.get_bounds()
-        x0, x1, y0, y1 = left, right, height - top, height - bottom
-        if y1 - y0 <= RULING_THICKNESS and x1 - x0 > RULING_THICKNESS:
-            rulings.append(Ruling(True, x0, x1, y0, y1))
-        elif x1 - x0 <= RULING_THICKNESS and y1 - y0 > RULING_THICKNESS:
-            rulings.append(Ruling(False, x0, x1, y0, y1))
-        elif x1 - x0 > RULING_THICKNESS and y1 - y0 > RULING_THICKNESS:
-            # A drawn box (a ruled cell): its four edges are rulings.
-            rulings += [
-                Ruling(True, x0, x1, y0, y0), Ruling(True, x0, x1, y1, y1),
-                Ruling(False, x0, x0, y0, y1), Ruling(False, x1, x1, y0, y1),
-            ]
+        if not pdfium_c.FPDFPageObj_GetMatrix(path.raw, matrix):
+            continue
+        points: list[tuple[float, float]] = []  # the current subpath, in page coordinates
+        for index in range(pdfium_c.FPDFPath_CountSegments(path.raw)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(path.raw, index)
+            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+            point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
+                     height - (matrix.b * x.value + matrix.d * y.value + matrix.f))
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not points:
+                points = [point]
+                continue
+            if kind == pdfium_c.FPDF_SEGMENT_LINETO:
+                rulings += _straight(points[-1], point)
+            points.append(point)
+            if pdfium_c.FPDFPathSegment_GetClose(segment):
+                rulings += _straight(point, points[0])
     return rulings
+
+
+def _straight(start: tuple[float, float], end: tuple[float, float]) -> list[Ruling]:
+    """The stroke from ``start`` to ``end`` as a ruling, if it is horizontal or vertical."""
+    (x0, y0), (x1, y1) = sorted((start, end))
+    if abs(y1 - y0) <= _STRAIGHT and x1 - x0 > _STRAIGHT:
+        return [Ruling(True, x0, x1, min(y0, y1), max(y0, y1))]
+    if abs(x1 - x0) <= _STRAIGHT and abs(y1 - y0) > _STRAIGHT:
+        return [Ruling(False, x0, x1, min(y0, y1), max(y0, y1))]
+    return []
 
 
 def read_page(page: pdfium.PdfPage) -> PageContent:

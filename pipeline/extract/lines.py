@@ -36,12 +36,27 @@ class TextLine:
         return min(g.x0 for g in self.glyphs)
 
     @property
+    def x1(self) -> float:
+        return max(g.x1 for g in self.glyphs)
+
+    def first_word_width(self) -> float:
+        """The printed width of the line's first word."""
+        end = self.glyphs[0].x0
+        for glyph in self.glyphs:
+            if glyph.text.isspace() or glyph.x0 > end + X_TOLERANCE:
+                break
+            end = glyph.x1
+        return end - self.glyphs[0].x0
+
+    @property
     def text(self) -> str:
         """The glyphs' text, a space where a gap parts words, spaces collapsed."""
         parts: list[str] = []
         last_x1: float | None = None
         for glyph in self.glyphs:
-            if last_x1 is not None and glyph.x0 > last_x1 + X_TOLERANCE:
+            # A gap parts words; so does a step back to the left, where a wrapped line of a
+            # table cell was joined onto the line before it.
+            if last_x1 is not None and not (last_x1 - X_TOLERANCE <= glyph.x0 <= last_x1 + X_TOLERANCE):
                 parts.append(" ")
             parts.append(glyph.text)
             last_x1 = glyph.x1

@@ -24,6 +24,7 @@ def read_pdf(path: Path, doc_id: str, shown: str) -> Extraction:
         raise DocumentError(f"not a readable PDF: {exc}", Location(shown)) from exc
     try:
         pages = len(pdf)
+        last_head: str | None = None  # the first row of the table the page before ended with
         for index in range(pages):
             page = pdf[index]
             try:
@@ -31,7 +32,9 @@ def read_pdf(path: Path, doc_id: str, shown: str) -> Extraction:
             finally:
                 page.close()  # PDFium keeps a parsed page until it is closed
             number = index + 1
-            for line_no, found in enumerate(page_lines(content), 1):
+            laid_out = page_lines(content, last_head)
+            last_head = laid_out.table_heads[-1] if laid_out.table_heads else None
+            for line_no, found in enumerate(laid_out.lines, 1):
                 font, size, bold = font_of(found.glyphs)
                 lines.append(Line(page=number, line=line_no, text=found.text, font=font, size=size, bold=bold))
             if content.unmapped:
