@@ -52,14 +52,14 @@ class TextLine:
     def text(self) -> str:
         """The glyphs' text, a space where a gap parts words, spaces collapsed."""
         parts: list[str] = []
-        last_x1: float | None = None
+        last: Glyph | None = None
         for glyph in self.glyphs:
-            # A gap parts words; so does a step back to the left, where a wrapped line of a
-            # table cell was joined onto the line before it.
-            if last_x1 is not None and not (last_x1 - X_TOLERANCE <= glyph.x0 <= last_x1 + X_TOLERANCE):
+            # A gap parts words; so does a step down, where a wrapped line of a table
+            # cell was joined onto the line before it.
+            if last is not None and (glyph.x0 > last.x1 + X_TOLERANCE or glyph.top > last.top + Y_TOLERANCE):
                 parts.append(" ")
             parts.append(glyph.text)
-            last_x1 = glyph.x1
+            last = glyph
         return " ".join("".join(parts).split())
 
 
