@@ -6,9 +6,10 @@ PDFium reports. A table is read row by row and, in a row, cell by cell, left to
 right: the lines of a wrapped cell stay together instead of interleaving with its
 neighbours', and a run of one-line cells ("4430-303 | Deal with ... | 3 | 6 | 40")
 reads as one line. Within a cell, a line that ends only because the next line's
-first word would not fit, the next set at the same leading, is joined with it (a soft wrap): the cell's text reads
-as it was written, whatever the column width. So a two-column outcome grid reads as its outcome heading, then
-that outcome's criteria, and a structure table as one row after another, as the
+first word would not fit (the next set at the paragraph's leading) is joined with
+it: a soft wrap. So a cell reads as written, whatever its column's width, a
+two-column outcome grid reads as its outcome heading, then that outcome's
+criteria, and a structure table as one row after another, as the
 line model reads the same content printed without rules.
 """
 
