@@ -26,12 +26,15 @@ def read_pdf(path: Path, doc_id: str, shown: str) -> Extraction:
         pages = len(pdf)
         last_head: str | None = None  # the first row of the table the page before ended with
         for index in range(pages):
-            page = pdf[index]
-            try:
-                content = read_page(page)
-            finally:
-                page.close()  # PDFium keeps a parsed page until it is closed
             number = index + 1
+            try:
+                page = pdf[index]
+                try:
+                    content = read_page(page)
+                finally:
+                    page.close()  # PDFium keeps a parsed page until it is closed
+            except pdfium.PdfiumError as exc:
+                raise DocumentError(f"unreadable page: {exc}", Location(shown, number)) from exc
             laid_out = page_lines(content, last_head)
             last_head = laid_out.table_heads[-1] if laid_out.table_heads else None
             for line_no, found in enumerate(laid_out.lines, 1):

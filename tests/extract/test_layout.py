@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pypdfium2
 import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from tests.conftest import RAW, manifest
-from tests.pdf_render import render
+from tests.pdf_render import REGULAR, register_fonts, render
 
 from pipeline.extract import extract_file
 
@@ -61,3 +64,36 @@ def test_a_header_row_repeated_overleaf_is_read_once(grid):
         "Optional Units - Handling Problems Level Credit GLH",
         "Optional Units - Development and Improvement Level Credit GLH",
     ]
+
+
+# --- small ruled tables --------------------------------------------------------------
+
+
+def _ruled(path, rows, widths):
+    """A one-page PDF holding one ruled table; each cell a list of paragraphs."""
+    register_fonts()
+    style = ParagraphStyle("cell", fontName=REGULAR, fontSize=9, leading=11.5, spaceBefore=4)
+    data = [[[Paragraph(text, style) for text in cell] for cell in row] for row in rows]
+    table = Table(data, colWidths=widths)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build([table])
+    return [line.text for line in extract_file(path, "table", path.name).lines]
+
+
+def test_cells_read_row_by_row_and_cell_by_cell(tmp_path):
+    lines = _ruled(tmp_path / "grid.pdf", [
+        [["1 Use written or electronic communication effectively"], ["1.1 operate equipment", "1.2 use clear language"]],
+        [["2 Plan a communication"], ["2.1 plan the objective of their communication"]],
+    ], (150, 250))
+    assert lines == [
+        "1 Use written or electronic communication effectively",  # soft-wrapped in its cell, joined
+        "1.1 operate equipment",
+        "1.2 use clear language",
+        "2 Plan a communication 2.1 plan the objective of their communication",  # one-line cells: one line
+    ]
+
+
+def test_a_short_line_before_a_paragraph_break_is_not_joined(tmp_path):
+    # "unit number" would fit after "City & Guilds": the break is the writer's.
+    lines = _ruled(tmp_path / "head.pdf", [[["City & Guilds", "unit number"], ["Level"]]], (120, 60))
+    assert lines == ["City & Guilds", "unit number", "Level"]
