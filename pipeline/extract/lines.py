@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import median
 
 from pdfplumber.utils import cluster_objects
@@ -48,7 +49,7 @@ class TextLine:
             end = glyph.x1
         return end - self.glyphs[0].x0
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The glyphs' text, a space where a gap parts words, spaces collapsed."""
         parts: list[str] = []
