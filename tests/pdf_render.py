@@ -339,11 +339,19 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render(source: Path, header: str, cache: Path = RENDERS) -> Render:
-    """The cached render of a text handbook (rendered now if the cache has none)."""
+def render(source: Path, header: str, cache: Path = RENDERS, layout: str = "lines") -> Render:
+    """The cached render of a text handbook (rendered now if the cache has none).
+
+    ``layout`` is "lines" (this module's plain print) or "grid" (ruled tables and
+    outcome grids, ``tests.pdf_render_grid``).
+    """
+    from tests import pdf_render_grid
+
+    renderers = {"lines": _render, "grid": pdf_render_grid.render_grid}
     source_key = _sha256(source.read_bytes())
-    code_key = _sha256(Path(__file__).read_bytes() + Path(txt.__file__).read_bytes())[:12]
-    key = f"{source_key}.{code_key}.{_sha256(header.encode())[:8]}"
+    code = Path(__file__).read_bytes() + Path(pdf_render_grid.__file__).read_bytes() + Path(txt.__file__).read_bytes()
+    code_key = _sha256(code)[:12]
+    key = f"{source_key}.{code_key}.{_sha256(f'{header}|{layout}'.encode())[:8]}"
     pdf, sidecar = cache / f"{key}.pdf", cache / f"{key}.json"
     if not (pdf.exists() and sidecar.exists()):
         cache.mkdir(parents=True, exist_ok=True)
@@ -353,7 +361,7 @@ def render(source: Path, header: str, cache: Path = RENDERS) -> Render:
         # Written under temporary names, then moved: a parallel or interrupted run
         # never leaves a half-written render behind.
         with tempfile.TemporaryDirectory(dir=cache) as tmp:
-            pages = _render(source, Path(tmp) / "render.pdf", header)
+            pages = renderers[layout](source, Path(tmp) / "render.pdf", header)
             (Path(tmp) / "render.json").write_text(json.dumps({"source_pages": pages}))
             os.replace(Path(tmp) / "render.pdf", pdf)
             os.replace(Path(tmp) / "render.json", sidecar)

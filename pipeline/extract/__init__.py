@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.errors import DocumentError, Location
 from pipeline.records import Issue, Line
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 @dataclass(frozen=True)

@@ -1,70 +1,17 @@
-"""PDF handbooks through pdfplumber: one line per text line, with font, size and a bold flag."""
+"""PDF handbooks through PDFium: one line per text line, with font, size and a bold flag."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
 from pathlib import Path
-from statistics import median
 
-import pdfplumber
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils import cluster_objects
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
 
 from pipeline.errors import DocumentError, Location
 from pipeline.extract import Extraction
+from pipeline.extract.glyphs import read_page
+from pipeline.extract.layout import page_lines
+from pipeline.extract.lines import font_of
 from pipeline.records import Issue, Line
-
-# pdfminer writes "(cid:NN)" for a glyph whose font has no Unicode mapping: the
-# character is unknowable, so it is dropped from the text and counted per page.
-_CID = re.compile(r"\(cid:\d+\)")
-_SPACES = re.compile(r" {2,}")
-_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
-# Fake bold is drawn by printing each glyph twice, slightly offset: a char with the
-# same text, font and size as another within this distance (points) is its duplicate.
-_DUPLICATE_TOLERANCE = 1
-
-
-def _fake_bold_duplicates(chars: list[dict]) -> set[int]:
-    """The ids of the chars that repeat another nearby (the first, topmost-leftmost, is kept).
-
-    The same clustering as pdfplumber's ``dedupe_chars``, whose final reordering by
-    ``list.index`` is quadratic in a page's chars; here nothing needs reordering.
-    """
-    alike: dict[tuple, list[dict]] = defaultdict(list)
-    for char in chars:
-        alike[char["upright"], char["text"], char["fontname"], char["size"]].append(char)
-    duplicates: set[int] = set()
-    for group in alike.values():
-        for row in cluster_objects(group, "doctop", _DUPLICATE_TOLERANCE):
-            for cluster in cluster_objects(row, "x0", _DUPLICATE_TOLERANCE):
-                kept = min(cluster, key=lambda char: (char["doctop"], char["x0"]))
-                duplicates.update(id(char) for char in cluster if char is not kept)
-    return duplicates
-
-
-def _without_fake_bold(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
-    """The page less the duplicate chars of fake bold, so "UUnniitt" reads "Unit"."""
-    duplicates = _fake_bold_duplicates(page.chars)
-    return page.filter(lambda obj: id(obj) not in duplicates)
-
-
-def _font_of(chars: list[dict]) -> tuple[str | None, float | None, bool | None]:
-    """The dominant font of a line's glyphs, their median size and whether it is bold.
-
-    pdfplumber lists a char once per letter of its text ("(cid:1)" seven times), so
-    each char is counted once; unmapped (cid) glyphs say nothing about the line's font.
-    """
-    unique = {id(c): c for c in chars}.values()
-    glyphs = [c for c in unique if not c["text"].isspace() and not _CID.fullmatch(c["text"])]
-    if not glyphs:
-        return None, None, None
-    font = Counter(c.get("fontname") for c in glyphs).most_common(1)[0][0]
-    # Subset fonts are named "ABCDEF+Arial-BoldMT"; the prefix says nothing about the face.
-    name = font.split("+", 1)[-1] if font else None
-    size = round(median(c["size"] for c in glyphs), 2)
-    return name, size, bool(name and _BOLD_FONT.search(name))
 
 
 def read_pdf(path: Path, doc_id: str, shown: str) -> Extraction:
@@ -72,28 +19,34 @@ def read_pdf(path: Path, doc_id: str, shown: str) -> Extraction:
     lines: list[Line] = []
     issues: list[Issue] = []
     try:
-        pdf = pdfplumber.open(path)
-    except (PdfminerException, PDFSyntaxError, ValueError) as exc:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
         raise DocumentError(f"not a readable PDF: {exc}", Location(shown)) from exc
-    with pdf:
-        for page in pdf.pages:
-            unmapped = 0
-            number = 0
-            for found in _without_fake_bold(page).extract_text_lines(strip=True, return_chars=True, expand_ligatures=True):
-                text, count = _CID.subn("", found["text"])
-                unmapped += count
-                text = _SPACES.sub(" ", text).strip()
-                if not text:
-                    continue
-                number += 1
-                font, size, bold = _font_of(found["chars"])
-                lines.append(Line(page=page.page_number, line=number, text=text, font=font, size=size, bold=bold))
-            if unmapped:
+    try:
+        pages = len(pdf)
+        last_head: str | None = None  # the first row of the table the page before ended with
+        for index in range(pages):
+            number = index + 1
+            try:
+                page = pdf[index]
+                try:
+                    content = read_page(page)
+                finally:
+                    page.close()  # PDFium keeps a parsed page until it is closed
+            except pdfium.PdfiumError as exc:
+                raise DocumentError(f"unreadable page: {exc}", Location(shown, number)) from exc
+            laid_out = page_lines(content, last_head)
+            last_head = laid_out.table_heads[-1] if laid_out.table_heads else None
+            for line_no, found in enumerate(laid_out.lines, 1):
+                font, size, bold = font_of(found.glyphs)
+                lines.append(Line(page=number, line=line_no, text=found.text, font=font, size=size, bold=bold))
+            if content.unmapped:
                 issues.append(
-                    Issue(doc_id, page.page_number, None, "warning", "pdf-unmapped-glyph",
-                          f"{unmapped} glyph(s) with no text mapping (cid) dropped on page {page.page_number}")
+                    Issue(doc_id, number, None, "warning", "pdf-unmapped-glyph",
+                          f"{content.unmapped} glyph(s) with no text mapping (cid) dropped on page {number}")
                 )
-        pages = len(pdf.pages)
-    if pages and not any(line.text.strip() for line in lines):
+    finally:
+        pdf.close()
+    if pages and not lines:
         raise DocumentError("the PDF has no extractable text (scanned images?)", Location(shown))
     return Extraction("application/pdf", pages, tuple(lines), tuple(issues))

@@ -10,13 +10,15 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from tests.conftest import manifest
+from tests.extract.plumber_reader import plumber_lines
 from tests.pdf_render import BOLD, REGULAR, register_fonts
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.errors import DocumentError
 from pipeline.extract import extract_file
-from pipeline.extract.pdf import _without_fake_bold
+from pipeline.extract.glyphs import Glyph
+from pipeline.extract.lines import without_fake_bold
 from pipeline.records import Line
 
 DOC_IDS = sorted(doc_id for doc_id, entry in manifest().items() if entry.path.endswith(".txt"))
@@ -54,6 +56,21 @@ def test_every_word_survives_render_and_extraction(rendered, doc_id):
     missing, extra = Counter(expected) - Counter(found), Counter(found) - Counter(expected)
     assert (dict(missing), dict(extra)) == ({}, {})
     assert found == expected  # and in reading order, tables included
+
+
+# Every eighth page: pdfplumber's per-character reading is slow, and a sample of
+# each handbook covers its kinds of page (tables, headings, wrapped lines).
+ORACLE_EVERY = 8
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_lines_are_those_pdfplumber_reads(rendered, doc_id):
+    # The reader the pipeline used before PDFium, on the same pages: same lines,
+    # fonts, sizes and bold flags.
+    handbook = rendered(doc_id)
+    sample = list(range(1, handbook.pdf.pages + 1, ORACLE_EVERY))
+    ours = [line for line in handbook.pdf.lines if line.page in sample]
+    assert ours == plumber_lines(handbook.render.path, sample)
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)
@@ -162,9 +179,8 @@ def test_fake_bold_reads_once(tmp_path):
     assert extraction.issues == ()
 
 
-def test_fake_bold_removal_keeps_what_pdfplumber_dedupe_chars_keeps(tmp_path):
-    # Copies offset across and around the 1 pt tolerance, in chains of three.
-    path = tmp_path / "offsets.pdf"
+def _offset_copies(path: Path) -> None:
+    """A line printed three times over per row, offset across and around the 1 pt tolerance."""
     canvas = _canvas(path)
     canvas.setFont(REGULAR, 10)
     for n, (dx, dy) in enumerate([(0.3, 0), (0.99, 0), (1.0, 0), (1.5, 0), (0, 0.5), (0.3, 1.2), (0.6, 0.6)]):
@@ -172,13 +188,26 @@ def test_fake_bold_removal_keeps_what_pdfplumber_dedupe_chars_keeps(tmp_path):
             canvas.drawString(72 + k * dx, 760 - 20 * n + k * dy, "Unit 301 customer service")
     canvas.save()
 
-    def chars(page):
-        return [(c["text"], round(c["x0"], 3), round(c["doctop"], 3)) for c in page.chars]
 
+def test_offset_copies_read_once(tmp_path):
+    # PDFium drops a text object that repeats the one before it nearby, even past
+    # pdfplumber's 1 pt (which kept the 1.5 pt copies as "UUUnnniii...").
+    path = tmp_path / "offsets.pdf"
+    _offset_copies(path)
+    assert [line.text for line in extract_file(path, "fake", path.name).lines] == ["Unit 301 customer service"] * 7
+
+
+def test_fake_bold_removal_keeps_what_pdfplumber_dedupe_chars_keeps(tmp_path):
+    # Copies that are not consecutive text objects reach our own removal: it must
+    # keep what pdfplumber's dedupe_chars keeps, given the same characters.
+    path = tmp_path / "offsets.pdf"
+    _offset_copies(path)
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
-        assert chars(_without_fake_bold(page)) == chars(page.dedupe_chars())
-        assert len(page.dedupe_chars().chars) < len(page.chars)
+        glyphs = [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["fontname"], c["size"]) for c in page.chars]
+        kept = [(c["text"], c["x0"], c["top"]) for c in page.dedupe_chars().chars]
+    assert len(kept) < len(glyphs)
+    assert [(g.text, g.x0, g.top) for g in without_fake_bold(glyphs)] == kept
 
 
 def test_ligatures_read_as_letters(tmp_path):

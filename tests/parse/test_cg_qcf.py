@@ -440,10 +440,12 @@ def test_sample_is_detected():
     assert cg_qcf.detect(lines) >= 0.9
 
 
+@pytest.mark.parametrize("layout", ["lines", "grid"])
 @pytest.mark.parametrize("source, entry", [(RAW / manifest()[DOC].path, manifest()[DOC]), (SAMPLE, SAMPLE_ENTRY)])
-def test_pdf_render_gives_the_same_records(source, entry):
-    """Printed (no blank lines, lines stripped, running header and footer), the handbook reads the same."""
-    pdf = render(source, entry.title).path
+def test_pdf_render_gives_the_same_records(source, entry, layout):
+    """Printed (no blank lines, lines stripped, running header and footer), the handbook reads the same,
+    in the plain print and in the grid print (ruled structure table, outcomes and criteria in ruled grids)."""
+    pdf = render(source, entry.title, layout=layout).path
     assert without_pages(parse_path(pdf, entry)) == without_pages(parse_path(source, entry))
 
 

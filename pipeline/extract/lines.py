@@ -1,0 +1,116 @@
+"""Glyphs into text lines: fake bold removed, glyphs grouped by position, words parted by gaps."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from statistics import median
+
+from pdfplumber.utils import cluster_objects
+
+from pipeline.extract.glyphs import Glyph
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+# Fake bold is drawn by printing each glyph twice, slightly offset: a glyph with the
+# same text, font and size as another within this distance (points) is its duplicate.
+DUPLICATE_TOLERANCE = 1.0
+# Glyphs whose tops are this close (points) sit on one line; a gap wider than
+# X_TOLERANCE parts two words. pdfplumber's defaults, which the handbooks were read with.
+Y_TOLERANCE = 3.0
+X_TOLERANCE = 3.0
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of glyphs on a page, left to right."""
+
+    glyphs: tuple[Glyph, ...]
+
+    @property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @property
+    def x0(self) -> float:
+        return min(g.x0 for g in self.glyphs)
+
+    @property
+    def x1(self) -> float:
+        return max(g.x1 for g in self.glyphs)
+
+    def first_word_width(self) -> float:
+        """The printed width of the line's first word."""
+        end = self.glyphs[0].x0
+        for glyph in self.glyphs:
+            if glyph.text.isspace() or glyph.x0 > end + X_TOLERANCE:
+                break
+            end = glyph.x1
+        return end - self.glyphs[0].x0
+
+    @cached_property
+    def text(self) -> str:
+        """The glyphs' text, a space where a gap parts words, spaces collapsed."""
+        parts: list[str] = []
+        last: Glyph | None = None
+        for glyph in self.glyphs:
+            # A gap parts words; so does a step down, where a wrapped line of a table
+            # cell was joined onto the line before it.
+            if last is not None and (glyph.x0 > last.x1 + X_TOLERANCE or glyph.top > last.top + Y_TOLERANCE):
+                parts.append(" ")
+            parts.append(glyph.text)
+            last = glyph
+        return " ".join("".join(parts).split())
+
+
+def without_fake_bold(glyphs: list[Glyph]) -> list[Glyph]:
+    """The glyphs less those that repeat another nearby (the topmost-leftmost copy is kept).
+
+    The same clustering as pdfplumber's ``dedupe_chars``, so "UUnniitt" reads "Unit";
+    it runs only on the kinds of glyph that have a copy within a point, which most
+    pages have none of.
+    """
+    bands: dict[tuple, list[float]] = defaultdict(list)
+    for glyph in glyphs:
+        bands[glyph.text, glyph.font, glyph.size, int(glyph.top)].append(glyph.x0)
+    doubled = set()
+    for key, xs in bands.items():
+        # A copy within a point sits in the same one-point band of tops or the next.
+        near = sorted(xs + bands.get((*key[:3], key[3] + 1), []))
+        if any(b - a <= DUPLICATE_TOLERANCE for a, b in zip(near, near[1:])):
+            doubled.add(key[:3])
+    if not doubled:
+        return glyphs
+    alike: dict[tuple, list[Glyph]] = defaultdict(list)
+    for glyph in glyphs:
+        if (glyph.text, glyph.font, glyph.size) in doubled:
+            alike[glyph.text, glyph.font, glyph.size].append(glyph)
+    duplicates: set[int] = set()
+    for group in alike.values():
+        for row in cluster_objects(group, lambda g: g.top, DUPLICATE_TOLERANCE):
+            for cluster in cluster_objects(row, lambda g: g.x0, DUPLICATE_TOLERANCE):
+                kept = min(cluster, key=lambda g: (g.top, g.x0))
+                duplicates.update(id(g) for g in cluster if g is not kept)
+    return [g for g in glyphs if id(g) not in duplicates]
+
+
+def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
+    """Glyphs grouped into lines, top to bottom, each left to right; blank lines dropped."""
+    lines = []
+    for row in cluster_objects(glyphs, lambda g: g.top, Y_TOLERANCE):
+        row.sort(key=lambda g: g.x0)
+        line = TextLine(tuple(row))
+        if line.text:
+            lines.append(line)
+    return lines
+
+
+def font_of(glyphs: tuple[Glyph, ...]) -> tuple[str | None, float | None, bool | None]:
+    """The dominant font of a line's glyphs, their median size and whether it is bold."""
+    printed = [g for g in glyphs if not g.text.isspace()]
+    if not printed:
+        return None, None, None
+    name = Counter(g.font for g in printed).most_common(1)[0][0]
+    size = round(median(g.size for g in printed), 2)
+    return name, size, bool(name and _BOLD_FONT.search(name))

@@ -1,0 +1,217 @@
+"""The "grid" print layout of a QCF handbook: ruled tables where the plain render sets lines.
+
+As most QCF unit specifications are printed: the structure table is a ruled table
+per group, its header row repeated on every page it runs onto (reportlab
+``Table(repeatRows=1)``), and each unit's outcomes and criteria sit in a two-column
+ruled grid, one row per outcome: the outcome heading on the left, its assessment
+criteria on the right. Cells wrap their text to the column. Everything else is set
+as the plain render sets it, one text page per PDF page (continued overleaf when
+it does not fit), with the same running header and "Page N" footer. The words of
+every line are kept exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
+
+from tests import pdf_render as plain
+from pipeline.extract.txt import read_text
+from pipeline.text import normalise_space
+
+_ROW_START = re.compile(r"^\d{4}-\d{3}\b")
+_ROW_NUMBERS = re.compile(r"^(.*?)\s*\b(\d)\s+(\d{1,2})\s+(\d{1,3})$")
+_TABLE_START = "City & Guilds"
+_COLUMN_WORDS = re.compile(r"^(.*?)\s*((?:\b(?:Level|Credit|GLH)\s*)+)$")
+# Column widths (points) of the structure table and of the outcome grid.
+STRUCTURE_COLUMNS = (90.0, 270.0, 45.0, 45.0, 45.0)
+GRID_COLUMNS = (0.4 * plain.BODY_WIDTH, 0.6 * plain.BODY_WIDTH)
+# Tables are set in a larger type than the plain render's, so that they run across
+# pages and their header rows repeat.
+TABLE_SCALE = 1.1
+
+
+def _style(kind: str, scale: float = 1.0, font: str | None = None, space: float = 0.0) -> ParagraphStyle:
+    size = plain.SIZES[kind] * scale
+    return ParagraphStyle(kind, fontName=font or plain._font(kind), fontSize=size, leading=size * plain.LEADING,
+                          spaceBefore=space * size)
+
+
+STYLES = {kind: _style(kind) for kind in plain.SIZES}
+# Paragraphs in a cell are set apart by a little space, as in print.
+CELL_STYLE = _style("table", TABLE_SCALE, space=0.4)
+HEAD_STYLE = _style("table", TABLE_SCALE, plain.BOLD, space=0.4)
+RULED = TableStyle([
+    ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+])
+
+
+def _para(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(normalise_space(text.replace("\t", " "))), style)
+
+
+class _SourcePage(Flowable):
+    """Marks where a text page begins, so each PDF page knows the text page it lays out."""
+
+    def __init__(self, page: int, state: dict) -> None:
+        super().__init__()
+        self.page, self.state = page, state
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        self.state["page"] = self.page
+
+
+def _structure_table(lines: list[str]) -> Table | None:
+    """A group of the structure table (its heading lines, then its rows) as a ruled table."""
+    first_row = next((i for i, text in enumerate(lines) if _ROW_START.match(text)), None)
+    heading = _COLUMN_WORDS.match(normalise_space(" ".join(lines[2:first_row]))) if first_row else None
+    if heading is None or first_row < 3:
+        return None
+    rows, pending = [], []
+    for text in lines[first_row:]:
+        if _ROW_START.match(text) and pending:
+            rows.append(pending)
+            pending = []
+        pending.append(text)
+    rows.append(pending)
+    data = [[[_para(lines[0], HEAD_STYLE), _para(lines[1], HEAD_STYLE)], _para(heading.group(1), HEAD_STYLE),
+             *(_para(word, HEAD_STYLE) for word in heading.group(2).split())]]
+    for row in rows:
+        code, _, rest = normalise_space(" ".join(row)).partition(" ")
+        # "Use questioning ... service 2 4 27" / "(B6)": a NOS code set after the numbers.
+        tail = re.search(r"\s(\([A-Z]\d{1,2}\))$", rest)
+        numbers = _ROW_NUMBERS.match(rest[: tail.start()] if tail else rest)
+        if numbers is None:
+            return None
+        title = numbers.group(1) + (" " + tail.group(1) if tail else "")
+        data.append([_para(code, CELL_STYLE), _para(title, CELL_STYLE), *(_para(n, CELL_STYLE) for n in numbers.groups()[1:])])
+    table = Table(data, colWidths=STRUCTURE_COLUMNS, repeatRows=1, hAlign="LEFT")
+    table.setStyle(RULED)
+    return table
+
+
+def _outcome_grid(rows: list[tuple[list[str], list[str]]]) -> Table:
+    """Outcomes (heading lines, then the lines under them) as a two-column ruled grid."""
+    data = []
+    for heading, body in rows:
+        left = [_para(text, HEAD_STYLE) for text in heading]
+        right = [_para(text, HEAD_STYLE if text.strip().lower() == "assessment criteria" else CELL_STYLE) for text in body]
+        data.append([left, right])
+    table = Table(data, colWidths=GRID_COLUMNS, hAlign="LEFT")
+    table.setStyle(RULED)
+    return table
+
+
+def _structure_end(texts: list[str], start: int) -> int:
+    """The index after the last line of the structure group whose heading begins at ``start``."""
+    end = start + 1
+    while end < len(texts) and not _ROW_START.match(texts[end]):
+        end += 1
+    while end < len(texts) and _ROW_START.match(texts[end]):
+        row = texts[end]
+        end += 1
+        while end < len(texts) and not _ROW_START.match(texts[end]) and (
+            not _ROW_NUMBERS.match(normalise_space(row)) or texts[end].startswith("(")
+        ):
+            row += " " + texts[end]
+            end += 1
+    return end
+
+
+def _carry_tables_over(pages: list[list[str]]) -> None:
+    """Move the rows that continue a page's last structure group at the next page's top onto that page.
+
+    Where the text breaks a table across pages, the print runs one table on, over the
+    page break, with its header row repeated.
+    """
+    for page, following in zip(pages, pages[1:]):
+        starts = [i for i, text in enumerate(page) if text == _TABLE_START]
+        if not starts or not following or _structure_end(page, starts[-1]) < len(page):
+            continue
+        moved = _structure_end(page + following, starts[-1]) - len(page)
+        page += following[:moved]
+        del following[:moved]
+
+
+def _page_story(texts: list[str], classifier) -> list[Flowable]:
+    """One text page as flowables: structure groups and outcome runs as tables, other lines as paragraphs."""
+    story: list[Flowable] = []
+    kinds = [classifier.kind(text) for text in texts]
+    i = 0
+    while i < len(texts):
+        text, kind = texts[i], kinds[i]
+        if text == _TABLE_START:
+            end = _structure_end(texts, i)
+            table = _structure_table(texts[i:end])
+            if table is not None:
+                story += [Spacer(1, 4), table]
+                i = end
+                continue
+        if text.startswith("Outcome ") and kind == "subhead":
+            rows = []
+            while i < len(texts) and texts[i].startswith("Outcome ") and kinds[i] == "subhead":
+                heading = [texts[i]]
+                i += 1
+                while i < len(texts) and kinds[i] == "subhead" and texts[i][0].islower():
+                    heading.append(texts[i])
+                    i += 1
+                body = []
+                while i < len(texts) and not (kinds[i] in plain.HEADINGS and texts[i].lower() != "assessment criteria"):
+                    body.append(texts[i])
+                    i += 1
+                rows.append((heading, body))
+            story += [Spacer(1, 4), _outcome_grid(rows)]
+            continue
+        story.append(_para(text, STYLES[kind]))
+        i += 1
+    return story
+
+
+def render_grid(source: Path, target: Path, header: str) -> tuple[int, ...]:
+    """Render a text handbook in the grid layout to ``target``; returns the text page of each PDF page."""
+    plain.register_fonts()
+    lines = list(read_text(source, "render", str(source)).lines)
+    plain._alias_missing("".join(line.text for line in lines) + header)
+    state: dict = {"page": 1}
+    source_pages: list[int] = []
+
+    def furniture(canvas, doc) -> None:
+        number = canvas.getPageNumber()
+        canvas.saveState()
+        size = 7.5 * min(1.0, plain.BODY_WIDTH / plain.pdfmetrics.stringWidth(header, plain.REGULAR, 7.5))
+        canvas.setFillGray(0.35)
+        plain._draw_text(canvas, plain.MARGIN_X, plain.HEADER_Y, header, plain.REGULAR, size)
+        canvas.setLineWidth(0.5)
+        canvas.line(plain.MARGIN_X, plain.HEADER_Y - 5, plain.PAGE_WIDTH - plain.MARGIN_X, plain.HEADER_Y - 5)
+        footer = plain.Render.footer(number)
+        plain._draw_text(canvas, plain.PAGE_WIDTH - plain.MARGIN_X - plain.text_width(footer, plain.REGULAR, 8),
+                         plain.FOOTER_Y, footer, plain.REGULAR, 8)
+        canvas.restoreState()
+
+    def page_end(canvas, doc) -> None:
+        source_pages.append(state["page"])
+
+    frame = Frame(plain.MARGIN_X, plain.BODY_BOTTOM - 6, plain.BODY_WIDTH, plain.BODY_TOP - plain.BODY_BOTTOM + 18,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc = BaseDocTemplate(str(target), pagesize=plain.A4, invariant=1, pageCompression=1, title=header)
+    doc.addPageTemplates([PageTemplate("page", [frame], onPage=furniture, onPageEnd=page_end)])
+    classifier = plain._Classifier()
+    story: list[Flowable] = []
+    pages = [[l.text.strip() for l in group if l.text.strip()] for _, group in itertools.groupby(lines, key=lambda l: l.page)]
+    _carry_tables_over(pages)
+    for page, texts in enumerate(pages, 1):
+        if story:
+            story.append(PageBreak())
+        story.append(_SourcePage(page, state))
+        story += _page_story(texts, classifier)
+    doc.build(story)
+    return tuple(source_pages)
