@@ -66,7 +66,8 @@ def _print_documents(report: runner.RunReport) -> None:
             continue
         counts = ", ".join(f"{v} {k}" for k, v in d.counts.items() if k != "issues" and (v or k != "NOS units"))
         issues = ", ".join(f"{n} {sev}(s)" for sev, n in sorted(d.issues.items())) or "no issues"
-        click.echo(f"  {d.entry.doc_id:<24} {d.profile:<13} {counts}; {issues}")
+        kept = f"; {d.conservation.share:.1%} of body text in records" if d.conservation else ""
+        click.echo(f"  {d.entry.doc_id:<24} {d.profile:<13} {counts}; {issues}{kept}")
 
 
 def _exit_for(report: runner.RunReport) -> None:

@@ -21,7 +21,7 @@ from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.cache import cached, sha256_of, store
 from pipeline.manifest import Entry, load_manifest
-from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
+from pipeline.parse import PARSER_VERSION, Conservation, ParseContext, ParseResult
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 from pipeline.publish import staging
@@ -74,6 +74,7 @@ class DocumentOutcome:
     error: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     issues: Counter = field(default_factory=Counter)
+    conservation: Conservation | None = None
 
 
 @dataclass
@@ -129,7 +130,9 @@ def _parse_one(paths: Paths, outcome: DocumentOutcome) -> ParseResult:
     shown = paths.shown(entry)
     profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
     outcome.profile = profile.name
-    result = parse_lines(ParseContext(entry, extraction.lines), profile)
+    ctx = ParseContext(entry, extraction.lines)
+    result = parse_lines(ctx, profile)
+    outcome.conservation = ctx.conservation()
     result.issues = list(extraction.issues) + result.issues
     return result
 
