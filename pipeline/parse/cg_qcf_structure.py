@@ -9,7 +9,7 @@ from typing import Sequence
 
 from pipeline.parse import ParseContext
 from pipeline.records import Line
-from pipeline.text import clean, join_wrapped
+from pipeline.text import clean, join_wrapped, without_continued
 
 ROW_CODE = re.compile(r"^(\d{4})-(\d{3})\b\s*(.*)$")
 # "Mandatory Units -  Customer Service Foundations Level Credit": the group heading
@@ -64,7 +64,8 @@ def parse_group_heading(text: str) -> Group | None:
     "12 credits from the Mandatory Units"); an optional group is named by its heading.
     The words after the dash name the NOS theme ("Customer Service Foundations").
     """
-    match = GROUP_HEADING.match(clean(text))
+    # A heading repeated "(continued)" on the next page names the same group.
+    match = GROUP_HEADING.match(without_continued(text)[1])
     if match is None:
         return None
     words = match.group(2).split()
