@@ -195,6 +195,7 @@ def _datasets(corpus: Corpus) -> dict[str, list]:
         "criteria": corpus.criteria,
         "evidence_requirements": corpus.evidence,
         "key_words": corpus.key_words,
+        "notes": corpus.notes,
         "issues": corpus.issues,
     }
 

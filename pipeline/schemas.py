@@ -83,6 +83,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset("criteria", "extracted", r.Criterion, ("criterion_key",)),
         Dataset("evidence_requirements", "extracted", r.EvidenceRequirement, ("unit_key", "number")),
         Dataset("key_words", "extracted", r.KeyWord, ("unit_key", "number")),
+        Dataset("notes", "extracted", r.Note, ("unit_key", "outcome_no", "kind", "text")),
         Dataset("issues", "extracted", r.Issue, ("doc_id", "page", "line", "code", "message")),
         Dataset("unit_matches", "mappings", r.UnitMatch, ("left_key", "right_key")),
         Dataset("families", "mappings", r.Family, ("family_id", "unit_key")),

@@ -20,6 +20,7 @@ from pipeline.records import (
     Issue,
     KeyWord,
     Line,
+    Note,
     Outcome,
     Qualification,
     Rule,
@@ -43,6 +44,7 @@ class ParseResult:
     criteria: list[Criterion] = field(default_factory=list)
     evidence: list[EvidenceRequirement] = field(default_factory=list)
     key_words: list[KeyWord] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
     def extend(self, other: ParseResult) -> None:

@@ -7,14 +7,16 @@ in an issue, or be set aside as a repeated heading, never inside another record.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
-from tests.conftest import RAW, manifest, parse_path, parsed, without_pages
+from tests.conftest import RAW, manifest, parsed, without_pages
 
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import detect_profile, parse_lines
+from pipeline.records import Note
 
 LEGACY = "cg-nsvq-l3-standards"
 QCF = "cg-4430-03-handbook"
@@ -52,3 +54,37 @@ def test_a_continued_heading_is_set_aside(tmp_path, doc_id, after, heading):
     ctx, result = _variant(tmp_path, doc_id, after, ["", heading, ""])
     assert without_pages(result) == without_pages(parsed(doc_id))
     assert _set_aside(ctx, after, 3)
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "after", "inserted", "expected"),
+    [
+        # After 207.1.5, the last criterion of element 207.1 (line 998).
+        (LEGACY, 998, ["", "Range: letters, e-mail, text messages and faxes", ""],
+         Note("cg-legacy:207", "207.1", "range", "letters, e-mail, text messages and faxes", LEGACY)),
+        # After knowledge item h of unit 207 (line 1056), the last of its knowledge.
+        (LEGACY, 1056, ["", "Note", "The items are assessed", "together.", ""],
+         Note("cg-legacy:207", None, "note", "The items are assessed together.", LEGACY)),
+        # After 1.5, the last criterion of outcome 1 of unit 303 (line 1224).
+        (QCF, 1224, ["", "Range", "written communication: letters and e-mails", ""],
+         Note("cg-4430:4430-303", "1", "range", "written communication: letters and e-mails", QCF)),
+        (QCF, 1224, ["", "Guidance: see the glossary", ""],
+         Note("cg-4430:4430-303", "1", "guidance", "see the glossary", QCF)),
+    ],
+)
+def test_a_note_after_the_criteria_is_its_own_record(tmp_path, doc_id, after, inserted, expected):
+    ctx, result = _variant(tmp_path, doc_id, after, inserted)
+    records = without_pages(result)
+    assert [dataclasses.replace(n, page=None) for n in records.pop("notes")] == [expected]
+    clean = without_pages(parsed(doc_id))
+    assert clean.pop("notes") == []
+    assert records == clean
+
+
+def test_an_outcome_heading_repeated_inside_a_criterion_is_set_aside(tmp_path):
+    # In the middle of 1.2 of unit 303 (line 1216), as at the top of the next page.
+    heading = " Outcome 1: Use written or electronic communication effectively"
+    ctx, result = _variant(tmp_path, QCF, 1216, ["", heading, "", "Assessment Criteria", ""])
+    assert without_pages(result) == without_pages(parsed(QCF))
+    repeat = next(line for line in ctx.all_lines if line.text == heading)
+    assert ctx.is_used(repeat)
