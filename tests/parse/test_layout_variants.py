@@ -88,3 +88,11 @@ def test_an_outcome_heading_repeated_inside_a_criterion_is_set_aside(tmp_path):
     assert without_pages(result) == without_pages(parsed(QCF))
     repeat = next(line for line in ctx.all_lines if line.text == heading)
     assert ctx.is_used(repeat)
+
+
+def test_a_line_between_rows_does_not_end_the_structure_table(tmp_path):
+    # Between rows 4430-206 and 4430-207 of the Impression and Image group (line 110).
+    ctx, result = _variant(tmp_path, QCF, 110, ["Rows continue on the next page.", ""])
+    assert without_pages(result) == without_pages(parsed(QCF))
+    [issue] = [i for i in result.issues if i.line == 111]
+    assert issue.code == "unparsed-text" and "Rows continue on the next page." in issue.message
