@@ -25,6 +25,7 @@ from pipeline.parse.cg_qcf_outcomes import (
     read_outcome_section,
 )
 from pipeline.parse.cg_qcf_text import sentence_around
+from pipeline.parse.chapters import chapter_starts
 from pipeline.parse.headings import repeated_lines
 from pipeline.parse.prose import join_lines
 from pipeline.records import Line
@@ -124,10 +125,12 @@ def body_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
         if match and match.group(1) != open_number and any(_is_field(l.text) for l in lines[i + 1 : i + 1 + FIELD_WINDOW]):
             starts.append(i)
             open_number = match.group(1)
+    # Back matter ends the last body: an appendix, or the next numbered chapter ("6 Useful contacts").
+    chapters = set(chapter_starts(lines, [bool(starts) and i >= starts[0] for i in range(len(lines))]))
     spans = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        end = next((j for j in range(start + 1, end) if END_OF_UNITS.match(clean(lines[j].text))), end)
+        end = next((j for j in range(start + 1, end) if j in chapters or END_OF_UNITS.match(clean(lines[j].text))), end)
         spans.append((start, end))
     return spans
 

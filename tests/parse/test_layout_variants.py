@@ -8,7 +8,9 @@ in an issue, or be set aside as a repeated heading, never inside another record.
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 from tests.conftest import RAW, manifest, parsed, without_pages
@@ -16,7 +18,7 @@ from tests.conftest import RAW, manifest, parsed, without_pages
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import detect_profile, parse_lines
-from pipeline.records import Note
+from pipeline.records import Line, Note
 
 LEGACY = "cg-nsvq-l3-standards"
 QCF = "cg-4430-03-handbook"
@@ -31,6 +33,26 @@ def _variant(tmp_path: Path, doc_id: str, after: int, inserted: list[str]) -> tu
     extraction = extract_file(path, doc_id, path.name)
     ctx = ParseContext(entry, extraction.lines)
     return ctx, parse_lines(ctx, detect_profile(extraction.lines, path.name))
+
+
+@lru_cache(maxsize=None)
+def _lines(doc_id: str) -> tuple[Line, ...]:
+    entry = manifest()[doc_id]
+    return extract_file(RAW / entry.path, doc_id, entry.path).lines
+
+
+def with_page(lines: Sequence[Line], at: int, texts: Sequence[str]) -> list[Line]:
+    """``lines`` with a page holding ``texts`` (none: a blank page) before ``lines[at]``, breaking its page there."""
+    page = lines[at - 1].page if at else 0
+    split = 0 < at < len(lines) and lines[at].page == page
+    moved = [dataclasses.replace(l, page=l.page + 1 + split) for l in lines[at:]]
+    inserted = [Line(page + 1, 0, text) for text in texts]
+    return [dataclasses.replace(l, line=n) for n, l in enumerate([*lines[:at], *inserted, *moved], start=1)]
+
+
+def _parse(doc_id: str, lines: Sequence[Line]) -> tuple[ParseContext, ParseResult]:
+    ctx = ParseContext(manifest()[doc_id], lines)
+    return ctx, parse_lines(ctx, detect_profile(lines, doc_id))
 
 
 def _set_aside(ctx: ParseContext, after: int, count: int) -> bool:
@@ -96,3 +118,23 @@ def test_a_line_between_rows_does_not_end_the_structure_table(tmp_path):
     assert without_pages(result) == without_pages(parsed(QCF))
     [issue] = [i for i in result.issues if i.line == 111]
     assert issue.code == "unparsed-text" and "Rows continue on the next page." in issue.message
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "before", "back_matter"),
+    [
+        # After the last requirement (3) of the last unit's evidence, before its closing note (line 4144).
+        (QCF, 4144, [" 6 Useful contacts", "UK learners", "T: +44 (0)844 543 0033"]),
+        # After requirement 7 of unit 211, the last complete unit, before unit 212 (line 1585);
+        # the document's chapters run to "10 About the standards".
+        (LEGACY, 1585, [" 11 Useful contacts", "UK learners", "T: +44 (0)844 543 0033"]),
+    ],
+)
+def test_back_matter_after_the_last_unit_is_not_evidence(doc_id, before, back_matter):
+    lines = _lines(doc_id)
+    at = next(i for i, line in enumerate(lines) if line.line == before)
+    ctx, result = _parse(doc_id, with_page(lines, at, back_matter))
+    assert without_pages(result) == without_pages(parsed(doc_id))
+    # The chapter is reported (as unparsed text or an unmodelled section), not glued.
+    assert any(i.code in ("unparsed-text", "section-not-modelled") and "Useful contacts" in i.message
+               for i in result.issues)
