@@ -18,6 +18,7 @@ from tests.conftest import RAW, manifest, parsed, without_pages
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import detect_profile, parse_lines
+from pipeline.parse.swallowed import swallowed_text
 from pipeline.records import Line, Note
 
 LEGACY = "cg-nsvq-l3-standards"
@@ -138,3 +139,26 @@ def test_back_matter_after_the_last_unit_is_not_evidence(doc_id, before, back_ma
     # The chapter is reported (as unparsed text or an unmodelled section), not glued.
     assert any(i.code in ("unparsed-text", "section-not-modelled") and "Useful contacts" in i.message
                for i in result.issues)
+
+
+@pytest.mark.parametrize(
+    ("glued", "why"),
+    [
+        # What the parser made of the page break inside 207.2.3 before headings were set aside.
+        ("plan the objective of your communication Customer Service standards (continued)", "a continued heading"),
+        ("plan the objective of your communication 207.2.4 format your communication", "another item's number (207.2.4)"),
+        ("plan the objective of your communication " + "and the back matter after it " * 12,
+         "389 characters where its siblings have about"),
+    ],
+)
+def test_a_criterion_that_swallowed_another_sections_words_is_an_error(glued, why):
+    result = dataclasses.replace(parsed(LEGACY))
+    result.criteria = [dataclasses.replace(c, text=glued) if c.criterion_key == "cg-legacy:207#207.2.3" else c
+                       for c in result.criteria]
+    [issue] = swallowed_text(LEGACY, result)
+    assert (issue.severity, issue.code) == ("error", "text-swallowed")
+    assert issue.message.startswith(f"cg-legacy:207#207.2.3 holds {why}")
+
+
+def test_the_raw_handbooks_swallowed_nothing():
+    assert all(swallowed_text(doc_id, parsed(doc_id)) == [] for doc_id in manifest())
