@@ -38,7 +38,7 @@ def _heading(lines: Sequence[Line], index: int, last_chapter: int, in_units: boo
     if heading := unit_heading(text):
         return "unit", heading[0], heading[1]
     chapter = chapter_heading(text, last_chapter)
-    if chapter and (not in_units or opens_page(lines, index)):
+    if chapter and (not in_units or (last_chapter and opens_page(lines, index))):
         return "chapter", str(chapter[0]), chapter[1]
     return None
 

@@ -2,7 +2,7 @@
 
 Numbered lists ("1 Your evidence ...") look the same, so a heading carries the next
 chapter number, is short, has no sentence punctuation, and where lists may stand
-(inside unit bodies) also opens its page.
+(inside unit bodies) also opens its page and goes on from chapters met before.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def chapter_starts(lines: Sequence[Line], in_body: Sequence[bool]) -> list[int]:
     starts, last = [], 0
     for index, line in enumerate(lines):
         heading = chapter_heading(line.text, last)
-        if heading and (not in_body[index] or opens_page(lines, index)):
+        if heading and (not in_body[index] or (last and opens_page(lines, index))):
             starts.append(index)
             last = heading[0]
     return starts
