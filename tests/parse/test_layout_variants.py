@@ -25,12 +25,15 @@ LEGACY = "cg-nsvq-l3-standards"
 QCF = "cg-4430-03-handbook"
 
 
-def _variant(tmp_path: Path, doc_id: str, after: int, inserted: list[str]) -> tuple[ParseContext, ParseResult]:
-    """Parse the raw handbook with ``inserted`` lines after its line ``after`` (1-based)."""
+def _variant(tmp_path: Path, doc_id: str, after: int, inserted: list[str], *more: tuple[int, list[str]]
+             ) -> tuple[ParseContext, ParseResult]:
+    """Parse the raw handbook with ``inserted`` lines after its line ``after`` (1-based), and ``more`` so."""
     entry = manifest()[doc_id]
     lines = (RAW / entry.path).read_text("utf-8").split("\n")
+    for at, texts in sorted([(after, inserted), *more], reverse=True):
+        lines[at:at] = texts
     path = tmp_path / entry.path
-    path.write_text("\n".join(lines[:after] + inserted + lines[after:]), "utf-8")
+    path.write_text("\n".join(lines), "utf-8")
     extraction = extract_file(path, doc_id, path.name)
     ctx = ParseContext(entry, extraction.lines)
     return ctx, parse_lines(ctx, detect_profile(extraction.lines, path.name))
@@ -80,25 +83,25 @@ def test_a_continued_heading_is_set_aside(tmp_path, doc_id, after, heading):
 
 
 @pytest.mark.parametrize(
-    ("doc_id", "after", "inserted", "expected"),
+    ("doc_id", "after", "inserted", "more", "expected"),
     [
         # After 207.1.5, the last criterion of element 207.1 (line 998).
-        (LEGACY, 998, ["", "Range: letters, e-mail, text messages and faxes", ""],
-         Note("cg-legacy:207", "207.1", "range", "letters, e-mail, text messages and faxes", LEGACY)),
+        (LEGACY, 998, ["", "Range: letters, e-mail, text messages and faxes", ""], [],
+         [Note("cg-legacy:207", "207.1", "range", "letters, e-mail, text messages and faxes", LEGACY)]),
         # After knowledge item h of unit 207 (line 1056), the last of its knowledge.
-        (LEGACY, 1056, ["", "Note", "The items are assessed", "together.", ""],
-         Note("cg-legacy:207", None, "note", "The items are assessed together.", LEGACY)),
-        # After 1.5, the last criterion of outcome 1 of unit 303 (line 1224).
+        (LEGACY, 1056, ["", "Note", "The items are assessed", "together.", ""], [],
+         [Note("cg-legacy:207", None, "note", "The items are assessed together.", LEGACY)]),
+        # After 1.5 and 2.7, the last criteria of outcomes 1 and 2 of unit 303 (lines 1224 and 1249).
         (QCF, 1224, ["", "Range", "written communication: letters and e-mails", ""],
-         Note("cg-4430:4430-303", "1", "range", "written communication: letters and e-mails", QCF)),
-        (QCF, 1224, ["", "Guidance: see the glossary", ""],
-         Note("cg-4430:4430-303", "1", "guidance", "see the glossary", QCF)),
+         [(1249, ["", "Guidance: see the glossary", ""])],
+         [Note("cg-4430:4430-303", "1", "range", "written communication: letters and e-mails", QCF),
+          Note("cg-4430:4430-303", "2", "guidance", "see the glossary", QCF)]),
     ],
 )
-def test_a_note_after_the_criteria_is_its_own_record(tmp_path, doc_id, after, inserted, expected):
-    ctx, result = _variant(tmp_path, doc_id, after, inserted)
+def test_a_note_after_the_criteria_is_its_own_record(tmp_path, doc_id, after, inserted, more, expected):
+    _, result = _variant(tmp_path, doc_id, after, inserted, *more)
     records = without_pages(result)
-    assert [dataclasses.replace(n, page=None) for n in records.pop("notes")] == [expected]
+    assert records.pop("notes") == expected
     clean = without_pages(parsed(doc_id))
     assert clean.pop("notes") == []
     assert records == clean
