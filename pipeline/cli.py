@@ -80,7 +80,8 @@ def _print_documents(report) -> None:
             continue
         counts = ", ".join(f"{v} {k}" for k, v in d.counts.items() if k != "issues" and (v or k != "NOS units"))
         issues = ", ".join(f"{n} {sev}(s)" for sev, n in sorted(d.issues.items())) or "no issues"
-        click.echo(f"  {d.entry.doc_id:<24} {d.profile:<13} {counts}; {issues}")
+        kept = f"; {d.conservation.share:.1%} of body text in records" if d.conservation else ""
+        click.echo(f"  {d.entry.doc_id:<24} {d.profile:<13} {counts}; {issues}{kept}")
         if d.edition_changes:
             click.echo(f"  {'':<24} replaces {d.entry.replaces}: {d.edition_changes}")
 

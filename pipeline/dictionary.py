@@ -35,6 +35,7 @@ ROWS: dict[str, str] = {
     "evidence_requirements": "one numbered evidence requirement of a unit",
     "key_words": "one entry of a legacy unit's \"key words and phrases\" list",
     "issues": "one problem met while reading or parsing, or an override that could not apply",
+    "notes": "one \"Range\", \"Guidance\" or \"Note\" paragraph under an outcome's criteria or a unit's knowledge",
     "unit_versions": "one unit as one document (edition) states it, whatever other documents say",
     "outcome_versions": "one outcome as one document (edition) states it",
     "criterion_versions": "one criterion as one document (edition) states it",
@@ -127,6 +128,11 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "key_words": {
         "number": ("the entry's number", "1"),
+    },
+    "notes": {
+        "outcome_no": ("the outcome whose criteria the note follows; empty under knowledge", "1"),
+        "kind": ("`range`, `guidance` or `note`, from the note's heading", "range"),
+        "text": ("the note's text, its heading left out", "Customers: internal, external"),
     },
     "unit_versions": {
         "unit_code": ("the code as the scheme writes it", "4430-312"),

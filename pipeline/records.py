@@ -165,6 +165,18 @@ class EvidenceRequirement:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A note under an outcome's criteria or a unit's knowledge: "Range", "Guidance" or "Note"."""
+
+    unit_key: str
+    outcome_no: str | None
+    kind: str  # range / guidance / note
+    text: str
+    doc_id: str
+    page: Int32 | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class KeyWord:
     """A numbered entry of a unit's "Key words and phrases" list."""
 

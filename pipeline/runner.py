@@ -22,7 +22,7 @@ from pipeline.extract import Extraction, extract_file
 from pipeline.extract.cache import cached, sha256_of, store
 from pipeline.manifest import Entry, load_manifest
 from pipeline.paths import Paths
-from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
+from pipeline.parse import PARSER_VERSION, Conservation, ParseContext, ParseResult
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 from pipeline.publish import staging
@@ -55,6 +55,7 @@ class DocumentOutcome:
     counts: dict[str, int] = field(default_factory=dict)
     issues: Counter = field(default_factory=Counter)
     edition_changes: str | None = None  # for a new edition: how it differs from the one it replaces
+    conservation: Conservation | None = None
 
 
 @dataclass
@@ -110,7 +111,9 @@ def _parse_one(paths: Paths, outcome: DocumentOutcome) -> ParseResult:
     shown = paths.shown(entry)
     profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
     outcome.profile = profile.name
-    result = parse_lines(ParseContext(entry, extraction.lines), profile)
+    ctx = ParseContext(entry, extraction.lines)
+    result = parse_lines(ctx, profile)
+    outcome.conservation = ctx.conservation()
     result.issues = list(extraction.issues) + result.issues
     return result
 
@@ -180,6 +183,7 @@ def _datasets(corpus: Corpus) -> dict[str, list]:
         "unit_versions": corpus.versions.units,
         "outcome_versions": corpus.versions.outcomes,
         "criterion_versions": corpus.versions.criteria,
+        "notes": corpus.notes,
         "issues": corpus.issues,
     }
 

@@ -91,6 +91,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset("criteria", "extracted", r.Criterion, ("criterion_key",)),
         Dataset("evidence_requirements", "extracted", r.EvidenceRequirement, ("unit_key", "number")),
         Dataset("key_words", "extracted", r.KeyWord, ("unit_key", "number")),
+        Dataset("notes", "extracted", r.Note, ("unit_key", "outcome_no", "kind", "text")),
         Dataset("unit_versions", "extracted", r.UnitVersion, ("unit_key", "doc_id")),
         Dataset("outcome_versions", "extracted", r.OutcomeVersion, ("unit_key", "outcome_no", "doc_id")),
         Dataset("criterion_versions", "extracted", r.CriterionVersion, ("criterion_key", "doc_id")),

@@ -9,6 +9,9 @@ _SPACE = re.compile(r"\s+")
 # Bullet glyphs the handbooks' PDF extractions leave at the start of list items:
 # U+2022, U+F0B7 and U+F0A7 (Symbol/Wingdings private-use bullets), U+25AA, U+2013.
 _BULLET = re.compile(r"^[\u2022\uf0b7\uf0a7\uf0d8\u25aa\u25cf\u2013\u2212\u00b7*]\s*")
+# A heading repeated after a page break: "Knowledge and understanding (continued)",
+# "Range (cont'd)", "Impression and Image (cont.) Level Credit".
+_CONTINUED = re.compile(r"\s*[(\[]\s*(?:continued|cont'?d|cont\.?)\s*[)\]]", re.IGNORECASE)
 # Characters that are not text: controls and private-use glyphs with no Unicode meaning.
 _NON_TEXT = {"Cc", "Co", "Cs"}
 # Handbooks write small counts as words ("three of the optional units").
@@ -42,6 +45,12 @@ def strip_bullet(text: str) -> tuple[bool, str]:
 def clean(text: str) -> str:
     """Whitespace-normalised text without non-text glyphs; quotes and case kept as written."""
     return normalise_space(strip_glyphs(text))
+
+
+def without_continued(text: str) -> tuple[bool, str]:
+    """(whether a line marks itself as a continued heading, its clean text without the marker)."""
+    stripped, marks = _CONTINUED.subn(" ", clean(text))
+    return marks > 0, normalise_space(stripped)
 
 
 def join_wrapped(parts: list[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, manifest
 
 OUTPUTS = ("extracted", "mappings")
 
@@ -78,6 +79,9 @@ def test_run_reports_per_document_counts_and_issues(project):
         assert f" {published} units," in lines[doc_id]
         assert f"{warnings} warning(s)" in lines[doc_id]
     assert " 59 units, " in lines["cg-4430-03-handbook"]  # its structure table's rows
+    for doc_id, line in lines.items():
+        if doc_id in manifest():
+            assert re.search(r"; \d{1,3}\.\d% of body text in records$", line), line
 
 
 def test_every_dataset_is_published_with_its_schema(project):

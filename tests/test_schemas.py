@@ -22,6 +22,7 @@ DESIGN_COLUMNS = {
     "criteria": "criterion_key unit_key outcome_no criterion_no kind text verb doc_id page",
     "evidence_requirements": "unit_key number text items doc_id page",
     "key_words": "unit_key number text doc_id page",  # an addition to DESIGN.md: the legacy key words
+    "notes": "unit_key outcome_no kind text doc_id page",  # an addition to DESIGN.md: Range/Guidance/Note
     "issues": "doc_id page line severity code message",
     "families": "family_id unit_key",
     "unit_map": "from_key from_scheme from_code from_title to_key to_scheme to_code to_title nos_code relation "
@@ -52,6 +53,7 @@ def test_unit_matches_carry_the_design_features():
     ("units", "glh", pa.int16(), True),
     ("evidence_requirements", "items", pa.list_(pa.string()), False),
     ("criteria", "verb", pa.string(), True),
+    ("notes", "outcome_no", pa.string(), True),
     ("unit_map", "criteria_total", pa.int16(), True),
     ("unit_map", "confidence", pa.float64(), False),
 ])

@@ -6,6 +6,8 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
+import charset_normalizer
+
 from pipeline.errors import DocumentError, Location
 from pipeline.extract import Extraction
 from pipeline.records import Issue, Line
@@ -24,19 +26,39 @@ MIN_PAGE_LINES = 12
 _FOOTER = re.compile(r"^(?:\d{1,3}(?: \S+)+|(?:\S+ )+\d{1,3}) *$")
 
 
+# Encodings a text handbook may come in. Latin-1 is read as Windows-1252, its superset
+# for every printable character (they differ only on the C1 control codes 0x80-0x9F).
+_ENCODINGS = ["utf_8", "utf_16", "cp1252"]
+_NAMES = {"utf_8": "UTF-8", "utf_16": "UTF-16", "cp1252": "Windows-1252"}
+
+
 def decode(data: bytes, doc_id: str, shown: str) -> tuple[str, list[Issue]]:
-    """UTF-8 text, or Windows-1252 with a warning; undecodable bytes are an error."""
+    """The text of a file in UTF-8 (BOM or not), UTF-16 with a BOM, Windows-1252 or Latin-1.
+
+    charset-normalizer picks the encoding (and honours a BOM); a non-Unicode encoding is
+    read with a warning, bytes no candidate can read are an error at their line, and a
+    file with no text at all is an error too.
+    """
+    best = charset_normalizer.from_bytes(data, cp_isolation=_ENCODINGS).best()
+    if best is None:
+        raise DocumentError("not UTF-8, UTF-16, Windows-1252 or Latin-1 text", Location(shown, line=_bad_line(data)))
+    text = str(best)
+    if not text.strip():
+        raise DocumentError("empty file", Location(shown))
+    issues = []
+    if not best.encoding.startswith("utf"):
+        name = _NAMES.get(best.encoding, best.encoding)
+        issues.append(Issue(doc_id, None, None, "warning", "text-not-utf8", f"{shown} is not UTF-8; read as {name}"))
+    return text, issues
+
+
+def _bad_line(data: bytes) -> int:
+    """The line of the first byte Windows-1252 cannot read (a UTF-8 error may be a valid "é" earlier)."""
     try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            # Located at the byte Windows-1252 cannot read: the UTF-8 error may be a valid "é" earlier.
-            line = data[: exc.start].count(b"\n") + 1
-            raise DocumentError(f"not UTF-8 or Windows-1252 text: {exc.reason}", Location(shown, line=line)) from exc
-        issue = Issue(doc_id, None, None, "warning", "text-not-utf8", f"{shown} is not UTF-8; read as Windows-1252")
-        return text, [issue]
+        data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return 1
 
 
 def _cells(lines: list[str], tops: list[int]) -> set[int]:

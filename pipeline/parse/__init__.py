@@ -20,14 +20,16 @@ from pipeline.records import (
     Issue,
     KeyWord,
     Line,
+    Note,
     Outcome,
     Qualification,
     Rule,
     Unit,
     UnitMembership,
 )
+from pipeline.text import clean
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 @dataclass
@@ -42,12 +44,26 @@ class ParseResult:
     criteria: list[Criterion] = field(default_factory=list)
     evidence: list[EvidenceRequirement] = field(default_factory=list)
     key_words: list[KeyWord] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
     def extend(self, other: ParseResult) -> None:
         """Append another result's records to this one."""
         for f in dataclasses.fields(self):
             getattr(self, f.name).extend(getattr(other, f.name))
+
+
+@dataclass(frozen=True)
+class Conservation:
+    """Where a document's body text went: characters of its non-blank lines, page furniture aside."""
+
+    body_chars: int
+    record_chars: int
+
+    @property
+    def share(self) -> float:
+        """The share of body text that landed in records (the rest is in ``unparsed-text`` issues)."""
+        return self.record_chars / self.body_chars if self.body_chars else 1.0
 
 
 class ParseContext:
@@ -77,6 +93,11 @@ class ParseContext:
             Issue(self.doc_id, at.page if at else None, at.line if at else None, severity, code, message)
         )
 
+    def conservation(self) -> Conservation:
+        """The body text counted from the lines themselves: used by a record, or left over."""
+        sizes = [(len(clean(line.text)), self.is_used(line)) for line in self.lines]
+        return Conservation(sum(n for n, _ in sizes), sum(n for n, used in sizes if used))
+
     def leftovers(self) -> list[Issue]:
         """One ``unparsed-text`` warning per run of consecutive non-blank lines no record used."""
         issues = []
@@ -92,7 +113,7 @@ class ParseContext:
                 run.clear()
 
         for line in self.all_lines:
-            if not line.text.strip():
+            if not clean(line.text):
                 continue
             if self.is_used(line):
                 flush()

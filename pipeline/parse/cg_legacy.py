@@ -78,6 +78,7 @@ def parse(ctx: ParseContext) -> ParseResult:
         result.criteria += body.criteria
         result.evidence += body.evidence
         result.key_words += body.key_words
+        result.notes += body.notes
     clauses, structure = parse_rules(ctx, lines)
     if title is None:
         ctx.issue("qualification-not-found", "no 'Level N N/SVQ in ...' title: no qualification, rules or memberships")

@@ -7,16 +7,12 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.parse import ParseContext
+from pipeline.parse.chapters import chapter_heading, opens_page
 from pipeline.parse.cg_legacy_text import unit_heading
 from pipeline.records import Line
 from pipeline.text import clean
 
-# "9 The qualification structure and standards": a chapter heading. Numbered lists
-# ("1 Giltspur Street", "1 Your evidence ...") look the same, so a heading must carry
-# the next chapter number and chapters are only looked for outside unit bodies.
-_CHAPTER = re.compile(r"^(\d{1,2})\s+([A-Z][^.;:]*)$")
 _APPENDIX = re.compile(r"^Appendix\s+(\d{1,2})\b\s*(.*)$", re.I)
-MAX_HEADING_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -34,18 +30,16 @@ class Section:
         return lines[self.start:self.end]
 
 
-def _heading(text: str, last_chapter: int, in_units: bool) -> tuple[str, str, str] | None:
-    """(kind, key, title) when a line opens a section."""
+def _heading(lines: Sequence[Line], index: int, last_chapter: int, in_units: bool) -> tuple[str, str, str] | None:
+    """(kind, key, title) when a line opens a section; in unit bodies a chapter must open its page."""
+    text = clean(lines[index].text)
     if match := _APPENDIX.match(text):
         return "appendix", match.group(1), match.group(2)
     if heading := unit_heading(text):
         return "unit", heading[0], heading[1]
-    match = _CHAPTER.match(text)
-    if (
-        match and not in_units and int(match.group(1)) == last_chapter + 1
-        and len(match.group(2).split()) <= MAX_HEADING_WORDS
-    ):
-        return "chapter", match.group(1), match.group(2)
+    chapter = chapter_heading(text, last_chapter)
+    if chapter and (not in_units or (last_chapter and opens_page(lines, index))):
+        return "chapter", str(chapter[0]), chapter[1]
     return None
 
 
@@ -54,8 +48,8 @@ def find_sections(lines: Sequence[Line]) -> list[Section]:
     found: list[tuple[str, str, str, int]] = []
     last_chapter = 0
     in_units = False
-    for index, line in enumerate(lines):
-        heading = _heading(clean(line.text), last_chapter, in_units)
+    for index in range(len(lines)):
+        heading = _heading(lines, index, last_chapter, in_units)
         if heading is None:
             continue
         kind, key, title = heading

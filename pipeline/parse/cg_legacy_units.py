@@ -28,7 +28,8 @@ from pipeline import ids
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy_sections import Section
 from pipeline.parse.cg_legacy_text import continues, fold, search_lines, unit_heading
-from pipeline.records import Criterion, EvidenceRequirement, KeyWord, Line, Outcome
+from pipeline.parse.notes import note_label
+from pipeline.records import Criterion, EvidenceRequirement, KeyWord, Line, Note, Outcome
 from pipeline.text import clean, join_wrapped
 
 RATIONALE, ABOUT, STANDARDS, KNOWLEDGE, KEY_WORDS, EVIDENCE = (
@@ -89,6 +90,7 @@ class Body:
     criteria: tuple[Criterion, ...]
     evidence: tuple[EvidenceRequirement, ...]
     key_words: tuple[KeyWord, ...]
+    notes: tuple[Note, ...]
 
 
 @dataclass
@@ -127,6 +129,7 @@ class _BodyReader:
         self.criteria: dict[str, Criterion] = {}
         self.evidence: list[EvidenceRequirement] = []
         self.key_words: list[KeyWord] = []
+        self.notes: list[Note] = []
         self.readers = {RATIONALE: self.pending.append, STANDARDS: self._read_standards,
                         KNOWLEDGE: self._read_knowledge, KEY_WORDS: self._read_key_words,
                         EVIDENCE: self._read_evidence}
@@ -152,7 +155,7 @@ class _BodyReader:
         self._close_part()
         self._check_complete(span[-1])
         return Body(self.code, self.title, self.theme, span[0], span[-1], tuple(self.outcomes.values()),
-                    tuple(self.criteria.values()), tuple(self.evidence), tuple(self.key_words))
+                    tuple(self.criteria.values()), tuple(self.evidence), tuple(self.key_words), tuple(self.notes))
 
     def _read_heading(self, span: Sequence[Line], start: int, known: Sequence[str]) -> int:
         """Index after a heading and its wrapped title lines; sets the title at the first heading."""
@@ -176,7 +179,18 @@ class _BodyReader:
 
     # --- parts ---------------------------------------------------------------
 
+    def _read_note(self, line: Line) -> bool:
+        """Open a note ("Range", "Guidance", "Note") at a label line; False if the line is none."""
+        label = note_label(line.text)
+        if label is None:
+            return False
+        self._flush()
+        self.item = _Item("note", label[0], [label[1]], [line])
+        return True
+
     def _read_standards(self, line: Line) -> None:
+        if self._read_note(line):
+            return
         numbered = standard_number(line.text)
         if numbered is None:
             if self.item:
@@ -188,8 +202,11 @@ class _BodyReader:
             self.item = _Item(kind, number, [text], [line])
 
     def _read_knowledge(self, line: Line) -> None:
+        if self._read_note(line):
+            return
         match = _LETTERED.match(clean(line.text))
-        last = self.item.number if self.item else None
+        letters = [k.removeprefix("k.") for k in self.criteria if k.startswith("k.")]
+        last = self.item.number if self.item and self.item.kind == "knowledge" else (letters[-1] if letters else None)
         if match and self._opens_letter(match.group(1), last, self.pending, line):
             self._flush()
             self.item = _Item("knowledge", match.group(1), [match.group(2)], [line])
@@ -274,6 +291,10 @@ class _BodyReader:
             kind = "performance" if item.kind == "criterion" else "knowledge"
             self.criteria[number] = Criterion(ids.criterion_key(self.unit_key, number), self.unit_key, outcome_no,
                                               number, kind, item.text, None, doc_id, page)
+        elif item.kind == "note":
+            # A note under the standards belongs to the element its criteria are under.
+            outcome_no = next(reversed(self.outcomes), None) if self.part == STANDARDS else None
+            self.notes.append(Note(self.unit_key, outcome_no, item.number, item.text, doc_id, page))
         elif item.kind == "key word":
             self.key_words.append(KeyWord(self.unit_key, int(item.number), item.text, doc_id, page))
         else:

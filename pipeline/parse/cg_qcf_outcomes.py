@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.parse import ParseContext
+from pipeline.parse.headings import repeated_lines
+from pipeline.parse.notes import note_label
 from pipeline.parse.prose import join_lines
 from pipeline.records import Line
 from pipeline.text import clean, count_of, join_wrapped
@@ -50,6 +52,14 @@ class CriterionDraft:
 
 
 @dataclass(frozen=True)
+class NoteDraft:
+    outcome_no: int
+    kind: str
+    text: str
+    line: Line
+
+
+@dataclass(frozen=True)
 class EvidenceDraft:
     number: int
     text: str
@@ -82,35 +92,66 @@ def read_outcome_list(ctx: ParseContext, lines: Sequence[Line]) -> tuple[int | N
     return declared, declared_at, outcomes
 
 
-def read_outcome_section(ctx: ParseContext, lines: Sequence[Line]) -> tuple[OutcomeDraft, list[CriterionDraft]]:
-    """An "Outcome N: title" section and the assessment criteria under it."""
+def outcome_number(text: str) -> int | None:
+    """The number of the outcome a line heads ("Outcome 2: ..." -> 2), else None."""
+    heading = OUTCOME_HEADING.match(clean(text))
+    return int(heading.group(1)) if heading else None
+
+
+def read_outcome_section(
+    ctx: ParseContext, lines: Sequence[Line]
+) -> tuple[OutcomeDraft, list[CriterionDraft], list[NoteDraft]]:
+    """An "Outcome N: title" section: the assessment criteria under it and the notes after them.
+
+    The heading repeated at a page top (the section goes on after it) is set aside, so
+    that it neither takes the rest of a criterion as a title nor opens a second outcome.
+    """
     heading = OUTCOME_HEADING.match(clean(lines[0].text))
     assert heading is not None
     number = int(heading.group(1))
     title_lines = [lines[0]]
     for line in lines[1 : 1 + MAX_TITLE_LINES]:
         text = clean(line.text)
-        if CRITERIA_HEADING.match(text) or CRITERION.match(text):
+        if CRITERIA_HEADING.match(text) or CRITERION.match(text) or note_label(text):
             break
         title_lines.append(line)
     ctx.use(*title_lines)
     outcome = OutcomeDraft(number, join_wrapped([heading.group(2)] + [l.text for l in title_lines[1:]]), lines[0])
+    heading_text = join_wrapped([l.text for l in title_lines])
+    rest = list(lines[len(title_lines):])
     criteria: list[list[Line]] = []
-    for line in lines[len(title_lines):]:
-        text = clean(line.text)
+    notes: list[tuple[str, list[Line]]] = []
+    current: list[Line] | None = None  # the criterion or note that wrapped lines go on
+    i = 0
+    while i < len(rest):
+        line, text = rest[i], clean(rest[i].text)
+        if outcome_number(text) == number:
+            repeat = repeated_lines(rest, i, heading_text) or 1
+            ctx.use(*rest[i : i + repeat])
+            i += repeat
+            continue
         if CRITERIA_HEADING.match(text):
             ctx.use(line)  # also where a page repeats the criteria table's headings
         elif CRITERION.match(text):
-            criteria.append([line])
-        elif criteria:
-            criteria[-1].append(line)  # a criterion wrapped over lines (and pages)
+            current = [line]
+            criteria.append(current)
+        elif label := note_label(text):
+            current = [line]
+            notes.append((label[0], current))
+        elif current is not None:
+            current.append(line)  # a criterion or note wrapped over lines (and pages)
+        i += 1
     drafts = []
     for part in criteria:
         match = CRITERION.match(clean(part[0].text))
         assert match is not None
         drafts.append(CriterionDraft(int(match.group(1)), int(match.group(2)), _item_text(CRITERION, part), part[0]))
         ctx.use(*part)
-    return outcome, drafts
+    note_drafts = []
+    for kind, part in notes:
+        note_drafts.append(NoteDraft(number, kind, join_wrapped([note_label(part[0].text)[1]] + [l.text for l in part[1:]]), part[0]))  # type: ignore[index]
+        ctx.use(*part)
+    return outcome, drafts, note_drafts
 
 
 def read_evidence(ctx: ParseContext, lines: Sequence[Line]) -> list[EvidenceDraft]:

@@ -10,7 +10,7 @@ from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.cg_qcf_outcomes import CriterionDraft, OutcomeDraft
 from pipeline.parse.cg_qcf_structure import TableRow
 from pipeline.parse.cg_qcf_units import BodyDraft
-from pipeline.records import Criterion, EvidenceRequirement, Line, Outcome, Unit, UnitMembership
+from pipeline.records import Criterion, EvidenceRequirement, Line, Note, Outcome, Unit, UnitMembership
 
 T = TypeVar("T")
 
@@ -138,6 +138,8 @@ def _body_records(ctx: ParseContext, result: ParseResult, key: str, code: str, b
         ctx.issue("unit-body-truncated", f"{code} has no {missing}", body.last, severity="error")
     for e in body.evidence:
         result.evidence.append(EvidenceRequirement(key, str(e.number), e.text, e.items, ctx.doc_id, e.line.page))
+    for n in body.notes:
+        result.notes.append(Note(key, str(n.outcome_no), n.kind, n.text, ctx.doc_id, n.line.page))
 
 
 def _check_criteria(ctx: ParseContext, code: str, outcome: OutcomeDraft, criteria: Sequence[CriterionDraft]) -> None:

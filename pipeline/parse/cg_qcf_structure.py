@@ -9,7 +9,7 @@ from typing import Sequence
 
 from pipeline.parse import ParseContext
 from pipeline.records import Line
-from pipeline.text import clean, join_wrapped
+from pipeline.text import clean, join_wrapped, without_continued
 
 ROW_CODE = re.compile(r"^(\d{4})-(\d{3})\b\s*(.*)$")
 # "Mandatory Units -  Customer Service Foundations Level Credit": the group heading
@@ -30,6 +30,8 @@ _NUMBERS = re.compile(r"(?<!\S)(\d{1,2})\s+(\d{1,3})\s+(\d{1,3})(?!\S)")
 MAX_GROUP_WORDS = 8
 # A row whose numbers have not come after this many lines is not a row we can read.
 MAX_ROW_LINES = 6
+# How many lines that are not the table's may stand between two of its rows.
+MAX_INTERRUPTION = 2
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ def parse_group_heading(text: str) -> Group | None:
     "12 credits from the Mandatory Units"); an optional group is named by its heading.
     The words after the dash name the NOS theme ("Customer Service Foundations").
     """
-    match = GROUP_HEADING.match(clean(text))
+    # A heading repeated "(continued)" on the next page names the same group.
+    match = GROUP_HEADING.match(without_continued(text)[1])
     if match is None:
         return None
     words = match.group(2).split()
@@ -161,9 +164,15 @@ def read_structure(ctx: ParseContext, lines: Sequence[Line]) -> list[TableRow]:
             pending.append(line)
         else:
             close_row()
-            in_table = False
+            # A line between rows (a running header, a note) interrupts the table; it ends only
+            # where no row, group heading or column heading follows soon after.
+            in_table = any(_in_table(clean(l.text)) for l in lines[i + 1 : i + 1 + MAX_INTERRUPTION])
     close_row()
     return rows
+
+
+def _in_table(text: str) -> bool:
+    return bool(ROW_CODE.match(text) or parse_group_heading(text) or _COLUMN_HEADER.match(text))
 
 
 def code_prefix(rows: Sequence[TableRow]) -> str | None:

@@ -17,12 +17,16 @@ from pipeline.parse.cg_qcf_outcomes import (
     OUTCOME_HEADING,
     CriterionDraft,
     EvidenceDraft,
+    NoteDraft,
     OutcomeDraft,
+    outcome_number,
     read_evidence,
     read_outcome_list,
     read_outcome_section,
 )
 from pipeline.parse.cg_qcf_text import sentence_around
+from pipeline.parse.chapters import chapter_starts
+from pipeline.parse.headings import repeated_lines
 from pipeline.parse.prose import join_lines
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped
@@ -77,6 +81,7 @@ class BodyDraft:
     outcomes: list[OutcomeDraft] = field(default_factory=list)
     criteria: list[list[CriterionDraft]] = field(default_factory=list)  # one list per outcome section
     evidence: list[EvidenceDraft] = field(default_factory=list)
+    notes: list[NoteDraft] = field(default_factory=list)
 
 
 def locate_nos_code(text: str) -> tuple[str, int, int] | None:
@@ -120,10 +125,12 @@ def body_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
         if match and match.group(1) != open_number and any(_is_field(l.text) for l in lines[i + 1 : i + 1 + FIELD_WINDOW]):
             starts.append(i)
             open_number = match.group(1)
+    # Back matter ends the last body: an appendix, or the next numbered chapter ("6 Useful contacts").
+    chapters = set(chapter_starts(lines, [bool(starts) and i >= starts[0] for i in range(len(lines))]))
     spans = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        end = next((j for j in range(start + 1, end) if END_OF_UNITS.match(clean(lines[j].text))), end)
+        end = next((j for j in range(start + 1, end) if j in chapters or END_OF_UNITS.match(clean(lines[j].text))), end)
         spans.append((start, end))
     return spans
 
@@ -134,17 +141,10 @@ def set_aside_running_headers(ctx: ParseContext, lines: Sequence[Line], header: 
     kept: list[Line] = []
     i = 0
     while i < len(lines):
-        text = clean(lines[i].text)
-        if HEADING.match(text) and (header == text or header.startswith(text + " ")):
-            taken = [lines[i]]
-            while text != header and i + len(taken) < len(lines):
-                longer = text + " " + clean(lines[i + len(taken)].text)
-                if not (header == longer or header.startswith(longer + " ")):
-                    break
-                text = longer
-                taken.append(lines[i + len(taken)])
-            ctx.use(*taken)
-            i += len(taken)
+        taken = repeated_lines(lines, i, header) if HEADING.match(clean(lines[i].text)) else 0
+        if taken:
+            ctx.use(*lines[i : i + taken])
+            i += taken
         else:
             kept.append(lines[i])
             i += 1
@@ -177,9 +177,10 @@ def read_body(ctx: ParseContext, lines: Sequence[Line]) -> BodyDraft:
         elif kind == "nos":
             body.nos_code = _read_sentence(ctx, section, locate_nos_code)
         elif kind == "outcome":
-            outcome, criteria = read_outcome_section(ctx, section)
+            outcome, criteria, notes = read_outcome_section(ctx, section)
             body.outcomes.append(outcome)
             body.criteria.append(criteria)
+            body.notes.extend(notes)
         elif kind == "evidence":
             body.evidence.extend(read_evidence(ctx, section))
         # aim, support and assessment are prose: left for the unparsed-text report.
@@ -187,11 +188,17 @@ def read_body(ctx: ParseContext, lines: Sequence[Line]) -> BodyDraft:
 
 
 def _sections(lines: Sequence[Line]) -> list[tuple[str, list[Line]]]:
-    """The body's lines cut at each section heading; what precedes the first heading is "head"."""
+    """The body's lines cut at each section heading; what precedes the first heading is "head".
+
+    An outcome's heading repeated at a page top stays in that outcome's section.
+    """
     sections: list[tuple[str, list[Line]]] = [("head", [])]
     for line in lines:
         kind = section_kind(line.text)
-        if kind is not None:
+        repeated = kind == "outcome" and sections[-1][0] == "outcome" and (
+            outcome_number(line.text) == outcome_number(sections[-1][1][0].text)
+        )
+        if kind is not None and not repeated:
             sections.append((kind, []))
         sections[-1][1].append(line)
     return sections

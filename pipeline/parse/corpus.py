@@ -180,6 +180,7 @@ def build_corpus(results: dict[str, ParseResult], entries: list[Entry], nos_sche
     corpus.criteria = [c for c in everything.criteria if body_doc.get(c.unit_key) == c.doc_id]
     corpus.evidence = [e for e in everything.evidence if body_doc.get(e.unit_key) == e.doc_id]
     corpus.key_words = [k for k in everything.key_words if body_doc.get(k.unit_key) == k.doc_id]
+    corpus.notes = [n for n in everything.notes if body_doc.get(n.unit_key) == n.doc_id]
     # Structure (memberships, rules of combination) comes from the newest editions only.
     corpus.memberships = _unique(current.memberships, lambda m: (m.qualification_id, m.unit_key))
     spelling = _group_spelling(corpus.memberships, corpus.units)

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from typing import Sequence
 
 from pipeline.records import Line
-from pipeline.text import clean
+from pipeline.text import clean, without_continued
 
 # A line is furniture when it recurs at the same edge of at least this share of pages.
 MIN_SHARE = 0.4
@@ -20,7 +20,30 @@ def _shape(text: str) -> str:
 
 
 def find_furniture(lines: Sequence[Line]) -> set[int]:
-    """Indexes (into ``lines``) of header and footer lines (page numbers too) repeated across pages."""
+    """Indexes (into ``lines``) of page furniture: repeated headers and footers, and continued headings."""
+    return _edges(lines) | _continued_headings(lines)
+
+
+def _continued_headings(lines: Sequence[Line]) -> set[int]:
+    """Lines that repeat an earlier line with a "(continued)" mark: a heading carried over a page break.
+
+    The earlier line may go on with column headings the repeat leaves out ("Optional
+    Units - Delivery Level Credit" repeated as "Optional Units - Delivery (continued)").
+    """
+    seen: list[str] = []
+    found = set()
+    for index, line in enumerate(lines):
+        marked, stem = without_continued(line.text)
+        stem = stem.casefold()
+        if marked and stem and any(s == stem or s.startswith(stem + " ") for s in seen):
+            found.add(index)
+        elif text := clean(line.text).casefold():
+            seen.append(text)
+    return found
+
+
+def _edges(lines: Sequence[Line]) -> set[int]:
+    """Header and footer lines (page numbers too) repeated at the same edge across pages."""
     pages: dict[int, list[int]] = defaultdict(list)
     for index, line in enumerate(lines):
         if clean(line.text):

@@ -10,6 +10,7 @@ from typing import Sequence
 from pipeline.errors import DocumentError, Location
 from pipeline.nlp import command_verbs
 from pipeline.parse import ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, ocr
+from pipeline.parse.swallowed import swallowed_text
 from pipeline.records import Line
 
 # Below this detection score a document matches no family.
@@ -53,9 +54,9 @@ def detect_profile(lines: Sequence[Line], shown: str) -> Profile:
 
 
 def parse_lines(ctx: ParseContext, profile: Profile) -> ParseResult:
-    """Run a family parser, fill in criteria verbs and report the lines nothing used."""
+    """Run a family parser, fill in criteria verbs, report swallowed text and the lines nothing used."""
     result = profile.module.parse(ctx)
     verbs = command_verbs([c.text for c in result.criteria])
     result.criteria = [dataclasses.replace(c, verb=v) for c, v in zip(result.criteria, verbs)]
-    result.issues = ctx.issues + result.issues + ctx.leftovers()
+    result.issues = ctx.issues + result.issues + swallowed_text(ctx.doc_id, result) + ctx.leftovers()
     return result

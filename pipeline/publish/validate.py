@@ -15,6 +15,7 @@ _UNIT_REFERENCES = (
     ("extracted", "criteria", "unit_key"),
     ("extracted", "evidence_requirements", "unit_key"),
     ("extracted", "key_words", "unit_key"),
+    ("extracted", "notes", "unit_key"),
     ("extracted", "unit_versions", "unit_key"),
     ("extracted", "outcome_versions", "unit_key"),
     ("mappings", "families", "unit_key"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pytest
-from tests.conftest import RAW, manifest
+from tests.conftest import RAW, manifest, parse_path, without_pages
 
 from pipeline.errors import DocumentError
 from pipeline.extract import Extraction, extract_file
@@ -153,3 +153,51 @@ def test_undecodable_bytes_are_located_at_the_undecodable_byte(tmp_path):
     with pytest.raises(DocumentError) as raised:
         read_text(path, "broken", "raw/broken.txt")
     assert str(raised.value).startswith("raw/broken.txt:3: ")
+
+
+def test_an_empty_or_blank_file_says_so(tmp_path):
+    for name, data in (("empty.txt", b""), ("blank.txt", b"  \n\t\n\n"), ("bom.txt", "\ufeff \n".encode("utf-8"))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(DocumentError) as raised:
+            read_text(path, "empty", f"raw/{name}")
+        assert str(raised.value) == f"raw/{name}: empty file"
+
+
+# The UTF-16 files carry a BOM (Python's "utf-16" writes one in the machine's order).
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "cp1252", "latin-1"]
+TEXT_DOCS = ["cg-nsvq-l3-standards", "ocr-03454-brochure", "cg-4430-03-handbook", "cg-4430-catalogue"]
+
+
+def _writes(encoding: str, char: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _encoded(text: str, encoding: str) -> bytes:
+    bom = "\ufeff".encode(encoding) if encoding in ("utf-16-le", "utf-16-be") else b""
+    return bom + text.encode(encoding)
+
+
+@pytest.mark.parametrize("doc_id", TEXT_DOCS)
+def test_each_encoding_parses_as_its_utf8_twin(tmp_path, doc_id):
+    entry = manifest()[doc_id]
+    text = (RAW / entry.path).read_text("utf-8")
+    for encoding in ENCODINGS:
+        # The twin holds what the encoding can write: a Latin-1 handbook has no curly quotes,
+        # so they become the middle dot U+00B7, which Latin-1 and Windows-1252 both write.
+        twin_text = "".join(c if _writes(encoding, c) else "\u00b7" for c in text)
+        twin, encoded = tmp_path / f"twin-{encoding}.txt", tmp_path / f"{encoding}.txt"
+        twin.write_text(twin_text, "utf-8")
+        encoded.write_bytes(_encoded(twin_text, encoding))
+        expected = read_text(twin, doc_id, twin.name)
+        got = read_text(encoded, doc_id, encoded.name)
+        assert got.lines == expected.lines, encoding
+        unicode = encoding.startswith("utf")
+        assert [i.code for i in got.issues] == ([] if unicode else ["text-not-utf8"]), encoding
+        # Equal lines are equal records; one parse shows it end to end.
+        if encoding == "utf-16-le" and doc_id == "cg-4430-03-handbook":
+            assert without_pages(parse_path(encoded, entry)) == without_pages(parse_path(twin, entry))

@@ -1,0 +1,41 @@
+"""Numbered chapter headings ("9 The qualification structure", "6 Useful contacts"), shared by the handbook families.
+
+Numbered lists ("1 Your evidence ...") look the same, so a heading carries the next
+chapter number, is short, has no sentence punctuation, and where lists may stand
+(inside unit bodies) also opens its page and goes on from chapters met before.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from pipeline.records import Line
+from pipeline.text import clean
+
+_CHAPTER = re.compile(r"^(\d{1,2})\s+([A-Z][^.;:]*)$")
+MAX_HEADING_WORDS = 12
+
+
+def chapter_heading(text: str, last_chapter: int) -> tuple[int, str] | None:
+    """(number, title) when a line reads as the heading of the chapter after ``last_chapter``."""
+    match = _CHAPTER.match(clean(text))
+    if match and int(match.group(1)) == last_chapter + 1 and len(match.group(2).split()) <= MAX_HEADING_WORDS:
+        return int(match.group(1)), match.group(2)
+    return None
+
+
+def opens_page(lines: Sequence[Line], index: int) -> bool:
+    """Whether a line is the first of its page among ``lines`` (non-blank lines, furniture aside)."""
+    return index == 0 or lines[index - 1].page != lines[index].page
+
+
+def chapter_starts(lines: Sequence[Line], in_body: Sequence[bool]) -> list[int]:
+    """Indexes of the chapter headings; ``in_body[i]`` says a line stands where numbered lists do."""
+    starts, last = [], 0
+    for index, line in enumerate(lines):
+        heading = chapter_heading(line.text, last)
+        if heading and (not in_body[index] or (last and opens_page(lines, index))):
+            starts.append(index)
+            last = heading[0]
+    return starts
