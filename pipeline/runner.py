@@ -31,6 +31,8 @@ from pipeline.schemas import DATASETS
 
 log = logging.getLogger(__name__)
 
+OVERRIDES = "overrides.csv"  # a person's file in mappings/, kept in git: never published over
+
 # progress(stage, done, total, item): called as work advances; the CLI draws it.
 Progress = Callable[[str, int, int, str], None]
 
@@ -215,7 +217,7 @@ def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> di
     units = staging.read_dataset(paths.extracted, DATASETS["units"])
     criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
     progress("match", 0, 1, f"{len(units)} units")
-    result = match_corpus(units, criteria, entries, paths.mappings / "overrides.csv", progress=lambda m: log.info(m))
+    result = match_corpus(units, criteria, entries, paths.mappings / OVERRIDES, progress=lambda m: log.info(m))
     staging.stage(
         paths.mappings,
         {
@@ -263,7 +265,7 @@ def publish(paths: Paths) -> list[str]:
     except PipelineError:
         staging.discard(folders)
         raise
-    return staging.swap_in(folders)
+    return staging.swap_in(folders, keep=frozenset({OVERRIDES}))
 
 
 def run(paths: Paths, progress: Progress = _quiet, force: bool = False) -> RunReport:
