@@ -8,7 +8,9 @@ publish: validate what is staged, then swap it all into place
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +21,16 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
-from pipeline.extract.cache import cached, sha256_of, store
+from pipeline.extract.cache import META as EXTRACTION_META, cached, sha256_of, store
 from pipeline.manifest import Entry, load_manifest
 from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
+from pipeline.parse import cache as parse_cache
+from pipeline.parse.cache import Parsed
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 from pipeline.publish import staging
 from pipeline.publish.validate import validate_staged
-from pipeline.records import Document, Unit, UnitMatch
+from pipeline.records import Document, Issue, Unit, UnitMatch
 from pipeline.schemas import DATASETS
 
 log = logging.getLogger(__name__)
@@ -76,6 +80,8 @@ class DocumentOutcome:
     error: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     issues: Counter = field(default_factory=Counter)
+    errors: list[Issue] = field(default_factory=list)  # error-level issues the manifest does not accept
+    stale: bool = False  # published from the last good records, not from this run's file
 
 
 @dataclass
@@ -85,6 +91,8 @@ class RunReport:
     documents: list[DocumentOutcome] = field(default_factory=list)
     match_summary: dict[str, int] = field(default_factory=dict)
     published: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # doc_ids gone from the manifest: cache and records dropped
+    ignored_overrides: list[Issue] = field(default_factory=list)
 
     @property
     def extracted_count(self) -> int:
@@ -93,6 +101,11 @@ class RunReport:
     @property
     def failed(self) -> list[DocumentOutcome]:
         return [d for d in self.documents if d.error]
+
+    @property
+    def unaccepted(self) -> list[DocumentOutcome]:
+        """Documents published with error-level issues their manifest entry does not accept."""
+        return [d for d in self.documents if d.errors and not d.error]
 
 
 def manifest_entries(paths: Paths) -> list[Entry]:
@@ -125,30 +138,78 @@ def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, for
     return outcomes
 
 
-def _parse_one(paths: Paths, outcome: DocumentOutcome) -> ParseResult:
+def _parse_one(paths: Paths, outcome: DocumentOutcome) -> Parsed:
     entry, extraction = outcome.entry, outcome.extraction
     assert extraction is not None
     shown = paths.shown(entry)
     profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
-    outcome.profile = profile.name
     result = parse_lines(ParseContext(entry, extraction.lines), profile)
     result.issues = list(extraction.issues) + result.issues
-    return result
+    return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages)
 
 
-def _document_row(outcome: DocumentOutcome, result: ParseResult | None) -> Document:
-    entry, extraction = outcome.entry, outcome.extraction
+def is_accepted(entry: Entry, issue: Issue) -> bool:
+    """Whether the manifest accepts this error: by its code, or by ``code:unit_code``."""
+    return issue.severity == "error" and (
+        issue.code in entry.accept or (issue.unit_code is not None and f"{issue.code}:{issue.unit_code}" in entry.accept)
+    )
+
+
+def _mark_accepted(entry: Entry, result: ParseResult) -> list[Issue]:
+    """Mark the errors the manifest accepts; return those it does not."""
+    result.issues = [dataclasses.replace(i, accepted=True) if is_accepted(entry, i) else i for i in result.issues]
+    return [i for i in result.issues if i.severity == "error" and not i.accepted]
+
+
+def _parsed(paths: Paths, outcome: DocumentOutcome, force: bool) -> Parsed | None:
+    """This run's parse of a document (from the parse cache when its file is unchanged), or None if it failed."""
     if outcome.error:
+        return None
+    folder = paths.extracted / outcome.entry.doc_id
+    parsed = None if force else parse_cache.cached(folder, outcome.sha256)
+    if parsed is None:
+        try:
+            parsed = _parse_one(paths, outcome)
+        except DocumentError as exc:
+            outcome.error = str(exc)
+            return None
+    outcome.errors = _mark_accepted(outcome.entry, parsed.result)
+    if not outcome.errors:
+        parse_cache.store(folder, parsed)
+    return parsed
+
+
+def _last_good(paths: Paths, outcome: DocumentOutcome, parsed: Parsed | None) -> Parsed | None:
+    """A failing document's last good records, marking it stale with the reason; else what this run gave."""
+    if not (outcome.error or outcome.errors):
+        return parsed
+    good = parse_cache.last_good(paths.extracted / outcome.entry.doc_id)
+    if good is None:
+        return parsed
+    first = outcome.errors[0] if outcome.errors else None
+    reason = outcome.error or f"{len(outcome.errors)} error(s) not accepted, first {first.code}: {first.message}"
+    outcome.error = f"{reason}; its last good records (file SHA-256 {good.sha256[:12]}) are kept"
+    outcome.stale = True
+    good.result.issues = [dataclasses.replace(i, accepted=is_accepted(outcome.entry, i)) for i in good.result.issues]
+    return good
+
+
+def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
+    entry = outcome.entry
+    result = parsed.result if parsed else None
+    if outcome.stale:
+        status = "stale"
+    elif outcome.error:
         status = "failed"
     elif result and any(i.severity == "error" for i in result.issues):
         status = "partial"
     else:
         status = "ok"
     return Document(
-        doc_id=entry.doc_id, path=entry.path, sha256=outcome.sha256, publisher=entry.publisher or "",
+        doc_id=entry.doc_id, path=entry.path, sha256=parsed.sha256 if parsed else outcome.sha256, publisher=entry.publisher or "",
         scheme=entry.scheme or "", qualification=entry.qualification, title=entry.title or "",
-        published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile, media_type=extraction.media_type if extraction else "",
-        pages=extraction.pages if extraction else 0, status=status, error=outcome.error,
+        published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile,
+        media_type=parsed.media_type if parsed else "", pages=parsed.pages if parsed else 0, status=status, error=outcome.error,
         parser_version=f"{__version__}+parser.{PARSER_VERSION}",
     )
 
@@ -165,22 +226,32 @@ def parse(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force
     rows: list[Document] = []
     for done, outcome in enumerate(report.documents, start=1):
         progress("parse", done - 1, len(report.documents), outcome.entry.doc_id)
-        result = None
-        if not outcome.error:
-            try:
-                result = results[outcome.entry.doc_id] = _parse_one(paths, outcome)
-            except DocumentError as exc:
-                outcome.error = str(exc)
-        rows.append(_document_row(outcome, result))
-        if result is not None:
-            outcome.issues = Counter(i.severity for i in result.issues)
+        parsed = _last_good(paths, outcome, _parsed(paths, outcome, force))
+        rows.append(_document_row(outcome, parsed))
+        if parsed is not None:
+            outcome.profile = parsed.profile
+            results[outcome.entry.doc_id] = parsed.result
+            outcome.issues = Counter(i.severity for i in parsed.result.issues)
     progress("parse", len(report.documents), len(report.documents), "")
+    report.removed = _remove_unlisted(paths, entries)
     nos = nos_scheme(entries, report.documents)
     corpus = build_corpus(results, entries, nos)
     for outcome in report.documents:
         outcome.counts = _counts(corpus, outcome.entry.doc_id, nos)
     staging.stage(paths.extracted, {"documents": rows, **_datasets(corpus)})
     return report
+
+
+def _remove_unlisted(paths: Paths, entries: list[Entry]) -> list[str]:
+    """Drop the caches of documents no longer in raw/ or the manifest (their records go with them)."""
+    listed = {e.doc_id for e in entries}
+    removed = []
+    for folder in sorted(paths.extracted.iterdir()) if paths.extracted.is_dir() else ():
+        cache = (folder / EXTRACTION_META).exists() or (folder / parse_cache.FOLDER).is_dir()
+        if folder.is_dir() and not folder.is_symlink() and folder.name not in listed and cache:
+            shutil.rmtree(folder)
+            removed.append(folder.name)
+    return removed
 
 
 def _datasets(corpus: Corpus) -> dict[str, list]:
@@ -210,9 +281,13 @@ def _counts(corpus: Corpus, doc_id: str, nos: str | None) -> dict[str, int]:
     }
 
 
-def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> dict[str, int]:
-    """Match the units of the staged (or published) datasets and stage the mappings."""
+def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> tuple[dict[str, int], list[Issue]]:
+    """Match the units of the staged (or published) datasets and stage the mappings.
+
+    Returns the summary counts and the issues of the override rows that were ignored.
+    """
     from pipeline.match import match_corpus
+    from pipeline.match.overrides import DOC_ID as OVERRIDES_DOC
 
     units = staging.read_dataset(paths.extracted, DATASETS["units"])
     criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
@@ -228,11 +303,11 @@ def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> di
         },
     )
     staging.stage_file(paths.mappings, "review.csv", review_csv(result.review, units))
-    if result.issues:
-        existing = staging.read_dataset(paths.extracted, DATASETS["issues"])
-        staging.stage(paths.extracted, {"issues": existing + result.issues})
+    # The match stage's own issues replace those of an earlier match, never add to them.
+    existing = [i for i in staging.read_dataset(paths.extracted, DATASETS["issues"]) if i.doc_id != OVERRIDES_DOC]
+    staging.stage(paths.extracted, {"issues": existing + result.issues})
     progress("match", 1, 1, "")
-    return result.summary
+    return result.summary, result.issues
 
 
 def review_csv(pairs: list[UnitMatch], units: list[Unit]) -> bytes:
@@ -271,9 +346,10 @@ def publish(paths: Paths) -> list[str]:
 def run(paths: Paths, progress: Progress = _quiet, force: bool = False) -> RunReport:
     """All stages, in order; a stage that raises leaves the published outputs as they were."""
     entries = manifest_entries(paths)
+    staging.discard([paths.extracted, paths.mappings])  # what a killed run staged is not this run's
     try:
         report = parse(paths, entries, progress, force)
-        report.match_summary = match(paths, entries, progress)
+        report.match_summary, report.ignored_overrides = match(paths, entries, progress)
         report.published = publish(paths)
     except BaseException:
         staging.discard([paths.extracted, paths.mappings])

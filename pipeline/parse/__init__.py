@@ -71,10 +71,11 @@ class ParseContext:
     def is_used(self, line: Line) -> bool:
         return id(line) in self._used
 
-    def issue(self, code: str, message: str, at: Line | None = None, severity: str = "warning") -> None:
-        """Report a content problem at a line (stable ``code``, readable ``message``)."""
+    def issue(self, code: str, message: str, at: Line | None = None, severity: str = "warning",
+              unit: str | None = None) -> None:
+        """Report a content problem at a line (stable ``code``, readable ``message``, the ``unit`` code it concerns)."""
         self.issues.append(
-            Issue(self.doc_id, at.page if at else None, at.line if at else None, severity, code, message)
+            Issue(self.doc_id, at.page if at else None, at.line if at else None, severity, code, message, unit)
         )
 
     def leftovers(self) -> list[Issue]:
