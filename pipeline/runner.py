@@ -21,6 +21,7 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
+from pipeline.extract.guard import check_file
 from pipeline.extract.cache import META as EXTRACTION_META, cached, sha256_of, store
 from pipeline.manifest import Entry, load_manifest
 from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
@@ -122,6 +123,7 @@ def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, for
         path = paths.raw / entry.path
         folder = paths.extracted / entry.doc_id
         try:
+            check_file(path, paths.shown(entry))
             outcome.sha256 = sha256_of(path)
             outcome.extraction = None if force else cached(folder, outcome.sha256)
             if outcome.extraction is None:
