@@ -196,6 +196,9 @@ def _unlisted(raw_dir: Path, entries: list[Entry]) -> list[Entry]:
     for path in sorted(raw_dir.rglob("*")):
         if path.suffix.lower() not in SOURCE_SUFFIXES or path.resolve() in listed:
             continue
+        if not path.resolve().is_relative_to(raw_dir.resolve()):
+            shown = f"raw/{path.relative_to(raw_dir)}"
+            raise ManifestError([PipelineError(f"{shown} links to a file outside raw/: refused", Location(shown))])
         doc_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "document"
         while doc_id in taken:
             doc_id += "-x"
