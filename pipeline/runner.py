@@ -21,9 +21,9 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
-from pipeline.extract.guard import check_file
+from pipeline.extract.guard import check_extraction, check_file, deadline
 from pipeline.extract.cache import META as EXTRACTION_META, cached, sha256_of, store
-from pipeline.manifest import Entry, load_manifest
+from pipeline.manifest import Entry, Limits, load_limits, load_manifest
 from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
 from pipeline.parse import cache as parse_cache
 from pipeline.parse.cache import Parsed
@@ -114,8 +114,14 @@ def manifest_entries(paths: Paths) -> list[Entry]:
     return load_manifest(paths.raw, frozenset(PROFILES))
 
 
+def manifest_limits(paths: Paths) -> Limits:
+    """The manifest's ``[limits]`` over their defaults."""
+    return load_limits(paths.raw)
+
+
 def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> list[DocumentOutcome]:
-    """Extract every document whose SHA-256 has no cached extraction yet."""
+    """Extract every document whose SHA-256 has no cached extraction yet; a document past a limit fails alone."""
+    limits = manifest_limits(paths)
     outcomes = []
     for done, entry in enumerate(entries, start=1):
         progress("extract", done - 1, len(entries), entry.doc_id)
@@ -123,16 +129,19 @@ def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, for
         path = paths.raw / entry.path
         folder = paths.extracted / entry.doc_id
         try:
-            check_file(path, paths.shown(entry))
+            check_file(path, paths.shown(entry), limits)
             outcome.sha256 = sha256_of(path)
             outcome.extraction = None if force else cached(folder, outcome.sha256)
             if outcome.extraction is None:
                 log.info("extracting %s", paths.shown(entry))
-                outcome.extraction = extract_file(path, entry.doc_id, paths.shown(entry))
+                with deadline(limits.max_seconds, paths.shown(entry), "read"):
+                    outcome.extraction = extract_file(path, entry.doc_id, paths.shown(entry))
                 store(folder, outcome.sha256, outcome.extraction)
                 outcome.extracted_now = True
+            check_extraction(outcome.extraction, paths.shown(entry), limits)
         except DocumentError as exc:
             outcome.error = str(exc)
+            outcome.extraction = None
         except OSError as exc:
             outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(paths.shown(entry))))
         outcomes.append(outcome)
@@ -140,12 +149,13 @@ def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, for
     return outcomes
 
 
-def _parse_one(paths: Paths, outcome: DocumentOutcome) -> Parsed:
+def _parse_one(paths: Paths, outcome: DocumentOutcome, seconds: float = Limits.max_seconds) -> Parsed:
     entry, extraction = outcome.entry, outcome.extraction
     assert extraction is not None
     shown = paths.shown(entry)
     profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
-    result = parse_lines(ParseContext(entry, extraction.lines), profile)
+    with deadline(seconds, shown, "parse"):
+        result = parse_lines(ParseContext(entry, extraction.lines), profile)
     result.issues = list(extraction.issues) + result.issues
     return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages)
 
@@ -163,7 +173,7 @@ def _mark_accepted(entry: Entry, result: ParseResult) -> list[Issue]:
     return [i for i in result.issues if i.severity == "error" and not i.accepted]
 
 
-def _parsed(paths: Paths, outcome: DocumentOutcome, force: bool) -> Parsed | None:
+def _parsed(paths: Paths, outcome: DocumentOutcome, force: bool, seconds: float) -> Parsed | None:
     """This run's parse of a document (from the parse cache when its file is unchanged), or None if it failed."""
     if outcome.error:
         return None
@@ -171,7 +181,7 @@ def _parsed(paths: Paths, outcome: DocumentOutcome, force: bool) -> Parsed | Non
     parsed = None if force else parse_cache.cached(folder, outcome.sha256)
     if parsed is None:
         try:
-            parsed = _parse_one(paths, outcome)
+            parsed = _parse_one(paths, outcome, seconds)
         except DocumentError as exc:
             outcome.error = str(exc)
             return None
@@ -224,11 +234,12 @@ def nos_scheme(entries: list[Entry], outcomes: list[DocumentOutcome]) -> str | N
 def parse(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> RunReport:
     """Extract what changed, parse every document, merge, and stage the extracted datasets."""
     report = RunReport(documents=extract(paths, entries, progress, force))
+    limits = manifest_limits(paths)
     results: dict[str, ParseResult] = {}
     rows: list[Document] = []
     for done, outcome in enumerate(report.documents, start=1):
         progress("parse", done - 1, len(report.documents), outcome.entry.doc_id)
-        parsed = _last_good(paths, outcome, _parsed(paths, outcome, force))
+        parsed = _last_good(paths, outcome, _parsed(paths, outcome, force, limits.max_seconds))
         rows.append(_document_row(outcome, parsed))
         if parsed is not None:
             outcome.profile = parsed.profile

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -158,16 +159,26 @@ def test_a_second_run_refuses_with_no_wait_or_waits_for_the_lock(tiny, tmp_path)
     paths = fresh(tiny, tmp_path)
     with lock.hold(paths.extracted):
         refused = _handbooks(paths.root, "--no-wait", "publish")
-        out, err = refused.communicate(timeout=120)
+        _, err = refused.communicate(timeout=120)
         assert refused.returncode == 1
         assert err.strip() == f"error: another run (process {os.getpid()}) is writing this project; not waiting (--no-wait)"
-        waiting = _handbooks(paths.root, "publish")
-        line = waiting.stderr.readline()
-        assert line.strip() == f"waiting for another run (process {os.getpid()}) to finish..."
-        time.sleep(0.5)
-        assert waiting.poll() is None
-    _, err = waiting.communicate(timeout=120)
-    assert "nothing is staged" in err  # it went on once the lock was free
+
+    # flock locks belong to an open file, so a second holder in this process waits like another process would.
+    said, events = [], []
+
+    def second_run():
+        with lock.hold(paths.extracted, on_wait=said.append):
+            events.append("second")
+
+    with lock.hold(paths.extracted):
+        waiting = threading.Thread(target=second_run)
+        waiting.start()
+        waiting.join(timeout=0.5)
+        assert waiting.is_alive() and events == []
+        events.append("first done")
+    waiting.join(timeout=30)
+    assert events == ["first done", "second"]
+    assert said == [f"waiting for another run (process {os.getpid()}) to finish..."]
 
 
 def test_a_lock_left_by_a_killed_run_does_not_block(tmp_path):
@@ -225,7 +236,7 @@ def test_an_unchanged_document_is_not_parsed_again(tiny, tmp_path, monkeypatch):
     paths = fresh(tiny, tmp_path)
     parsed = []
     original = runner._parse_one
-    monkeypatch.setattr(runner, "_parse_one", lambda p, o: parsed.append(o.entry.doc_id) or original(p, o))
+    monkeypatch.setattr(runner, "_parse_one", lambda *a: parsed.append(a[1].entry.doc_id) or original(*a))
     runner.run(paths)
     assert parsed == []
     (paths.raw / "cg_qcf_level2_sample.txt").write_text(
@@ -309,3 +320,64 @@ def test_bad_files_beside_the_five_handbooks_fail_alone_with_reasons(tmp_path):
     for doc_id, reason in reasons.items():
         assert documents[doc_id]["status"] == "failed"
         assert documents[doc_id]["error"] == f"raw/{doc_id}{reason}", doc_id
+
+
+def _measures(path: Path) -> dict[str, float]:
+    """What each limit measures of one file: size in MB, pages, the most characters on a page."""
+    from collections import Counter
+
+    from pipeline.extract import extract_file
+
+    extraction = extract_file(path, "d", path.name)
+    chars = Counter()
+    for line in extraction.lines:
+        chars[line.page] += len(line.text)
+    return {"max_file_mb": path.stat().st_size / 1e6, "max_pages": extraction.pages, "max_page_chars": max(chars.values())}
+
+
+@pytest.mark.parametrize("key", ["max_file_mb", "max_pages", "max_page_chars"])
+def test_a_document_past_a_limit_fails_alone(tiny, tmp_path, key):
+    paths = fresh(tiny, tmp_path)
+    entries = {e.doc_id: e for e in runner.manifest_entries(paths)}
+    measured = {doc_id: _measures(paths.raw / e.path)[key] for doc_id, e in entries.items()}
+    big, small = sorted(measured, key=measured.get, reverse=True)
+    assert measured[big] > measured[small]
+    limit = (measured[big] + measured[small]) / 2
+    shutil.rmtree(paths.extracted / big / "parsed")  # no last good records to fall back on
+    manifest = paths.raw / "manifest.toml"
+    manifest.write_text(f"[limits]\n{key} = {limit if key == 'max_file_mb' else int(limit)}\n\n" + MANIFEST,
+                        encoding="utf-8")
+    report = runner.run(paths)
+    (failed,) = report.failed
+    assert failed.entry.doc_id == big, failed.error
+    assert failed.error.startswith(f"raw/{entries[big].path}") and failed.error.endswith(f"(limits.{key} in the manifest)")
+    assert {d["doc_id"]: d["status"] for d in records(paths.root, "documents")} == {big: "failed", small: "ok"}
+
+
+def test_the_time_limit_stops_a_slow_document(tmp_path):
+    from pipeline.extract.guard import TimeLimit, deadline
+
+    with pytest.raises(TimeLimit, match=r"raw/x.pdf: took longer than 0.05 s to parse \(limits.max_seconds"):
+        with deadline(0.05, "raw/x.pdf", "parse"):
+            time.sleep(2)
+
+
+def test_bad_limits_are_manifest_errors(tmp_path):
+    from pipeline.manifest import load_limits
+
+    (tmp_path / "manifest.toml").write_text("[limits]\nmax_pages = 1.5\nmax_files = 3\n\n" + MANIFEST, encoding="utf-8")
+    with pytest.raises(ManifestError) as raised:
+        load_limits(tmp_path)
+    assert [(p.location.line, p.message) for p in raised.value.problems] == [
+        (2, "max_pages must be a positive whole number"),
+        (3, "unknown limit 'max_files' (allowed: max_file_mb, max_pages, max_page_chars, max_seconds)"),
+    ]
+
+
+def test_a_project_copied_through_its_links_publishes_again(tiny, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(tiny[0].root, root)  # links followed: every published file, and `current`, become copies
+    paths = runner.Paths(root)
+    runner.run(paths)
+    assert published(root) == tiny[1]
+    assert (paths.extracted / ".generations" / "current").is_symlink()

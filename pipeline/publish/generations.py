@@ -93,6 +93,10 @@ def _adopt_plain_files(folders: Sequence[Path], keep: frozenset[str]) -> None:
 def recover(folders: Sequence[Path]) -> None:
     """Remove what a killed publication left: half-built generations and stray temporary links."""
     root = store(folders[0])
+    pointer = root / CURRENT
+    if pointer.is_dir() and not pointer.is_symlink():
+        # A copy of the project made by a tool that follows links: the pointer is no longer one.
+        shutil.rmtree(pointer)
     for folder in (root, *folders):
         for path in folder.iterdir() if folder.is_dir() else ():
             if path.name.endswith(_PARTIAL):
