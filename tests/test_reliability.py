@@ -381,3 +381,18 @@ def test_a_project_copied_through_its_links_publishes_again(tiny, tmp_path):
     runner.run(paths)
     assert published(root) == tiny[1]
     assert (paths.extracted / ".generations" / "current").is_symlink()
+
+
+def test_a_document_raising_new_errors_keeps_its_last_good_records(tiny, tmp_path):
+    paths = fresh(tiny, tmp_path)
+    before = [u for u in records(paths.root, "units") if u["doc_id"] == "cg-legacy-l2"]
+    text = (paths.raw / "cg_legacy_level2_sample.txt").read_text(encoding="utf-8")
+    (paths.raw / "cg_legacy_level2_sample.txt").write_text(text[:text.rindex("Knowledge and understanding")],
+                                                          encoding="utf-8")
+    report = runner.run(paths)
+    (stale,) = report.failed
+    assert stale.stale and stale.errors[0].code == "unit-body-truncated"
+    document = {d["doc_id"]: d for d in records(paths.root, "documents")}["cg-legacy-l2"]
+    assert document["status"] == "stale"
+    assert document["error"].startswith("1 error(s) not accepted, first unit-body-truncated: ")
+    assert [u for u in records(paths.root, "units") if u["doc_id"] == "cg-legacy-l2"] == before
