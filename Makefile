@@ -33,8 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench.py
 
 clean:
-	rm -rf extracted/* mappings/.staged tests/.renders
-	find mappings -maxdepth 1 -type f ! -name overrides.csv -delete
+	rm -rf extracted/* extracted/.generations extracted/.staged extracted/.lock mappings/.staged tests/.renders
+	find mappings -maxdepth 1 \( -type f -o -type l \) ! -name overrides.csv -delete
 	touch extracted/.gitkeep
 
 distclean: clean

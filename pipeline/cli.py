@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__
+from pipeline import __version__, lock
 from pipeline.errors import ManifestError, PipelineError
 
 # The library (and spaCy behind the parsers) is imported inside the commands, so that
@@ -38,7 +38,8 @@ class Bar:
             click.echo(line, err=True)
 
 
-EXIT_CODES = "Exit codes: 0 ok; 1 some documents failed (the rest were published); 2 usage or manifest error."
+EXIT_CODES = ("Exit codes: 0 ok; 1 some documents failed or raised errors the manifest does not accept "
+              "(the rest were published); 2 usage or manifest error.")
 
 
 def _epilog(*examples: str) -> str:
@@ -63,20 +64,31 @@ def _progress(ctx: click.Context) -> Bar:
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @click.option("-v", "--verbose", is_flag=True, help="Log each step.")
+@click.option("--no-wait", is_flag=True,
+              help="If another run is writing the project, exit 1 at once instead of waiting for it.")
 @click.pass_context
-def cli(ctx: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool) -> None:
+def cli(ctx: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool, no_wait: bool) -> None:
     """Turn qualification handbooks in raw/ into Parquet datasets and old-to-new unit mappings."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
-    ctx.obj = {"root": root.resolve(), "debug": debug, "quiet": quiet}
+    ctx.obj = {"root": root.resolve(), "debug": debug, "quiet": quiet, "no_wait": no_wait}
+
+
+def _extract_summary(report) -> str:
+    """How many documents were read now, came from the cache, or could not be read."""
+    extracted = report.extracted_count
+    unreadable = sum(d.extraction is None for d in report.documents)
+    unchanged = len(report.documents) - extracted - unreadable
+    if not extracted and not unreadable:
+        return f"extract: nothing to extract, all {unchanged} documents unchanged"
+    return (f"extract: {extracted} document(s) extracted, {unchanged} unchanged (cached)"
+            + (f", {unreadable} could not be read" if unreadable else ""))
 
 
 def _print_documents(report) -> None:
-    extracted = report.extracted_count
-    click.echo(f"extract: {extracted} document(s) extracted, {len(report.documents) - extracted} unchanged (cached)"
-               if extracted else f"extract: nothing to extract, all {len(report.documents)} documents unchanged")
+    click.echo(_extract_summary(report))
     for d in report.documents:
         if d.error:
-            click.echo(f"  {d.entry.doc_id:<24} FAILED  {d.error}")
+            click.echo(f"  {d.entry.doc_id:<24} {'STALE' if d.stale else 'FAILED':<7} {d.error}")
             continue
         counts = ", ".join(f"{v} {k}" for k, v in d.counts.items() if k != "issues" and (v or k != "NOS units"))
         issues = ", ".join(f"{n} {sev}(s)" for sev, n in sorted(d.issues.items())) or "no issues"
@@ -86,9 +98,21 @@ def _print_documents(report) -> None:
             click.echo(f"  {'':<24} replaces {d.entry.replaces}: {d.edition_changes}")
 
 
-def _exit_for(report) -> None:
+def _print_removed(report) -> None:
+    for doc_id in report.removed:
+        click.echo(f"  {doc_id:<24} REMOVED no longer in raw/ or the manifest: its cache and records are gone")
+
+
+def _exit_for(report, shown_errors: int = 3) -> None:
+    """Exit 1 when a document failed or raised errors its manifest entry does not accept, saying which."""
+    for d in report.unaccepted:
+        click.echo(f"{d.entry.doc_id}: {len(d.errors)} error(s) not accepted in the manifest:", err=True)
+        for issue in d.errors[:shown_errors]:
+            where = ":".join(str(n) for n in (issue.page, issue.line) if n is not None)
+            click.echo(f"  raw/{d.entry.path}{':' + where if where else ''}: {issue.code}: {issue.message}", err=True)
     if report.failed:
         click.echo(f"{len(report.failed)} document(s) failed; the others were published", err=True)
+    if report.failed or report.unaccepted:
         sys.exit(1)
 
 
@@ -107,17 +131,31 @@ def _match_summary(s: dict[str, int]) -> str:
     ])
 
 
+def _ignored_overrides(ignored: list) -> str:
+    """One line per override row that was not applied: its row and why."""
+    return "\n".join(f"    ignored mappings/overrides.csv:{i.line}: {i.message}" for i in ignored)
+
+
+def _locked(ctx: click.Context):
+    """The project's lock for a command that writes; waiting is said on stderr."""
+    return lock.hold(_paths(ctx).extracted, wait=not ctx.obj["no_wait"], on_wait=lambda m: click.echo(m, err=True))
+
+
 @cli.command(epilog=_epilog("handbooks run", "handbooks --root /srv/handbooks run --force"))
-@click.option("--force", is_flag=True, help="Extract every document again, ignoring the cache.")
+@click.option("--force", is_flag=True, help="Extract and parse every document again, ignoring the caches.")
 @click.pass_context
 def run(ctx: click.Context, force: bool) -> None:
     """Run every stage: extract, parse, match, publish (what `make` calls)."""
     from pipeline import runner
 
-    report = runner.run(_paths(ctx), _progress(ctx), force=force)
+    with _locked(ctx):
+        report = runner.run(_paths(ctx), _progress(ctx), force=force)
     _print_documents(report)
+    _print_removed(report)
     if report.match_summary:
         click.echo(_match_summary(report.match_summary))
+    if report.ignored_overrides:
+        click.echo(_ignored_overrides(report.ignored_overrides))
     click.echo(f"publish: {len(report.published)} file(s) in extracted/ and mappings/")
     _exit_for(report)
 
@@ -130,9 +168,10 @@ def extract(ctx: click.Context, force: bool) -> None:
     from pipeline import runner
 
     paths = _paths(ctx)
-    outcomes = runner.extract(paths, runner.manifest_entries(paths), _progress(ctx), force)
+    with _locked(ctx):
+        outcomes = runner.extract(paths, runner.manifest_entries(paths), _progress(ctx), force)
     report = runner.RunReport(documents=outcomes)
-    click.echo(f"extract: {report.extracted_count} extracted, {len(outcomes) - report.extracted_count} unchanged")
+    click.echo(_extract_summary(report))
     for o in report.failed:
         click.echo(f"  {o.entry.doc_id}: FAILED {o.error}")
     _exit_for(report)
@@ -145,8 +184,10 @@ def parse(ctx: click.Context) -> None:
     from pipeline import runner
 
     paths = _paths(ctx)
-    report = runner.parse(paths, runner.manifest_entries(paths), _progress(ctx))
+    with _locked(ctx):
+        report = runner.parse(paths, runner.manifest_entries(paths), _progress(ctx))
     _print_documents(report)
+    _print_removed(report)
     click.echo("parse: datasets staged; run `handbooks publish` to publish them")
     _exit_for(report)
 
@@ -158,8 +199,11 @@ def match(ctx: click.Context) -> None:
     from pipeline import runner
 
     paths = _paths(ctx)
-    summary = runner.match(paths, runner.manifest_entries(paths), _progress(ctx))
+    with _locked(ctx):
+        summary, ignored = runner.match(paths, runner.manifest_entries(paths), _progress(ctx))
     click.echo(_match_summary(summary))
+    if ignored:
+        click.echo(_ignored_overrides(ignored))
     click.echo("match: mappings staged; run `handbooks publish` to publish them")
 
 
@@ -169,7 +213,8 @@ def publish(ctx: click.Context) -> None:
     """Validate the staged datasets and mappings and swap them into place together."""
     from pipeline import runner
 
-    moved = runner.publish(_paths(ctx))
+    with _locked(ctx):
+        moved = runner.publish(_paths(ctx))
     click.echo(f"publish: {len(moved)} file(s) published")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -18,6 +19,19 @@ REQUIRED_KEYS = ("doc_id", "path", "publisher", "scheme", "title")
 OPTIONAL_KEYS = ("qualification", "published", "supersedes", "replaces", "format", "accept")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The manifest's ``[limits]``: past one, a document fails alone before the expensive work.
+
+    The defaults are far above any real handbook (the largest we hold has 66 pages).
+    """
+
+    max_file_mb: float = 200.0
+    max_pages: int = 5000
+    max_page_chars: int = 100_000  # characters of text on one page
+    max_seconds: float = 600.0  # to extract and parse one document
 
 
 @dataclass(frozen=True)
@@ -87,8 +101,8 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
         problems.append(PipelineError(message, Location(shown, line=line)))
 
     for key in data:
-        if key != "document":
-            problem(f"unknown top-level key {key!r}: documents are [[document]] tables", None)
+        if key not in ("document", "limits"):
+            problem(f"unknown top-level key {key!r}: documents are [[document]] tables, limits a [limits] table", None)
     tables = data.get("document", [])
     lines = _key_lines(text)
     entries: list[Entry] = []
@@ -162,6 +176,36 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
     return entries + _unlisted(raw_dir, entries)
 
 
+def load_limits(raw_dir: Path) -> Limits:
+    """The manifest's ``[limits]`` table over the defaults (raises ManifestError naming each bad line)."""
+    manifest_path = raw_dir / MANIFEST_NAME
+    text = manifest_path.read_text(encoding="utf-8")
+    table = tomllib.loads(text).get("limits", {})
+    lines: dict[str, int] = {}
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped == "[limits]"
+        elif inside and (m := re.match(r"([A-Za-z0-9_-]+)\s*=", stripped)):
+            lines.setdefault(m.group(1), number)
+    known = {f.name: f.type for f in dataclasses.fields(Limits)}
+    problems = []
+    values = {}
+    for key, value in (table.items() if isinstance(table, dict) else ()):
+        where = Location(str(manifest_path), line=lines.get(key))
+        if key not in known:
+            problems.append(PipelineError(f"unknown limit {key!r} (allowed: {', '.join(known)})", where))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 or (
+                known[key] == "int" and not isinstance(value, int)):
+            problems.append(PipelineError(f"{key} must be a positive {'whole ' if known[key] == 'int' else ''}number", where))
+        else:
+            values[key] = value
+    if problems:
+        raise ManifestError(problems)
+    return Limits(**values)
+
+
 def _strings(table: dict, key: str, what: str, where: dict[str, int], problem) -> list[str]:
     """A key holding one string or a list of strings."""
     value = table.get(key, [])
@@ -196,6 +240,9 @@ def _unlisted(raw_dir: Path, entries: list[Entry]) -> list[Entry]:
     for path in sorted(raw_dir.rglob("*")):
         if path.suffix.lower() not in SOURCE_SUFFIXES or path.resolve() in listed:
             continue
+        if not path.resolve().is_relative_to(raw_dir.resolve()):
+            shown = f"raw/{path.relative_to(raw_dir)}"
+            raise ManifestError([PipelineError(f"{shown} links to a file outside raw/: refused", Location(shown))])
         doc_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "document"
         while doc_id in taken:
             doc_id += "-x"

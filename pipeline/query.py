@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipeline.errors import UsageError
 from pipeline.rpl import RplResult, assess
+from pipeline.publish.generations import published_dirs
 from pipeline.schemas import DATASETS
 
 
@@ -18,8 +19,10 @@ def connect(paths) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per published dataset (``units``, ``unit_map``, ...)."""
     con = duckdb.connect()
     found = 0
+    # Resolved once: every view reads the same generation even if a run publishes meanwhile.
+    folders = published_dirs([paths.extracted, paths.mappings])
     for dataset in DATASETS.values():
-        path: Path = getattr(paths, dataset.folder) / dataset.filename
+        path: Path = folders[dataset.folder] / dataset.filename
         if path.exists():
             literal = str(path).replace("'", "''")  # views cannot take prepared parameters
             con.execute(f"CREATE VIEW {dataset.name} AS SELECT * FROM read_parquet('{literal}')")

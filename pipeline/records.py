@@ -235,6 +235,8 @@ class Issue:
     severity: str  # error / warning
     code: str
     message: str
+    unit_code: str | None = None  # the unit the issue concerns, for the manifest's "code:unit_code" accepts
+    accepted: bool = False  # an error the manifest's `accept` names: reported, but it does not fail the run
 
 
 # --- mappings (mappings/) ---------------------------------------------------

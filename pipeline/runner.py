@@ -8,7 +8,9 @@ publish: validate what is staged, then swap it all into place
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
@@ -19,20 +21,25 @@ from pipeline import __version__
 from pipeline.diff import compare_editions
 from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
-from pipeline.extract.cache import cached, sha256_of, store
-from pipeline.manifest import Entry, load_manifest
+from pipeline.extract.guard import check_extraction, check_file, deadline
+from pipeline.extract.cache import META as EXTRACTION_META, cached, sha256_of, store
+from pipeline.manifest import Entry, Limits, load_limits, load_manifest
 from pipeline.paths import Paths
 from pipeline.parse import PARSER_VERSION, Conservation, ParseContext, ParseResult
+from pipeline.parse import cache as parse_cache
+from pipeline.parse.cache import Parsed
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 from pipeline.publish import staging
 from pipeline.publish.interfaces import stage_interfaces
 from pipeline.publish.spreadsheet import csv_bytes
 from pipeline.publish.validate import validate_staged
-from pipeline.records import Document, Unit, UnitMatch
+from pipeline.records import Document, Issue, Unit, UnitMatch
 from pipeline.schemas import DATASETS
 
 log = logging.getLogger(__name__)
+
+OVERRIDES = "overrides.csv"  # a person's file in mappings/, kept in git: never published over
 
 # progress(stage, done, total, item): called as work advances; the CLI draws it.
 Progress = Callable[[str, int, int, str], None]
@@ -56,6 +63,8 @@ class DocumentOutcome:
     issues: Counter = field(default_factory=Counter)
     edition_changes: str | None = None  # for a new edition: how it differs from the one it replaces
     conservation: Conservation | None = None
+    errors: list[Issue] = field(default_factory=list)  # error-level issues the manifest does not accept
+    stale: bool = False  # published from the last good records, not from this run's file
 
 
 @dataclass
@@ -65,6 +74,8 @@ class RunReport:
     documents: list[DocumentOutcome] = field(default_factory=list)
     match_summary: dict[str, int] = field(default_factory=dict)
     published: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # doc_ids gone from the manifest: cache and records dropped
+    ignored_overrides: list[Issue] = field(default_factory=list)
 
     @property
     def extracted_count(self) -> int:
@@ -74,14 +85,25 @@ class RunReport:
     def failed(self) -> list[DocumentOutcome]:
         return [d for d in self.documents if d.error]
 
+    @property
+    def unaccepted(self) -> list[DocumentOutcome]:
+        """Documents published with error-level issues their manifest entry does not accept."""
+        return [d for d in self.documents if d.errors and not d.error]
+
 
 def manifest_entries(paths: Paths) -> list[Entry]:
     """The validated manifest (raises ManifestError listing every bad line)."""
     return load_manifest(paths.raw, frozenset(PROFILES))
 
 
+def manifest_limits(paths: Paths) -> Limits:
+    """The manifest's ``[limits]`` over their defaults."""
+    return load_limits(paths.raw)
+
+
 def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> list[DocumentOutcome]:
-    """Extract every document whose SHA-256 has no cached extraction yet."""
+    """Extract every document whose SHA-256 has no cached extraction yet; a document past a limit fails alone."""
+    limits = manifest_limits(paths)
     outcomes = []
     for done, entry in enumerate(entries, start=1):
         progress("extract", done - 1, len(entries), entry.doc_id)
@@ -89,15 +111,19 @@ def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, for
         path = paths.raw / entry.path
         folder = paths.extracted / entry.doc_id
         try:
+            check_file(path, paths.shown(entry), limits)
             outcome.sha256 = sha256_of(path)
             outcome.extraction = None if force else cached(folder, outcome.sha256)
             if outcome.extraction is None:
                 log.info("extracting %s", paths.shown(entry))
-                outcome.extraction = extract_file(path, entry.doc_id, paths.shown(entry))
+                with deadline(limits.max_seconds, paths.shown(entry), "read"):
+                    outcome.extraction = extract_file(path, entry.doc_id, paths.shown(entry))
                 store(folder, outcome.sha256, outcome.extraction)
                 outcome.extracted_now = True
+            check_extraction(outcome.extraction, paths.shown(entry), limits)
         except DocumentError as exc:
             outcome.error = str(exc)
+            outcome.extraction = None
         except OSError as exc:
             outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(paths.shown(entry))))
         outcomes.append(outcome)
@@ -105,32 +131,81 @@ def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, for
     return outcomes
 
 
-def _parse_one(paths: Paths, outcome: DocumentOutcome) -> ParseResult:
+def _parse_one(paths: Paths, outcome: DocumentOutcome, seconds: float = Limits.max_seconds) -> Parsed:
     entry, extraction = outcome.entry, outcome.extraction
     assert extraction is not None
     shown = paths.shown(entry)
     profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
     outcome.profile = profile.name
     ctx = ParseContext(entry, extraction.lines)
-    result = parse_lines(ctx, profile)
-    outcome.conservation = ctx.conservation()
+    with deadline(seconds, shown, "parse"):
+        result = parse_lines(ctx, profile)
     result.issues = list(extraction.issues) + result.issues
-    return result
+    return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages, ctx.conservation())
 
 
-def _document_row(outcome: DocumentOutcome, result: ParseResult | None) -> Document:
-    entry, extraction = outcome.entry, outcome.extraction
+def is_accepted(entry: Entry, issue: Issue) -> bool:
+    """Whether the manifest accepts this error: by its code, or by ``code:unit_code``."""
+    return issue.severity == "error" and (
+        issue.code in entry.accept or (issue.unit_code is not None and f"{issue.code}:{issue.unit_code}" in entry.accept)
+    )
+
+
+def _mark_accepted(entry: Entry, result: ParseResult) -> list[Issue]:
+    """Mark the errors the manifest accepts; return those it does not."""
+    result.issues = [dataclasses.replace(i, accepted=True) if is_accepted(entry, i) else i for i in result.issues]
+    return [i for i in result.issues if i.severity == "error" and not i.accepted]
+
+
+def _parsed(paths: Paths, outcome: DocumentOutcome, force: bool, seconds: float) -> Parsed | None:
+    """This run's parse of a document (from the parse cache when its file is unchanged), or None if it failed."""
     if outcome.error:
+        return None
+    folder = paths.extracted / outcome.entry.doc_id
+    parsed = None if force else parse_cache.cached(folder, outcome.sha256)
+    if parsed is None:
+        try:
+            parsed = _parse_one(paths, outcome, seconds)
+        except DocumentError as exc:
+            outcome.error = str(exc)
+            return None
+    outcome.errors = _mark_accepted(outcome.entry, parsed.result)
+    if not outcome.errors:
+        parse_cache.store(folder, parsed)
+    return parsed
+
+
+def _last_good(paths: Paths, outcome: DocumentOutcome, parsed: Parsed | None) -> Parsed | None:
+    """A failing document's last good records, marking it stale with the reason; else what this run gave."""
+    if not (outcome.error or outcome.errors):
+        return parsed
+    good = parse_cache.last_good(paths.extracted / outcome.entry.doc_id)
+    if good is None:
+        return parsed
+    first = outcome.errors[0] if outcome.errors else None
+    reason = outcome.error or f"{len(outcome.errors)} error(s) not accepted, first {first.code}: {first.message}"
+    outcome.error = f"{reason}; its last good records (file SHA-256 {good.sha256[:12]}) are kept"
+    outcome.stale = True
+    good.result.issues = [dataclasses.replace(i, accepted=is_accepted(outcome.entry, i)) for i in good.result.issues]
+    return good
+
+
+def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
+    entry = outcome.entry
+    result = parsed.result if parsed else None
+    if outcome.stale:
+        status = "stale"
+    elif outcome.error:
         status = "failed"
     elif result and any(i.severity == "error" for i in result.issues):
         status = "partial"
     else:
         status = "ok"
     return Document(
-        doc_id=entry.doc_id, path=entry.path, sha256=outcome.sha256, publisher=entry.publisher or "",
+        doc_id=entry.doc_id, path=entry.path, sha256=parsed.sha256 if parsed else outcome.sha256, publisher=entry.publisher or "",
         scheme=entry.scheme or "", qualification=entry.qualification, title=entry.title or "",
-        published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile, media_type=extraction.media_type if extraction else "",
-        pages=extraction.pages if extraction else 0, status=status, error=outcome.error,
+        published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile,
+        media_type=parsed.media_type if parsed else "", pages=parsed.pages if parsed else 0, status=status, error=outcome.error,
         parser_version=f"{__version__}+parser.{PARSER_VERSION}",
     )
 
@@ -143,20 +218,19 @@ def nos_scheme(entries: list[Entry], outcomes: list[DocumentOutcome]) -> str | N
 def parse(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> RunReport:
     """Extract what changed, parse every document, merge, and stage the extracted datasets."""
     report = RunReport(documents=extract(paths, entries, progress, force))
+    limits = manifest_limits(paths)
     results: dict[str, ParseResult] = {}
     rows: list[Document] = []
     for done, outcome in enumerate(report.documents, start=1):
         progress("parse", done - 1, len(report.documents), outcome.entry.doc_id)
-        result = None
-        if not outcome.error:
-            try:
-                result = results[outcome.entry.doc_id] = _parse_one(paths, outcome)
-            except DocumentError as exc:
-                outcome.error = str(exc)
-        rows.append(_document_row(outcome, result))
-        if result is not None:
-            outcome.issues = Counter(i.severity for i in result.issues)
+        parsed = _last_good(paths, outcome, _parsed(paths, outcome, force, limits.max_seconds))
+        if parsed is not None:
+            outcome.profile, outcome.conservation = parsed.profile, parsed.conservation
+            results[outcome.entry.doc_id] = parsed.result
+            outcome.issues = Counter(i.severity for i in parsed.result.issues)
+        rows.append(_document_row(outcome, parsed))
     progress("parse", len(report.documents), len(report.documents), "")
+    report.removed = _remove_unlisted(paths, entries)
     nos = nos_scheme(entries, report.documents)
     corpus = build_corpus(results, entries, nos)
     for outcome in report.documents:
@@ -167,6 +241,18 @@ def parse(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force
             outcome.edition_changes = compare_editions(earlier, doc_id, corpus.versions).summary()
     staging.stage(paths.extracted, {"documents": rows, **_datasets(corpus)})
     return report
+
+
+def _remove_unlisted(paths: Paths, entries: list[Entry]) -> list[str]:
+    """Drop the caches of documents no longer in raw/ or the manifest (their records go with them)."""
+    listed = {e.doc_id for e in entries}
+    removed = []
+    for folder in sorted(paths.extracted.iterdir()) if paths.extracted.is_dir() else ():
+        cache = (folder / EXTRACTION_META).exists() or (folder / parse_cache.FOLDER).is_dir()
+        if folder.is_dir() and not folder.is_symlink() and folder.name not in listed and cache:
+            shutil.rmtree(folder)
+            removed.append(folder.name)
+    return removed
 
 
 def _datasets(corpus: Corpus) -> dict[str, list]:
@@ -200,14 +286,18 @@ def _counts(result: ParseResult, corpus: Corpus, doc_id: str) -> dict[str, int]:
     }
 
 
-def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> dict[str, int]:
-    """Match the units of the staged (or published) datasets and stage the mappings."""
+def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> tuple[dict[str, int], list[Issue]]:
+    """Match the units of the staged (or published) datasets and stage the mappings.
+
+    Returns the summary counts and the issues of the override rows that were ignored.
+    """
     from pipeline.match import match_corpus
+    from pipeline.match.overrides import DOC_ID as OVERRIDES_DOC
 
     units = staging.read_dataset(paths.extracted, DATASETS["units"])
     criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
     progress("match", 0, 1, f"{len(units)} units")
-    result = match_corpus(units, criteria, entries, paths.mappings / "overrides.csv", progress=lambda m: log.info(m))
+    result = match_corpus(units, criteria, entries, paths.mappings / OVERRIDES, progress=lambda m: log.info(m))
     staging.stage(
         paths.mappings,
         {
@@ -219,11 +309,11 @@ def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> di
     )
     staging.stage_file(paths.mappings, "review.csv", review_csv(result.review, units))
     stage_interfaces(paths.extracted, paths.mappings)
-    if result.issues:
-        existing = staging.read_dataset(paths.extracted, DATASETS["issues"])
-        staging.stage(paths.extracted, {"issues": existing + result.issues})
+    # The match stage's own issues replace those of an earlier match, never add to them.
+    existing = [i for i in staging.read_dataset(paths.extracted, DATASETS["issues"]) if i.doc_id != OVERRIDES_DOC]
+    staging.stage(paths.extracted, {"issues": existing + result.issues})
     progress("match", 1, 1, "")
-    return result.summary
+    return result.summary, result.issues
 
 
 def review_csv(pairs: list[UnitMatch], units: list[Unit]) -> bytes:
@@ -256,15 +346,16 @@ def publish(paths: Paths) -> list[str]:
     except PipelineError:
         staging.discard(folders)
         raise
-    return staging.swap_in(folders)
+    return staging.swap_in(folders, keep=frozenset({OVERRIDES}))
 
 
 def run(paths: Paths, progress: Progress = _quiet, force: bool = False) -> RunReport:
     """All stages, in order; a stage that raises leaves the published outputs as they were."""
     entries = manifest_entries(paths)
+    staging.discard([paths.extracted, paths.mappings])  # what a killed run staged is not this run's
     try:
         report = parse(paths, entries, progress, force)
-        report.match_summary = match(paths, entries, progress)
+        report.match_summary, report.ignored_overrides = match(paths, entries, progress)
         report.published = publish(paths)
     except BaseException:
         staging.discard([paths.extracted, paths.mappings])

@@ -40,7 +40,7 @@ def main() -> None:
         timed(f"extract, cold ({len(entries)} handbooks)", runner.extract, paths, entries)
         timed("extract, warm (cache hits)", runner.extract, paths, entries)
         report = timed("parse + corpus merge", runner.parse, paths, entries)
-        summary = timed("match", runner.match, paths, entries)
+        summary, _ = timed("match", runner.match, paths, entries)
         timed("publish", runner.publish, paths)
         print(f"criteria {sum(d.counts.get('criteria', 0) for d in report.documents)}, "
               + ", ".join(f"{k} {v}" for k, v in summary.items()))

@@ -23,7 +23,7 @@ DESIGN_COLUMNS = {
     "evidence_requirements": "unit_key number text items doc_id page",
     "key_words": "unit_key number text doc_id page",  # an addition to DESIGN.md: the legacy key words
     "notes": "unit_key outcome_no kind text doc_id page",  # an addition to DESIGN.md: Range/Guidance/Note
-    "issues": "doc_id page line severity code message",
+    "issues": "doc_id page line severity code message unit_code accepted",
     "families": "family_id unit_key",
     "unit_map": "from_key from_scheme from_code from_title to_key to_scheme to_code to_title nos_code relation "
                 "predicate cardinality confidence method justification criteria_covered criteria_total status reviewer "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -58,8 +59,7 @@ def store(folder: Path, sha256: str, extraction: Extraction) -> None:
         "media_type": extraction.media_type,
         "pages": extraction.pages,
         "issues": [
-            {f: getattr(i, f) for f in ("doc_id", "page", "line", "severity", "code", "message")}
-            for i in extraction.issues
+            dataclasses.asdict(i) for i in extraction.issues
         ],
     }
     tmp = folder / f".{META}.tmp"

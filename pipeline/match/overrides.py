@@ -72,7 +72,8 @@ def known_only(overrides: list[Override], unit_keys: set[str]) -> tuple[list[Ove
     for o in overrides:
         unknown = [k for k in (o.from_key, o.to_key) if k not in unit_keys]
         if unknown:
-            issues.append(_issue("override-unknown-key", f"no unit {', '.join(unknown)}; decision not applied", o.line))
+            issues.append(_issue("override-unknown-key", f"{o.decision} {o.from_key} -> {o.to_key} not applied: "
+                                 f"no unit {', '.join(unknown)} in units.parquet", o.line))
         else:
             kept.append(o)
     return kept, issues

@@ -29,7 +29,7 @@ from pipeline.records import (
 )
 from pipeline.text import clean
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 
 @dataclass
@@ -87,10 +87,11 @@ class ParseContext:
     def is_used(self, line: Line) -> bool:
         return id(line) in self._used
 
-    def issue(self, code: str, message: str, at: Line | None = None, severity: str = "warning") -> None:
-        """Report a content problem at a line (stable ``code``, readable ``message``)."""
+    def issue(self, code: str, message: str, at: Line | None = None, severity: str = "warning",
+              unit: str | None = None) -> None:
+        """Report a content problem at a line (stable ``code``, readable ``message``, the ``unit`` code it concerns)."""
         self.issues.append(
-            Issue(self.doc_id, at.page if at else None, at.line if at else None, severity, code, message)
+            Issue(self.doc_id, at.page if at else None, at.line if at else None, severity, code, message, unit)
         )
 
     def conservation(self) -> Conservation:

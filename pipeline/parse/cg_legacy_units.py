@@ -336,7 +336,7 @@ class _BodyReader:
         if list(EXPECTED_PARTS[-len(missing):]) == missing:
             after = self.parts_seen[-1] if self.parts_seen else "its heading"
             self.ctx.issue("unit-body-truncated", f"unit {self.code} stops after {after!r}: no {names}",
-                           at=last, severity="error")
+                           at=last, severity="error", unit=self.code)
         else:
             self.ctx.issue("unit-part-missing", f"unit {self.code} has no {names}", at=last)
 

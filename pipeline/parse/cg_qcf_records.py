@@ -135,7 +135,7 @@ def _body_records(ctx: ParseContext, result: ParseResult, key: str, code: str, b
             ))
     if not body.outcomes or not body.evidence:
         missing = "learning outcomes" if not body.outcomes else "evidence requirements"
-        ctx.issue("unit-body-truncated", f"{code} has no {missing}", body.last, severity="error")
+        ctx.issue("unit-body-truncated", f"{code} has no {missing}", body.last, severity="error", unit=code)
     for e in body.evidence:
         result.evidence.append(EvidenceRequirement(key, str(e.number), e.text, e.items, ctx.doc_id, e.line.page))
     for n in body.notes:

@@ -1,7 +1,8 @@
-"""Staged outputs: each stage writes into a staging folder; publish swaps them in at once.
+"""Staged outputs: each stage writes into a staging folder; publish makes them visible at once.
 
-A failed run leaves the previous outputs whole: nothing is renamed into place until
-every dataset of the run has been written and validated.
+A failed or killed run leaves the previous outputs whole: nothing is published
+until every dataset of the run has been written and validated, and then the
+whole set switches with one rename (``pipeline.publish.generations``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from pipeline.errors import PipelineError
+from pipeline.publish import faults, generations
 from pipeline.publish.tables import duplicate_keys, read_records, to_table, write_csv, write_parquet
 from pipeline.schemas import DATASETS, Dataset
 
@@ -35,12 +37,16 @@ def stage(folder: Path, rows_by_dataset: Mapping[str, Sequence[object]]) -> list
         table = to_table(dataset, rows)
         tmp = target / f".{dataset.filename}.tmp"
         write_parquet(table, tmp)
+        faults.step()
         os.replace(tmp, target / dataset.filename)
+        faults.step()
         written.append(target / dataset.filename)
         if dataset.csv:
             tmp = target / f".{dataset.name}.csv.tmp"
             write_csv(table, tmp)
+            faults.step()
             os.replace(tmp, target / f"{dataset.name}.csv")
+            faults.step()
     return written
 
 
@@ -50,7 +56,9 @@ def stage_file(folder: Path, name: str, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(content)
+    faults.step()
     os.replace(tmp, path)
+    faults.step()
 
 
 def read_dataset(folder: Path, dataset: Dataset) -> list:
@@ -66,18 +74,16 @@ def staged_names(folder: Path) -> list[str]:
     return sorted(p.name for p in target.iterdir() if not p.name.startswith(".")) if target.is_dir() else []
 
 
-def swap_in(folders: Sequence[Path]) -> list[str]:
-    """Move every staged file of ``folders`` into place, then remove the staging folders."""
-    moved = []
-    for folder in folders:
-        for name in staged_names(folder):
-            if (staging_dir(folder) / name).is_dir() and (folder / name).is_dir():
-                shutil.rmtree(folder / name)  # a staged folder (case/) replaces the published one whole
-            os.replace(staging_dir(folder) / name, folder / name)
-            moved.append(f"{folder.name}/{name}")
-    for folder in folders:
-        shutil.rmtree(staging_dir(folder), ignore_errors=True)
-    return moved
+def swap_in(folders: Sequence[Path], keep: frozenset[str] = frozenset()) -> list[str]:
+    """Publish every staged file of ``folders`` as one new generation, then remove the staging folders.
+
+    Returns the staged names (``<folder>/<file>``) now published; ``keep`` names
+    files a person keeps in a folder, never moved into a generation.
+    """
+    staged = [f"{folder.name}/{name}" for folder in folders for name in staged_names(folder)]
+    generations.publish(folders, {folder: staging_dir(folder) for folder in folders}, keep)
+    discard(folders)
+    return staged
 
 
 def discard(folders: Sequence[Path]) -> None:

@@ -13,13 +13,13 @@ from pipeline.publish.spreadsheet import csv_bytes, table_frame
 from pipeline.schemas import Dataset
 
 
-def to_table(dataset: Dataset, rows: Iterable[object]) -> pa.Table:
-    """An Arrow table of ``rows`` with the dataset's schema, sorted by its key."""
+def to_table(dataset: Dataset, rows: Iterable[object], sort: bool = True) -> pa.Table:
+    """An Arrow table of ``rows`` with the dataset's schema, sorted by its key (or in their order)."""
     schema = dataset.schema
     rows = list(rows)
     columns = {name: [getattr(row, name) for row in rows] for name in schema.names}
     table = pa.Table.from_pydict(columns, schema=schema)
-    if table.num_rows:
+    if sort and table.num_rows:
         table = table.sort_by([(k, "ascending") for k in dataset.key])
     return table
 
