@@ -11,6 +11,7 @@ import click
 
 from pipeline import __version__, query, runner
 from pipeline.errors import ManifestError, PipelineError
+from pipeline.parallel import Engine, default_workers
 
 log = logging.getLogger("pipeline")
 
@@ -38,6 +39,10 @@ def _paths(ctx: click.Context) -> runner.Paths:
     return ctx.obj["paths"]
 
 
+def _engine(ctx: click.Context) -> Engine:
+    return ctx.obj["engine"]
+
+
 def _progress(ctx: click.Context) -> Bar:
     return Bar(ctx.obj["quiet"])
 
@@ -49,11 +54,17 @@ def _progress(ctx: click.Context) -> Bar:
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @click.option("-v", "--verbose", is_flag=True, help="Log each step.")
+@click.option("--workers", type=click.IntRange(min=1), default=default_workers(), show_default="all cores",
+              help="Processes that extract and parse documents side by side.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run extraction, parsing and pair scoring on this Dask scheduler, e.g. tcp://host:8786.")
 @click.pass_context
-def cli(ctx: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool) -> None:
+def cli(ctx: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool, workers: int,
+        scheduler: str | None) -> None:
     """Turn qualification handbooks in raw/ into Parquet datasets and old-to-new unit mappings."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
-    ctx.obj = {"paths": runner.Paths(root.resolve()), "debug": debug, "quiet": quiet}
+    ctx.obj = {"paths": runner.Paths(root.resolve()), "debug": debug, "quiet": quiet,
+               "engine": Engine(workers, scheduler)}
 
 
 def _print_documents(report: runner.RunReport) -> None:
@@ -95,7 +106,7 @@ def _match_summary(s: dict[str, int]) -> str:
 @click.pass_context
 def run(ctx: click.Context, force: bool) -> None:
     """Run every stage: extract, parse, match, publish (what `make` calls)."""
-    report = runner.run(_paths(ctx), _progress(ctx), force=force)
+    report = runner.run(_paths(ctx), _progress(ctx), force=force, engine=_engine(ctx))
     _print_documents(report)
     if report.match_summary:
         click.echo(_match_summary(report.match_summary))
@@ -109,7 +120,7 @@ def run(ctx: click.Context, force: bool) -> None:
 def extract(ctx: click.Context, force: bool) -> None:
     """Extract raw/ documents into line models under extracted/<doc_id>/ (cached by SHA-256)."""
     paths = _paths(ctx)
-    outcomes = runner.extract(paths, runner.manifest_entries(paths), _progress(ctx), force)
+    outcomes = runner.extract(paths, runner.manifest_entries(paths), _progress(ctx), force, _engine(ctx))
     report = runner.RunReport(documents=outcomes)
     click.echo(f"extract: {report.extracted_count} extracted, {len(outcomes) - report.extracted_count} unchanged")
     for o in report.failed:
@@ -122,7 +133,7 @@ def extract(ctx: click.Context, force: bool) -> None:
 def parse(ctx: click.Context) -> None:
     """Parse the extracted documents and stage the datasets (publish makes them visible)."""
     paths = _paths(ctx)
-    report = runner.parse(paths, runner.manifest_entries(paths), _progress(ctx))
+    report = runner.parse(paths, runner.manifest_entries(paths), _progress(ctx), engine=_engine(ctx))
     _print_documents(report)
     click.echo("parse: datasets staged; run `handbooks publish` to publish them")
     _exit_for(report)

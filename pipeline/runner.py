@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -21,6 +22,7 @@ from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.cache import cached, sha256_of, store
 from pipeline.manifest import Entry, load_manifest
+from pipeline.parallel import Engine
 from pipeline.parse import PARSER_VERSION, ParseContext, ParseResult
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
@@ -98,40 +100,83 @@ def manifest_entries(paths: Paths) -> list[Entry]:
     return load_manifest(paths.raw, frozenset(PROFILES))
 
 
-def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> list[DocumentOutcome]:
-    """Extract every document whose SHA-256 has no cached extraction yet."""
-    outcomes = []
-    for done, entry in enumerate(entries, start=1):
-        progress("extract", done - 1, len(entries), entry.doc_id)
-        outcome = DocumentOutcome(entry)
-        path = paths.raw / entry.path
-        folder = paths.extracted / entry.doc_id
-        try:
-            outcome.sha256 = sha256_of(path)
-            outcome.extraction = None if force else cached(folder, outcome.sha256)
-            if outcome.extraction is None:
-                log.info("extracting %s", paths.shown(entry))
-                outcome.extraction = extract_file(path, entry.doc_id, paths.shown(entry))
-                store(folder, outcome.sha256, outcome.extraction)
-                outcome.extracted_now = True
-        except DocumentError as exc:
-            outcome.error = str(exc)
-        except OSError as exc:
-            outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(paths.shown(entry))))
-        outcomes.append(outcome)
-    progress("extract", len(entries), len(entries), "")
-    return outcomes
+def extract(
+    paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()
+) -> list[DocumentOutcome]:
+    """Extract every document whose SHA-256 has no cached extraction yet, spread over ``engine``."""
+    outcomes: dict[str, DocumentOutcome] = {}
+    todo: list[Entry] = []
+    for entry in entries:
+        outcome = _cached_one(paths, force, entry)
+        if outcome.extraction is None and outcome.error is None:
+            todo.append(entry)
+        outcomes[entry.doc_id] = outcome
+    progress("extract", len(entries) - len(todo), len(entries), "")
+    sizes = [_size(paths, e) for e in todo]
+    extracted = engine.map(partial(_extract_one, paths), todo, sizes)
+    for done, outcome in enumerate(extracted, start=len(entries) - len(todo) + 1):
+        outcomes[outcome.entry.doc_id] = outcome
+        progress("extract", done, len(entries), outcome.entry.doc_id if done < len(entries) else "")
+    return [outcomes[e.doc_id] for e in entries]
 
 
-def _parse_one(paths: Paths, outcome: DocumentOutcome) -> ParseResult:
+def _size(paths: Paths, entry: Entry) -> int:
+    """The raw file's size in bytes (0 when it cannot be read): how much work a document is."""
+    try:
+        return (paths.raw / entry.path).stat().st_size
+    except OSError:
+        return 0
+
+
+def _cached_one(paths: Paths, force: bool, entry: Entry) -> DocumentOutcome:
+    """A document with its cached extraction when its SHA-256 is unchanged (else no extraction yet)."""
+    outcome = DocumentOutcome(entry)
+    try:
+        outcome.sha256 = sha256_of(paths.raw / entry.path)
+        outcome.extraction = None if force else cached(paths.extracted / entry.doc_id, outcome.sha256)
+    except OSError as exc:
+        outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(paths.shown(entry))))
+    return outcome
+
+
+def _extract_one(paths: Paths, entry: Entry) -> DocumentOutcome:
+    """Read one document and cache its extraction (runs in a worker)."""
+    outcome = DocumentOutcome(entry)
+    path = paths.raw / entry.path
+    try:
+        outcome.sha256 = sha256_of(path)
+        log.info("extracting %s", paths.shown(entry))
+        outcome.extraction = extract_file(path, entry.doc_id, paths.shown(entry))
+        store(paths.extracted / entry.doc_id, outcome.sha256, outcome.extraction)
+        outcome.extracted_now = True
+    except DocumentError as exc:
+        outcome.error = str(exc)
+    except OSError as exc:
+        outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(paths.shown(entry))))
+    return outcome
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One document's parse, as a worker hands it back: the family, and the records or the error."""
+
+    profile: str
+    result: ParseResult | None
+    error: str | None
+
+
+def _parse_one(paths: Paths, outcome: DocumentOutcome) -> Parsed:
     entry, extraction = outcome.entry, outcome.extraction
-    assert extraction is not None
+    if outcome.error or extraction is None:
+        return Parsed("", None, None)
     shown = paths.shown(entry)
-    profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
-    outcome.profile = profile.name
-    result = parse_lines(ParseContext(entry, extraction.lines), profile)
+    try:
+        profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
+        result = parse_lines(ParseContext(entry, extraction.lines), profile)
+    except DocumentError as exc:
+        return Parsed("", None, str(exc))
     result.issues = list(extraction.issues) + result.issues
-    return result
+    return Parsed(profile.name, result, None)
 
 
 def _document_row(outcome: DocumentOutcome, result: ParseResult | None) -> Document:
@@ -156,23 +201,25 @@ def nos_scheme(entries: list[Entry], outcomes: list[DocumentOutcome]) -> str | N
     return next((o.entry.scheme for o in outcomes if o.profile == "ics-nos" and o.entry.scheme), None)
 
 
-def parse(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> RunReport:
-    """Extract what changed, parse every document, merge, and stage the extracted datasets."""
-    report = RunReport(documents=extract(paths, entries, progress, force))
+def parse(
+    paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()
+) -> RunReport:
+    """Extract what changed, parse every document (spread over ``engine``), merge, and stage the datasets."""
+    report = RunReport(documents=extract(paths, entries, progress, force, engine))
     results: dict[str, ParseResult] = {}
     rows: list[Document] = []
-    for done, outcome in enumerate(report.documents, start=1):
-        progress("parse", done - 1, len(report.documents), outcome.entry.doc_id)
-        result = None
-        if not outcome.error:
-            try:
-                result = results[outcome.entry.doc_id] = _parse_one(paths, outcome)
-            except DocumentError as exc:
-                outcome.error = str(exc)
-        rows.append(_document_row(outcome, result))
-        if result is not None:
-            outcome.issues = Counter(i.severity for i in result.issues)
-    progress("parse", len(report.documents), len(report.documents), "")
+    total = len(report.documents)
+    progress("parse", 0, total, "")
+    sizes = [_size(paths, o.entry) for o in report.documents]
+    parsed = engine.map(partial(_parse_one, paths), report.documents, sizes)
+    for done, (outcome, one) in enumerate(zip(report.documents, parsed), start=1):
+        outcome.profile = one.profile
+        outcome.error = outcome.error or one.error
+        if one.result is not None:
+            results[outcome.entry.doc_id] = one.result
+            outcome.issues = Counter(i.severity for i in one.result.issues)
+        rows.append(_document_row(outcome, one.result))
+        progress("parse", done, total, outcome.entry.doc_id if done < total else "")
     nos = nos_scheme(entries, report.documents)
     corpus = build_corpus(results, entries, nos)
     for outcome in report.documents:
@@ -266,11 +313,11 @@ def publish(paths: Paths) -> list[str]:
     return staging.swap_in(folders)
 
 
-def run(paths: Paths, progress: Progress = _quiet, force: bool = False) -> RunReport:
+def run(paths: Paths, progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()) -> RunReport:
     """All stages, in order; a stage that raises leaves the published outputs as they were."""
     entries = manifest_entries(paths)
     try:
-        report = parse(paths, entries, progress, force)
+        report = parse(paths, entries, progress, force, engine)
         report.match_summary = match(paths, entries, progress)
         report.published = publish(paths)
     except BaseException:
