@@ -24,9 +24,9 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-# Below this many bytes of raw input a local pool costs more than it saves: each
+# Below this much work (in text bytes) a local pool costs more than it saves: each
 # spawned worker first imports pandas, pyarrow and spaCy (~2 s of CPU), while the
-# five handbooks of raw/ (236 kB) extract and parse in about a second.
+# five handbooks of raw/ (236 kB of text) extract and parse in about a second.
 MIN_POOL_BYTES = 500_000
 
 
@@ -43,7 +43,7 @@ class Engine:
             raise PipelineError(f"--workers must be at least 1, not {self.workers}")
 
     def map(self, work: Callable[[T], R], items: Sequence[T], sizes: Sequence[int] | None = None) -> Iterator[R]:
-        """``work`` of each item, yielded in the order of ``items``; ``sizes`` (input bytes per item) decide
+        """``work`` of each item, yielded in the order of ``items``; ``sizes`` (text bytes of work per item) decide
         whether a local pool is worth starting."""
         small = sizes is not None and sum(sizes) < self.min_pool_bytes
         if self.scheduler:
