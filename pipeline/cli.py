@@ -144,7 +144,7 @@ def parse(ctx: click.Context) -> None:
 def match(ctx: click.Context) -> None:
     """Match units across schemes and stage the mappings (publish makes them visible)."""
     paths = _paths(ctx)
-    summary = runner.match(paths, runner.manifest_entries(paths), _progress(ctx))
+    summary = runner.match(paths, runner.manifest_entries(paths), _progress(ctx), _engine(ctx))
     click.echo(_match_summary(summary))
     click.echo("match: mappings staged; run `handbooks publish` to publish them")
 

@@ -267,14 +267,15 @@ def _counts(corpus: Corpus, doc_id: str, nos: str | None) -> dict[str, int]:
     }
 
 
-def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> dict[str, int]:
-    """Match the units of the staged (or published) datasets and stage the mappings."""
+def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet, engine: Engine = Engine()) -> dict[str, int]:
+    """Match the units of the staged (or published) datasets (pairs scored over ``engine``) and stage the mappings."""
     from pipeline.match import match_corpus
 
     units = staging.read_dataset(paths.extracted, DATASETS["units"])
     criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
     progress("match", 0, 1, f"{len(units)} units")
-    result = match_corpus(units, criteria, entries, paths.mappings / "overrides.csv", progress=lambda m: log.info(m))
+    result = match_corpus(units, criteria, entries, paths.mappings / "overrides.csv", progress=lambda m: log.info(m),
+                          engine=engine)
     staging.stage(
         paths.mappings,
         {
@@ -330,7 +331,7 @@ def run(paths: Paths, progress: Progress = _quiet, force: bool = False, engine: 
     entries = manifest_entries(paths)
     try:
         report = parse(paths, entries, progress, force, engine)
-        report.match_summary = match(paths, entries, progress)
+        report.match_summary = match(paths, entries, progress, engine)
         report.published = publish(paths)
     except BaseException:
         staging.discard([paths.extracted, paths.mappings])

@@ -36,7 +36,7 @@ from pipeline.match.features import UnitProfile
 
 RARE_SHARE = 0.08
 RARE_MIN_UNITS = 4
-MAX_BLOCK = 48
+MAX_BLOCK = 16
 MIN_SHARED_CRITERIA_WORDS = 3
 MAX_LEVEL_GAP = 1
 RULES = ("nos", "uan", "title-word", "title-pair", "criteria-words")
