@@ -1,4 +1,5 @@
-"""Where per-document work runs: in this process, on a local process pool, or on a Dask cluster.
+"""Where the heavy work (extracting and parsing documents, scoring pairs) runs: here, on a local
+process pool, or on a Dask cluster.
 
 Every engine maps one top-level function over a list and returns the results in
 the order of the list, so a run's outputs do not depend on the engine or on how
@@ -32,7 +33,7 @@ MIN_POOL_BYTES = 500_000
 
 @dataclass(frozen=True)
 class Engine:
-    """How to run per-document work: ``workers`` local processes, or the Dask scheduler at ``scheduler``."""
+    """How to run the heavy work: ``workers`` local processes, or the Dask scheduler at ``scheduler``."""
 
     workers: int = 1
     scheduler: str | None = None
@@ -43,8 +44,9 @@ class Engine:
             raise PipelineError(f"--workers must be at least 1, not {self.workers}")
 
     def map(self, work: Callable[[T], R], items: Sequence[T], sizes: Sequence[int] | None = None) -> Iterator[R]:
-        """``work`` of each item, yielded in the order of ``items``; ``sizes`` (text bytes of work per item) decide
-        whether a local pool is worth starting."""
+        """``work`` of each item, in the order of ``items``; ``sizes`` (work per item, in text bytes) say if a pool pays."""
+        if not items:
+            return
         small = sizes is not None and sum(sizes) < self.min_pool_bytes
         if self.scheduler:
             yield from _dask_map(self.scheduler, work, items)
@@ -59,10 +61,8 @@ class Engine:
 
 
 def _dask_map(scheduler: str, work: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
-    try:
-        from distributed import Client
-    except ImportError as exc:  # pragma: no cover - distributed is a dependency
-        raise PipelineError(f"--scheduler needs the distributed package: {exc}") from exc
+    from distributed import Client  # imported here: a local run never loads Dask
+
     try:
         client = Client(scheduler, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError) as exc:

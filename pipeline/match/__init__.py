@@ -117,6 +117,7 @@ def match_corpus(
         "all_pairs": blocking.all_pairs,
         "comparisons": blocking.comparisons,
         "comparisons_saved": blocking.all_pairs - blocking.comparisons,
+        "blocks_left_out": blocking.blocks_left_out,
         **{f"blocked_by_{rule.replace('-', '_')}": n for rule, n in sorted(rules.items())},
         "pairs_scored": len(scored),
         "matches": decisions["match"],
