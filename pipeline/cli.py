@@ -12,6 +12,7 @@ import click
 
 from pipeline import __version__, lock
 from pipeline.errors import ManifestError, PipelineError
+from pipeline.parallel import Engine, default_workers
 
 # The library (and spaCy behind the parsers) is imported inside the commands, so that
 # --help and --version answer at once.
@@ -53,6 +54,10 @@ def _paths(ctx: click.Context):
     return Paths(ctx.obj["root"])
 
 
+def _engine(ctx: click.Context) -> Engine:
+    return ctx.obj["engine"]
+
+
 def _progress(ctx: click.Context) -> Bar:
     return Bar(ctx.obj["quiet"])
 
@@ -66,11 +71,17 @@ def _progress(ctx: click.Context) -> Bar:
 @click.option("-v", "--verbose", is_flag=True, help="Log each step.")
 @click.option("--no-wait", is_flag=True,
               help="If another run is writing the project, exit 1 at once instead of waiting for it.")
+@click.option("--workers", type=click.IntRange(min=1), default=default_workers(), show_default="all cores",
+              help="Processes that extract and parse documents side by side.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run extraction, parsing and pair scoring on this Dask scheduler, e.g. tcp://host:8786.")
 @click.pass_context
-def cli(ctx: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool, no_wait: bool) -> None:
+def cli(ctx: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool, no_wait: bool, workers: int,
+        scheduler: str | None) -> None:
     """Turn qualification handbooks in raw/ into Parquet datasets and old-to-new unit mappings."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
-    ctx.obj = {"root": root.resolve(), "debug": debug, "quiet": quiet, "no_wait": no_wait}
+    ctx.obj = {"root": root.resolve(), "debug": debug, "quiet": quiet, "no_wait": no_wait,
+               "engine": Engine(workers, scheduler)}
 
 
 def _extract_summary(report) -> str:
@@ -149,7 +160,7 @@ def run(ctx: click.Context, force: bool) -> None:
     from pipeline import runner
 
     with _locked(ctx):
-        report = runner.run(_paths(ctx), _progress(ctx), force=force)
+        report = runner.run(_paths(ctx), _progress(ctx), force=force, engine=_engine(ctx))
     _print_documents(report)
     _print_removed(report)
     if report.match_summary:
@@ -169,7 +180,7 @@ def extract(ctx: click.Context, force: bool) -> None:
 
     paths = _paths(ctx)
     with _locked(ctx):
-        outcomes = runner.extract(paths, runner.manifest_entries(paths), _progress(ctx), force)
+        outcomes = runner.extract(paths, runner.manifest_entries(paths), _progress(ctx), force, _engine(ctx))
     report = runner.RunReport(documents=outcomes)
     click.echo(_extract_summary(report))
     for o in report.failed:
@@ -185,7 +196,7 @@ def parse(ctx: click.Context) -> None:
 
     paths = _paths(ctx)
     with _locked(ctx):
-        report = runner.parse(paths, runner.manifest_entries(paths), _progress(ctx))
+        report = runner.parse(paths, runner.manifest_entries(paths), _progress(ctx), engine=_engine(ctx))
     _print_documents(report)
     _print_removed(report)
     click.echo("parse: datasets staged; run `handbooks publish` to publish them")
@@ -200,7 +211,7 @@ def match(ctx: click.Context) -> None:
 
     paths = _paths(ctx)
     with _locked(ctx):
-        summary, ignored = runner.match(paths, runner.manifest_entries(paths), _progress(ctx))
+        summary, ignored = runner.match(paths, runner.manifest_entries(paths), _progress(ctx), _engine(ctx))
     click.echo(_match_summary(summary))
     if ignored:
         click.echo(_ignored_overrides(ignored))

@@ -167,6 +167,9 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "severity": ("`error` (fails the run unless accepted in the manifest) or `warning`", "warning"),
         "code": ("a stable code for the kind of problem", "unit-body-missing"),
         "message": ("what was wrong, readable", "2 line(s) not parsed into any record: …"),
+        "unit_code": ("the unit the problem concerns, where it concerns one (what `accept = [\"code:unit_code\"]` "
+                      "in the manifest names)", "212"),
+        "accepted": ("true when the manifest's `accept` for the document names this error", "false"),
     },
     "unit_matches": {
         "left_key": ("one unit of the pair", "cg-4430:4430-202"),

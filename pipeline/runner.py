@@ -13,6 +13,7 @@ import logging
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 import pandas as pd
@@ -24,6 +25,7 @@ from pipeline.extract import Extraction, extract_file
 from pipeline.extract.guard import check_extraction, check_file, deadline
 from pipeline.extract.cache import META as EXTRACTION_META, cached, sha256_of, store
 from pipeline.manifest import Entry, Limits, load_limits, load_manifest
+from pipeline.parallel import Engine
 from pipeline.paths import Paths
 from pipeline.parse import PARSER_VERSION, Conservation, ParseContext, ParseResult
 from pipeline.parse import cache as parse_cache
@@ -101,45 +103,97 @@ def manifest_limits(paths: Paths) -> Limits:
     return load_limits(paths.raw)
 
 
-def extract(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> list[DocumentOutcome]:
-    """Extract every document whose SHA-256 has no cached extraction yet; a document past a limit fails alone."""
+def extract(
+    paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()
+) -> list[DocumentOutcome]:
+    """Extract every document whose SHA-256 has no cached extraction yet, spread over ``engine``.
+
+    A document past a limit fails alone.
+    """
     limits = manifest_limits(paths)
-    outcomes = []
-    for done, entry in enumerate(entries, start=1):
-        progress("extract", done - 1, len(entries), entry.doc_id)
-        outcome = DocumentOutcome(entry)
-        path = paths.raw / entry.path
-        folder = paths.extracted / entry.doc_id
-        try:
-            check_file(path, paths.shown(entry), limits)
-            outcome.sha256 = sha256_of(path)
-            outcome.extraction = None if force else cached(folder, outcome.sha256)
-            if outcome.extraction is None:
-                log.info("extracting %s", paths.shown(entry))
-                with deadline(limits.max_seconds, paths.shown(entry), "read"):
-                    outcome.extraction = extract_file(path, entry.doc_id, paths.shown(entry))
-                store(folder, outcome.sha256, outcome.extraction)
-                outcome.extracted_now = True
-            check_extraction(outcome.extraction, paths.shown(entry), limits)
-        except DocumentError as exc:
-            outcome.error = str(exc)
-            outcome.extraction = None
-        except OSError as exc:
-            outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(paths.shown(entry))))
-        outcomes.append(outcome)
-    progress("extract", len(entries), len(entries), "")
-    return outcomes
+    outcomes: dict[str, DocumentOutcome] = {}
+    todo: list[Entry] = []
+    for entry in entries:
+        outcome = _cached_one(paths, force, limits, entry)
+        if outcome.extraction is None and outcome.error is None:
+            todo.append(entry)
+        outcomes[entry.doc_id] = outcome
+    progress("extract", len(entries) - len(todo), len(entries), "")
+    sizes = [_extraction_work(paths, e) for e in todo]
+    extracted = engine.map(partial(_extract_one, paths, limits), todo, sizes)
+    for done, outcome in enumerate(extracted, start=len(entries) - len(todo) + 1):
+        outcomes[outcome.entry.doc_id] = outcome
+        progress("extract", done, len(entries), outcome.entry.doc_id if done < len(entries) else "")
+    return [outcomes[e.doc_id] for e in entries]
 
 
-def _parse_one(paths: Paths, outcome: DocumentOutcome, seconds: float = Limits.max_seconds) -> Parsed:
+# A PDF byte costs the PDF reader about fifty times what a text byte costs the text reader.
+PDF_BYTE_COST = 50
+
+
+def _extraction_work(paths: Paths, entry: Entry) -> int:
+    """How much work extracting a document is, in text bytes read."""
+    path = paths.raw / entry.path
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0
+    return size * PDF_BYTE_COST if path.suffix.lower() == ".pdf" else size
+
+
+def _parse_work(outcome: DocumentOutcome) -> int:
+    """How much work parsing a document is, in bytes of its lines' text."""
+    return sum(len(line.text) for line in outcome.extraction.lines) if outcome.extraction else 0
+
+
+def _cached_one(paths: Paths, force: bool, limits: Limits, entry: Entry) -> DocumentOutcome:
+    """A document checked against the limits, with its cached extraction when its SHA-256 is unchanged."""
+    outcome = DocumentOutcome(entry)
+    shown = paths.shown(entry)
+    try:
+        check_file(paths.raw / entry.path, shown, limits)
+        outcome.sha256 = sha256_of(paths.raw / entry.path)
+        outcome.extraction = None if force else cached(paths.extracted / entry.doc_id, outcome.sha256)
+        if outcome.extraction is not None:
+            check_extraction(outcome.extraction, shown, limits)
+    except DocumentError as exc:
+        outcome.error, outcome.extraction = str(exc), None
+    except OSError as exc:
+        outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(shown)))
+    return outcome
+
+
+def _extract_one(paths: Paths, limits: Limits, entry: Entry) -> DocumentOutcome:
+    """Read one document within its time limit and cache its extraction (runs in a worker)."""
+    outcome = DocumentOutcome(entry)
+    path, shown = paths.raw / entry.path, paths.shown(entry)
+    try:
+        outcome.sha256 = sha256_of(path)
+        log.info("extracting %s", shown)
+        with deadline(limits.max_seconds, shown, "read"):
+            outcome.extraction = extract_file(path, entry.doc_id, shown)
+        store(paths.extracted / entry.doc_id, outcome.sha256, outcome.extraction)
+        outcome.extracted_now = True
+        check_extraction(outcome.extraction, shown, limits)
+    except DocumentError as exc:
+        outcome.error, outcome.extraction = str(exc), None
+    except OSError as exc:
+        outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(shown)))
+    return outcome
+
+
+def _parse_one(paths: Paths, seconds: float, outcome: DocumentOutcome) -> Parsed | str:
+    """Parse one extracted document within its time limit (runs in a worker): its records, or why it failed."""
     entry, extraction = outcome.entry, outcome.extraction
     assert extraction is not None
     shown = paths.shown(entry)
-    profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
-    outcome.profile = profile.name
     ctx = ParseContext(entry, extraction.lines)
-    with deadline(seconds, shown, "parse"):
-        result = parse_lines(ctx, profile)
+    try:
+        profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
+        with deadline(seconds, shown, "parse"):
+            result = parse_lines(ctx, profile)
+    except DocumentError as exc:
+        return str(exc)
     result.issues = list(extraction.issues) + result.issues
     return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages, ctx.conservation())
 
@@ -157,21 +211,28 @@ def _mark_accepted(entry: Entry, result: ParseResult) -> list[Issue]:
     return [i for i in result.issues if i.severity == "error" and not i.accepted]
 
 
-def _parsed(paths: Paths, outcome: DocumentOutcome, force: bool, seconds: float) -> Parsed | None:
-    """This run's parse of a document (from the parse cache when its file is unchanged), or None if it failed."""
-    if outcome.error:
-        return None
-    folder = paths.extracted / outcome.entry.doc_id
-    parsed = None if force else parse_cache.cached(folder, outcome.sha256)
-    if parsed is None:
-        try:
-            parsed = _parse_one(paths, outcome, seconds)
-        except DocumentError as exc:
-            outcome.error = str(exc)
-            return None
-    outcome.errors = _mark_accepted(outcome.entry, parsed.result)
-    if not outcome.errors:
-        parse_cache.store(folder, parsed)
+def _parsed_all(
+    paths: Paths, outcomes: list[DocumentOutcome], force: bool, limits: Limits, engine: Engine
+) -> list[Parsed | None]:
+    """This run's parse of each document: from the parse cache when its file is unchanged, the rest parsed over
+    ``engine``; None where it failed. A parse without unaccepted errors becomes the document's last good one."""
+    parsed: list[Parsed | None] = [
+        None if o.error or force else parse_cache.cached(paths.extracted / o.entry.doc_id, o.sha256) for o in outcomes
+    ]
+    todo = [i for i, o in enumerate(outcomes) if parsed[i] is None and not o.error]
+    fresh = engine.map(partial(_parse_one, paths, limits.max_seconds), [outcomes[i] for i in todo],
+                       [_parse_work(outcomes[i]) for i in todo])
+    for i, one in zip(todo, fresh):
+        if isinstance(one, str):
+            outcomes[i].error = one
+        else:
+            parsed[i] = one
+            outcomes[i].errors = _mark_accepted(outcomes[i].entry, one.result)
+            if not outcomes[i].errors:
+                parse_cache.store(paths.extracted / outcomes[i].entry.doc_id, one)
+    for i, one in enumerate(parsed):
+        if one is not None and i not in todo:
+            outcomes[i].errors = _mark_accepted(outcomes[i].entry, one.result)
     return parsed
 
 
@@ -215,21 +276,24 @@ def nos_scheme(entries: list[Entry], outcomes: list[DocumentOutcome]) -> str | N
     return next((o.entry.scheme for o in outcomes if o.profile == "ics-nos" and o.entry.scheme), None)
 
 
-def parse(paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False) -> RunReport:
-    """Extract what changed, parse every document, merge, and stage the extracted datasets."""
-    report = RunReport(documents=extract(paths, entries, progress, force))
+def parse(
+    paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()
+) -> RunReport:
+    """Extract what changed, parse what changed (spread over ``engine``), merge, and stage the datasets."""
+    report = RunReport(documents=extract(paths, entries, progress, force, engine))
     limits = manifest_limits(paths)
     results: dict[str, ParseResult] = {}
     rows: list[Document] = []
-    for done, outcome in enumerate(report.documents, start=1):
-        progress("parse", done - 1, len(report.documents), outcome.entry.doc_id)
-        parsed = _last_good(paths, outcome, _parsed(paths, outcome, force, limits.max_seconds))
+    total = len(report.documents)
+    progress("parse", 0, total, "")
+    for outcome, parsed in zip(report.documents, _parsed_all(paths, report.documents, force, limits, engine)):
+        parsed = _last_good(paths, outcome, parsed)
         if parsed is not None:
             outcome.profile, outcome.conservation = parsed.profile, parsed.conservation
             results[outcome.entry.doc_id] = parsed.result
             outcome.issues = Counter(i.severity for i in parsed.result.issues)
         rows.append(_document_row(outcome, parsed))
-    progress("parse", len(report.documents), len(report.documents), "")
+    progress("parse", total, total, "")
     report.removed = _remove_unlisted(paths, entries)
     nos = nos_scheme(entries, report.documents)
     corpus = build_corpus(results, entries, nos)
@@ -286,8 +350,10 @@ def _counts(result: ParseResult, corpus: Corpus, doc_id: str) -> dict[str, int]:
     }
 
 
-def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> tuple[dict[str, int], list[Issue]]:
-    """Match the units of the staged (or published) datasets and stage the mappings.
+def match(
+    paths: Paths, entries: list[Entry], progress: Progress = _quiet, engine: Engine = Engine()
+) -> tuple[dict[str, int], list[Issue]]:
+    """Match the units of the staged (or published) datasets (pairs scored over ``engine``) and stage the mappings.
 
     Returns the summary counts and the issues of the override rows that were ignored.
     """
@@ -297,7 +363,8 @@ def match(paths: Paths, entries: list[Entry], progress: Progress = _quiet) -> tu
     units = staging.read_dataset(paths.extracted, DATASETS["units"])
     criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
     progress("match", 0, 1, f"{len(units)} units")
-    result = match_corpus(units, criteria, entries, paths.mappings / OVERRIDES, progress=lambda m: log.info(m))
+    result = match_corpus(units, criteria, entries, paths.mappings / OVERRIDES, progress=lambda m: log.info(m),
+                          engine=engine)
     staging.stage(
         paths.mappings,
         {
@@ -349,13 +416,13 @@ def publish(paths: Paths) -> list[str]:
     return staging.swap_in(folders, keep=frozenset({OVERRIDES}))
 
 
-def run(paths: Paths, progress: Progress = _quiet, force: bool = False) -> RunReport:
+def run(paths: Paths, progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()) -> RunReport:
     """All stages, in order; a stage that raises leaves the published outputs as they were."""
     entries = manifest_entries(paths)
     staging.discard([paths.extracted, paths.mappings])  # what a killed run staged is not this run's
     try:
-        report = parse(paths, entries, progress, force)
-        report.match_summary, report.ignored_overrides = match(paths, entries, progress)
+        report = parse(paths, entries, progress, force, engine)
+        report.match_summary, report.ignored_overrides = match(paths, entries, progress, engine)
         report.published = publish(paths)
     except BaseException:
         staging.discard([paths.extracted, paths.mappings])

@@ -236,7 +236,7 @@ def test_an_unchanged_document_is_not_parsed_again(tiny, tmp_path, monkeypatch):
     paths = fresh(tiny, tmp_path)
     parsed = []
     original = runner._parse_one
-    monkeypatch.setattr(runner, "_parse_one", lambda *a: parsed.append(a[1].entry.doc_id) or original(*a))
+    monkeypatch.setattr(runner, "_parse_one", lambda *a: parsed.append(a[-1].entry.doc_id) or original(*a))
     runner.run(paths)
     assert parsed == []
     (paths.raw / "cg_qcf_level2_sample.txt").write_text(

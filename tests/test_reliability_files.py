@@ -29,7 +29,8 @@ def write_bad_files(raw: Path) -> dict[str, str]:
     files = {
         "empty.txt": (b"", ": the file is empty"),
         "random.pdf": (random.Random(9).randbytes(4096), ": not a PDF: the file does not start with the %PDF- header"),
-        "truncated.pdf": (_pdf()[:900], ": the PDF is cut short: it has no end-of-file marker (%%EOF); copy or download it again"),
+        "truncated.pdf": (_pdf()[:900], ": not a readable PDF: it has no end-of-file marker (%%EOF), so it is cut short or damaged; "
+                          "copy or download it again"),
         "encrypted.pdf": (_pdf(encrypt="secret"), ": the PDF is encrypted (password protected): save an unprotected copy"),
         "scanned.pdf": (_pdf(image=True), ": the PDF has no extractable text (scanned images?)"),
         "utf16.txt": ("Unit 201 Give customers a positive impression\n".encode("utf-16"),

@@ -52,7 +52,8 @@ def check_file(path: Path, shown: str, limits: Limits = Limits()) -> None:
     if suffix == ".pdf" and not data.lstrip()[:5] == b"%PDF-":
         raise DocumentError("not a PDF: the file does not start with the %PDF- header", where)
     if suffix == ".pdf" and b"%%EOF" not in data[-2048:]:
-        raise DocumentError("the PDF is cut short: it has no end-of-file marker (%%EOF); copy or download it again",
+        raise DocumentError("not a readable PDF: it has no end-of-file marker (%%EOF), so it is cut short or damaged; "
+                            "copy or download it again",
                             where)
     # The trailer of an encrypted PDF names its /Encrypt dictionary.
     if suffix == ".pdf" and b"/Encrypt" in data:

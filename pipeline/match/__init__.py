@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.manifest import Entry
+from pipeline.parallel import Engine
 from pipeline.match.blocking import block
 from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.families import build_families
-from pipeline.match.features import Features, Rarities, UnitProfile, compare, prepare, rarities
+from pipeline.match.features import Features, Rarities, UnitProfile, compare, compare_all, prepare, rarities
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
 from pipeline.match.scoring import MATCH_THRESHOLD, score_pair
 from pipeline.match.justify import strongest_method
@@ -104,8 +105,9 @@ def match_corpus(
     entries: list[Entry],
     overrides_path: Path,
     progress: Callable[[str], None] | None = None,
+    engine: Engine = Engine(),
 ) -> MatchResult:
-    """Score candidate pairs, apply the human decisions, and build families and the old-to-new map."""
+    """Score candidate pairs (spread over ``engine``), apply the human decisions, and build families and the map."""
     say = progress or (lambda message: None)
     by_key = {u.unit_key: u for u in units}
     schemes = {u.scheme for u in units}
@@ -116,9 +118,7 @@ def match_corpus(
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
-    features: dict[tuple[str, str], Features] = {
-        pair: compare(profiles[pair[0]], profiles[pair[1]], rarity) for pair in blocking.pairs
-    }
+    features = compare_all(blocking.pairs, profiles, rarity, engine)
     scored = {pair: score_pair(pair[0], pair[1], f) for pair, f in features.items()}
     decisions = Counter(p.decision for p in scored.values())
     say(f"scored {len(scored)} pairs: {decisions['match']} match, {decisions['possible']} possible")
@@ -151,6 +151,7 @@ def match_corpus(
         "all_pairs": blocking.all_pairs,
         "comparisons": blocking.comparisons,
         "comparisons_saved": blocking.all_pairs - blocking.comparisons,
+        "blocks_left_out": blocking.blocks_left_out,
         **{f"blocked_by_{rule.replace('-', '_')}": n for rule, n in sorted(rules.items())},
         "pairs_scored": len(scored),
         "matches": decisions["match"],

@@ -5,29 +5,43 @@ Blocking rules, any of which makes a pair a candidate (as splink OR-s its rules)
 - ``nos``: the same NOS code;
 - ``uan``: the same unit reference;
 - ``title-word``: a rare title word in common, and levels within one;
+- ``title-pair``: two title words in common that are each past ``MAX_BLOCK`` (too
+  common to block on alone in a large corpus) but rare together, and levels
+  within one;
 - ``criteria-words``: at least ``MIN_SHARED_CRITERIA_WORDS`` rare criterion words in
   common, and levels within one.
 
-A word is rare when few distinct titles (or criteria sets) use it: at most
-``RARE_SHARE`` of them, and never fewer than ``RARE_MIN_UNITS``. Distinct, because a
-title that three schemes repeat word for word is one piece of evidence, not three.
-Units of one scheme are never compared with each other: a scheme does not list one
-unit twice.
+A word (or word pair) is rare when few distinct titles (or criteria sets) use it:
+at most ``RARE_SHARE`` of them in a small corpus, never fewer than
+``RARE_MIN_UNITS``, and never more than ``MAX_BLOCK`` however large the corpus
+grows, so that a block does not grow with it. Distinct, because a title that
+three schemes repeat word for word is one piece of evidence, not three. A block
+that still gathers more than ``MAX_BLOCK`` units (a NOS code that hundreds of
+units name) is split by its members' title words, and what is still too large is
+left out. Units of one scheme are never compared with each other: a scheme does
+not list one unit twice.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from typing import Callable, Iterable
+
+import numpy as np
 
 from pipeline.match.features import UnitProfile
 
 RARE_SHARE = 0.08
 RARE_MIN_UNITS = 4
+MAX_BLOCK = 16
 MIN_SHARED_CRITERIA_WORDS = 3
 MAX_LEVEL_GAP = 1
+RULES = ("nos", "uan", "title-word", "title-pair", "criteria-words")
+# Rules that name the same standard hold whatever the levels; word rules need close levels.
+_ANY_LEVEL = frozenset({"nos", "uan"})
 
 
 @dataclass(frozen=True)
@@ -37,27 +51,41 @@ class Blocking:
     pairs: tuple[tuple[str, str], ...]
     rules: dict[tuple[str, str], tuple[str, ...]]
     all_pairs: int
+    blocks_left_out: int = 0
 
     @property
     def comparisons(self) -> int:
         return len(self.pairs)
 
 
+def rare_limit(distinct: int) -> int:
+    """How many distinct word sets a word may appear in and still be a blocking key."""
+    return min(MAX_BLOCK, max(RARE_MIN_UNITS, int(RARE_SHARE * distinct)))
+
+
 def rare_words(word_sets: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
     """For each unit, its words that few distinct word sets share."""
     distinct = {words for words in word_sets.values() if words}
     counts = Counter(w for words in distinct for w in words)
-    limit = max(RARE_MIN_UNITS, int(RARE_SHARE * len(distinct)))
+    limit = rare_limit(len(distinct))
     return {key: frozenset(w for w in words if counts[w] <= limit) for key, words in word_sets.items()}
+
+
+def rare_pairs(word_sets: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """For each unit, the pairs of its words past ``MAX_BLOCK`` that few distinct word sets share."""
+    distinct = {words for words in word_sets.values() if words}
+    word_counts = Counter(w for words in distinct for w in words)
+    common = {words: sorted(w for w in words if word_counts[w] > MAX_BLOCK) for words in distinct}
+    pair_counts = Counter(f"{a} {b}" for words in common.values() for a, b in combinations(words, 2))
+    limit = rare_limit(len(distinct))
+    return {
+        key: frozenset(p for a, b in combinations(common.get(words, ()), 2) if pair_counts[p := f"{a} {b}"] <= limit)
+        for key, words in word_sets.items()
+    }
 
 
 def _criteria_words(profile: UnitProfile) -> frozenset[str]:
     return frozenset(w for c in profile.criteria for w in c.words)
-
-
-def _levels_close(a: UnitProfile, b: UnitProfile) -> bool:
-    la, lb = a.unit.level, b.unit.level
-    return la is None or lb is None or abs(la - lb) <= MAX_LEVEL_GAP
 
 
 def cross_scheme_pairs(profiles: Iterable[UnitProfile]) -> int:
@@ -66,41 +94,94 @@ def cross_scheme_pairs(profiles: Iterable[UnitProfile]) -> int:
     return sum(a * b for a, b in combinations(sizes.values(), 2))
 
 
-def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Blocking:
-    """Candidate pairs of units from different schemes, oriented older scheme first by ``rank``."""
-    keys: dict[str, set[str]] = defaultdict(set)  # blocking key -> unit keys
-    title_rare = rare_words({k: frozenset(p.title_words) for k, p in profiles.items()})
-    criteria_rare = rare_words({k: _criteria_words(p) for k, p in profiles.items()})
-    for key, profile in profiles.items():
+def _blocks(profiles: list[UnitProfile]) -> dict[tuple[str, str], list[int]]:
+    """Blocking key (rule, value) -> the indexes of the units that share it."""
+    keys: dict[tuple[str, str], list[int]] = defaultdict(list)
+    titles = {i: frozenset(p.title_words) for i, p in enumerate(profiles)}
+    title_rare = rare_words(titles)
+    title_pairs = rare_pairs(titles)
+    criteria_rare = rare_words({i: _criteria_words(p) for i, p in enumerate(profiles)})
+    for i, profile in enumerate(profiles):
         unit = profile.unit
         if unit.nos_code:
-            keys[f"nos\t{unit.nos_code.strip().casefold()}"].add(key)
+            keys[("nos", unit.nos_code.strip().casefold())].append(i)
         if unit.uan:
-            keys[f"uan\t{unit.uan.strip().casefold()}"].add(key)
-        for word in title_rare[key]:
-            keys[f"title-word\t{word}"].add(key)
-        for word in criteria_rare[key]:
-            keys[f"criteria-words\t{word}"].add(key)
+            keys[("uan", unit.uan.strip().casefold())].append(i)
+        for word in title_rare[i]:
+            keys[("title-word", word)].append(i)
+        for pair in title_pairs[i]:
+            keys[("title-pair", pair)].append(i)
+        for word in criteria_rare[i]:
+            keys[("criteria-words", word)].append(i)
+    return keys
 
-    shared: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for block_key, members in keys.items():
-        rule = block_key.split("\t", 1)[0]
-        for a, b in combinations(sorted(members), 2):
-            if profiles[a].scheme != profiles[b].scheme:
-                shared[(a, b)][rule] += 1
 
+def _bounded(keys: dict[tuple[str, str], list[int]], titles: list[frozenset[str]]) -> tuple[list[tuple[str, list[int]]], int]:
+    """(rule, members) of every block, an oversize block split by its members' title words; and how many
+    blocks were left out because even split they gather more than ``MAX_BLOCK`` units."""
+    bounded: list[tuple[str, list[int]]] = []
+    left_out = 0
+    for (rule, _), members in sorted(keys.items()):
+        if len(members) <= MAX_BLOCK:
+            bounded.append((rule, members))
+            continue
+        split: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            for word in titles[i]:
+                split[word].append(i)
+        for _, part in sorted(split.items()):
+            if len(part) <= MAX_BLOCK:
+                bounded.append((rule, part))
+            else:
+                left_out += 1
+    return bounded, left_out
+
+
+@lru_cache(maxsize=None)
+def _upper_triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(size, 1)
+
+
+def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Blocking:
+    """Candidate pairs of units from different schemes, oriented older scheme first by ``rank``."""
+    ordered = [profiles[k] for k in sorted(profiles)]
+    n = len(ordered)
+    scheme_ids = {s: j for j, s in enumerate(sorted({p.scheme for p in ordered}))}
+    scheme = np.array([scheme_ids[p.scheme] for p in ordered], dtype=np.int64)
+    level = np.array([np.nan if p.unit.level is None else p.unit.level for p in ordered])
+    blocks, left_out = _bounded(_blocks(ordered), [frozenset(p.title_words) for p in ordered])
+
+    # Pair codes a * n + b (a < b, so one code per unordered pair), gathered per rule.
+    codes: dict[str, list[np.ndarray]] = defaultdict(list)
+    for rule, members in blocks:
+        if len(members) < 2:
+            continue
+        index = np.array(members, dtype=np.int64)
+        upper, lower = _upper_triangle(len(index))
+        a, b = index[upper], index[lower]
+        other = scheme[a] != scheme[b]
+        codes[rule].append(np.minimum(a, b)[other] * n + np.maximum(a, b)[other])
+
+    found: dict[str, np.ndarray] = {}
+    for rule in RULES:
+        if not codes[rule]:
+            continue
+        unique, count = np.unique(np.concatenate(codes[rule]), return_counts=True)
+        if rule == "criteria-words":
+            unique = unique[count >= MIN_SHARED_CRITERIA_WORDS]
+        if rule not in _ANY_LEVEL:
+            gap = np.abs(level[unique // n] - level[unique % n])
+            unique = unique[~(gap > MAX_LEVEL_GAP)]  # NaN (a level unknown) keeps the pair
+        found[rule] = unique
+
+    hits: dict[int, list[str]] = defaultdict(list)
+    for rule in RULES:
+        for code in found.get(rule, np.empty(0, dtype=np.int64)).tolist():
+            hits[code].append(rule)
     rules: dict[tuple[str, str], tuple[str, ...]] = {}
-    for (a, b), found in shared.items():
-        left, right = profiles[a], profiles[b]
-        close = _levels_close(left, right)
-        hit = tuple(
-            rule
-            for rule in ("nos", "uan", "title-word", "criteria-words")
-            if found[rule]
-            and (rule in ("nos", "uan") or close)
-            and (rule != "criteria-words" or found[rule] >= MIN_SHARED_CRITERIA_WORDS)
-        )
-        if hit:
-            pair = (a, b) if (rank(left.scheme), a) <= (rank(right.scheme), b) else (b, a)
-            rules[pair] = hit
-    return Blocking(tuple(sorted(rules)), rules, cross_scheme_pairs(profiles.values()))
+    for code, hit in hits.items():
+        left, right = ordered[code // n], ordered[code % n]
+        older_first = (rank(left.scheme), left.key) <= (rank(right.scheme), right.key)
+        pair = (left.key, right.key) if older_first else (right.key, left.key)
+        rules[pair] = tuple(hit)
+    return Blocking(tuple(sorted(rules)), rules, cross_scheme_pairs(ordered), left_out)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
+from typing import Sequence
 
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
 from pipeline.match.normalise import Rarity, content_words
 from pipeline.match.similarity import shared_words, weighted_overlap
+from pipeline.parallel import Engine
 from pipeline.records import Criterion, Unit
 
 
@@ -103,6 +106,32 @@ def compare(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> Features
         left_criteria=len(left.criteria),
         right_criteria=len(right.criteria),
     )
+
+
+# Pairs per task when scoring is spread over processes: big enough that shipping the
+# units' profiles costs little beside comparing them.
+PAIRS_PER_TASK = 5_000
+# A pair costs about 0.7 ms to compare, what parsing 140 bytes of text costs: the unit
+# in which the engine judges whether a pool is worth starting.
+PAIR_WORK = 140
+
+
+def compare_chunk(rarity: Rarities, chunk: tuple[tuple[tuple[str, str], ...], dict[str, UnitProfile]]) -> list[Features]:
+    """``compare`` of each pair of a chunk, from the profiles of the chunk's units (one worker's task)."""
+    pairs, profiles = chunk
+    return [compare(profiles[a], profiles[b], rarity) for a, b in pairs]
+
+
+def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfile], rarity: Rarities,
+                engine: Engine) -> dict[tuple[str, str], Features]:
+    """The features of every pair, in the order of ``pairs``, chunks of them spread over ``engine``."""
+    chunks = []
+    for start in range(0, len(pairs), PAIRS_PER_TASK):
+        part = tuple(pairs[start:start + PAIRS_PER_TASK])
+        chunks.append((part, {k: profiles[k] for pair in part for k in pair}))
+    sizes = [len(part) * PAIR_WORK for part, _ in chunks]
+    found = engine.map(partial(compare_chunk, rarity), chunks, sizes)
+    return {pair: f for (part, _), features in zip(chunks, found) for pair, f in zip(part, features)}
 
 
 def _same_theme(a: frozenset[str] | None, b: frozenset[str] | None) -> bool | None:

@@ -1,0 +1,148 @@
+"""`make bench`: throughput of every stage, side by side with pdfplumber and pypdfium2, and matching at scale.
+
+Prints each figure as it is measured and writes tests/bench/results.json with the
+keys of DESIGN.md "Benchmarks". ``--quick`` measures the speed-up on 10 handbooks
+(not 100) and matching on 20,000 units (not 100,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import pdfplumber  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402
+
+from pipeline import runner  # noqa: E402
+from pipeline.extract import extract_file  # noqa: E402
+from pipeline.parallel import Engine, default_workers  # noqa: E402
+from tests.bench.corpus import handbook_pdfs, long_pdf, pdf_project  # noqa: E402
+from tests.bench.matching import match_at_scale  # noqa: E402
+from tests.conftest import ROOT  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def say(label: str, value: str) -> None:
+    print(f"{label:<52} {value}", flush=True)
+
+
+def timed(work, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = work(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def extraction(pdfs: list[Path]) -> dict[str, float]:
+    """Pages per second of our extract stage, pdfplumber words with fonts, and pypdfium2 text, same PDFs."""
+    pages = sum(len(pdfium.PdfDocument(str(p))) for p in pdfs)
+
+    def ours() -> None:
+        for p in pdfs:
+            extract_file(p, "bench", str(p))
+
+    def plumber_words() -> None:
+        for p in pdfs:
+            with pdfplumber.open(p) as pdf:
+                for page in pdf.pages:
+                    page.extract_words(extra_attrs=["fontname", "size"])
+                    page.close()
+
+    def pdfium_text() -> None:
+        for p in pdfs:
+            document = pdfium.PdfDocument(str(p))
+            for page in document:
+                page.get_textpage().get_text_range()
+            document.close()
+
+    rates = {}
+    for key, label, work in (("extract_pages_per_s", "our extract stage", ours),
+                             ("pdfplumber_words_pages_per_s", "pdfplumber extract_words(fontname, size)", plumber_words),
+                             ("pypdfium2_pages_per_s", "pypdfium2 get_text_range", pdfium_text)):
+        seconds, _ = timed(work)
+        rates[key] = pages / seconds
+        say(f"{label} ({pages} pages)", f"{rates[key]:8.1f} pages/s")
+    say("  ours / pdfplumber extract_words", f"{rates['extract_pages_per_s'] / rates['pdfplumber_words_pages_per_s']:8.2f}x")
+    say("  ours / pypdfium2", f"{rates['extract_pages_per_s'] / rates['pypdfium2_pages_per_s']:8.2f}x")
+    return rates
+
+
+def stages(tmp: Path) -> float:
+    """Cold and warm `handbooks run` on raw/, and parse, match and publish throughput; returns the warm run."""
+    root = tmp / "raw-project"
+    shutil.copytree(ROOT / "raw", root / "raw")
+    (root / "extracted").mkdir()
+    (root / "mappings").mkdir()
+    shutil.copy(ROOT / "mappings" / "overrides.csv", root / "mappings")
+    command = [sys.executable, "-m", "pipeline", "--root", str(root), "-q", "run"]
+    cold, _ = timed(subprocess.run, command, check=True, capture_output=True)
+    warm, _ = timed(subprocess.run, command, check=True, capture_output=True)
+    say("handbooks run on raw/, cold", f"{cold:8.2f} s")
+    say("handbooks run on raw/, warm (nothing changed)", f"{warm:8.2f} s")
+    paths = runner.Paths(root)
+    entries = runner.manifest_entries(paths)
+    seconds, report = timed(runner.parse, paths, entries)
+    lines = sum(len(d.extraction.lines) for d in report.documents if d.extraction)
+    say(f"parse ({lines} lines, extraction cached)", f"{lines / seconds:8.0f} lines/s")
+    seconds, summary = timed(runner.match, paths, entries)
+    say(f"match ({summary['units']} units, {summary['comparisons']} pairs)", f"{summary['units'] / seconds:8.0f} units/s")
+    seconds, published = timed(runner.publish, paths)
+    say(f"publish ({len(published)} files)", f"{len(published) / seconds:8.0f} files/s")
+    return warm
+
+
+def peak_memory() -> float:
+    """Peak RSS (MB) of a child process running the extract stage on the 1,000-page document."""
+    pdf, pages = long_pdf()
+    script = (
+        "import resource, sys; from pathlib import Path; from pipeline.extract import extract_file; "
+        "extract_file(Path(sys.argv[1]), 'long', sys.argv[1]); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    seconds, done = timed(subprocess.run, [sys.executable, "-c", script, str(pdf)], check=True,
+                          capture_output=True, text=True, cwd=ROOT)
+    peak = int(done.stdout.split()[-1]) / 1024
+    say(f"extract stage, {pages}-page PDF: peak RSS", f"{peak:8.0f} MB  ({pages / seconds:.1f} pages/s)")
+    return peak
+
+
+def speedup(tmp: Path, handbooks: int) -> float:
+    """Extract and parse of ``handbooks`` PDF handbooks on one worker, then on all cores."""
+    workers = default_workers()
+    times = []
+    for n in (1, workers):
+        root = pdf_project(tmp / f"speedup-{n}", handbooks)
+        paths = runner.Paths(root)
+        seconds, _ = timed(runner.parse, paths, runner.manifest_entries(paths), engine=Engine(n))
+        times.append(seconds)
+        say(f"extract + parse, {handbooks} PDF handbooks, {n} worker(s)", f"{seconds:8.2f} s")
+    say(f"  speed-up on {workers} cores", f"{times[0] / times[1]:8.2f}x")
+    return times[0] / times[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10 handbooks and 20,000 units")
+    quick = parser.parse_args().quick
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        results.update(extraction([pdf for _, pdf in handbook_pdfs()]))
+        results["warm_run_seconds"] = stages(Path(tmp))
+        results["peak_rss_mb_1000_pages"] = peak_memory()
+        results["workers_speedup"] = speedup(Path(tmp), 10 if quick else 100)
+    seconds, recall = match_at_scale(20_000 if quick else 100_000, say)
+    results["match_100k_seconds"], results["blocking_recall"] = seconds, recall
+    RESULTS.write_text(json.dumps({k: round(v, 3) for k, v in sorted(results.items())}, indent=2) + "\n")
+    say("written", str(RESULTS.relative_to(ROOT)))
+
+
+if __name__ == "__main__":
+    main()
