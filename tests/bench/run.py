@@ -92,7 +92,7 @@ def stages(tmp: Path) -> float:
     seconds, report = timed(runner.parse, paths, entries)
     lines = sum(len(d.extraction.lines) for d in report.documents if d.extraction)
     say(f"parse ({lines} lines, extraction cached)", f"{lines / seconds:8.0f} lines/s")
-    seconds, summary = timed(runner.match, paths, entries)
+    seconds, (summary, _) = timed(runner.match, paths, entries)
     say(f"match ({summary['units']} units, {summary['comparisons']} pairs)", f"{summary['units'] / seconds:8.0f} units/s")
     seconds, published = timed(runner.publish, paths)
     say(f"publish ({len(published)} files)", f"{len(published) / seconds:8.0f} files/s")
