@@ -12,9 +12,10 @@ import dataclasses
 import logging
 import shutil
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -150,24 +151,32 @@ def _cached_one(paths: Paths, force: bool, limits: Limits, entry: Entry) -> Docu
     """A document checked against the limits, with its cached extraction when its SHA-256 is unchanged."""
     outcome = DocumentOutcome(entry)
     shown = paths.shown(entry)
-    try:
+    with _fails_alone(outcome, shown):
         check_file(paths.raw / entry.path, shown, limits)
         outcome.sha256 = sha256_of(paths.raw / entry.path)
         outcome.extraction = None if force else cached(paths.extracted / entry.doc_id, outcome.sha256)
         if outcome.extraction is not None:
             check_extraction(outcome.extraction, shown, limits)
+    return outcome
+
+
+@contextmanager
+def _fails_alone(outcome: DocumentOutcome, shown: str) -> Iterator[None]:
+    """A document that cannot be read keeps why in ``outcome.error``, and the run goes on."""
+    try:
+        yield
     except DocumentError as exc:
         outcome.error, outcome.extraction = str(exc), None
     except OSError as exc:
         outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(shown)))
-    return outcome
+        outcome.extraction = None
 
 
 def _extract_one(paths: Paths, limits: Limits, entry: Entry) -> DocumentOutcome:
     """Read one document within its time limit and cache its extraction (runs in a worker)."""
     outcome = DocumentOutcome(entry)
     path, shown = paths.raw / entry.path, paths.shown(entry)
-    try:
+    with _fails_alone(outcome, shown):
         outcome.sha256 = sha256_of(path)
         log.info("extracting %s", shown)
         with deadline(limits.max_seconds, shown, "read"):
@@ -175,10 +184,6 @@ def _extract_one(paths: Paths, limits: Limits, entry: Entry) -> DocumentOutcome:
         store(paths.extracted / entry.doc_id, outcome.sha256, outcome.extraction)
         outcome.extracted_now = True
         check_extraction(outcome.extraction, shown, limits)
-    except DocumentError as exc:
-        outcome.error, outcome.extraction = str(exc), None
-    except OSError as exc:
-        outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(shown)))
     return outcome
 
 
