@@ -8,14 +8,21 @@ recognised as a first word whose lemma is in the lookups' index of English verbs
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.lookups import load_lookups
+if TYPE_CHECKING:
+    import spacy
 
 
 @lru_cache(maxsize=1)
 def nlp() -> spacy.language.Language:
-    """The shared pipeline (tokenizer + lookup lemmatizer), built once per process."""
+    """The shared pipeline (tokenizer + lookup lemmatizer), built once per process.
+
+    spaCy is imported here, on first use: a run whose documents and matches are all
+    cached never loads it.
+    """
+    import spacy
+
     pipeline = spacy.blank("en")
     pipeline.add_pipe("lemmatizer", config={"mode": "lookup"})
     pipeline.initialize()
@@ -25,6 +32,8 @@ def nlp() -> spacy.language.Language:
 @lru_cache(maxsize=1)
 def _word_classes() -> tuple[frozenset[str], frozenset[str]]:
     """The lookups' index of English verbs and of adverbs."""
+    from spacy.lookups import load_lookups
+
     index = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
     return frozenset(index["verb"]), frozenset(index["adv"])
 

@@ -362,14 +362,21 @@ def match(
 
     Returns the summary counts and the issues of the override rows that were ignored.
     """
-    from pipeline.match import match_corpus
+    from pipeline.match import cache as match_cache
     from pipeline.match.overrides import DOC_ID as OVERRIDES_DOC
 
+    files = [staging.dataset_file(paths.extracted, DATASETS[name]) for name in ("units", "criteria")]
+    key = match_cache.match_key([*files, paths.mappings / OVERRIDES], entries)
     units = staging.read_dataset(paths.extracted, DATASETS["units"])
-    criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
     progress("match", 0, 1, f"{len(units)} units")
-    result = match_corpus(units, criteria, entries, paths.mappings / OVERRIDES, progress=lambda m: log.info(m),
-                          engine=engine)
+    result = match_cache.cached(paths.extracted, key)
+    if result is None:
+        from pipeline.match import match_corpus  # spaCy and the matcher load only when there is matching to do
+
+        criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
+        result = match_corpus(units, criteria, entries, paths.mappings / OVERRIDES, progress=lambda m: log.info(m),
+                              engine=engine)
+        match_cache.store(paths.extracted, key, result)
     staging.stage(
         paths.mappings,
         {

@@ -61,12 +61,17 @@ def stage_file(folder: Path, name: str, content: bytes) -> None:
     faults.step()
 
 
-def read_dataset(folder: Path, dataset: Dataset) -> list:
-    """A dataset's records, from the staged copy when there is one, else the published one."""
+def dataset_file(folder: Path, dataset: Dataset) -> Path:
+    """The file a dataset is read from: the staged copy when there is one, else the published one."""
     for path in (staging_dir(folder) / dataset.filename, folder / dataset.filename):
         if path.exists():
-            return read_records(dataset, path)
+            return path
     raise PipelineError(f"{dataset.name} has not been produced yet: run the stage that makes it", None)
+
+
+def read_dataset(folder: Path, dataset: Dataset) -> list:
+    """A dataset's records, from the staged copy when there is one, else the published one."""
+    return read_records(dataset, dataset_file(folder, dataset))
 
 
 def staged_names(folder: Path) -> list[str]:
