@@ -296,7 +296,7 @@ def parse(
         if parsed is not None:
             outcome.profile, outcome.conservation = parsed.profile, parsed.conservation
             results[outcome.entry.doc_id] = parsed.result
-            outcome.issues = Counter(i.severity for i in parsed.result.issues)
+            outcome.issues = Counter("accepted error" if i.accepted else i.severity for i in parsed.result.issues)
         rows.append(_document_row(outcome, parsed))
     progress("parse", total, total, "")
     report.removed = _remove_unlisted(paths, entries)
