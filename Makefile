@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BROWSER := $(VENV)/.browser
 
 .DEFAULT_GOAL := run
 .PHONY: run test eval bench clean distclean
@@ -13,7 +14,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@# the lookup page's tests drive Debian's headless Chromium through its chromedriver
+	@touch $@
+
+# The lookup page's tests drive Debian's headless Chromium through its chromedriver.
+$(BROWSER): $(STAMP)
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
@@ -23,7 +27,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/handbooks run
 
-test: $(STAMP)
+test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -q
 
 eval: run
