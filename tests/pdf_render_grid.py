@@ -9,7 +9,8 @@ table (QCA/SQA reference, City & Guilds number, ICS unit, title; a spanning row 
 group) is one ruled table, its header row repeated likewise, and each unit's
 standards a two-column grid, one row per element: the element on the left, its
 numbered performance criteria on the right (a page that opens with criteria of the
-element before leaves the left cell empty). Cells wrap their text to the column.
+element before leaves the left cell empty), and its knowledge items a grid of
+letter and item. Cells wrap their text to the column.
 Everything else is set as the plain render sets it, one text page per PDF page
 (continued overleaf when it does not fit), with the same running header and
 "Page N" footer. The words of every line are kept exactly.
@@ -40,9 +41,12 @@ _QCA_ROW = re.compile(r"^([A-Z]/\d{3}/\d{4})\s+(\d{3})\s+(Unit \d{1,3})\s+(\S.*)
 _QCA_GROUP = re.compile(r"^[A-Z][a-z]+ units$")
 _ELEMENT = re.compile(r"^\d{3}\.\d{1,2}\s")
 _CRITERION = re.compile(r"^\d{3}\.\d{1,2}\.\d{1,2}\s")
+_LETTERED = re.compile(r"^([a-z])\s+(\S.*)$")
+_KNOWLEDGE = "knowledge and understanding"
 # Column widths (points) of the structure table and of the outcome grid.
 STRUCTURE_COLUMNS = (90.0, 270.0, 45.0, 45.0, 45.0)
 QCA_COLUMNS = (75.0, 60.0, 55.0, plain.BODY_WIDTH - 190.0)
+LETTER_COLUMNS = (22.0, plain.BODY_WIDTH - 22.0)
 GRID_COLUMNS = (0.4 * plain.BODY_WIDTH, 0.6 * plain.BODY_WIDTH)
 # Tables are set in a larger type than the plain render's, so that they run across
 # pages and their header rows repeat.
@@ -182,6 +186,26 @@ def _element_rows(texts: list[str], kinds: list[str], i: int) -> tuple[list[tupl
     return rows, i
 
 
+def _knowledge_grid(texts: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
+    """Knowledge items from ``i`` on as a ruled grid of letter and item, and the index after them.
+
+    A line opens an item only with the next letter: "a solution that suits you both"
+    after item c continues it.
+    """
+    items: list[list[str]] = []
+    while i < len(texts) and kinds[i] == "body":
+        lettered = _LETTERED.match(texts[i])
+        if lettered and ord(lettered.group(1)) == ord("a") + len(items):
+            items.append([lettered.group(1), lettered.group(2)])
+        else:
+            items[-1][1] += " " + texts[i]
+        i += 1
+    table = Table([[_para(letter, CELL_STYLE), _para(item, CELL_STYLE)] for letter, item in items],
+                  colWidths=LETTER_COLUMNS, hAlign="LEFT")
+    table.setStyle(RULED)
+    return table, i
+
+
 def _structure_end(texts: list[str], start: int) -> int:
     """The index after the last line of the structure group whose heading begins at ``start``."""
     end = start + 1
@@ -218,8 +242,15 @@ def _page_story(texts: list[str], classifier) -> list[Flowable]:
     story: list[Flowable] = []
     kinds = [classifier.kind(text) for text in texts]
     i = 0
+    knowledge = False  # under a "Knowledge and understanding" heading
     while i < len(texts):
         text, kind = texts[i], kinds[i]
+        if kind in plain.HEADINGS:
+            knowledge = text.lower() == _KNOWLEDGE
+        if knowledge and kind == "body" and (lettered := _LETTERED.match(text)) and lettered.group(1) == "a":
+            table, i = _knowledge_grid(texts, kinds, i)
+            story += [Spacer(1, 4), table]
+            continue
         if text == _TABLE_START:
             end = _structure_end(texts, i)
             table = _structure_table(texts[i:end])

@@ -453,8 +453,8 @@ def test_sample_theme_columns():
 @pytest.mark.parametrize("layout", ["lines", "grid"])
 @pytest.mark.parametrize("source, entry", [(RAW / manifest()[DOC].path, manifest()[DOC]), (SAMPLE, SAMPLE_ENTRY)])
 def test_pdf_render_gives_the_same_records(source, entry, layout):
-    """Printed (no blank lines, lines stripped, running header and footer), the document reads the same,
-    in the plain print and in the grid print (ruled structure table, elements and criteria in ruled grids)."""
+    """Printed (no blank lines, lines stripped, running header and footer), the document reads the same, in the
+    plain print and in the grid print (ruled structure table; elements and criteria, knowledge items in grids)."""
     pdf = render(source, entry.title, layout=layout).path
     assert without_pages(parse_path(pdf, entry)) == without_pages(parse_path(source, entry))
 
