@@ -10,7 +10,8 @@ group) is one ruled table, its header row repeated likewise, and each unit's
 standards a two-column grid, one row per element: the element on the left, its
 numbered performance criteria on the right (a page that opens with criteria of the
 element before leaves the left cell empty), and its knowledge items a grid of
-letter and item. Cells wrap their text to the column.
+letter and item. An OCR brochure: its units list is a ruled table of code and title
+under spanning group and theme rows. Cells wrap their text to the column.
 Everything else is set as the plain render sets it, one text page per PDF page
 (continued overleaf when it does not fit), with the same running header and
 "Page N" footer. The words of every line are kept exactly.
@@ -43,10 +44,16 @@ _ELEMENT = re.compile(r"^\d{3}\.\d{1,2}\s")
 _CRITERION = re.compile(r"^\d{3}\.\d{1,2}\.\d{1,2}\s")
 _LETTERED = re.compile(r"^([a-z])\s+(\S.*)$")
 _KNOWLEDGE = "knowledge and understanding"
+# An OCR units list: group and theme rows over rows of unit code and title.
+_LIST_GROUP = re.compile(r"^(?:[A-Z][a-z]+ Units|Theme:.*)$")
+_LIST_ROW = re.compile(r"^([A-Z]\d{1,2})\s+(\S.*)$")
+# The last words of a title wrapped over lines ("distressed", "and problems").
+MAX_WRAPPED_WORDS = 5
 # Column widths (points) of the structure table and of the outcome grid.
 STRUCTURE_COLUMNS = (90.0, 270.0, 45.0, 45.0, 45.0)
 QCA_COLUMNS = (75.0, 60.0, 55.0, plain.BODY_WIDTH - 190.0)
 LETTER_COLUMNS = (22.0, plain.BODY_WIDTH - 22.0)
+LIST_COLUMNS = (40.0, plain.BODY_WIDTH - 40.0)
 GRID_COLUMNS = (0.4 * plain.BODY_WIDTH, 0.6 * plain.BODY_WIDTH)
 # Tables are set in a larger type than the plain render's, so that they run across
 # pages and their header rows repeat.
@@ -164,6 +171,28 @@ def _qca_table(lines: list[str]) -> Table | None:
     return table
 
 
+def _units_list(texts: list[str], i: int) -> tuple[Table, int]:
+    """A units list from its first group row at ``i`` as a ruled table, and the index after it."""
+    rows: list[list[str]] = []
+    while i < len(texts):
+        text = texts[i]
+        if _LIST_GROUP.match(text):
+            rows.append([text])
+        elif match := _LIST_ROW.match(text):
+            rows.append(list(match.groups()))
+        elif len(rows[-1]) == 2 and len(text.split()) <= MAX_WRAPPED_WORDS:
+            rows[-1][-1] += " " + text
+        else:
+            break
+        i += 1
+    data = [[_para(row[0], HEAD_STYLE), ""] if len(row) == 1 else [_para(cell, CELL_STYLE) for cell in row] for row in rows]
+    table = Table(data, colWidths=LIST_COLUMNS, hAlign="LEFT")
+    table.setStyle(RULED)
+    # A group or theme row spans the table.
+    table.setStyle(TableStyle([("SPAN", (0, r), (-1, r)) for r, row in enumerate(rows) if len(row) == 1]))
+    return table, i
+
+
 def _element_rows(texts: list[str], kinds: list[str], i: int) -> tuple[list[tuple[list[str], list[str]]], int]:
     """Elements (heading lines, then their criteria's lines) from ``i`` on, and the index after them.
 
@@ -265,6 +294,10 @@ def _page_story(texts: list[str], classifier) -> list[Flowable]:
                 story += [Spacer(1, 4), table]
                 i = end
                 continue
+        if _LIST_GROUP.match(text) and i + 1 < len(texts) and _LIST_ROW.match(texts[i + 1]):
+            table, i = _units_list(texts, i)
+            story += [Spacer(1, 4), table]
+            continue
         if _ELEMENT.match(text) or _CRITERION.match(text):
             rows, i = _element_rows(texts, kinds, i)
             story += [Spacer(1, 4), _outcome_grid(rows)]
