@@ -1,13 +1,20 @@
-"""The "grid" print layout of a QCF handbook: ruled tables where the plain render sets lines.
+"""The "grid" print layout of a handbook: ruled tables where the plain render sets lines.
 
-As most QCF unit specifications are printed: the structure table is a ruled table
-per group, its header row repeated on every page it runs onto (reportlab
-``Table(repeatRows=1)``), and each unit's outcomes and criteria sit in a two-column
-ruled grid, one row per outcome: the outcome heading on the left, its assessment
-criteria on the right. Cells wrap their text to the column. Everything else is set
-as the plain render sets it, one text page per PDF page (continued overleaf when
-it does not fit), with the same running header and "Page N" footer. The words of
-every line are kept exactly.
+As most unit specifications are printed. A QCF handbook: the structure table is a
+ruled table per group, its header row repeated on every page it runs onto
+(reportlab ``Table(repeatRows=1)``), and each unit's outcomes and criteria sit in a
+two-column ruled grid, one row per outcome: the outcome heading on the left, its
+assessment criteria on the right. A legacy N/SVQ standards document: the structure
+table (QCA/SQA reference, City & Guilds number, ICS unit, title; a spanning row per
+group) is one ruled table, its header row repeated likewise, and each unit's
+standards a two-column grid, one row per element: the element on the left, its
+numbered performance criteria on the right (a page that opens with criteria of the
+element before leaves the left cell empty), and its knowledge items a grid of
+letter and item. An OCR brochure: its units list is a ruled table of code and title
+under spanning group and theme rows. Cells wrap their text to the column.
+Everything else is set as the plain render sets it, one text page per PDF page
+(continued overleaf when it does not fit), with the same running header and
+"Page N" footer. The words of every line are kept exactly.
 """
 
 from __future__ import annotations
@@ -28,8 +35,25 @@ _ROW_START = re.compile(r"^\d{4}-\d{3}\b")
 _ROW_NUMBERS = re.compile(r"^(.*?)\s*\b(\d)\s+(\d{1,2})\s+(\d{1,3})$")
 _TABLE_START = "City & Guilds"
 _COLUMN_WORDS = re.compile(r"^(.*?)\s*((?:\b(?:Level|Credit|GLH)\s*)+)$")
+# A legacy structure table: its column headings, rows, group rows and the standards' numbering.
+_QCA_HEAD = re.compile(r"\bunit ref\b", re.I)
+_QCA_HEADINGS = re.compile(r"^(.*?\bref\.?)\s+(.*?\bnumber)\s+(.*?\bnumber)\s+(\S.*)$")
+_QCA_ROW = re.compile(r"^([A-Z]/\d{3}/\d{4})\s+(\d{3})\s+(Unit \d{1,3})\s+(\S.*)$")
+_QCA_GROUP = re.compile(r"^[A-Z][a-z]+ units$")
+_ELEMENT = re.compile(r"^\d{3}\.\d{1,2}\s")
+_CRITERION = re.compile(r"^\d{3}\.\d{1,2}\.\d{1,2}\s")
+_LETTERED = re.compile(r"^([a-z])\s+(\S.*)$")
+_KNOWLEDGE = "knowledge and understanding"
+# An OCR units list: group and theme rows over rows of unit code and title.
+_LIST_GROUP = re.compile(r"^(?:[A-Z][a-z]+ Units|Theme:.*)$")
+_LIST_ROW = re.compile(r"^([A-Z]\d{1,2})\s+(\S.*)$")
+# The last words of a title wrapped over lines ("distressed", "and problems").
+MAX_WRAPPED_WORDS = 5
 # Column widths (points) of the structure table and of the outcome grid.
 STRUCTURE_COLUMNS = (90.0, 270.0, 45.0, 45.0, 45.0)
+QCA_COLUMNS = (75.0, 60.0, 55.0, plain.BODY_WIDTH - 190.0)
+LETTER_COLUMNS = (22.0, plain.BODY_WIDTH - 22.0)
+LIST_COLUMNS = (40.0, plain.BODY_WIDTH - 40.0)
 GRID_COLUMNS = (0.4 * plain.BODY_WIDTH, 0.6 * plain.BODY_WIDTH)
 # Tables are set in a larger type than the plain render's, so that they run across
 # pages and their header rows repeat.
@@ -111,6 +135,106 @@ def _outcome_grid(rows: list[tuple[list[str], list[str]]]) -> Table:
     return table
 
 
+def _qca_end(texts: list[str], start: int) -> int:
+    """The index after the last line of the legacy structure table whose headings begin at ``start``."""
+    end = start + 1
+    while end < len(texts) and not (_QCA_ROW.match(texts[end]) or _QCA_GROUP.match(texts[end])):
+        end += 1
+    # Rows, group rows, and the lower-case lines of wrapped titles.
+    while end < len(texts) and (_QCA_ROW.match(texts[end]) or _QCA_GROUP.match(texts[end]) or texts[end][0].islower()):
+        end += 1
+    return end
+
+
+def _qca_table(lines: list[str]) -> Table | None:
+    """A legacy structure table (its heading lines, then group rows and rows) as one ruled table."""
+    first = next((i for i, text in enumerate(lines) if _QCA_ROW.match(text) or _QCA_GROUP.match(text)), None)
+    headings = _QCA_HEADINGS.match(normalise_space(" ".join(lines[:first]))) if first else None
+    if headings is None:
+        return None
+    rows: list[list[str]] = []
+    for text in lines[first:]:
+        if _QCA_GROUP.match(text):
+            rows.append([text])
+        elif match := _QCA_ROW.match(text):
+            rows.append(list(match.groups()))
+        else:  # a wrapped title, set on in its cell
+            rows[-1][-1] += " " + text
+    data = [[_para(heading, HEAD_STYLE) for heading in headings.groups()]]
+    data += [[_para(row[0], HEAD_STYLE), "", "", ""] if len(row) == 1 else [_para(cell, CELL_STYLE) for cell in row]
+             for row in rows]
+    # A group row spans the table.
+    spans = [("SPAN", (0, r), (-1, r)) for r, row in enumerate(rows, 1) if len(row) == 1]
+    table = Table(data, colWidths=QCA_COLUMNS, repeatRows=1, hAlign="LEFT")
+    table.setStyle(RULED)
+    table.setStyle(TableStyle(spans))
+    return table
+
+
+def _units_list(texts: list[str], i: int) -> tuple[Table, int]:
+    """A units list from its first group row at ``i`` as a ruled table, and the index after it."""
+    rows: list[list[str]] = []
+    while i < len(texts):
+        text = texts[i]
+        if _LIST_GROUP.match(text):
+            rows.append([text])
+        elif match := _LIST_ROW.match(text):
+            rows.append(list(match.groups()))
+        elif len(rows[-1]) == 2 and len(text.split()) <= MAX_WRAPPED_WORDS:
+            rows[-1][-1] += " " + text
+        else:
+            break
+        i += 1
+    data = [[_para(row[0], HEAD_STYLE), ""] if len(row) == 1 else [_para(cell, CELL_STYLE) for cell in row] for row in rows]
+    table = Table(data, colWidths=LIST_COLUMNS, hAlign="LEFT")
+    table.setStyle(RULED)
+    # A group or theme row spans the table.
+    table.setStyle(TableStyle([("SPAN", (0, r), (-1, r)) for r, row in enumerate(rows) if len(row) == 1]))
+    return table, i
+
+
+def _element_rows(texts: list[str], kinds: list[str], i: int) -> tuple[list[tuple[list[str], list[str]]], int]:
+    """Elements (heading lines, then their criteria's lines) from ``i`` on, and the index after them.
+
+    Criteria that open a page continue the element before: their heading is left empty.
+    """
+    rows = []
+    while i < len(texts) and (_ELEMENT.match(texts[i]) or _CRITERION.match(texts[i])):
+        heading = []
+        if _ELEMENT.match(texts[i]):
+            heading.append(texts[i])
+            i += 1
+            while i < len(texts) and kinds[i] == "body" and not (_CRITERION.match(texts[i]) or _ELEMENT.match(texts[i])):
+                heading.append(texts[i])
+                i += 1
+        body = []
+        while i < len(texts) and kinds[i] not in plain.HEADINGS and not _ELEMENT.match(texts[i]):
+            body.append(texts[i])
+            i += 1
+        rows.append((heading, body))
+    return rows, i
+
+
+def _knowledge_grid(texts: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
+    """Knowledge items from ``i`` on as a ruled grid of letter and item, and the index after them.
+
+    A line opens an item only with the next letter: "a solution that suits you both"
+    after item c continues it.
+    """
+    items: list[list[str]] = []
+    while i < len(texts) and kinds[i] == "body":
+        lettered = _LETTERED.match(texts[i])
+        if lettered and ord(lettered.group(1)) == ord("a") + len(items):
+            items.append([lettered.group(1), lettered.group(2)])
+        else:
+            items[-1][1] += " " + texts[i]
+        i += 1
+    table = Table([[_para(letter, CELL_STYLE), _para(item, CELL_STYLE)] for letter, item in items],
+                  colWidths=LETTER_COLUMNS, hAlign="LEFT")
+    table.setStyle(RULED)
+    return table, i
+
+
 def _structure_end(texts: list[str], start: int) -> int:
     """The index after the last line of the structure group whose heading begins at ``start``."""
     end = start + 1
@@ -147,8 +271,15 @@ def _page_story(texts: list[str], classifier) -> list[Flowable]:
     story: list[Flowable] = []
     kinds = [classifier.kind(text) for text in texts]
     i = 0
+    knowledge = False  # under a "Knowledge and understanding" heading
     while i < len(texts):
         text, kind = texts[i], kinds[i]
+        if kind in plain.HEADINGS:
+            knowledge = text.lower() == _KNOWLEDGE
+        if knowledge and kind == "body" and (lettered := _LETTERED.match(text)) and lettered.group(1) == "a":
+            table, i = _knowledge_grid(texts, kinds, i)
+            story += [Spacer(1, 4), table]
+            continue
         if text == _TABLE_START:
             end = _structure_end(texts, i)
             table = _structure_table(texts[i:end])
@@ -156,6 +287,21 @@ def _page_story(texts: list[str], classifier) -> list[Flowable]:
                 story += [Spacer(1, 4), table]
                 i = end
                 continue
+        if _QCA_HEAD.search(text):
+            end = _qca_end(texts, i)
+            table = _qca_table(texts[i:end])
+            if table is not None:
+                story += [Spacer(1, 4), table]
+                i = end
+                continue
+        if _LIST_GROUP.match(text) and i + 1 < len(texts) and _LIST_ROW.match(texts[i + 1]):
+            table, i = _units_list(texts, i)
+            story += [Spacer(1, 4), table]
+            continue
+        if _ELEMENT.match(text) or _CRITERION.match(text):
+            rows, i = _element_rows(texts, kinds, i)
+            story += [Spacer(1, 4), _outcome_grid(rows)]
+            continue
         if text.startswith("Outcome ") and kind == "subhead":
             rows = []
             while i < len(texts) and texts[i].startswith("Outcome ") and kinds[i] == "subhead":

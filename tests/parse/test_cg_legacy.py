@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from pipeline.extract import extract_file
@@ -449,11 +450,28 @@ def test_sample_theme_columns():
     assert not ctx.issues
 
 
+@pytest.mark.parametrize("layout", ["lines", "grid"])
 @pytest.mark.parametrize("source, entry", [(RAW / manifest()[DOC].path, manifest()[DOC]), (SAMPLE, SAMPLE_ENTRY)])
-def test_pdf_render_gives_the_same_records(source, entry):
-    """Printed (no blank lines, lines stripped, running header and footer), the document reads the same."""
-    pdf = render(source, entry.title).path
+def test_pdf_render_gives_the_same_records(source, entry, layout):
+    """Printed (no blank lines, lines stripped, running header and footer), the document reads the same, in the
+    plain print and in the grid print (ruled structure table; elements and criteria, knowledge items in grids)."""
+    pdf = render(source, entry.title, layout=layout).path
     assert without_pages(parse_path(pdf, entry)) == without_pages(parse_path(source, entry))
+
+
+def test_a_grid_structure_table_repeats_its_header_row_over_a_page_break(tmp_path):
+    """Set low on its page, the sample's ruled structure table runs onto the next page under its header row
+    printed again; the header is read once and the records are the text's."""
+    lines = SAMPLE.read_text("utf-8").split("\n")
+    top = next(i for i, text in enumerate(lines) if text.startswith(" 2 The qualification structure"))
+    lines[top + 1:top + 1] = ["Centres will find the qualification's units listed in the table below."] * 45
+    source = tmp_path / SAMPLE.name
+    source.write_text("\n".join(lines), "utf-8")
+    printed = render(source, SAMPLE_ENTRY.title, layout="grid")
+    with pdfplumber.open(printed.path) as pdf:
+        heads = [n for n, page in enumerate(pdf.pages, 1) if "unit ref." in (page.extract_text() or "")]
+    assert len(heads) == 2 and heads[1] == heads[0] + 1
+    assert without_pages(parse_path(printed.path, SAMPLE_ENTRY)) == without_pages(parse_path(SAMPLE, SAMPLE_ENTRY))
 
 
 # --- numbering problems are issues, not lost records ---------------------------------

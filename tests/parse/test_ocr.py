@@ -125,10 +125,12 @@ def test_level2_sample_parses_with_no_code_change():
     assert [i.code for i in result.issues if i.code != "unparsed-text"] == ["title-variant"]
 
 
+@pytest.mark.parametrize("layout", ["lines", "grid"])
 @pytest.mark.parametrize("source, entry", [(RAW / manifest()[DOC].path, manifest()[DOC]), (SAMPLE, SAMPLE_ENTRY)])
-def test_pdf_render_gives_the_same_records(source, entry):
-    """Printed (no blank lines, lines stripped, running header and footer), the brochure reads the same."""
-    pdf = render(source, entry.title).path
+def test_pdf_render_gives_the_same_records(source, entry, layout):
+    """Printed (no blank lines, lines stripped, running header and footer), the brochure reads the same,
+    in the plain print and in the grid print (its units list a ruled table)."""
+    pdf = render(source, entry.title, layout=layout).path
     assert without_pages(parse_path(pdf, entry)) == without_pages(parse_path(source, entry))
 
 
