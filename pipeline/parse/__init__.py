@@ -29,7 +29,7 @@ from pipeline.records import (
 )
 from pipeline.text import clean
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 @dataclass

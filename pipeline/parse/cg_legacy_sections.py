@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.parse import ParseContext
-from pipeline.parse.chapters import chapter_heading, opens_page
+from pipeline.parse.chapters import chapter_heading, opens_chapter_in_body
 from pipeline.parse.cg_legacy_text import unit_heading
 from pipeline.records import Line
 from pipeline.text import clean
@@ -30,15 +30,16 @@ class Section:
         return lines[self.start:self.end]
 
 
-def _heading(lines: Sequence[Line], index: int, last_chapter: int, in_units: bool) -> tuple[str, str, str] | None:
-    """(kind, key, title) when a line opens a section; in unit bodies a chapter must open its page."""
+def _heading(lines: Sequence[Line], index: int, last_chapter: int, unit_start: int | None) -> tuple[str, str, str] | None:
+    """(kind, key, title) when a line opens a section; in a unit body (from ``unit_start``) a chapter must open
+    its page, not going on a list."""
     text = clean(lines[index].text)
     if match := _APPENDIX.match(text):
         return "appendix", match.group(1), match.group(2)
     if heading := unit_heading(text):
         return "unit", heading[0], heading[1]
     chapter = chapter_heading(text, last_chapter)
-    if chapter and (not in_units or (last_chapter and opens_page(lines, index))):
+    if chapter and (unit_start is None or (last_chapter and opens_chapter_in_body(lines, index, unit_start))):
         return "chapter", str(chapter[0]), chapter[1]
     return None
 
@@ -47,9 +48,9 @@ def find_sections(lines: Sequence[Line]) -> list[Section]:
     """The sections in reading order; a heading repeated on the next page (a running header) opens none."""
     found: list[tuple[str, str, str, int]] = []
     last_chapter = 0
-    in_units = False
+    unit_start: int | None = None  # where the unit body being read began
     for index in range(len(lines)):
-        heading = _heading(lines, index, last_chapter, in_units)
+        heading = _heading(lines, index, last_chapter, unit_start)
         if heading is None:
             continue
         kind, key, title = heading
@@ -58,7 +59,7 @@ def find_sections(lines: Sequence[Line]) -> list[Section]:
         found.append((kind, key, title, index))
         if kind == "chapter":
             last_chapter = int(key)
-        in_units = kind == "unit"
+        unit_start = index if kind == "unit" else None
     ends = [start for *_, start in found[1:]] + [len(lines)]
     return [Section(kind, key, title, start, end) for (kind, key, title, start), end in zip(found, ends)]
 

@@ -78,3 +78,13 @@ def test_an_insertion_at_any_line_boundary_changes_no_record(data, kind):
     else:
         variant = _break_page(lines, at, blank=kind == "blank page")
     assert without_pages(_parse(variant)) == records
+
+
+def test_a_page_break_inside_a_numbered_list_changes_no_record():
+    # "1 Collect information ...", a page break, "2 Record and retrieve ...": item 2 opens a page as a
+    # chapter heading does, and the list must still go on (hypothesis found it at a page top).
+    lines, records = _clean()
+    items = [at for at in range(1, len(lines)) if re.match(r"^([2-9]) \S", lines[at].text)]
+    assert len(items) >= 4
+    for at in items:
+        assert without_pages(_parse(_break_page(lines, at, blank=False))) == records, lines[at].text
