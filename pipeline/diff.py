@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 
 from pipeline import ids
 from pipeline.errors import UsageError
@@ -233,6 +232,8 @@ def to_csv(diff: EditionDiff) -> str:
                "criteria_removed", "criteria_reworded", "criteria_renumbered"]
     order = {name: i for i, name in enumerate(CATEGORIES)}
     rows.sort(key=lambda r: (order[r["category"]], r["unit_key"]))
+    import pandas as pd  # here: the runner compares editions without pandas
+
     return pd.DataFrame(rows, columns=columns).fillna("").to_csv(index=False)
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import pandas as pd
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a frame is made: extracting a document never needs pandas
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +36,8 @@ def safe_text(value: str) -> str:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell passed through :func:`safe_text`."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         values = out[column].tolist()

@@ -11,7 +11,6 @@ import io
 import json
 from typing import Sequence
 
-import pandas as pd
 
 from pipeline.records import UnitMapRow
 
@@ -38,6 +37,8 @@ STANDARD_PREFIXES = {
 
 def sssom_tsv(rows: Sequence[UnitMapRow]) -> bytes:
     """The SSSOM TSV of the unit map's rows that name a new unit."""
+    import pandas as pd  # here: only publishing the mappings needs pandas
+
     mapped = [r for r in rows if r.to_key and r.predicate]
     schemes = sorted({r.from_scheme for r in mapped} | {r.to_scheme for r in mapped if r.to_scheme})
     header = {
