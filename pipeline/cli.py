@@ -81,7 +81,8 @@ def cli(ctx: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool,
     """Turn qualification handbooks in raw/ into Parquet datasets and old-to-new unit mappings."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     ctx.obj = {"root": root.resolve(), "debug": debug, "quiet": quiet, "no_wait": no_wait,
-               "engine": Engine(workers, scheduler)}
+               # One pool (or Dask client) for the whole command, closed when it ends.
+               "engine": ctx.with_resource(Engine(workers, scheduler))}
 
 
 def _extract_summary(report) -> str:

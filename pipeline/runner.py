@@ -11,13 +11,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, Iterator
-
-import pandas as pd
 
 from pipeline import __version__
 from pipeline.diff import compare_editions
@@ -25,6 +23,7 @@ from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.guard import check_extraction, check_file, deadline
 from pipeline.extract.cache import META as EXTRACTION_META, cached, sha256_of, store
+from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
 from pipeline.manifest import Entry, Limits, load_limits, load_manifest
 from pipeline.parallel import Engine
 from pipeline.paths import Paths
@@ -109,37 +108,64 @@ def extract(
 ) -> list[DocumentOutcome]:
     """Extract every document whose SHA-256 has no cached extraction yet, spread over ``engine``.
 
-    A document past a limit fails alone.
+    A long PDF is read in page ranges side by side when the engine has more than one
+    worker, and its parts joined here. A document past a limit fails alone.
     """
     limits = manifest_limits(paths)
     outcomes: dict[str, DocumentOutcome] = {}
-    todo: list[Entry] = []
+    tasks: list[ExtractTask] = []
     for entry in entries:
         outcome = _cached_one(paths, force, limits, entry)
         if outcome.extraction is None and outcome.error is None:
-            todo.append(entry)
+            tasks += _extract_tasks(paths, outcome, engine.parallel)
         outcomes[entry.doc_id] = outcome
-    progress("extract", len(entries) - len(todo), len(entries), "")
-    sizes = [_extraction_work(paths, e) for e in todo]
-    extracted = engine.map(partial(_extract_one, paths, limits), todo, sizes)
-    for done, outcome in enumerate(extracted, start=len(entries) - len(todo) + 1):
-        outcomes[outcome.entry.doc_id] = outcome
-        progress("extract", done, len(entries), outcome.entry.doc_id if done < len(entries) else "")
+    done = len(entries) - len({t.entry.doc_id for t in tasks})
+    progress("extract", done, len(entries), "")
+    parts: dict[str, dict[int, DocumentOutcome]] = defaultdict(dict)  # doc_id -> first page -> its reading
+    with engine:
+        for index, part in engine.as_completed(partial(_extract_one, paths, limits), tasks, [t.work for t in tasks]):
+            task = tasks[index]
+            parts[task.entry.doc_id][task.first] = part
+            if len(parts[task.entry.doc_id]) < task.ranges:
+                continue  # more of this document to come
+            outcomes[task.entry.doc_id] = _joined(paths, limits, task, parts.pop(task.entry.doc_id))
+            done += 1
+            progress("extract", done, len(entries), task.entry.doc_id if done < len(entries) else "")
     return [outcomes[e.doc_id] for e in entries]
 
 
 # A PDF byte costs the PDF reader about fifty times what a text byte costs the text reader.
 PDF_BYTE_COST = 50
+# A PDF of twice this many pages or more is read in ranges of about this many pages when workers can share it.
+PAGES_PER_TASK = 100
 
 
-def _extraction_work(paths: Paths, entry: Entry) -> int:
-    """How much work extracting a document is, in text bytes read."""
-    path = paths.raw / entry.path
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return 0
-    return size * PDF_BYTE_COST if path.suffix.lower() == ".pdf" else size
+@dataclass(frozen=True)
+class ExtractTask:
+    """One worker's reading: a whole document, or pages ``first`` to ``stop`` of a PDF of ``pages`` pages."""
+
+    entry: Entry
+    sha256: str
+    work: int  # in text bytes read, as the engine weighs tasks
+    first: int = 0
+    stop: int | None = None
+    ranges: int = 1  # how many tasks read the document
+
+
+def _extract_tasks(paths: Paths, outcome: DocumentOutcome, parallel: bool) -> list[ExtractTask]:
+    """A document's reading as one task, or a long PDF's as page ranges of about ``PAGES_PER_TASK`` pages."""
+    entry, path = outcome.entry, paths.raw / outcome.entry.path
+    work = path.stat().st_size
+    if path.suffix.lower() != ".pdf":
+        return [ExtractTask(entry, outcome.sha256, work)]
+    work *= PDF_BYTE_COST
+    pages = page_count(path) if parallel else None
+    if not pages or pages < 2 * PAGES_PER_TASK:
+        return [ExtractTask(entry, outcome.sha256, work)]
+    ranges = -(-pages // PAGES_PER_TASK)
+    bounds = [pages * n // ranges for n in range(ranges + 1)]
+    return [ExtractTask(entry, outcome.sha256, work * (stop - first) // pages, first, stop, ranges)
+            for first, stop in zip(bounds, bounds[1:])]
 
 
 def _parse_work(outcome: DocumentOutcome) -> int:
@@ -172,16 +198,34 @@ def _fails_alone(outcome: DocumentOutcome, shown: str) -> Iterator[None]:
         outcome.extraction = None
 
 
-def _extract_one(paths: Paths, limits: Limits, entry: Entry) -> DocumentOutcome:
-    """Read one document within its time limit and cache its extraction (runs in a worker)."""
-    outcome = DocumentOutcome(entry)
-    path, shown = paths.raw / entry.path, paths.shown(entry)
+def _extract_one(paths: Paths, limits: Limits, task: ExtractTask) -> DocumentOutcome:
+    """Read one document, or one page range of it, within the time limit (runs in a worker)."""
+    outcome = DocumentOutcome(task.entry, task.sha256)
+    path, shown = paths.raw / task.entry.path, paths.shown(task.entry)
     with _fails_alone(outcome, shown):
-        outcome.sha256 = sha256_of(path)
-        log.info("extracting %s", shown)
+        log.info("extracting %s%s", shown, f" pages {task.first + 1}-{task.stop}" if task.stop else "")
         with deadline(limits.max_seconds, shown, "read"):
-            outcome.extraction = extract_file(path, entry.doc_id, shown)
-        store(paths.extracted / entry.doc_id, outcome.sha256, outcome.extraction)
+            if task.stop is None:
+                outcome.extraction = extract_file(path, task.entry.doc_id, shown)
+            else:
+                outcome.extraction = read_pdf_pages(path, task.entry.doc_id, shown, task.first, task.stop)
+    return outcome
+
+
+def _joined(paths: Paths, limits: Limits, task: ExtractTask, parts: dict[int, DocumentOutcome]) -> DocumentOutcome:
+    """A document from the readings of its page ranges by first page (one for a whole document), checked and
+    cached."""
+    outcome = DocumentOutcome(task.entry, task.sha256)
+    ordered = [parts[first] for first in sorted(parts)]
+    failed = next((p for p in ordered if p.error), None)
+    if failed is not None:
+        outcome.error = failed.error
+        return outcome
+    shown = paths.shown(task.entry)
+    with _fails_alone(outcome, shown):
+        read = [p.extraction for p in ordered]
+        outcome.extraction = read[0] if len(read) == 1 else join_parts(read, shown)
+        store(paths.extracted / task.entry.doc_id, outcome.sha256, outcome.extraction)
         outcome.extracted_now = True
         check_extraction(outcome.extraction, shown, limits)
     return outcome
@@ -285,13 +329,15 @@ def parse(
     paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()
 ) -> RunReport:
     """Extract what changed, parse what changed (spread over ``engine``), merge, and stage the datasets."""
-    report = RunReport(documents=extract(paths, entries, progress, force, engine))
     limits = manifest_limits(paths)
+    with engine:  # one pool for both stages
+        report = RunReport(documents=extract(paths, entries, progress, force, engine))
+        progress("parse", 0, len(report.documents), "")
+        parsed_all = _parsed_all(paths, report.documents, force, limits, engine)
     results: dict[str, ParseResult] = {}
     rows: list[Document] = []
     total = len(report.documents)
-    progress("parse", 0, total, "")
-    for outcome, parsed in zip(report.documents, _parsed_all(paths, report.documents, force, limits, engine)):
+    for outcome, parsed in zip(report.documents, parsed_all):
         parsed = _last_good(paths, outcome, parsed)
         if parsed is not None:
             outcome.profile, outcome.conservation = parsed.profile, parsed.conservation
@@ -401,6 +447,8 @@ def review_csv(pairs: list[UnitMatch], units: list[Unit]) -> bytes:
     The first four columns are those of ``overrides.csv``: fill in ``decision``
     (confirm/reject) and copy the row there.
     """
+    import pandas as pd  # here: extracting and parsing never need pandas
+
     titles = {u.unit_key: u.title for u in units}
     frame = pd.DataFrame(
         {
@@ -433,8 +481,9 @@ def run(paths: Paths, progress: Progress = _quiet, force: bool = False, engine: 
     entries = manifest_entries(paths)
     staging.discard([paths.extracted, paths.mappings])  # what a killed run staged is not this run's
     try:
-        report = parse(paths, entries, progress, force, engine)
-        report.match_summary, report.ignored_overrides = match(paths, entries, progress, engine)
+        with engine:  # one pool for every stage: workers start once
+            report = parse(paths, entries, progress, force, engine)
+            report.match_summary, report.ignored_overrides = match(paths, entries, progress, engine)
         report.published = publish(paths)
     except BaseException:
         staging.discard([paths.extracted, paths.mappings])

@@ -11,6 +11,7 @@ from typing import Iterator
 
 from pipeline.errors import DocumentError, Location
 from pipeline.extract import Extraction
+from pipeline.extract.pdf import page_count
 from pipeline.manifest import Limits
 
 _TEXT_SUFFIXES = (".txt", ".html", ".htm")
@@ -19,20 +20,6 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 def _over(what: str, value: float, limit: float, key: str) -> str:
     return f"{what} {value:g}, over the limit of {limit:g} (limits.{key} in the manifest)"
-
-
-def _pdf_pages(path: Path) -> int | None:
-    """The page count from the PDF's page tree, without reading any page; None if pdfium cannot open it."""
-    import pypdfium2
-
-    try:
-        document = pypdfium2.PdfDocument(path)
-    except pypdfium2.PdfiumError:
-        return None  # the reader explains what is wrong with it
-    try:
-        return len(document)
-    finally:
-        document.close()
 
 
 def check_file(path: Path, shown: str, limits: Limits = Limits()) -> None:
@@ -59,7 +46,7 @@ def check_file(path: Path, shown: str, limits: Limits = Limits()) -> None:
     if suffix == ".pdf" and b"/Encrypt" in data:
         raise DocumentError("the PDF is encrypted (password protected): save an unprotected copy", where)
     if suffix == ".pdf":
-        pages = _pdf_pages(path)
+        pages = page_count(path)
         if pages is not None and pages > limits.max_pages:
             raise DocumentError(_over("the PDF's page count is", pages, limits.max_pages, "max_pages"), where)
 

@@ -2,7 +2,8 @@
 
 - ``handbook_pdfs``: each handbook of raw/ as a PDF;
 - ``pdf_project``: a project whose raw/ holds those PDFs copied into ``count`` handbooks;
-- ``long_pdf``: one document of 1,000 pages, the 4430-03 handbook's text repeated.
+- ``long_pdf``: one document of 1,000 pages, the 4430-03 handbook's text repeated;
+- ``long_project``: a project whose raw/ holds that document alone.
 """
 
 from __future__ import annotations
@@ -30,10 +31,7 @@ def pdf_project(root: Path, count: int) -> Path:
     """A project folder whose raw/ holds ``count`` PDF handbooks (the renders, copied round), and its manifest."""
     pdfs = handbook_pdfs()
     tables = {t["doc_id"]: t for t in tomllib.loads((RAW / "manifest.toml").read_text())["document"]}
-    (root / "raw").mkdir(parents=True)
-    (root / "extracted").mkdir()
-    (root / "mappings").mkdir()
-    shutil.copy(RAW.parent / "mappings" / "overrides.csv", root / "mappings" / "overrides.csv")
+    _empty_project(root)
     lines = []
     for n in range(count):
         entry, pdf = pdfs[n % len(pdfs)]
@@ -68,3 +66,22 @@ def long_pdf() -> tuple[Path, int]:
         made.save(str(temporary))
         temporary.replace(target)
     return target, LONG_PAGES
+
+
+def long_project(root: Path) -> Path:
+    """A project folder whose raw/ holds the 1,000-page document alone."""
+    pdf, _ = long_pdf()
+    _empty_project(root)
+    shutil.copy(pdf, root / "raw" / "long.pdf")
+    (root / "raw" / "manifest.toml").write_text(
+        '[[document]]\ndoc_id = "long"\npath = "long.pdf"\npublisher = "City & Guilds"\nscheme = "cg-4430"\n'
+        f'title = "{LONG_PAGES} pages"\n', encoding="utf-8")
+    return root
+
+
+def _empty_project(root: Path) -> None:
+    """A project folder with an empty raw/, extracted/ and mappings/ (the overrides' header only)."""
+    (root / "raw").mkdir(parents=True)
+    (root / "extracted").mkdir()
+    (root / "mappings").mkdir()
+    shutil.copy(RAW.parent / "mappings" / "overrides.csv", root / "mappings" / "overrides.csv")
