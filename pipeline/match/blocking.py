@@ -151,14 +151,17 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     level = np.array([np.nan if p.unit.level is None else p.unit.level for p in ordered])
     blocks, left_out = _bounded(_blocks(ordered), [frozenset(p.title_words) for p in ordered])
 
-    # Pair codes a * n + b (a < b, so one code per unordered pair), gathered per rule.
-    codes: dict[str, list[np.ndarray]] = defaultdict(list)
+    # Pair codes a * n + b (a < b, so one code per unordered pair), gathered per rule from
+    # the blocks of each size at once (one row of members per block).
+    same_size: dict[tuple[str, int], list[list[int]]] = defaultdict(list)
     for rule, members in blocks:
-        if len(members) < 2:
-            continue
-        index = np.array(members, dtype=np.int64)
-        upper, lower = _upper_triangle(len(index))
-        a, b = index[upper], index[lower]
+        if len(members) >= 2:
+            same_size[(rule, len(members))].append(members)
+    codes: dict[str, list[np.ndarray]] = defaultdict(list)
+    for (rule, size), rows in same_size.items():
+        index = np.array(rows, dtype=np.int64)
+        upper, lower = _upper_triangle(size)
+        a, b = index[:, upper].ravel(), index[:, lower].ravel()
         other = scheme[a] != scheme[b]
         codes[rule].append(np.minimum(a, b)[other] * n + np.maximum(a, b)[other])
 
@@ -174,14 +177,19 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
             unique = unique[~(gap > MAX_LEVEL_GAP)]  # NaN (a level unknown) keeps the pair
         found[rule] = unique
 
-    hits: dict[int, list[str]] = defaultdict(list)
-    for rule in RULES:
-        for code in found.get(rule, np.empty(0, dtype=np.int64)).tolist():
-            hits[code].append(rule)
-    rules: dict[tuple[str, str], tuple[str, ...]] = {}
-    for code, hit in hits.items():
-        left, right = ordered[code // n], ordered[code % n]
-        older_first = (rank(left.scheme), left.key) <= (rank(right.scheme), right.key)
-        pair = (left.key, right.key) if older_first else (right.key, left.key)
-        rules[pair] = tuple(hit)
-    return Blocking(tuple(sorted(rules)), rules, cross_scheme_pairs(ordered), left_out)
+    # Each pair's rules as bits, then the pairs oriented older scheme first: the lower index
+    # has the lower key, so it is on the left unless its scheme ranks after the other's.
+    every = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found.values()]))
+    bits = np.zeros(len(every), dtype=np.int64)
+    for bit, rule in enumerate(RULES):
+        bits |= np.isin(every, found.get(rule, ())).astype(np.int64) << bit
+    ranks = np.array([rank(p.scheme) for p in ordered])
+    low, high = every // n, every % n
+    swap = ranks[low] > ranks[high]
+    left, right = np.where(swap, high, low), np.where(swap, low, high)
+    order = np.lexsort((right, left))  # unit indexes follow key order, so this is the pairs' sorted order
+    keys = [p.key for p in ordered]
+    named = {mask: tuple(rule for j, rule in enumerate(RULES) if mask >> j & 1) for mask in set(bits.tolist())}
+    rules = {(keys[a], keys[b]): named[mask] for a, b, mask in zip(left[order].tolist(), right[order].tolist(),
+                                                                     bits[order].tolist())}
+    return Blocking(tuple(rules), rules, cross_scheme_pairs(ordered), left_out)

@@ -11,6 +11,7 @@ unit's own ``match`` pair with a member, and that member's NOS code (or its own
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
@@ -49,10 +50,9 @@ def _path(old: Unit, new: Unit, via: Unit, matched: dict[frozenset[str], UnitMat
     return round(first.score * second, 4), reason, via.unit_key
 
 
-def _joined(old: Unit, family: list[Unit], matched: dict[frozenset[str], UnitMatch]) -> tuple[float, str, str]:
-    """No two-step path: the old unit's strongest pair inside the family, or the NOS code it shares."""
-    own = [(p.score, k) for k in (u.unit_key for u in family)
-           if (p := matched.get(frozenset((old.unit_key, k)))) is not None and k != old.unit_key]
+def _joined(old: Unit, partners: list[str], matched: dict[frozenset[str], UnitMatch]) -> tuple[float, str, str]:
+    """No two-step path: the old unit's strongest pair with ``partners`` (its matches in the family), or its NOS code."""
+    own = [(matched[frozenset((old.unit_key, k))].score, k) for k in partners]
     if own:
         score, key = max(own)
         return round(score, 4), f"{old.unit_code} matches {key} at {score:.3f}", key
@@ -73,16 +73,23 @@ def family_bridges(
     for f in families:
         members.setdefault(f.family_id, []).append(f.unit_key)
     matched = _pair_index(pairs)
+    # A path starts with one of the old unit's own matches: only those members are tried,
+    # since a family that a NOS code gathers grows with the corpus.
+    match_partners: dict[str, set[str]] = defaultdict(set)
+    for pair in matched:
+        a, b = pair
+        match_partners[a].add(b)
+        match_partners[b].add(a)
     bridges = []
     for old_key in unlinked:
         family_id = family_of.get(old_key)
-        family = [units[k] for k in members.get(family_id, []) if k in units]
-        for new in (u for u in family if u.scheme in new_schemes):
-            old = units[old_key]
-            paths = [p for via in family if via.unit_key not in (old_key, new.unit_key)
-                     if (p := _path(old, new, via, matched))]
+        family = [k for k in members.get(family_id, []) if k in units]
+        old = units[old_key]
+        partners = sorted(match_partners[old_key].intersection(family))
+        for new in (units[k] for k in family if units[k].scheme in new_schemes):
+            paths = [p for via in partners if via != new.unit_key if (p := _path(old, new, units[via], matched))]
             if not paths:
-                paths = [_joined(old, family, matched)]
+                paths = [_joined(old, partners, matched)]
             confidence, reason, via = max(paths)
             method = method_of(old_key, via) if via else "nos"
             bridges.append(Bridge(old_key, new.unit_key, confidence, method,

@@ -63,17 +63,16 @@ def align(left: list[CriterionText], right: list[CriterionText], rarity: Rarity)
     """Greedy best-first one-to-one alignment of two units' criteria, best pairs first."""
     if not left or not right:
         return ()
-    scores = similarity_matrix(left, right, rarity)
-    # A stable sort keeps ties in document order, so equal scores pair criteria in sequence.
-    order = np.argsort(-scores, axis=None, kind="stable")
+    scores = similarity_matrix(left, right, rarity).ravel()
+    # Only the cells that clear ALIGN_MIN can pair. A stable sort keeps ties in document
+    # order, so equal scores pair criteria in sequence.
+    cells = np.flatnonzero(scores >= ALIGN_MIN)
+    cells = cells[np.argsort(-scores[cells], kind="stable")]
     used_left: set[int] = set()
     used_right: set[int] = set()
     pairs: list[AlignedPair] = []
-    for flat in order:
-        i, j = divmod(int(flat), scores.shape[1])
-        score = float(scores[i, j])
-        if score < ALIGN_MIN:
-            break
+    for flat, score in zip(cells.tolist(), scores[cells].tolist()):
+        i, j = divmod(flat, len(right))
         if i in used_left or j in used_right:
             continue
         used_left.add(i)

@@ -22,7 +22,9 @@ class _Groups:
     def __init__(self, units: list[Unit]):
         self.parent = {u.unit_key: u.unit_key for u in units}
         self.members = {u.unit_key: {u.unit_key} for u in units}
-        self.scheme = {u.unit_key: u.scheme for u in units}
+        # Kept per group, not gathered from its members at each check: a group that a NOS
+        # code joins grows with the corpus.
+        self.schemes = {u.unit_key: {u.scheme} for u in units}
 
     def find(self, key: str) -> str:
         while self.parent[key] != key:
@@ -35,13 +37,18 @@ class _Groups:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        return bool({self.scheme[k] for k in self.members[ra]} & {self.scheme[k] for k in self.members[rb]})
+        return not self.schemes[ra].isdisjoint(self.schemes[rb])
 
     def join(self, a: str, b: str) -> None:
         ra, rb = sorted((self.find(a), self.find(b)))
         if ra != rb:
             self.parent[rb] = ra
-            self.members[ra] |= self.members.pop(rb)
+            kept, joined = self.members[ra], self.members.pop(rb)
+            if len(joined) > len(kept):  # the smaller group is added to the larger
+                kept, joined = joined, kept
+            kept |= joined
+            self.members[ra] = kept
+            self.schemes[ra] |= self.schemes.pop(rb)
 
 
 def _code_order(code: str) -> tuple:

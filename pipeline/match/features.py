@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Sequence
 
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
 from pipeline.match.normalise import Rarity, content_words
-from pipeline.match.similarity import shared_words, weighted_overlap
+from pipeline.match.similarity import overlap_and_shared
 from pipeline.parallel import Engine
 from pipeline.records import Criterion, Unit
 
@@ -93,45 +94,72 @@ def _equal(a: str | None, b: str | None) -> bool | None:
 def compare(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> Features:
     """All comparison features of one pair, with the criterion alignment the criteria score comes from."""
     alignment = align(list(left.criteria), list(right.criteria), rarity.criteria)
+    return _features(left, right, _titles(left, right, rarity.title), alignment)
+
+
+def _titles(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> tuple[float | None, tuple[str, ...]]:
+    """The title score of a pair and the title words it shares, rarest first."""
+    score, shared = overlap_and_shared(left.title_words, right.title_words, rarity)
+    return _rounded(score), shared
+
+
+def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None, tuple[str, ...]],
+              alignment: tuple[AlignedPair, ...]) -> Features:
     a, b = left.unit, right.unit
     return Features(
         uan_equal=_equal(a.uan, b.uan),
         nos_equal=_equal(a.nos_code, b.nos_code),
-        title_score=_rounded(weighted_overlap(left.title_words, right.title_words, rarity.title)),
+        title_score=titles[0],
         criteria_score=_rounded(criteria_score(alignment, len(left.criteria), len(right.criteria))),
         level_diff=abs(a.level - b.level) if a.level is not None and b.level is not None else None,
         theme_equal=_same_theme(left.theme_words, right.theme_words),
-        title_shared=shared_words(left.title_words, right.title_words, rarity.title),
+        title_shared=titles[1],
         alignment=alignment,
         left_criteria=len(left.criteria),
         right_criteria=len(right.criteria),
     )
 
 
-# Pairs per task when scoring is spread over processes: big enough that shipping the
-# units' profiles costs little beside comparing them.
-PAIRS_PER_TASK = 5_000
-# A pair costs about 0.7 ms to compare, what parsing 140 bytes of text costs: the unit
-# in which the engine judges whether a pool is worth starting.
-PAIR_WORK = 140
+# Pairs per task when criteria alignment is spread over processes: about 0.4 s of work,
+# so that shipping the units' criteria costs little beside aligning them.
+PAIRS_PER_TASK = 500
+# Aligning two units' criteria costs about 0.8 ms, what parsing 160 bytes of text costs:
+# the unit in which the engine judges whether a pool is worth starting.
+PAIR_WORK = 160
 
 
-def compare_chunk(rarity: Rarities, chunk: tuple[tuple[tuple[str, str], ...], dict[str, UnitProfile]]) -> list[Features]:
-    """``compare`` of each pair of a chunk, from the profiles of the chunk's units (one worker's task)."""
-    pairs, profiles = chunk
-    return [compare(profiles[a], profiles[b], rarity) for a, b in pairs]
+def align_chunk(rarity: Rarity, chunk: tuple[tuple[tuple[str, str], ...], dict[str, tuple[CriterionText, ...]]]
+                ) -> list[tuple[AlignedPair, ...]]:
+    """``align`` of each pair of a chunk, from the criteria of the chunk's units (one worker's task)."""
+    pairs, criteria = chunk
+    return [align(list(criteria[a]), list(criteria[b]), rarity) for a, b in pairs]
 
 
 def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfile], rarity: Rarities,
                 engine: Engine) -> dict[tuple[str, str], Features]:
-    """The features of every pair, in the order of ``pairs``, chunks of them spread over ``engine``."""
+    """The features of every pair, in the order of ``pairs``, criteria alignments spread over ``engine``."""
+    # Aligning criteria is most of the work, and only the pairs whose units both list
+    # criteria need it: those go to the engine in chunks (with only their criteria), while
+    # this process compares every pair's titles, a share as each chunk finishes.
+    both = [p for p in pairs if profiles[p[0]].criteria and profiles[p[1]].criteria]
     chunks = []
-    for start in range(0, len(pairs), PAIRS_PER_TASK):
-        part = tuple(pairs[start:start + PAIRS_PER_TASK])
-        chunks.append((part, {k: profiles[k] for pair in part for k in pair}))
-    sizes = [len(part) * PAIR_WORK for part, _ in chunks]
-    found = engine.map(partial(compare_chunk, rarity), chunks, sizes)
-    return {pair: f for (part, _), features in zip(chunks, found) for pair, f in zip(part, features)}
+    for start in range(0, len(both), PAIRS_PER_TASK):
+        part = tuple(both[start:start + PAIRS_PER_TASK])
+        chunks.append((part, {k: profiles[k].criteria for pair in part for k in pair}))
+    found = engine.as_completed(partial(align_chunk, rarity.criteria), chunks,
+                                [len(part) * PAIR_WORK for part, _ in chunks])
+    alignments: dict[tuple[str, str], tuple[AlignedPair, ...]] = {}
+    titles: list[tuple[float | None, tuple[str, ...]]] = []
+    todo = ((profiles[a], profiles[b]) for a, b in pairs)
+    share = len(pairs) // (len(chunks) + 1) + 1
+    for index, aligned in found:
+        alignments.update(zip(chunks[index][0], aligned))
+        titles += [_titles(left, right, rarity.title) for left, right in islice(todo, share)]
+    titles += [_titles(left, right, rarity.title) for left, right in todo]
+    return {
+        pair: _features(profiles[pair[0]], profiles[pair[1]], found_titles, alignments.get(pair, ()))
+        for pair, found_titles in zip(pairs, titles)
+    }
 
 
 def _same_theme(a: frozenset[str] | None, b: frozenset[str] | None) -> bool | None:

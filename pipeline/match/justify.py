@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pipeline.match.comparisons import CRITERIA, NOS, TITLE, UAN
 from pipeline.match.features import Features
 from pipeline.match.scoring import decide
@@ -16,9 +18,15 @@ _METHODS = (("code", UAN), ("nos", NOS), ("criteria", CRITERIA), ("title", TITLE
 
 def strongest_method(features: Features) -> str:
     """The kind of evidence that weighed most for the pair (code, nos, criteria, title); titles by default."""
+    return _strongest(*(getattr(features, comparison.feature) for _, comparison in _METHODS))
+
+
+# Pairs repeat a few combinations of (rounded) feature values: each is weighed once.
+@lru_cache(maxsize=1 << 16, typed=True)
+def _strongest(*values: object) -> str:
     weighed = [
-        (comparison.level(getattr(features, comparison.feature)).weight, -i, name)
-        for i, (name, comparison) in enumerate(_METHODS)
+        (comparison.level(value).weight, -i, name)
+        for i, ((name, comparison), value) in enumerate(zip(_METHODS, values))
     ]
     weight, _, name = max(weighed)
     return name if weight > 0 else "title"

@@ -51,10 +51,14 @@ def _prepare(text: str) -> str:
 
 def content_words(texts: list[str]) -> list[tuple[str, ...]]:
     """For each text, its lemmas without function words, in order."""
-    return [
-        tuple(w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isalpha()))
-        for words in lemma_lists([_prepare(t) for t in texts])
-    ]
+    prepared = [_prepare(t) for t in texts]
+    # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
+    distinct = list(dict.fromkeys(prepared))
+    found = {
+        text: tuple(w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isalpha()))
+        for text, words in zip(distinct, lemma_lists(distinct))
+    }
+    return [found[t] for t in prepared]
 
 
 def words_agree(a: str, b: str) -> bool:
@@ -65,12 +69,25 @@ def words_agree(a: str, b: str) -> bool:
     return shared >= MIN_SHARED_PREFIX and shared >= MIN_PREFIX_SHARE * min(len(a), len(b))
 
 
+def counterparts(vocabulary: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each word of ``vocabulary``, the words of it that agree with it (``words_agree``), itself included."""
+    # Words that are not equal agree only through a shared stem of MIN_SHARED_PREFIX
+    # letters: each word is compared only with the words opening with the same letters.
+    by_stem: dict[str, list[str]] = {}
+    for word in set(vocabulary):
+        by_stem.setdefault(word[:MIN_SHARED_PREFIX], []).append(word)
+    return {w: frozenset(o for o in stem if words_agree(w, o)) for stem in by_stem.values() for w in stem}
+
+
 @dataclass(frozen=True)
 class Rarity:
-    """Inverse document frequency of words over a set of distinct texts (rarer words weigh more)."""
+    """Inverse document frequency of words over a set of distinct texts (rarer words weigh more), and their counterparts."""
 
     idf: dict[str, float]
     unseen: float
+    # Each word's counterparts among the others, found once here rather than at each of
+    # the corpus's comparisons (a title takes part in dozens).
+    counterparts: dict[str, frozenset[str]]
 
     @classmethod
     def from_texts(cls, texts: Iterable[tuple[str, ...]]) -> Rarity:
@@ -79,7 +96,7 @@ class Rarity:
         counts = Counter(w for words in distinct for w in words)
         n = len(distinct)
         idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in counts.items()}
-        return cls(idf, math.log((n + 1) / 0.5))
+        return cls(idf, math.log((n + 1) / 0.5), counterparts(counts))
 
     def weight(self, word: str) -> float:
         """The word's IDF; a word never seen weighs as much as the rarest."""

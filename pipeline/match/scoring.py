@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.match.comparisons import COMPARISONS, Comparison, ComparisonLevel
 from pipeline.match.features import Features
@@ -38,15 +39,6 @@ class LevelHit:
         return f"{self.comparison.name} {self.level.label}{shown} {self.level.weight:+.1f}"
 
 
-def level_hits(features: Features) -> tuple[LevelHit, ...]:
-    """The level each comparison hits for these features, in comparison order."""
-    hits = []
-    for comparison in COMPARISONS:
-        value = getattr(features, comparison.feature)
-        hits.append(LevelHit(comparison, comparison.level(value), value))
-    return tuple(hits)
-
-
 def probability(match_weight: float) -> float:
     """Match probability from a total match weight (log2 odds)."""
     return 1.0 / (1.0 + 2.0 ** (-match_weight))
@@ -61,12 +53,21 @@ def decide(score: float) -> str:
     return "non-match"
 
 
-def score_pair(left_key: str, right_key: str, features: Features) -> UnitMatch:
-    """The scored pair: features, probability, decision and the levels that made it."""
-    hits = level_hits(features)
+# Feature values are rounded, so a corpus's pairs repeat a few combinations of them: each
+# combination is weighed and worded once. typed: ``True`` and ``1.0`` are different values.
+@lru_cache(maxsize=1 << 16, typed=True)
+def _weighed(*values: object) -> tuple[float, str]:
+    """The match probability and its explanation for feature values given in comparison order."""
+    hits = [LevelHit(c, c.level(v), v) for c, v in zip(COMPARISONS, values)]
     weight = PRIOR_WEIGHT + sum(h.level.weight for h in hits)
     score = round(probability(weight), 4)
     explanation = "; ".join([f"prior {PRIOR_WEIGHT:+.1f}", *(h.describe() for h in hits)])
+    return score, f"{explanation} = {weight:+.1f} -> {score:.3f}"
+
+
+def score_pair(left_key: str, right_key: str, features: Features) -> UnitMatch:
+    """The scored pair: features, probability, decision and the levels that made it."""
+    score, explanation = _weighed(*(getattr(features, c.feature) for c in COMPARISONS))
     return UnitMatch(
         left_key=left_key,
         right_key=right_key,
@@ -78,5 +79,5 @@ def score_pair(left_key: str, right_key: str, features: Features) -> UnitMatch:
         theme_equal=features.theme_equal,
         score=score,
         decision=decide(score),
-        explanation=f"{explanation} = {weight:+.1f} -> {score:.3f}",
+        explanation=explanation,
     )

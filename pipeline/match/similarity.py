@@ -6,24 +6,13 @@ from typing import Iterable
 
 import numpy as np
 
-from pipeline.match.normalise import MIN_SHARED_PREFIX, Rarity, words_agree
+from pipeline.match.normalise import Rarity, counterparts
 
 
-def _partner_map(words: frozenset[str], vocabulary: frozenset[str]) -> dict[str, frozenset[str]]:
-    """For each word, the words of ``vocabulary`` that agree with it (same lemma or a longer spelling).
-
-    Words that are not equal agree only through a shared stem of ``MIN_SHARED_PREFIX``
-    letters, so only the words opening with the same letters are compared.
-    """
-    by_stem: dict[str, list[str]] = {}
-    for o in vocabulary:
-        by_stem.setdefault(o[:MIN_SHARED_PREFIX], []).append(o)
-    return {w: frozenset(o for o in by_stem.get(w[:MIN_SHARED_PREFIX], ()) if words_agree(w, o)) for w in words}
-
-
-def _agreeing(words: frozenset[str], others: frozenset[str]) -> frozenset[str]:
-    """The words that have a counterpart among ``others``."""
-    return frozenset(w for w, partners in _partner_map(words, others).items() if partners)
+def _relation(words: frozenset[str], others: frozenset[str], rarity: Rarity) -> dict[str, frozenset[str]]:
+    """Each word's counterparts: ``rarity``'s, found once per corpus, when it knows every word here."""
+    known = rarity.counterparts
+    return known if known.keys() >= words | others else counterparts(words | others)
 
 
 def weighted_overlap(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> float | None:
@@ -33,17 +22,29 @@ def weighted_overlap(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> 
     nothing; a word only a few titles use ("telephone", "premise") decides.
     None when either side has no content words.
     """
+    return overlap_and_shared(a, b, rarity)[0]
+
+
+def shared_words(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> tuple[str, ...]:
+    """The words of ``a`` that ``b`` also has (or a longer spelling of), rarest first."""
+    return overlap_and_shared(a, b, rarity)[1]
+
+
+def overlap_and_shared(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> tuple[float | None, tuple[str, ...]]:
+    """``weighted_overlap`` and ``shared_words`` of two texts, from one look at which words agree."""
     left, right = frozenset(a), frozenset(b)
     if not left or not right:
-        return None
-    left_agree, right_agree = _agreeing(left, right), _agreeing(right, left)
+        return None, ()
+    relation = _relation(left, right, rarity)
+    left_agree = frozenset(w for w in left if not relation[w].isdisjoint(right))
+    right_agree = frozenset(w for w in right if not relation[w].isdisjoint(left))
+    shared = tuple(sorted(left_agree, key=lambda w: (-rarity.weight(w), w)))
     if left_agree == left and right_agree == right:
-        return 1.0
-    # Summed in sorted order: set order varies between runs, float sums must not.
+        return 1.0, shared
     total = _weight(left, rarity) + _weight(right, rarity)
     if total == 0:
-        return 0.0
-    return (_weight(left_agree, rarity) + _weight(right_agree, rarity)) / total
+        return 0.0, shared
+    return (_weight(left_agree, rarity) + _weight(right_agree, rarity)) / total, shared
 
 
 def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], rarity: Rarity) -> np.ndarray:
@@ -60,8 +61,9 @@ def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], 
     if not left_vocab or not right_vocab:
         return matrix
     left, right = _incidence(lefts, left_vocab), _incidence(rights, right_vocab)
-    found = _partner_map(frozenset(left_vocab), frozenset(right_vocab))
-    partners = _incidence([found[w] for w in left_vocab], right_vocab)
+    left_set, right_set = frozenset(left_vocab), frozenset(right_vocab)
+    relation = _relation(left_set, right_set, rarity)
+    partners = _incidence([relation[w] & right_set for w in left_vocab], right_vocab)
     left_weight = np.array([rarity.weight(w) for w in left_vocab])
     right_weight = np.array([rarity.weight(w) for w in right_vocab])
     left_agree = (left * left_weight) @ ((partners @ right.T) > 0)
@@ -75,17 +77,15 @@ def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], 
 def _incidence(texts: list[Iterable[str]], vocabulary: list[str]) -> np.ndarray:
     """One row per text (a collection of words), one column per word: 1 where the text has the word."""
     index = {w: j for j, w in enumerate(vocabulary)}
+    cells = [(i, index[w]) for i, words in enumerate(texts) for w in set(words)]
     matrix = np.zeros((len(texts), len(vocabulary)))
-    for i, words in enumerate(texts):
-        matrix[i, [index[w] for w in set(words)]] = 1.0
+    if cells:
+        rows, columns = zip(*cells)
+        matrix[rows, columns] = 1.0
     return matrix
 
 
 def _weight(words: frozenset[str], rarity: Rarity) -> float:
-    return sum(rarity.weight(w) for w in sorted(words))
-
-
-def shared_words(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> tuple[str, ...]:
-    """The words of ``a`` that ``b`` also has (or a longer spelling of), rarest first."""
-    agreeing = _agreeing(frozenset(a), frozenset(b))
-    return tuple(sorted(agreeing, key=lambda w: (-rarity.weight(w), w)))
+    # Summed in sorted order: set order varies between runs, float sums must not. The
+    # lookup is ``rarity.weight`` inlined: it runs for every word of every pair.
+    return sum([rarity.idf.get(w, rarity.unseen) for w in sorted(words)])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pipeline.match.bridges import Bridge
@@ -179,7 +179,7 @@ def build_unit_map(
         ordered = sorted(links)
         exact = {k for k in ordered if _is_exact(features[k])}
         related = relations(ordered, exact)
-        parts = {old: sum(1 for o, _ in ordered if o == old) for old, _ in ordered}
+        parts = Counter(old for old, _ in ordered)
         for key in ordered:
             old, new = units[key[0]], units[key[1]]
             rows.append(_linked_row(old, new, scoped[key], features[key], related[key], parts[key[0]],

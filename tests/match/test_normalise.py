@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.match.normalise import Rarity, content_words, words_agree
+from pipeline.match.normalise import Rarity, content_words, counterparts, words_agree
+from tests.conftest import parsed
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -51,3 +52,17 @@ def test_rarity_counts_distinct_texts_once():
     assert rarity.weight("telephone") == rarity.weight("face") == rarity.weight("promote")
     assert rarity.weight("deal") < rarity.weight("telephone")
     assert rarity.weight("never-seen") > rarity.weight("telephone")
+
+
+def test_counterparts_are_words_agree_over_the_vocabulary():
+    """The relation found once per corpus (words compared only within their stem) is ``words_agree`` itself."""
+    texts = [c.text for c in parsed("cg-4430-03-handbook").criteria] + ["deliver delivery organise organisation"]
+    vocabulary = sorted({w for words in content_words(texts) for w in words})
+    expected = {w: frozenset(o for o in vocabulary if words_agree(w, o)) for w in vocabulary}
+    assert counterparts(vocabulary) == expected
+    assert expected["deliver"] == {"deliver", "delivery"}
+
+
+def test_repeated_texts_get_the_words_of_each_alone():
+    texts = ["Deal with customers by telephone", "Make telephone calls to customers", "Deal with customers by telephone"]
+    assert content_words(texts) == [content_words([t])[0] for t in texts]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from pipeline.match.normalise import Rarity, content_words
-from pipeline.match.similarity import overlap_matrix, shared_words, weighted_overlap
+from pipeline.match.similarity import overlap_and_shared, overlap_matrix, shared_words, weighted_overlap
 from tests.conftest import parsed
 
 TITLES = [
@@ -78,3 +80,12 @@ def test_overlap_matrix_is_weighted_overlap_of_every_pair():
     np.testing.assert_allclose(matrix, pairwise, rtol=0, atol=1e-12)
     assert (matrix > 0).any() and (matrix[:, -1] == 0).all()
 
+
+
+def test_corpus_counterparts_score_as_words_compared_pair_by_pair():
+    """Scores from the counterparts found once for the corpus equal those found for each pair alone."""
+    unknown = dataclasses.replace(RARITY, counterparts={})
+    for a in TITLES:
+        for b in TITLES + ["Deliver customer service on the telephone"]:
+            words = WORDS.get(b) or content_words([b])[0]
+            assert overlap_and_shared(WORDS[a], words, RARITY) == overlap_and_shared(WORDS[a], words, unknown)
