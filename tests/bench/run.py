@@ -1,7 +1,8 @@
 """`make bench`: throughput of every stage, side by side with pdfplumber and pypdfium2, and matching at scale.
 
 Prints each figure as it is measured and writes tests/bench/results.json with the
-keys of DESIGN.md "Benchmarks". ``--quick`` measures the speed-up on 10 handbooks
+keys of DESIGN.md "Benchmarks", and ``long_document_speedup`` (one PDF read in page
+ranges on all cores). ``--quick`` measures the speed-up on 10 handbooks
 (not 100) and matching on 20,000 units (not 100,000).
 """
 
@@ -15,7 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -130,32 +133,17 @@ def peak_memory(tmp: Path) -> float:
     return stage
 
 
-def speedup(tmp: Path, handbooks: int) -> float:
-    """Extract and parse of ``handbooks`` PDF handbooks on one worker, then on all cores."""
+def speedup(tmp: Path, label: str, project: Callable[[Path], Path], stage: Callable) -> float:
+    """``stage`` (a runner function) on a new ``project`` with one worker, then on all cores; the speed-up."""
     workers = default_workers()
     times = []
     for n in (1, workers):
-        root = pdf_project(tmp / f"speedup-{n}", handbooks)
-        paths = runner.Paths(root)
+        paths = runner.Paths(project(tmp / f"{label}-{n}-workers"))
         with Engine(n) as engine:
-            seconds, _ = timed(runner.parse, paths, runner.manifest_entries(paths), engine=engine)
+            seconds, _ = timed(stage, paths, runner.manifest_entries(paths), engine=engine)
         times.append(seconds)
-        say(f"extract + parse, {handbooks} PDF handbooks, {n} worker(s)", f"{seconds:8.2f} s")
+        say(f"{label}, {n} worker(s)", f"{seconds:8.2f} s")
     say(f"  speed-up on {workers} cores", f"{times[0] / times[1]:8.2f}x")
-    return times[0] / times[1]
-
-
-def long_speedup(tmp: Path) -> float:
-    """Extract of the 1,000-page document on one worker, then in page ranges on all cores."""
-    workers = default_workers()
-    times = []
-    for n in (1, workers):
-        paths = runner.Paths(long_project(tmp / f"long-{n}-workers"))
-        with Engine(n) as engine:
-            seconds, _ = timed(runner.extract, paths, runner.manifest_entries(paths), engine=engine)
-        times.append(seconds)
-        say(f"extract, {LONG_PAGES}-page PDF, {n} worker(s)", f"{seconds:8.2f} s")
-    say(f"  speed-up on {workers} cores (page ranges)", f"{times[0] / times[1]:8.2f}x")
     return times[0] / times[1]
 
 
@@ -168,8 +156,11 @@ def main() -> None:
         results.update(extraction([pdf for _, pdf in handbook_pdfs()]))
         results["warm_run_seconds"] = stages(Path(tmp))
         results["peak_rss_mb_1000_pages"] = peak_memory(Path(tmp))
-        results["workers_speedup"] = speedup(Path(tmp), 10 if quick else 100)
-        results["long_document_speedup"] = long_speedup(Path(tmp))
+        handbooks = 10 if quick else 100
+        results["workers_speedup"] = speedup(Path(tmp), f"extract + parse, {handbooks} PDF handbooks",
+                                             partial(pdf_project, count=handbooks), runner.parse)
+        results["long_document_speedup"] = speedup(Path(tmp), f"extract, {LONG_PAGES}-page PDF in page ranges",
+                                                   long_project, runner.extract)
     seconds, recall = match_at_scale(20_000 if quick else 100_000, say)
     results["match_100k_seconds"], results["blocking_recall"] = seconds, recall
     RESULTS.write_text(json.dumps({k: round(v, 3) for k, v in sorted(results.items())}, indent=2) + "\n")

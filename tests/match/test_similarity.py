@@ -81,7 +81,6 @@ def test_overlap_matrix_is_weighted_overlap_of_every_pair():
     assert (matrix > 0).any() and (matrix[:, -1] == 0).all()
 
 
-
 def test_corpus_counterparts_score_as_words_compared_pair_by_pair():
     """Scores from the counterparts found once for the corpus equal those found for each pair alone."""
     unknown = dataclasses.replace(RARITY, counterparts={})
