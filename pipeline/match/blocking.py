@@ -16,9 +16,9 @@ at most ``RARE_SHARE`` of them in a small corpus, never fewer than
 ``RARE_MIN_UNITS``, and never more than ``MAX_BLOCK`` however large the corpus
 grows, so that a block does not grow with it. Distinct, because a title that
 three schemes repeat word for word is one piece of evidence, not three. A block
-that still gathers more than ``MAX_BLOCK`` units (a NOS code that hundreds of
-units name) is split by its members' title words, and what is still too large is
-left out. Units of one scheme are never compared with each other: a scheme does
+that still gathers more than ``MAX_BLOCK`` distinct titles, or more than
+``MAX_MEMBERS`` units (a NOS code that hundreds of units name), is split by its
+members' title words, and what is still too large is left out. Units of one scheme are never compared with each other: a scheme does
 not list one unit twice.
 """
 
@@ -39,6 +39,9 @@ RARE_MIN_UNITS = 4
 MAX_BLOCK = 16
 MIN_SHARED_CRITERIA_WORDS = 3
 MAX_LEVEL_GAP = 1
+# A block is oversize past MAX_BLOCK distinct titles, or past this many units: the same
+# title stated by several schemes is one title, and its units must still meet.
+MAX_MEMBERS = 4 * MAX_BLOCK
 RULES = ("nos", "uan", "title-word", "title-pair", "criteria-words")
 # Rules that name the same standard hold whatever the levels; word rules need close levels.
 _ANY_LEVEL = frozenset({"nos", "uan"})
@@ -118,11 +121,14 @@ def _blocks(profiles: list[UnitProfile]) -> dict[tuple[str, str], list[int]]:
 
 def _bounded(keys: dict[tuple[str, str], list[int]], titles: list[frozenset[str]]) -> tuple[list[tuple[str, list[int]]], int]:
     """(rule, members) of every block, an oversize block split by its members' title words; and how many
-    blocks were left out because even split they gather more than ``MAX_BLOCK`` units."""
+    blocks were left out because even split they are oversize."""
+    def small(members: list[int]) -> bool:
+        return len(members) <= MAX_MEMBERS and len({titles[i] for i in members}) <= MAX_BLOCK
+
     bounded: list[tuple[str, list[int]]] = []
     left_out = 0
     for (rule, _), members in sorted(keys.items()):
-        if len(members) <= MAX_BLOCK:
+        if small(members):
             bounded.append((rule, members))
             continue
         split: dict[str, list[int]] = defaultdict(list)
@@ -130,7 +136,7 @@ def _bounded(keys: dict[tuple[str, str], list[int]], titles: list[frozenset[str]
             for word in titles[i]:
                 split[word].append(i)
         for _, part in sorted(split.items()):
-            if len(part) <= MAX_BLOCK:
+            if small(part):
                 bounded.append((rule, part))
             else:
                 left_out += 1

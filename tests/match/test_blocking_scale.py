@@ -36,11 +36,26 @@ def test_blocking_finds_at_least_99_percent_of_the_true_pairs(synthetic):
     assert result.comparisons < 0.05 * result.all_pairs
 
 
+def _word(i: int) -> str:
+    """A made-up title word of letters only (the lemmatizer drops digits)."""
+    return "topic" + "".join(chr(ord("a") + int(d)) for d in str(i))
+
+
 def test_a_key_that_too_many_units_share_is_split_by_title_words():
     # Hundreds of units name one NOS code: compared only where a title word also agrees.
-    many = [unit(f"s{i % 2}", str(i), f"Deliver service {'tea' if i < 4 else f'word{i}'}", nos_code="A1")
+    many = [unit(f"s{i % 2}", str(i), f"Deliver service {'tea' if i < 4 else _word(i)}", nos_code="A1")
             for i in range(MAX_BLOCK * 3)]
     result = block(prepare(many, []), {"s0": 0, "s1": 1}.__getitem__)
     assert ("s0:0", "s1:1") in result.rules and result.rules[("s0:0", "s1:1")][0] == "nos"
     assert ("s0:0", "s1:5") not in result.rules
     assert result.comparisons < MAX_BLOCK * MAX_BLOCK
+
+
+def test_a_key_of_few_titles_that_many_schemes_state_is_kept_whole():
+    # Ten titles, each stated by four schemes: forty units, but ten titles to tell apart.
+    schemes = {f"s{s}": s for s in range(4)}
+    units = [unit(scheme, f"{t}", f"Deliver service {_word(t)}", nos_code="A1") for scheme in schemes for t in range(10)]
+    assert len(units) > MAX_BLOCK
+    result = block(prepare(units, []), schemes.__getitem__)
+    assert result.rules[("s0:0", "s1:1")] == ("nos",)
+    assert result.comparisons == 6 * 10 * 10 and result.blocks_left_out == 0
