@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -109,15 +108,17 @@ def stages(tmp: Path) -> float:
     return warm
 
 
-def child_peak(command: list[str]) -> tuple[float, float]:
-    """Run ``command`` in the project folder: its wall time (s) and its own peak RSS (MB), read by wait4."""
+# Printed last by a measured child: its own peak RSS in kB. getrusage and wait4 would
+# also count the pages of this bench process, which the child was forked from.
+_PRINT_PEAK = "\nprint(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
+
+
+def child_peak(code: str, *args: str) -> tuple[float, float]:
+    """Run ``code`` in a new Python (``sys.argv[1:]`` = ``args``): its wall time (s) and its peak RSS (MB)."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(command)} failed: {child.stderr.read().decode()}")
-    child.stderr.close()
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+    done = subprocess.run([sys.executable, "-c", code + _PRINT_PEAK, *args], cwd=ROOT, check=True,
+                          capture_output=True, text=True)
+    return time.perf_counter() - start, int(done.stdout.split()[-1]) / 1024
 
 
 def peak_memory(tmp: Path) -> float:
@@ -125,10 +126,11 @@ def peak_memory(tmp: Path) -> float:
     pdf, pages = long_pdf()
     reader = "import sys; from pathlib import Path; from pipeline.extract import extract_file; " \
              "extract_file(Path(sys.argv[1]), 'long', sys.argv[1])"
-    seconds, peak = child_peak([sys.executable, "-c", reader, str(pdf)])
+    seconds, peak = child_peak(reader, str(pdf))
     say(f"PDF reader, {pages}-page PDF: peak RSS", f"{peak:8.0f} MB  ({pages / seconds:.1f} pages/s)")
     root = long_project(tmp / "long-peak")
-    seconds, stage = child_peak([sys.executable, "-m", "pipeline", "--root", str(root), "-q", "--workers", "1", "extract"])
+    command = "import sys; from pipeline.cli import cli; cli.main(sys.argv[1:], standalone_mode=False)"
+    seconds, stage = child_peak(command, "--root", str(root), "-q", "--workers", "1", "extract")
     say(f"handbooks extract, {pages}-page PDF, 1 worker: peak RSS", f"{stage:8.0f} MB  ({pages / seconds:.1f} pages/s)")
     return stage
 
