@@ -1,25 +1,40 @@
-# `make` sets up .venv/ and runs the whole pipeline on raw/; `make test` runs the tests.
+# `make` sets up .venv/ and runs the whole pipeline on raw/; `make test` runs the checks and the tests.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 BROWSER := $(VENV)/.browser
+# The versions the tests passed with; `make lock` writes them again from pyproject.toml.
+LOCK := requirements/run.txt
+TEST_LOCK := requirements/test.txt
 
 .DEFAULT_GOAL := run
-.PHONY: run test eval bench clean distclean
+.PHONY: run test check eval bench lock clean distclean
 
-# Install (again) only when the project's dependencies change.
-$(STAMP): pyproject.toml
+# The runtime only, from the lock; installed again only when the lock or the project changes.
+$(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (Python 3.11+ is needed; set PYTHON=...)"; exit 2; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo "setup 1/3: virtual environment in $(VENV)/"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "setup 2/3: runtime libraries pinned in $(LOCK)"
+	@$(BIN)/python -m pip install --quiet -r $(LOCK)
+	@echo "setup 3/3: the pipeline itself (editable)"
+	@$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+# The test tools (pytest, hypothesis, ruff, mypy, renderers), pinned in their own lock.
+$(TEST_STAMP): $(STAMP) $(TEST_LOCK)
+	@echo "setup: test tools pinned in $(TEST_LOCK)"
+	@$(BIN)/python -m pip install --quiet -r $(TEST_LOCK)
 	@touch $@
 
 # The lookup page's tests drive Debian's headless Chromium through its chromedriver.
-$(BROWSER): $(STAMP)
+$(BROWSER): $(TEST_STAMP)
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "setup: Debian chromium and chromium-driver"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	  else echo "warning: chromium and chromium-driver are missing: the lookup page's browser tests will fail"; fi
 	@touch $@
@@ -27,20 +42,30 @@ $(BROWSER): $(STAMP)
 run: $(STAMP)
 	$(BIN)/handbooks run
 
-test: $(STAMP) $(BROWSER)
+check: $(TEST_STAMP)
+	$(BIN)/ruff check pipeline tests
+	$(BIN)/mypy
+
+test: $(BROWSER)
 	$(BIN)/python -m pytest -q
 
 eval: run
 	$(BIN)/python tests/eval/evaluate.py
 
 # BENCH=--quick: the speed-up on 10 handbooks and matching on 20,000 units.
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python tests/bench/run.py $(BENCH)
 
+# Resolve pyproject.toml's ranges again into the two locks (needs the package index).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --quiet --python-version 3.11 pyproject.toml -o $(LOCK)
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra test pyproject.toml -o $(TEST_LOCK)
+
 clean:
-	rm -rf extracted/* extracted/.generations extracted/.staged extracted/.lock mappings/.staged tests/.renders
+	rm -rf extracted/* extracted/.generations extracted/.staged extracted/.lock mappings/.staged tests/.renders tests/.screenshots
 	find mappings -maxdepth 1 \( -type f -o -type l \) ! -name overrides.csv -delete
 	touch extracted/.gitkeep
 
 distclean: clean
-	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache
