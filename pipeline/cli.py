@@ -310,9 +310,11 @@ def diff(ctx: click.Context, old_doc: str, new_doc: str, fmt: str) -> None:
 
 def main() -> None:
     """Entry point: run the command, mapping errors to exit codes (0 ok, 1 failed documents, 2 usage)."""
-    debug = "--debug" in sys.argv
+    ctx: click.Context | None = None
     try:
-        cli.main(standalone_mode=False)
+        ctx = cli.make_context("handbooks", sys.argv[1:])
+        with ctx:
+            cli.invoke(ctx)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -327,12 +329,17 @@ def main() -> None:
         click.echo("the manifest is invalid; nothing was published", err=True)
         sys.exit(exc.exit_code)
     except PipelineError as exc:
-        if debug:
+        if _debug(ctx):
             traceback.print_exc()
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except Exception:
-        if debug:
+        if _debug(ctx):
             raise
         click.echo(f"internal error: {traceback.format_exc(limit=1).strip().splitlines()[-1]} (rerun with --debug)", err=True)
         sys.exit(1)
+
+
+def _debug(ctx: click.Context | None) -> bool:
+    """Whether the command line asked for tracebacks (``--debug``, as the group parsed it)."""
+    return bool(ctx is not None and isinstance(ctx.obj, dict) and ctx.obj.get("debug"))

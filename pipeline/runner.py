@@ -104,13 +104,14 @@ def manifest_limits(paths: Paths) -> Limits:
 
 
 def extract(
-    paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()
+    paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False, engine: Engine | None = None
 ) -> list[DocumentOutcome]:
     """Extract every document whose SHA-256 has no cached extraction yet, spread over ``engine``.
 
     A long PDF is read in page ranges side by side when the engine has more than one
     worker, and its parts joined here. A document past a limit fails alone.
     """
+    engine = engine or Engine()
     limits = manifest_limits(paths)
     outcomes: dict[str, DocumentOutcome] = {}
     tasks: list[ExtractTask] = []
@@ -326,9 +327,10 @@ def nos_scheme(entries: list[Entry], outcomes: list[DocumentOutcome]) -> str | N
 
 
 def parse(
-    paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()
+    paths: Paths, entries: list[Entry], progress: Progress = _quiet, force: bool = False, engine: Engine | None = None
 ) -> RunReport:
     """Extract what changed, parse what changed (spread over ``engine``), merge, and stage the datasets."""
+    engine = engine or Engine()
     limits = manifest_limits(paths)
     with engine:  # one pool for both stages
         report = RunReport(documents=extract(paths, entries, progress, force, engine))
@@ -402,12 +404,13 @@ def _counts(result: ParseResult, corpus: Corpus, doc_id: str) -> dict[str, int]:
 
 
 def match(
-    paths: Paths, entries: list[Entry], progress: Progress = _quiet, engine: Engine = Engine()
+    paths: Paths, entries: list[Entry], progress: Progress = _quiet, engine: Engine | None = None
 ) -> tuple[dict[str, int], list[Issue]]:
     """Match the units of the staged (or published) datasets (pairs scored over ``engine``) and stage the mappings.
 
     Returns the summary counts and the issues of the override rows that were ignored.
     """
+    engine = engine or Engine()
     from pipeline.match import cache as match_cache
     from pipeline.match.overrides import DOC_ID as OVERRIDES_DOC
 
@@ -476,8 +479,9 @@ def publish(paths: Paths) -> list[str]:
     return staging.swap_in(folders, keep=frozenset({OVERRIDES}))
 
 
-def run(paths: Paths, progress: Progress = _quiet, force: bool = False, engine: Engine = Engine()) -> RunReport:
+def run(paths: Paths, progress: Progress = _quiet, force: bool = False, engine: Engine | None = None) -> RunReport:
     """All stages, in order; a stage that raises leaves the published outputs as they were."""
+    engine = engine or Engine()
     entries = manifest_entries(paths)
     staging.discard([paths.extracted, paths.mappings])  # what a killed run staged is not this run's
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import shutil
 import signal
@@ -82,8 +83,8 @@ def _killed_at(step: int, action) -> bool:
     """Run ``action`` in a forked child told to SIGKILL itself at its ``step``-th output step."""
     pid = os.fork()
     if pid == 0:  # the child: count steps from zero, die at the named one
-        faults._steps = 0
-        os.environ[faults.KILL_AT] = str(step)
+        steps = itertools.count(1)
+        faults.install(lambda: next(steps) == step and os.kill(os.getpid(), signal.SIGKILL))
         try:
             action()
         finally:

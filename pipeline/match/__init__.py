@@ -129,9 +129,10 @@ def match_corpus(
     entries: list[Entry],
     overrides_path: Path,
     progress: Callable[[str], None] | None = None,
-    engine: Engine = Engine(),
+    engine: Engine | None = None,
 ) -> MatchResult:
     """Score candidate pairs (spread over ``engine``), apply the human decisions, and build families and the map."""
+    engine = engine or Engine()
     say = progress or (lambda message: None)
     by_key = {u.unit_key: u for u in units}
     schemes = {u.scheme for u in units}

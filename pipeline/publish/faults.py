@@ -1,22 +1,23 @@
-"""A fault hook for the crash tests: ``HANDBOOKS_KILL_AT=N`` kills the process at its Nth output step.
+"""Fault points: every write and rename of an output calls ``step``, and a test may install a hook there.
 
-Every write and rename of an output calls ``step``; the kill test runs the
-pipeline once per step number and checks what is left published.
+Production installs none, so a step costs one comparison; the crash tests install one that kills
+the process at its Nth step and check what is left published.
 """
 
 from __future__ import annotations
 
-import os
-import signal
+from collections.abc import Callable
 
-KILL_AT = "HANDBOOKS_KILL_AT"
+_hook: Callable[[], None] | None = None
 
-_steps = 0
+
+def install(hook: Callable[[], None] | None) -> None:
+    """Call ``hook`` at every later output step (``None`` removes it)."""
+    global _hook
+    _hook = hook
 
 
 def step() -> None:
-    """Count one write or rename; die here with SIGKILL if this is the step the hook names."""
-    global _steps
-    _steps += 1
-    if os.environ.get(KILL_AT) == str(_steps):
-        os.kill(os.getpid(), signal.SIGKILL)
+    """Mark one write or rename of an output: the installed hook, if any, runs here."""
+    if _hook is not None:
+        _hook()

@@ -12,7 +12,8 @@ from selenium.webdriver.support.ui import Select
 
 from tests.conftest import ROOT
 
-SCREENSHOTS = ROOT / "tests" / "screenshots"
+# Ignored by git: a test run leaves the tracked pictures the README shows as they are.
+SCREENSHOTS = ROOT / "tests" / ".screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +28,7 @@ def page(published):
     browser = webdriver.Chrome(service=Service(driver_path), options=options)
     browser.implicitly_wait(2)
     browser.get((published / "mappings" / "index.html").as_uri())
+    SCREENSHOTS.mkdir(exist_ok=True)
     yield browser
     browser.quit()
 
