@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__, lock
+from pipeline import __version__
+from pipeline.store import lock
 from pipeline.errors import ManifestError, PipelineError
 from pipeline.parallel import Engine, default_workers
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline import ids
 from pipeline.errors import UsageError
 from pipeline.parse.versions import Versions
-from pipeline.publish.tables import read_records
+from pipeline.store.tables import read_records
 from pipeline.records import UnitVersion
 from pipeline.schemas import DATASETS
 

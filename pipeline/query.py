@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipeline.errors import UsageError
 from pipeline.rpl import RplResult, assess
-from pipeline.publish.generations import published_dirs
+from pipeline.store.generations import published_dirs
 from pipeline.schemas import DATASETS
 
 

@@ -9,6 +9,7 @@ publish: validate what is staged, then swap it all into place
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import shutil
 from collections import Counter, defaultdict
@@ -20,21 +21,24 @@ from typing import Callable, Iterator
 from pipeline import __version__
 from pipeline.diff import compare_editions
 from pipeline.errors import DocumentError, Location, PipelineError
+from pipeline.extract import STAGE as EXTRACT_STAGE
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.guard import check_extraction, check_file, deadline
-from pipeline.extract.cache import META as EXTRACTION_META, cached, sha256_of, store
+from pipeline.extract.cache import META as EXTRACTION_META, cached, store
 from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
 from pipeline.manifest import Entry, Limits, load_limits, load_manifest
 from pipeline.parallel import Engine
 from pipeline.paths import Paths
-from pipeline.parse import PARSER_VERSION, Conservation, ParseContext, ParseResult
+from pipeline.parse import STAGE as PARSE_STAGE
+from pipeline.parse import Conservation, ParseContext, ParseResult
 from pipeline.parse import cache as parse_cache
 from pipeline.parse.cache import Parsed
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
-from pipeline.publish import staging
+from pipeline.store import staging
+from pipeline.store.keys import cache_key, file_sha256, fingerprint
 from pipeline.publish.interfaces import stage_interfaces
-from pipeline.publish.spreadsheet import csv_bytes
+from pipeline.publish.spreadsheet import csv_bytes, table_csv
 from pipeline.publish.validate import validate_staged
 from pipeline.records import Document, Issue, Unit, UnitMatch
 from pipeline.schemas import DATASETS
@@ -180,7 +184,7 @@ def _cached_one(paths: Paths, force: bool, limits: Limits, entry: Entry) -> Docu
     shown = paths.shown(entry)
     with _fails_alone(outcome, shown):
         check_file(paths.raw / entry.path, shown, limits)
-        outcome.sha256 = sha256_of(paths.raw / entry.path)
+        outcome.sha256 = file_sha256(paths.raw / entry.path)
         outcome.extraction = None if force else cached(paths.extracted / entry.doc_id, outcome.sha256)
         if outcome.extraction is not None:
             check_extraction(outcome.extraction, shown, limits)
@@ -261,13 +265,22 @@ def _mark_accepted(entry: Entry, result: ParseResult) -> list[Issue]:
     return [i for i in result.issues if i.severity == "error" and not i.accepted]
 
 
+def _parse_key(outcome: DocumentOutcome) -> str:
+    """The parse cache key: the extraction's own key, what the manifest says of the document, and the parser.
+
+    ``accept`` is left out: it is applied to a parse's issues afterwards, never changes the records.
+    """
+    described = {k: v for k, v in dataclasses.asdict(outcome.entry).items() if k != "accept"}
+    return cache_key(PARSE_STAGE, cache_key(EXTRACT_STAGE, outcome.sha256), json.dumps(described, default=str))
+
+
 def _parsed_all(
     paths: Paths, outcomes: list[DocumentOutcome], force: bool, limits: Limits, engine: Engine
 ) -> list[Parsed | None]:
     """This run's parse of each document: from the parse cache when its file is unchanged, the rest parsed over
     ``engine``; None where it failed. A parse without unaccepted errors becomes the document's last good one."""
     parsed: list[Parsed | None] = [
-        None if o.error or force else parse_cache.cached(paths.extracted / o.entry.doc_id, o.sha256) for o in outcomes
+        None if o.error or force else parse_cache.cached(paths.extracted / o.entry.doc_id, _parse_key(o)) for o in outcomes
     ]
     todo = [i for i, o in enumerate(outcomes) if parsed[i] is None and not o.error]
     fresh = engine.map(partial(_parse_one, paths, limits.max_seconds), [outcomes[i] for i in todo],
@@ -279,7 +292,7 @@ def _parsed_all(
             parsed[i] = one
             outcomes[i].errors = _mark_accepted(outcomes[i].entry, one.result)
             if not outcomes[i].errors:
-                parse_cache.store(paths.extracted / outcomes[i].entry.doc_id, one)
+                parse_cache.store(paths.extracted / outcomes[i].entry.doc_id, _parse_key(outcomes[i]), one)
     for i, one in enumerate(parsed):
         if one is not None and i not in todo:
             outcomes[i].errors = _mark_accepted(outcomes[i].entry, one.result)
@@ -317,7 +330,7 @@ def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
         scheme=entry.scheme or "", qualification=entry.qualification, title=entry.title or "",
         published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile,
         media_type=parsed.media_type if parsed else "", pages=parsed.pages if parsed else 0, status=status, error=outcome.error,
-        parser_version=f"{__version__}+parser.{PARSER_VERSION}",
+        parser_version=f"{__version__}+{fingerprint(PARSE_STAGE)[:12]}",
     )
 
 
@@ -434,6 +447,7 @@ def match(
             "unit_map": result.unit_map,
             "criterion_map": result.criterion_map,
         },
+        csv=table_csv,
     )
     staging.stage_file(paths.mappings, "review.csv", review_csv(result.review, units))
     stage_interfaces(paths.extracted, paths.mappings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.publish import staging
+from pipeline.store import staging
 from pipeline.publish.validate import validate_staged
 from pipeline.records import Criterion, Unit
 from pipeline.schemas import DATASETS

@@ -17,10 +17,11 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from pipeline import lock, query, runner
+from pipeline import query, runner
+from pipeline.store import lock
 from pipeline.cli import cli
 from pipeline.errors import ManifestError
-from pipeline.publish import faults
+from pipeline.store import faults
 from tests.conftest import DATA, ROOT
 
 # Two small handbooks of two families, one superseding the other's scheme.
@@ -184,7 +185,7 @@ def test_a_second_run_refuses_with_no_wait_or_waits_for_the_lock(tiny, tmp_path)
 
 def test_a_lock_left_by_a_killed_run_does_not_block(tmp_path):
     holder = subprocess.run([sys.executable, "-c", "import os, signal, sys; from pathlib import Path; "
-                             "from pipeline import lock\nwith lock.hold(Path(sys.argv[1])): "
+                             "from pipeline.store import lock\nwith lock.hold(Path(sys.argv[1])): "
                              "os.kill(os.getpid(), signal.SIGKILL)", str(tmp_path)])
     assert holder.returncode == -signal.SIGKILL
     with lock.hold(tmp_path, wait=False):

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from pipeline.errors import DocumentError, Location
 from pipeline.records import Issue, Line
+from pipeline.store.keys import CORE, Stage
 
-EXTRACTOR_VERSION = "3"
+# What an extraction depends on besides the file: this package's code and the readers' libraries.
+STAGE = Stage("extract", ("extract", *CORE), ("pypdfium2", "pdfplumber", "beautifulsoup4", "charset-normalizer"))
 
 
 @dataclass(frozen=True)

@@ -1,31 +1,22 @@
-"""The extraction cache: ``extracted/<doc_id>/`` holds a document's lines, keyed by SHA-256."""
+"""The extraction cache: ``extracted/<doc_id>/`` holds a document's lines, keyed by its SHA-256 and the extractor."""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
-import os
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.extract import EXTRACTOR_VERSION, Extraction
+from pipeline.extract import STAGE, Extraction
 from pipeline.records import Issue, Line
 from pipeline.schemas import schema_of
+from pipeline.store import atomic
+from pipeline.store.keys import cache_key
 
 LINES = "lines.parquet"
 META = "extraction.json"
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def cached(folder: Path, sha256: str) -> Extraction | None:
@@ -34,7 +25,7 @@ def cached(folder: Path, sha256: str) -> Extraction | None:
     if not meta_path.exists() or not (folder / LINES).exists():
         return None
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta.get("sha256") != sha256 or meta.get("extractor_version") != EXTRACTOR_VERSION:
+    if meta.get("key") != cache_key(STAGE, sha256):
         return None
     rows = pq.read_table(folder / LINES).to_pylist()
     return Extraction(
@@ -50,18 +41,13 @@ def store(folder: Path, sha256: str, extraction: Extraction) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     schema = schema_of(Line)
     columns = {name: [getattr(line, name) for line in extraction.lines] for name in schema.names}
-    tmp = folder / f".{LINES}.tmp"
-    pq.write_table(pa.Table.from_pydict(columns, schema=schema), tmp, compression="zstd")
-    os.replace(tmp, folder / LINES)
+    table = pa.Table.from_pydict(columns, schema=schema)
+    atomic.write_with(folder / LINES, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
     meta = {
         "sha256": sha256,
-        "extractor_version": EXTRACTOR_VERSION,
+        "key": cache_key(STAGE, sha256),
         "media_type": extraction.media_type,
         "pages": extraction.pages,
-        "issues": [
-            dataclasses.asdict(i) for i in extraction.issues
-        ],
+        "issues": [dataclasses.asdict(i) for i in extraction.issues],
     }
-    tmp = folder / f".{META}.tmp"
-    tmp.write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, folder / META)
+    atomic.write_bytes(folder / META, json.dumps(meta, indent=1, ensure_ascii=False).encode("utf-8"))

@@ -1,50 +1,70 @@
 """The match cache: a corpus matched before is not matched again.
 
-The key is the SHA-256 of everything the match stage reads: the units and criteria
-files, ``overrides.csv``, what the manifest says of each document (schemes, dates,
-``supersedes``), and the matcher's own source, so that a change to any of them,
-the code included, matches afresh.
+The key (``pipeline.store.keys``) covers everything the match stage reads: the units
+and criteria files, ``overrides.csv``, what the manifest says of each document
+(schemes, dates, ``supersedes``), the matcher's own code and the versions of its
+libraries, so that a change to any of them matches afresh. A result is kept as
+Parquet (its record lists, in their order) and JSON (the rest), never as a pickle.
 """
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
-import os
-import pickle
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from pipeline.manifest import Entry
+from pipeline.match import MatchResult
+from pipeline.schemas import DATASETS
+from pipeline.store import atomic
+from pipeline.store.keys import CORE, Stage, cache_key, file_sha256
+from pipeline.store.tables import read_records, to_table, write_parquet
 
 FOLDER = ".match"
-# The modules whose code decides a match result.
-_SOURCES = sorted(Path(__file__).parent.glob("*.py")) + [Path(__file__).parents[1] / n for n in ("nlp.py", "records.py")]
+META = "result.json"
+# What a match depends on besides its inputs: this package's code, the spaCy pipeline and the scoring libraries.
+STAGE = Stage("match", ("match", "nlp.py", *CORE), ("spacy", "spacy-lookups-data", "rapidfuzz", "numpy"))
+# MatchResult field -> the dataset whose schema stores it; the other fields are kept as JSON.
+_DATASET_OF = {
+    "unit_matches": "unit_matches", "families": "families", "unit_map": "unit_map",
+    "criterion_map": "criterion_map", "review": "unit_matches", "issues": "issues",
+}
 
 
 def match_key(inputs: Iterable[Path], entries: list[Entry]) -> str:
-    """The SHA-256 of the match stage's inputs and code."""
-    digest = hashlib.sha256()
-    for path in [*inputs, *_SOURCES]:
-        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    """The cache key of the match stage's inputs, code and libraries."""
+    read = [f"{path.name}:{file_sha256(path) if path.exists() else ''}" for path in inputs]
     described = [(e.doc_id, e.scheme, e.qualification, str(e.published), e.supersedes, e.replaces) for e in entries]
-    digest.update(json.dumps(described, default=list).encode())
-    return digest.hexdigest()
+    return cache_key(STAGE, *read, json.dumps(described, default=list))
 
 
-def cached(extracted: Path, key: str):
+def cached(extracted: Path, key: str) -> MatchResult | None:
     """The match result stored under ``key``, or None."""
-    path = extracted / FOLDER / f"{key}.pickle"
-    return pickle.loads(path.read_bytes()) if path.exists() else None
+    entry = extracted / FOLDER / key
+    if not (entry / META).exists():
+        return None
+    rest = json.loads((entry / META).read_text(encoding="utf-8"))
+    lists = {name: read_records(DATASETS[dataset], entry / f"{name}.parquet") for name, dataset in _DATASET_OF.items()}
+    return MatchResult(**lists, **rest)
 
 
-def store(extracted: Path, key: str, result) -> None:
+def store(extracted: Path, key: str, result: MatchResult) -> None:
     """Keep one match result (the latest), written whole and renamed in."""
-    folder = extracted / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{key}.tmp"
-    tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, folder / f"{key}.pickle")
-    for other in folder.iterdir():
-        if other.name != f"{key}.pickle":
-            other.unlink()
+    root = extracted / FOLDER
+    tmp = root / f".{key}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, dataset in _DATASET_OF.items():
+        write_parquet(to_table(DATASETS[dataset], getattr(result, name), sort=False), tmp / f"{name}.parquet")
+    rest = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name not in _DATASET_OF}
+    (tmp / META).write_text(json.dumps(rest, indent=1, ensure_ascii=False), encoding="utf-8")
+    for written in tmp.iterdir():
+        atomic.fsync_path(written)
+    final = root / key
+    shutil.rmtree(final, ignore_errors=True)
+    atomic.replace(tmp, final)
+    for other in root.iterdir():
+        if other.name != key:
+            shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink()

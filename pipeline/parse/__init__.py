@@ -27,9 +27,11 @@ from pipeline.records import (
     Unit,
     UnitMembership,
 )
+from pipeline.store.keys import CORE, Stage
 from pipeline.text import clean
 
-PARSER_VERSION = "5"
+# What a parse depends on besides its document: this package's code, the one spaCy pipeline and its lookups.
+STAGE = Stage("parse", ("parse", "nlp.py", *CORE), ("spacy", "spacy-lookups-data"))
 
 
 @dataclass

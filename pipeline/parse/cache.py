@@ -1,6 +1,7 @@
 """The parse cache: ``extracted/<doc_id>/parsed/`` holds a document's last good records.
 
-Keyed by the file's SHA-256 and the parser version, so an unchanged document is
+Keyed by the cache key of its inputs (the extraction, the manifest entry) and of the
+parser's code and libraries (``pipeline.store.keys``), so an unchanged document is
 not parsed again, and a document that fails a later run can still be published
 from the records it last gave without unaccepted errors.
 """
@@ -9,14 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.parse import PARSER_VERSION, Conservation, ParseResult
-from pipeline.publish import faults
-from pipeline.publish.tables import read_records, to_table, write_parquet
+from pipeline.parse import Conservation, ParseResult
+from pipeline.store import atomic
+from pipeline.store.tables import read_records, to_table, write_parquet
 from pipeline.schemas import DATASETS
 
 FOLDER = "parsed"
@@ -41,10 +41,6 @@ class Parsed:
     conservation: Conservation
 
 
-def _name(sha256: str) -> str:
-    return f"{sha256}-p{PARSER_VERSION}"
-
-
 def _read(entry: Path) -> Parsed:
     meta = json.loads((entry / META).read_text(encoding="utf-8"))
     result = ParseResult(**{
@@ -54,9 +50,9 @@ def _read(entry: Path) -> Parsed:
                   Conservation(**meta["conservation"]))
 
 
-def cached(folder: Path, sha256: str) -> Parsed | None:
-    """The good parse of the file with this SHA-256 by this parser version, or None."""
-    entry = folder / FOLDER / _name(sha256)
+def cached(folder: Path, key: str) -> Parsed | None:
+    """The good parse stored under this cache key, or None."""
+    entry = folder / FOLDER / key
     return _read(entry) if (entry / META).exists() else None
 
 
@@ -67,10 +63,10 @@ def last_good(folder: Path) -> Parsed | None:
     return _read(max(entries, key=lambda p: p.stat().st_mtime_ns)) if entries else None
 
 
-def store(folder: Path, parsed: Parsed) -> None:
-    """Keep a good parse as the document's last good one (written whole, then renamed in)."""
+def store(folder: Path, key: str, parsed: Parsed) -> None:
+    """Keep a good parse as the document's last good one, under its cache key (written whole, then renamed in)."""
     root = folder / FOLDER
-    tmp = root / f".{_name(parsed.sha256)}.tmp"
+    tmp = root / f".{key}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     for field, name in _DATASET_OF.items():
@@ -79,11 +75,11 @@ def store(folder: Path, parsed: Parsed) -> None:
     meta = {f.name: getattr(parsed, f.name) for f in dataclasses.fields(parsed) if f.name != "result"}
     meta["conservation"] = dataclasses.asdict(parsed.conservation)
     (tmp / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-    faults.step()
-    final = root / _name(parsed.sha256)
+    for written in tmp.iterdir():
+        atomic.fsync_path(written)
+    final = root / key
     shutil.rmtree(final, ignore_errors=True)
-    os.replace(tmp, final)
-    faults.step()
+    atomic.replace(tmp, final)
     for other in root.iterdir():
         if other.name != final.name:
             shutil.rmtree(other, ignore_errors=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.publish import staging
+from pipeline.store import staging
 from pipeline.publish.case import case_packages
 from pipeline.publish.data_dictionary import data_dictionary
 from pipeline.publish.lookup_page import lookup_page
 from pipeline.publish.spreadsheet import xlsx_bytes
 from pipeline.publish.sssom import sssom_tsv
-from pipeline.publish.tables import to_table
+from pipeline.store.tables import to_table
 from pipeline.schemas import DATASETS
 
 _EXTRACTED = ("documents", "units", "outcomes", "criteria", "qualifications", "unit_memberships", "rules")

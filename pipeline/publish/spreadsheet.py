@@ -58,6 +58,11 @@ def table_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(integer_object_nulls=True)
 
 
+def table_csv(table: pa.Table) -> bytes:
+    """A table as a CSV a spreadsheet opens directly and safely (BOM, inert formulas, whole numbers stay whole)."""
+    return csv_bytes(table_frame(table))
+
+
 def xlsx_bytes(sheets: Sequence[tuple[str, pa.Table]]) -> bytes:
     """A workbook, one sheet per (name, table): header row, filters, frozen header, fitted widths."""
     import xlsxwriter  # imported here: only publishing needs it

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.publish import staging
+from pipeline.store import staging
 from pipeline.schemas import DATASETS
 
 # (dataset, column) pairs whose values must be unit keys of units.parquet.

@@ -10,8 +10,8 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.publish.spreadsheet import BOM, safe_text, xlsx_bytes
-from pipeline.publish.tables import to_table, write_csv
+from pipeline.publish.spreadsheet import BOM, safe_text, table_csv, xlsx_bytes
+from pipeline.store.tables import to_table
 from pipeline.records import Unit, UnitMapRow, UnitMatch
 from pipeline.runner import review_csv
 from pipeline.schemas import DATASETS
@@ -51,7 +51,7 @@ def hostile_row() -> UnitMapRow:
 
 def test_a_formula_title_is_inert_in_the_csv_which_opens_as_utf8_with_bom(tmp_path):
     path = tmp_path / "unit_map.csv"
-    write_csv(to_table(DATASETS["unit_map"], [hostile_row()]), path)
+    path.write_bytes(table_csv(to_table(DATASETS["unit_map"], [hostile_row()])))
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8")
@@ -115,6 +115,6 @@ def test_equal_tables_give_equal_workbook_bytes():
 def test_whole_numbers_beside_nulls_stay_whole_in_the_csv(tmp_path):
     rows = [hostile_row(), dataclasses.replace(hostile_row(), from_key="cg-legacy:998", criteria_covered=25, criteria_total=25)]
     path = tmp_path / "unit_map.csv"
-    write_csv(to_table(DATASETS["unit_map"], rows), path)
+    path.write_bytes(table_csv(to_table(DATASETS["unit_map"], rows)))
     parsed = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert [(r["criteria_covered"], r["criteria_total"]) for r in parsed] == [("25", "25"), ("", "3")]

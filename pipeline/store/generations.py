@@ -15,7 +15,8 @@ import shutil
 from pathlib import Path
 from typing import Sequence
 
-from pipeline.publish import faults
+from pipeline.store import faults
+from pipeline.store.atomic import fsync_path
 
 GENERATIONS = ".generations"
 CURRENT = "current"
@@ -76,6 +77,7 @@ def _symlink(target: str, link: Path) -> None:
     os.symlink(target, tmp)
     faults.step()
     os.replace(tmp, link)
+    fsync_path(link.parent)
     faults.step()
 
 
@@ -144,6 +146,7 @@ def publish(folders: Sequence[Path], staged: dict[Path, Path], keep: frozenset[s
             _link_or_copy(source / name, target / name)
         names[folder] = sorted(set(kept) | set(fresh))
     os.replace(building, store(extracted) / str(number))
+    fsync_path(store(extracted))
     faults.step()
     for folder, published in names.items():
         for name in published:  # a new name's link dangles until the switch: still the old set

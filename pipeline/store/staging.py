@@ -2,19 +2,20 @@
 
 A failed or killed run leaves the previous outputs whole: nothing is published
 until every dataset of the run has been written and validated, and then the
-whole set switches with one rename (``pipeline.publish.generations``).
+whole set switches with one rename (``pipeline.store.generations``).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
+
+import pyarrow as pa
 
 from pipeline.errors import PipelineError
-from pipeline.publish import faults, generations
-from pipeline.publish.tables import duplicate_keys, read_records, to_table, write_csv, write_parquet
+from pipeline.store import atomic, generations
+from pipeline.store.tables import duplicate_keys, read_records, to_table, write_parquet
 from pipeline.schemas import DATASETS, Dataset
 
 STAGING = ".staged"
@@ -24,8 +25,10 @@ def staging_dir(folder: Path) -> Path:
     return folder / STAGING
 
 
-def stage(folder: Path, rows_by_dataset: Mapping[str, Sequence[object]]) -> list[Path]:
-    """Write datasets into ``folder/.staged`` (Parquet, and CSV where the dataset has one)."""
+def stage(
+    folder: Path, rows_by_dataset: Mapping[str, Sequence[object]], csv: Callable[[pa.Table], bytes] | None = None
+) -> list[Path]:
+    """Write datasets into ``folder/.staged``: Parquet, and the CSV that ``csv`` renders where the dataset has one."""
     target = staging_dir(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
@@ -35,18 +38,12 @@ def stage(folder: Path, rows_by_dataset: Mapping[str, Sequence[object]]) -> list
         if dupes:
             raise PipelineError(f"{name}: {len(dupes)} duplicate key(s), first {dupes[0]}; nothing staged")
         table = to_table(dataset, rows)
-        tmp = target / f".{dataset.filename}.tmp"
-        write_parquet(table, tmp)
-        faults.step()
-        os.replace(tmp, target / dataset.filename)
-        faults.step()
+        atomic.write_with(target / dataset.filename, lambda tmp, table=table: write_parquet(table, tmp))
         written.append(target / dataset.filename)
         if dataset.csv:
-            tmp = target / f".{dataset.name}.csv.tmp"
-            write_csv(table, tmp)
-            faults.step()
-            os.replace(tmp, target / f"{dataset.name}.csv")
-            faults.step()
+            if csv is None:
+                raise PipelineError(f"{name} is published with a CSV, and no CSV writer was given")
+            atomic.write_bytes(target / f"{dataset.name}.csv", csv(table))
     return written
 
 
@@ -54,11 +51,7 @@ def stage_file(folder: Path, name: str, content: bytes) -> None:
     """Stage a file that is not a dataset (a review list, a report); ``name`` may hold a subfolder (``case/x.json``)."""
     path = staging_dir(folder) / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(content)
-    faults.step()
-    os.replace(tmp, path)
-    faults.step()
+    atomic.write_bytes(path, content)
 
 
 def dataset_file(folder: Path, dataset: Dataset) -> Path:

@@ -9,7 +9,6 @@ from typing import Iterable, Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.publish.spreadsheet import csv_bytes, table_frame
 from pipeline.schemas import Dataset
 
 
@@ -41,11 +40,6 @@ def read_records(dataset: Dataset, path: Path) -> list:
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write zstd-compressed Parquet, without timestamps, so equal inputs give equal bytes."""
     pq.write_table(table, path, compression="zstd", write_statistics=True)
-
-
-def write_csv(table: pa.Table, path: Path) -> None:
-    """Write a CSV a spreadsheet opens directly and safely (BOM, inert formulas, whole numbers stay whole)."""
-    path.write_bytes(csv_bytes(table_frame(table)))
 
 
 def duplicate_keys(dataset: Dataset, rows: Sequence[object]) -> list[tuple]:
