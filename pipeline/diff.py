@@ -17,9 +17,8 @@ from pathlib import Path
 
 from pipeline import ids
 from pipeline.errors import UsageError
-from pipeline.parse.versions import Versions
 from pipeline.store.tables import read_records
-from pipeline.records import UnitVersion
+from pipeline.records import UnitVersion, Versions
 from pipeline.schemas import DATASETS
 
 # The fields of a unit a new edition can restate.

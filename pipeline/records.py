@@ -1,8 +1,9 @@
 """Typed rows passed between stages; each is named after a row of its dataset.
 
-Field names match the columns of DESIGN.md letter for letter. Arrow types that a
-plain Python annotation cannot express are given with ``Annotated``; the Arrow
-schemas in ``pipeline.schemas`` are derived from these classes and nowhere else.
+Field names match the columns of DESIGN.md letter for letter. Storage types that a
+plain Python annotation cannot express are named with ``Annotated`` (``"int16"``);
+the Arrow schemas in ``pipeline.schemas`` are derived from these classes and nowhere
+else, so the records themselves depend on no storage library.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Annotated
 
-import pyarrow as pa
-
-Int8 = Annotated[int, pa.int8()]
-Int16 = Annotated[int, pa.int16()]
-Int32 = Annotated[int, pa.int32()]
-Money = Annotated[decimal.Decimal, pa.decimal128(9, 2)]
+Int8 = Annotated[int, "int8"]
+Int16 = Annotated[int, "int16"]
+Int32 = Annotated[int, "int32"]
+Money = Annotated[decimal.Decimal, "decimal(9,2)"]
 Strings = tuple[str, ...]
 
 
@@ -225,6 +225,15 @@ class CriterionVersion:
     text: str
     kind: str
     outcome_no: str | None
+
+
+@dataclass
+class Versions:
+    """The version rows of one or more documents: each document's own statement of its units."""
+
+    units: list[UnitVersion] = _field(default_factory=list)
+    outcomes: list[OutcomeVersion] = _field(default_factory=list)
+    criteria: list[CriterionVersion] = _field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,12 @@ _PLAIN_TYPES: dict[Any, pa.DataType] = {
 }
 
 
+# The storage types ``pipeline.records`` names in its ``Annotated`` fields.
+_NAMED_TYPES: dict[str, pa.DataType] = {
+    "int8": pa.int8(), "int16": pa.int16(), "int32": pa.int32(), "decimal(9,2)": pa.decimal128(9, 2),
+}
+
+
 def _arrow_type(annotation: Any) -> tuple[pa.DataType, bool]:
     """Map one field annotation to (Arrow type, nullable)."""
     nullable = False
@@ -31,7 +37,7 @@ def _arrow_type(annotation: Any) -> tuple[pa.DataType, bool]:
         nullable = len(args) < len(typing.get_args(annotation))
         (annotation,) = args
     if typing.get_origin(annotation) is typing.Annotated:
-        return typing.get_args(annotation)[1], nullable
+        return _NAMED_TYPES[typing.get_args(annotation)[1]], nullable
     if typing.get_origin(annotation) is tuple:
         return pa.list_(_PLAIN_TYPES[typing.get_args(annotation)[0]]), nullable
     return _PLAIN_TYPES[annotation], nullable

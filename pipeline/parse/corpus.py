@@ -24,8 +24,8 @@ from pipeline import ids
 from pipeline.editions import Editions, editions
 from pipeline.manifest import Entry
 from pipeline.parse import ParseResult
-from pipeline.parse.versions import Versions, all_versions
-from pipeline.records import Issue, Qualification, QualificationFact, Unit, UnitMembership
+from pipeline.parse.versions import all_versions
+from pipeline.records import Issue, Qualification, QualificationFact, Unit, UnitMembership, Versions
 
 # Fields of a Qualification that are facts a document states (not identity or provenance).
 FACT_FIELDS = tuple(

@@ -6,19 +6,9 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from pipeline.parse import ParseResult
-from pipeline.records import Criterion, CriterionVersion, Outcome, OutcomeVersion, Unit, UnitVersion
-
-
-@dataclass
-class Versions:
-    """The version rows of every document."""
-
-    units: list[UnitVersion] = field(default_factory=list)
-    outcomes: list[OutcomeVersion] = field(default_factory=list)
-    criteria: list[CriterionVersion] = field(default_factory=list)
+from pipeline.records import Criterion, CriterionVersion, Outcome, OutcomeVersion, Unit, UnitVersion, Versions
 
 
 def content_sha256(unit: Unit, outcomes: list[Outcome], criteria: list[Criterion]) -> str:
