@@ -169,7 +169,7 @@ def run(ctx: click.Context, force: bool) -> None:
         click.echo(_match_summary(report.match_summary))
     if report.ignored_overrides:
         click.echo(_ignored_overrides(report.ignored_overrides))
-    click.echo(f"publish: {len(report.published)} file(s) in extracted/ and mappings/")
+    click.echo(_published_line(report.published))
     _exit_for(report)
 
 
@@ -228,7 +228,14 @@ def publish(ctx: click.Context) -> None:
 
     with _locked(ctx):
         moved = runner.publish(_paths(ctx))
-    click.echo(f"publish: {len(moved)} file(s) published")
+    click.echo(_published_line(moved))
+
+
+def _published_line(published: list[str]) -> str:
+    """What publishing did: how many files a new generation holds, or that nothing changed."""
+    if not published:
+        return "publish: nothing changed; no new generation written"
+    return f"publish: {len(published)} file(s) in extracted/ and mappings/"
 
 
 def _output_options(formats: tuple[str, ...]):

@@ -58,7 +58,7 @@ def tiny_project(root: Path) -> runner.Paths:
 def published(root: Path) -> dict[str, bytes]:
     """Every published file, read through the paths analysts use."""
     return {f"{folder}/{p.name}": p.read_bytes() for folder in ("extracted", "mappings")
-            for p in sorted((root / folder).glob("*")) if p.is_file()}
+            for p in sorted((root / folder).glob("*")) if p.is_file() and not p.name.startswith(".")}
 
 
 def records(root: Path, name: str) -> list[dict]:
@@ -135,7 +135,10 @@ def test_a_kill_at_any_step_leaves_the_old_set_or_the_new_one(tiny, tmp_path):
 
 def test_generations_keep_the_previous_one_and_clean_older(tiny, tmp_path):
     paths = fresh(tiny, tmp_path)
-    for _ in range(3):
+    manifest = paths.raw / "manifest.toml"
+    for text in (MANIFEST.split("\n\n[[document]]")[0] + "\n", MANIFEST, MANIFEST.split("\n\n[[document]]")[0] + "\n",
+                 MANIFEST):  # each run changes the published set: a new generation each time
+        manifest.write_text(text, encoding="utf-8")
         runner.run(paths)
     store = paths.extracted / ".generations"
     numbers = sorted(int(p.name) for p in store.iterdir() if p.name.isdigit())
@@ -398,3 +401,29 @@ def test_a_document_raising_new_errors_keeps_its_last_good_records(tiny, tmp_pat
     assert document["status"] == "stale"
     assert document["error"].startswith("1 error(s) not accepted, first unit-body-truncated: ")
     assert [u for u in records(paths.root, "units") if u["doc_id"] == "cg-legacy-l2"] == before
+
+
+def test_a_run_with_nothing_changed_writes_no_generation(tiny, tmp_path):
+    paths = fresh(tiny, tmp_path)
+    generations = paths.extracted / ".generations"
+    before = sorted(p.name for p in generations.iterdir())
+    result = CliRunner().invoke(cli, ["--root", str(paths.root), "-q", "run"])
+    assert result.exit_code == 0, result.output
+    assert "publish: nothing changed; no new generation written" in result.output
+    assert sorted(p.name for p in generations.iterdir()) == before
+    assert published(paths.root) == tiny[1]
+    # One changed input, and the next run publishes a new generation again.
+    (paths.mappings / "overrides.csv").write_text("from_key,to_key,decision,note\n", encoding="utf-8")
+    manifest = paths.raw / "manifest.toml"
+    manifest.write_text(MANIFEST.split("\n\n[[document]]")[0] + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(paths.root), "-q", "run"])
+    assert "file(s) in extracted/ and mappings/" in result.output
+    assert sorted(p.name for p in generations.iterdir()) != before
+
+
+def test_a_published_path_a_person_removed_is_linked_again(tiny, tmp_path):
+    paths = fresh(tiny, tmp_path)
+    (paths.extracted / "units.parquet").unlink()
+    result = CliRunner().invoke(cli, ["--root", str(paths.root), "-q", "run"])
+    assert result.exit_code == 0 and "file(s) in extracted/ and mappings/" in result.output
+    assert published(paths.root) == tiny[1]

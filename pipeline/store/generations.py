@@ -119,16 +119,49 @@ def recover(folders: Sequence[Path]) -> None:
                 path.unlink()
 
 
+def _same_bytes(one: Path, other: Path) -> bool:
+    """Whether two files, or two folders file for file, hold the same bytes."""
+    if one.is_dir() != other.is_dir():
+        return False
+    if not one.is_dir():
+        return one.stat().st_size == other.stat().st_size and one.read_bytes() == other.read_bytes()
+    names = sorted(p.relative_to(one) for p in one.rglob("*"))
+    return names == sorted(p.relative_to(other) for p in other.rglob("*")) and all(
+        _same_bytes(one / name, other / name) for name in names if not (one / name).is_dir())
+
+
+def unchanged(folders: Sequence[Path], staged: dict[Path, Path]) -> bool:
+    """Whether publishing ``staged`` would change nothing: every staged file is already published, byte for byte."""
+    extracted = folders[0]
+    old = current(extracted)
+    if old is None:
+        return False
+    for folder in folders:
+        published = old / folder.name
+        names = sorted(p.name for p in published.iterdir()) if published.is_dir() else []
+        if any(not (folder / name).is_symlink() for name in names):  # a published path a person removed: relink
+            return False
+        source = staged.get(folder)
+        for path in source.iterdir() if source and source.is_dir() else ():
+            if not path.name.startswith(".") and not (
+                    (published / path.name).exists() and _same_bytes(path, published / path.name)):
+                return False
+    return True
+
+
 def publish(folders: Sequence[Path], staged: dict[Path, Path], keep: frozenset[str] = frozenset()) -> list[str]:
     """Publish a new generation: the current files of ``folders`` with each folder's staged files over them.
 
     ``staged`` maps an output folder to its staging folder; ``keep`` names files
     that stay plain files in their folder (a person's ``overrides.csv``).
-    Returns the published names as ``<folder>/<file>``.
+    Returns the published names as ``<folder>/<file>``, none when the staged files
+    are those already published: then no generation is written.
     """
     extracted = folders[0]
     recover(folders)
     _adopt_plain_files(folders, keep)
+    if unchanged(folders, staged):
+        return []
     old = current(extracted)
     number = (_numbers(extracted) or [0])[-1] + 1
     building = store(extracted) / f"{number}{_PARTIAL}"

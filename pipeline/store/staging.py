@@ -75,13 +75,14 @@ def staged_names(folder: Path) -> list[str]:
 def swap_in(folders: Sequence[Path], keep: frozenset[str] = frozenset()) -> list[str]:
     """Publish every staged file of ``folders`` as one new generation, then remove the staging folders.
 
-    Returns the staged names (``<folder>/<file>``) now published; ``keep`` names
-    files a person keeps in a folder, never moved into a generation.
+    Returns the staged names (``<folder>/<file>``) now published, none when they
+    were all published already (no generation is written); ``keep`` names files a
+    person keeps in a folder, never moved into a generation.
     """
     staged = [f"{folder.name}/{name}" for folder in folders for name in staged_names(folder)]
-    generations.publish(folders, {folder: staging_dir(folder) for folder in folders}, keep)
+    written = generations.publish(folders, {folder: staging_dir(folder) for folder in folders}, keep)
     discard(folders)
-    return staged
+    return staged if written else []
 
 
 def discard(folders: Sequence[Path]) -> None:
