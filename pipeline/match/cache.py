@@ -14,6 +14,7 @@ import json
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pipeline.manifest import Entry
 from pipeline.match import MatchResult
@@ -46,8 +47,9 @@ def cached(extracted: Path, key: str) -> MatchResult | None:
     if not (entry / META).exists():
         return None
     rest = json.loads((entry / META).read_text(encoding="utf-8"))
-    lists = {name: read_records(DATASETS[dataset], entry / f"{name}.parquet") for name, dataset in _DATASET_OF.items()}
-    return MatchResult(**lists, **rest)
+    fields: dict[str, Any] = {name: read_records(DATASETS[dataset], entry / f"{name}.parquet")
+                              for name, dataset in _DATASET_OF.items()}
+    return MatchResult(**fields, **rest)
 
 
 def store(extracted: Path, key: str, result: MatchResult) -> None:

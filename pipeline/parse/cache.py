@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.parse import Conservation, ParseResult
+from pipeline.schemas import DATASETS
 from pipeline.store import atomic
 from pipeline.store.tables import read_records, to_table, write_parquet
-from pipeline.schemas import DATASETS
 
 FOLDER = "parsed"
 META = "parsed.json"

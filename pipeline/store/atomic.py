@@ -31,7 +31,7 @@ def replace(tmp: Path, target: Path) -> None:
     faults.step()
 
 
-def write_with(target: Path, write: Callable[[Path], None]) -> None:
+def write_with(target: Path, write: Callable[[Path], object]) -> None:
     """Let ``write`` fill a temporary file beside ``target``, then rename it in atomically."""
     tmp = target.with_name(f".{target.name}.tmp")
     write(tmp)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from pipeline.store import faults
 from pipeline.store.atomic import fsync_path
@@ -173,10 +173,11 @@ def publish(folders: Sequence[Path], staged: dict[Path, Path], keep: frozenset[s
         fresh = sorted(p.name for p in source.iterdir() if not p.name.startswith(".")) if source and source.is_dir() else []
         kept = sorted(p.name for p in (old / folder.name).iterdir()) if old and (old / folder.name).is_dir() else []
         for name in kept:
-            if name not in fresh:
+            if name not in fresh and old is not None:
                 _link_or_copy(old / folder.name / name, target / name)
         for name in fresh:
-            _link_or_copy(source / name, target / name)
+            if source is not None:
+                _link_or_copy(source / name, target / name)
         names[folder] = sorted(set(kept) | set(fresh))
     os.replace(building, store(extracted) / str(number))
     fsync_path(store(extracted))

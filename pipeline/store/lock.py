@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import IO
 
 from pipeline.errors import PipelineError
 
@@ -21,7 +22,7 @@ class Busy(PipelineError):
     """Another run holds the project and the caller asked not to wait."""
 
 
-def _holder(handle) -> str:
+def _holder(handle: IO[str]) -> str:
     handle.seek(0)
     pid = handle.read().strip()
     return f"process {pid}" if pid else "another process"

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from pipeline.errors import PipelineError
+from pipeline.schemas import DATASETS, Dataset
 from pipeline.store import atomic, generations
 from pipeline.store.tables import duplicate_keys, read_records, to_table, write_parquet
-from pipeline.schemas import DATASETS, Dataset
 
 STAGING = ".staged"
 
@@ -38,7 +40,7 @@ def stage(
         if dupes:
             raise PipelineError(f"{name}: {len(dupes)} duplicate key(s), first {dupes[0]}; nothing staged")
         table = to_table(dataset, rows)
-        atomic.write_with(target / dataset.filename, lambda tmp, table=table: write_parquet(table, tmp))
+        atomic.write_with(target / dataset.filename, partial(write_parquet, table))
         written.append(target / dataset.filename)
         if dataset.csv:
             if csv is None:
@@ -62,7 +64,7 @@ def dataset_file(folder: Path, dataset: Dataset) -> Path:
     raise PipelineError(f"{dataset.name} has not been produced yet: run the stage that makes it", None)
 
 
-def read_dataset(folder: Path, dataset: Dataset) -> list:
+def read_dataset(folder: Path, dataset: Dataset) -> list[Any]:
     """A dataset's records, from the staged copy when there is one, else the published one."""
     return read_records(dataset, dataset_file(folder, dataset))
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -23,7 +24,7 @@ def to_table(dataset: Dataset, rows: Iterable[object], sort: bool = True) -> pa.
     return table
 
 
-def from_table(dataset: Dataset, table: pa.Table) -> list:
+def from_table(dataset: Dataset, table: pa.Table) -> list[Any]:
     """The records of a table read back (list columns become tuples)."""
     names = [f.name for f in dataclasses.fields(dataset.record)]
     out = []
@@ -32,7 +33,7 @@ def from_table(dataset: Dataset, table: pa.Table) -> list:
     return out
 
 
-def read_records(dataset: Dataset, path: Path) -> list:
+def read_records(dataset: Dataset, path: Path) -> list[Any]:
     """The records of one Parquet file of ``dataset``."""
     return from_table(dataset, pq.read_table(path, schema=dataset.schema))
 
@@ -42,9 +43,9 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd", write_statistics=True)
 
 
-def duplicate_keys(dataset: Dataset, rows: Sequence[object]) -> list[tuple]:
+def duplicate_keys(dataset: Dataset, rows: Sequence[object]) -> list[tuple[object, ...]]:
     """Keys that occur more than once among ``rows``."""
-    seen: set[tuple] = set()
+    seen: set[tuple[object, ...]] = set()
     dupes = []
     for row in rows:
         key = tuple(getattr(row, k) for k in dataset.key)

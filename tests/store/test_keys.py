@@ -75,8 +75,8 @@ def test_a_key_follows_every_input_and_the_fingerprint():
 
 
 def test_an_extraction_cached_under_another_key_is_read_again(tmp_path):
-    from pipeline.extract.cache import META, cached, store
     from pipeline.extract import Extraction
+    from pipeline.extract.cache import META, cached, store
 
     store(tmp_path, "f" * 64, Extraction("text/plain", 1, ()))
     assert cached(tmp_path, "f" * 64) is not None
