@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+
 import pytest
+from click.testing import CliRunner
 
 from pipeline.cli import cli
 from tests.conftest import ROOT
@@ -23,8 +27,6 @@ def test_command_is_documented(name):
 
 
 def test_documented_commands_exist():
-    import re
-
     documented = set(re.findall(r"`handbooks (\w+)", README))
     assert documented == set(cli.commands)
 
@@ -34,3 +36,39 @@ def test_makefile_targets_are_documented():
     for target in ("test", "eval", "bench", "clean"):
         assert f"\n{target}:" in makefile
         assert f"make {target}" in README
+
+
+# Every ```console block of the README and docs/ is run: each "$ handbooks ..." line against a
+# project on which `handbooks run` published raw/, its output compared with the lines shown.
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+_CONSOLE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
+
+
+def console_examples() -> list[tuple[str, str, str]]:
+    """(where, command, expected output) for every example shown in the documentation."""
+    found = []
+    for path in DOCS:
+        text = path.read_text(encoding="utf-8")
+        for block in _CONSOLE.finditer(text):
+            line = text.count("\n", 0, block.start()) + 2
+            for example in re.split(r"^(?=\$ )", block.group(1), flags=re.M):
+                if example.startswith("$ "):
+                    command, _, output = example.partition("\n")
+                    found.append((f"{path.relative_to(ROOT)}:{line}", command[2:], output))
+    return found
+
+
+def _plain(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+@pytest.mark.parametrize(("where", "command", "expected"), console_examples(), ids=lambda v: v if " " in v else None)
+def test_documented_examples_print_what_they_show(published, where, command, expected):
+    args = shlex.split(command)
+    assert args[0] == "handbooks", f"{where}: examples run `handbooks` commands"
+    result = CliRunner().invoke(cli, ["--root", str(published), *args[1:]])
+    assert _plain(result.output) == _plain(expected), f"{where}: `{command}` prints otherwise"
+
+
+def test_the_documentation_shows_examples_that_run():
+    assert len(console_examples()) >= 3
