@@ -24,7 +24,7 @@ from pipeline.extract import Extraction, extract_file
 from pipeline.extract.guard import check_extraction, check_file, deadline
 from pipeline.extract.cache import META as EXTRACTION_META, cached, sha256_of, store
 from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
-from pipeline.manifest import Entry, Limits, load_limits, load_manifest
+from pipeline.manifest import Entry, Limits, Publishing, load_limits, load_manifest, load_publishing
 from pipeline.parallel import Engine
 from pipeline.paths import Paths
 from pipeline.parse import PARSER_VERSION, Conservation, ParseContext, ParseResult
@@ -101,6 +101,11 @@ def manifest_entries(paths: Paths) -> list[Entry]:
 def manifest_limits(paths: Paths) -> Limits:
     """The manifest's ``[limits]`` over their defaults."""
     return load_limits(paths.raw)
+
+
+def manifest_publishing(paths: Paths) -> Publishing:
+    """The manifest's ``[publish]`` settings over their defaults."""
+    return load_publishing(paths.raw)
 
 
 def extract(
@@ -433,7 +438,7 @@ def match(
         },
     )
     staging.stage_file(paths.mappings, "review.csv", review_csv(result.review, units))
-    stage_interfaces(paths.extracted, paths.mappings)
+    stage_interfaces(paths.extracted, paths.mappings, manifest_publishing(paths))
     # The match stage's own issues replace those of an earlier match, never add to them.
     existing = [i for i in staging.read_dataset(paths.extracted, DATASETS["issues"]) if i.doc_id != OVERRIDES_DOC]
     staging.stage(paths.extracted, {"issues": existing + result.issues})
