@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BROWSER := $(VENV)/.browser
+CALC := $(VENV)/.calc
 
 .DEFAULT_GOAL := run
 .PHONY: run test eval bench clean distclean
@@ -24,10 +25,19 @@ $(BROWSER): $(STAMP)
 	  else echo "warning: chromium and chromium-driver are missing: the lookup page's browser tests will fail"; fi
 	@touch $@
 
+# The spreadsheet tests open the CSV and the workbook in Debian's headless LibreOffice Calc
+# (soffice alone may come with another LibreOffice module: libsclo is Calc's own library).
+$(CALC): $(STAMP)
+	@{ command -v soffice && test -e /usr/lib/libreoffice/program/libsclo.so; } >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui; \
+	  else echo "warning: libreoffice-calc-nogui is missing: the spreadsheet tests that open files in Calc will fail"; fi
+	@touch $@
+
 run: $(STAMP)
 	$(BIN)/handbooks run
 
-test: $(STAMP) $(BROWSER)
+test: $(STAMP) $(BROWSER) $(CALC)
 	$(BIN)/python -m pytest -q
 
 eval: run
