@@ -9,6 +9,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
 from urllib.parse import urlsplit
 
 from pipeline.errors import Location, ManifestError, PipelineError
@@ -20,6 +21,7 @@ REQUIRED_KEYS = ("doc_id", "path", "publisher", "scheme", "title")
 OPTIONAL_KEYS = ("qualification", "published", "supersedes", "replaces", "format", "accept")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9-]*$")
+T = TypeVar("T")
 _NOT_IN_URI = re.compile(r'[\s<>"{}|\\^`\x00-\x1f]')  # RFC 3986 excludes these; percent-encode them
 
 
@@ -203,7 +205,7 @@ def load_publishing(raw_dir: Path) -> Publishing:
     return _settings(raw_dir, _publishing)
 
 
-def _settings(raw_dir: Path, read):
+def _settings(raw_dir: Path, read: Callable[[dict, str, str], tuple[T, list[PipelineError]]]) -> T:
     """One settings table of the manifest, read by ``read(data, text, shown)`` -> (settings, problems)."""
     manifest_path = raw_dir / MANIFEST_NAME
     text = manifest_path.read_text(encoding="utf-8")
@@ -231,7 +233,7 @@ def _limits(data: dict, text: str, shown: str) -> tuple[Limits, list[PipelineErr
     table = data.get("limits", {})
     lines = _table_lines(text, "limits")
     known = {f.name: f.type for f in dataclasses.fields(Limits)}
-    problems = []
+    problems = _not_a_table(table, "limits", shown)
     values = {}
     for key, value in (table.items() if isinstance(table, dict) else ()):
         where = Location(shown, line=lines.get(key))
@@ -250,7 +252,7 @@ def _publishing(data: dict, text: str, shown: str) -> tuple[Publishing, list[Pip
     table = data.get("publish", {})
     lines = _table_lines(text, "publish")
     known = [f.name for f in dataclasses.fields(Publishing)]
-    problems = []
+    problems = _not_a_table(table, "publish", shown)
     values = {}
     for key, value in (table.items() if isinstance(table, dict) else ()):
         where = Location(shown, line=lines.get(key))
@@ -258,12 +260,18 @@ def _publishing(data: dict, text: str, shown: str) -> tuple[Publishing, list[Pip
             problems.append(PipelineError(f"unknown publish setting {key!r} (allowed: {', '.join(known)})", where))
         elif not _is_web_uri(value):
             problems.append(PipelineError(f"{key} must be an absolute http:// or https:// URI, not {value!r}", where))
-        elif key == "base_uri" and not value.endswith(("/", "#")):
-            # identifiers are the base plus a path: without the separator they would run into its last segment
-            problems.append(PipelineError(f"base_uri must end with '/' or '#', not {value!r}", where))
+        elif key == "base_uri" and not value.endswith("/"):
+            # identifiers are the base plus a path (and a criterion's #fragment): without the slash they would
+            # run into the base's last segment, and after a '#' a second fragment is no IRI
+            problems.append(PipelineError(f"base_uri must end with '/', not {value!r}", where))
         else:
             values[key] = value
     return Publishing(**values), problems
+
+
+def _not_a_table(value: object, name: str, shown: str) -> list[PipelineError]:
+    """A problem if the settings ``name`` are not a table (``name = 3`` rather than ``[name]``)."""
+    return [] if isinstance(value, dict) else [PipelineError(f"{name} must be a [{name}] table", Location(shown))]
 
 
 def _is_web_uri(value: object) -> bool:

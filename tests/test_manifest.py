@@ -210,7 +210,8 @@ owner = "me"
 
 
 @pytest.mark.parametrize("base_uri, message", [
-    ("https://example.org/units", "base_uri must end with '/' or '#', not 'https://example.org/units'"),
+    ("https://example.org/units", "base_uri must end with '/', not 'https://example.org/units'"),
+    ("https://example.org/units#", "base_uri must end with '/', not 'https://example.org/units#'"),
     ("https:///units/", "base_uri must be an absolute http:// or https:// URI, not 'https:///units/'"),
     ("https://example.org/my units/", "base_uri must be an absolute http:// or https:// URI, not "
                                       "'https://example.org/my units/'"),
@@ -223,3 +224,9 @@ def test_a_base_uri_is_an_absolute_web_uri_ending_in_a_separator(tmp_path, base_
     with pytest.raises(ManifestError) as caught:
         load_publishing(raw)
     assert [(p.location.line, p.message) for p in caught.value.problems] == [(2, message)]
+
+
+def test_settings_that_are_not_a_table_are_an_error(tmp_path):
+    raw = _raw(tmp_path, 'publish = "https://example.org/"\n\n' + GOOD)
+    with pytest.raises(ManifestError, match=r"manifest.toml: publish must be a \[publish\] table"):
+        load_manifest(raw, FORMATS)
