@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import shutil
 import uuid
 
 import pyarrow.parquet as pq
@@ -13,10 +14,11 @@ import rdflib
 import yaml
 from click.testing import CliRunner, Result
 
+from pipeline import runner
 from pipeline.manifest import Publishing
+from pipeline.paths import Paths
 from pipeline.publish.case import NAMESPACE, case_packages
 from pipeline.publish.iris import curie, iri
-from pipeline.publish.sssom import sssom_tsv
 from pipeline.records import Document, Unit, UnitMapRow
 
 # sssom 0.4 still uses pandas options that pandas 3 deprecates: its warnings are not ours to act on
@@ -146,21 +148,29 @@ def test_rdf_names_units_by_the_iris_of_the_case_package(sssom_runs, published, 
     assert f"{BASE}scheme/cg-legacy/207" in case_uris
 
 
-def test_the_manifest_settings_reach_the_sssom_file(tmp_path):
-    settings = Publishing("https://units.example.ac.uk/v1/", "https://creativecommons.org/licenses/by/4.0/")
-    row = UnitMapRow("cg-legacy:207", "cg-legacy", "207", "Write to customers", "nos-2010:A13", "nos-2010", "A13",
-                     "Deal with customers in writing", None, "equivalent", "skos:exactMatch", "1:1", 0.9, "nos",
-                     "same NOS code", None, None, "auto", None)
-    source = tmp_path / "unit_map.sssom.tsv"
-    source.write_bytes(sssom_tsv([row], settings))
+def test_the_publish_table_of_the_manifest_names_what_is_published(published, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(published, root)  # links followed; the caches make the run a short one
+    manifest = root / "raw" / "manifest.toml"
+    manifest.write_text('[publish]\nbase_uri = "https://units.example.ac.uk/v1/"\n'
+                        'license = "https://creativecommons.org/licenses/by/4.0/"\n\n'
+                        + manifest.read_text(encoding="utf-8"), encoding="utf-8")
+    runner.run(Paths(root))
+    source = root / "mappings" / "unit_map.sssom.tsv"
+    header, _ = read_sssom(source)
+    assert header["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert header["curie_map"]["cg_legacy"] == "https://units.example.ac.uk/v1/scheme/cg-legacy/"
     result = run_sssom("convert", source, "-O", "rdf", "-o", tmp_path / "out.ttl")
     assert result.exit_code == 0, result.output
     graph = rdflib.Graph().parse(tmp_path / "out.ttl", format="turtle")
-    (axiom,) = graph.subjects(rdflib.RDF.type, OWL.Axiom)
-    assert str(graph.value(axiom, OWL.annotatedSource)) == "https://units.example.ac.uk/v1/scheme/cg-legacy/207"
-    assert str(graph.value(axiom, OWL.annotatedTarget)) == "https://units.example.ac.uk/v1/scheme/nos-2010/A13"
     mapping_set = rdflib.URIRef("https://units.example.ac.uk/v1/mappings/unit_map.sssom.tsv")
-    assert (mapping_set, DCTERMS.license, rdflib.URIRef(settings.license)) in graph
+    assert (mapping_set, DCTERMS.license, rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")) in graph
+    sources = {str(graph.value(axiom, OWL.annotatedSource)) for axiom in graph.subjects(rdflib.RDF.type, OWL.Axiom)}
+    assert "https://units.example.ac.uk/v1/scheme/cg-legacy/207" in sources
+    package = json.loads((root / "mappings" / "case" / "cg-legacy.json").read_text(encoding="utf-8"))
+    assert package["CFDocument"]["uri"] == "https://units.example.ac.uk/v1/scheme/cg-legacy/"
+    assert {i["uri"] for i in package["CFItems"]} >= {"https://units.example.ac.uk/v1/scheme/cg-legacy/207",
+                                                      "https://units.example.ac.uk/v1/scheme/cg-legacy/207#207.1.1"}
 
 
 # CASE 1.1 (1EdTech), the package shapes of GET /CFPackages/{id}: required properties, and every property
