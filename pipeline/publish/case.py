@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from pipeline.manifest import Publishing
-from pipeline.publish.iris import case_iri, iri, scheme_prefix
+from pipeline.publish.iris import case_iri, iri, outcome_iri, scheme_prefix
 from pipeline.records import Criterion, Document, Outcome, Unit, UnitMapRow
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:handbook-pipeline")
@@ -36,10 +36,9 @@ def case_packages(documents: Sequence[Document], units: Sequence[Unit], outcomes
     """File name -> CFPackage JSON, one per scheme that has units."""
     base = publishing.base_uri
 
-    def ref(kind: str, key: str, title: str) -> dict:
-        """A link to an item or document: its title, identifier and IRI."""
-        uri = scheme_prefix(base, key) if kind == "document" else iri(base, key)
-        return {"title": title, "identifier": _id(kind, key), "uri": uri}
+    def ref(kind: str, key: str, title: str, uri: str | None = None) -> dict:
+        """A link to an item or document: its title, identifier and IRI (the key's, unless given)."""
+        return {"title": title, "identifier": _id(kind, key), "uri": uri or iri(base, key)}
 
     dated = {d.doc_id: d.published for d in documents}
     publisher = {d.doc_id: d.publisher for d in documents}
@@ -58,12 +57,12 @@ def case_packages(documents: Sequence[Document], units: Sequence[Unit], outcomes
     for scheme, members in sorted(by_scheme.items()):
         dates = sorted(str(dated[u.doc_id]) for u in members if dated.get(u.doc_id))
         changed = f"{dates[-1]}T00:00:00+00:00" if dates else _EPOCH
-        document = ref("document", scheme, f"Units of scheme {scheme}")
+        document = ref("document", scheme, f"Units of scheme {scheme}", scheme_prefix(base, scheme))
         creators = sorted({publisher.get(u.doc_id) or "" for u in members} - {""})
         items, associations = [], []
 
-        def item(kind: str, key: str, statement: str, code: str, item_type: str) -> dict:
-            link = ref(kind, key, statement)
+        def item(kind: str, key: str, statement: str, code: str, item_type: str, uri: str | None = None) -> dict:
+            link = ref(kind, key, statement, uri)
             items.append({"identifier": link["identifier"], "uri": link["uri"], "fullStatement": statement,
                           "humanCodingScheme": code, "CFItemType": item_type, "lastChangeDateTime": changed})
             return link
@@ -82,7 +81,7 @@ def case_packages(documents: Sequence[Document], units: Sequence[Unit], outcomes
             for outcome in sorted(outcomes_of[unit.unit_key], key=lambda o: o.outcome_no):
                 key = f"{unit.unit_key}/{outcome.outcome_no}"
                 outcome_refs[outcome.outcome_no] = item("outcome", key, outcome.title, f"{unit.unit_code}/{outcome.outcome_no}",
-                                                        "Learning outcome")
+                                                        "Learning outcome", outcome_iri(base, unit.unit_key, outcome.outcome_no))
                 associate("isChildOf", outcome_refs[outcome.outcome_no], unit_ref)
             for criterion in sorted(criteria_of[unit.unit_key], key=lambda c: c.criterion_key):
                 link = item("criterion", criterion.criterion_key, criterion.text,
