@@ -8,6 +8,7 @@ BROWSER := $(VENV)/.browser
 # The versions the tests passed with; `make lock` writes them again from pyproject.toml.
 LOCK := requirements/run.txt
 TEST_LOCK := requirements/test.txt
+CALC := $(VENV)/.calc
 
 .DEFAULT_GOAL := run
 .PHONY: run test check eval bench lock clean distclean
@@ -39,6 +40,15 @@ $(BROWSER): $(TEST_STAMP)
 	  else echo "warning: chromium and chromium-driver are missing: the lookup page's browser tests will fail"; fi
 	@touch $@
 
+# The spreadsheet tests open the CSV and the workbook in Debian's headless LibreOffice Calc
+# (soffice alone may come with another LibreOffice module: libsclo is Calc's own library).
+$(CALC): $(STAMP)
+	@{ command -v soffice && test -e /usr/lib/libreoffice/program/libsclo.so; } >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui; \
+	  else echo "warning: libreoffice-calc-nogui is missing: the spreadsheet tests that open files in Calc will fail"; fi
+	@touch $@
+
 run: $(STAMP)
 	$(BIN)/handbooks run
 
@@ -46,7 +56,7 @@ check: $(TEST_STAMP)
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/mypy
 
-test: $(BROWSER)
+test: $(BROWSER) $(CALC)
 	$(BIN)/python -m pytest -q
 
 eval: run

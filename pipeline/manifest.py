@@ -9,6 +9,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
+from urllib.parse import urlsplit
 
 from pipeline.errors import Location, ManifestError, PipelineError
 
@@ -19,6 +21,8 @@ REQUIRED_KEYS = ("doc_id", "path", "publisher", "scheme", "title")
 OPTIONAL_KEYS = ("qualification", "published", "supersedes", "replaces", "format", "accept")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9-]*$")
+T = TypeVar("T")
+_NOT_IN_URI = re.compile(r'[\s<>"{}|\\^`\x00-\x1f]')  # RFC 3986 excludes these; percent-encode them
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,19 @@ class Limits:
     max_pages: int = 5000
     max_page_chars: int = 100_000  # characters of text on one page
     max_seconds: float = 600.0  # to extract and parse one document
+
+
+@dataclass(frozen=True)
+class Publishing:
+    """The manifest's ``[publish]``: where the published identifiers live and under what licence.
+
+    The default base is a placeholder under example.org (reserved for examples): an operator who
+    publishes the mappings sets a base they control. The default licence is SSSOM's own value for
+    "all rights reserved": the handbooks are their publishers' copyright.
+    """
+
+    base_uri: str = "https://example.org/handbook-pipeline/"  # units, criteria and mapping set IRIs start with it
+    license: str = "https://w3id.org/sssom/license/all-rights-reserved"
 
 
 @dataclass(frozen=True)
@@ -101,8 +118,9 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
         problems.append(PipelineError(message, Location(shown, line=line)))
 
     for key in data:
-        if key not in ("document", "limits"):
-            problem(f"unknown top-level key {key!r}: documents are [[document]] tables, limits a [limits] table", None)
+        if key not in ("document", "limits", "publish"):
+            problem(f"unknown top-level key {key!r}: documents are [[document]] tables, settings the [limits] "
+                    "and [publish] tables", None)
     tables = data.get("document", [])
     lines = _key_lines(text)
     entries: list[Entry] = []
@@ -171,6 +189,7 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
             problem(f"replaces names unknown doc_id {entry.replaces!r}", replaces_at[entry.doc_id])
         elif _replaces_cycle(entry.doc_id, chain):
             problem(f"the replaces chain of {entry.doc_id!r} loops back on itself", replaces_at[entry.doc_id])
+    problems += _limits(data, text, shown)[1] + _publishing(data, text, shown)[1]
     if problems:
         raise ManifestError(sorted(problems, key=lambda p: p.location.line or 0))
     return entries + _unlisted(raw_dir, entries)
@@ -178,22 +197,46 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
 
 def load_limits(raw_dir: Path) -> Limits:
     """The manifest's ``[limits]`` table over the defaults (raises ManifestError naming each bad line)."""
+    return _settings(raw_dir, _limits)
+
+
+def load_publishing(raw_dir: Path) -> Publishing:
+    """The manifest's ``[publish]`` table over the defaults (raises ManifestError naming each bad line)."""
+    return _settings(raw_dir, _publishing)
+
+
+def _settings(raw_dir: Path, read: Callable[[dict, str, str], tuple[T, list[PipelineError]]]) -> T:
+    """One settings table of the manifest, read by ``read(data, text, shown)`` -> (settings, problems)."""
     manifest_path = raw_dir / MANIFEST_NAME
     text = manifest_path.read_text(encoding="utf-8")
-    table = tomllib.loads(text).get("limits", {})
+    settings, problems = read(tomllib.loads(text), text, str(manifest_path))
+    if problems:
+        raise ManifestError(problems)
+    return settings
+
+
+def _table_lines(text: str, name: str) -> dict[str, int]:
+    """The line number of each key of the ``[name]`` table."""
     lines: dict[str, int] = {}
     inside = False
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if stripped.startswith("["):
-            inside = stripped == "[limits]"
+            inside = stripped == f"[{name}]"
         elif inside and (m := re.match(r"([A-Za-z0-9_-]+)\s*=", stripped)):
             lines.setdefault(m.group(1), number)
+    return lines
+
+
+def _limits(data: dict, text: str, shown: str) -> tuple[Limits, list[PipelineError]]:
+    """``[limits]`` over the defaults, and a problem per bad key."""
+    table = data.get("limits", {})
+    lines = _table_lines(text, "limits")
     known = {f.name: f.type for f in dataclasses.fields(Limits)}
-    problems = []
+    problems = _not_a_table(table, "limits", shown)
     values = {}
     for key, value in (table.items() if isinstance(table, dict) else ()):
-        where = Location(str(manifest_path), line=lines.get(key))
+        where = Location(shown, line=lines.get(key))
         if key not in known:
             problems.append(PipelineError(f"unknown limit {key!r} (allowed: {', '.join(known)})", where))
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 or (
@@ -201,9 +244,46 @@ def load_limits(raw_dir: Path) -> Limits:
             problems.append(PipelineError(f"{key} must be a positive {'whole ' if known[key] == 'int' else ''}number", where))
         else:
             values[key] = value
-    if problems:
-        raise ManifestError(problems)
-    return Limits(**values)
+    return Limits(**values), problems
+
+
+def _publishing(data: dict, text: str, shown: str) -> tuple[Publishing, list[PipelineError]]:
+    """``[publish]`` over the defaults, and a problem per bad key: both must be absolute http(s) URIs."""
+    table = data.get("publish", {})
+    lines = _table_lines(text, "publish")
+    known = [f.name for f in dataclasses.fields(Publishing)]
+    problems = _not_a_table(table, "publish", shown)
+    values = {}
+    for key, value in (table.items() if isinstance(table, dict) else ()):
+        where = Location(shown, line=lines.get(key))
+        if key not in known:
+            problems.append(PipelineError(f"unknown publish setting {key!r} (allowed: {', '.join(known)})", where))
+        elif not _is_web_uri(value):
+            problems.append(PipelineError(f"{key} must be an absolute http:// or https:// URI, not {value!r}", where))
+        elif key == "base_uri" and not value.endswith("/"):
+            # identifiers are the base plus a path (and a criterion's #fragment): without the slash they would
+            # run into the base's last segment, and after a '#' a second fragment is no IRI
+            problems.append(PipelineError(f"base_uri must end with '/', not {value!r}", where))
+        else:
+            values[key] = value
+    return Publishing(**values), problems
+
+
+def _not_a_table(value: object, name: str, shown: str) -> list[PipelineError]:
+    """A problem if the settings ``name`` are not a table (``name = 3`` rather than ``[name]``)."""
+    return [] if isinstance(value, dict) else [PipelineError(f"{name} must be a [{name}] table", Location(shown))]
+
+
+def _is_web_uri(value: object) -> bool:
+    """Whether ``value`` is an absolute http(s) URI with a host and no character a URI cannot hold."""
+    if not isinstance(value, str) or _NOT_IN_URI.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(host)
 
 
 def _strings(table: dict, key: str, what: str, where: dict[str, int], problem) -> list[str]:

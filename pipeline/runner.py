@@ -26,7 +26,7 @@ from pipeline.extract import Extraction, extract_file
 from pipeline.extract.guard import check_extraction, check_file, deadline
 from pipeline.extract.cache import META as EXTRACTION_META, cached, store
 from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
-from pipeline.manifest import Entry, Limits, load_limits, load_manifest
+from pipeline.manifest import Entry, Limits, Publishing, load_limits, load_manifest, load_publishing
 from pipeline.parallel import Engine
 from pipeline.paths import Paths
 from pipeline.parse import STAGE as PARSE_STAGE
@@ -105,6 +105,11 @@ def manifest_entries(paths: Paths) -> list[Entry]:
 def manifest_limits(paths: Paths) -> Limits:
     """The manifest's ``[limits]`` over their defaults."""
     return load_limits(paths.raw)
+
+
+def manifest_publishing(paths: Paths) -> Publishing:
+    """The manifest's ``[publish]`` settings over their defaults."""
+    return load_publishing(paths.raw)
 
 
 def extract(
@@ -450,7 +455,7 @@ def match(
         csv=table_csv,
     )
     staging.stage_file(paths.mappings, "review.csv", review_csv(result.review, units))
-    stage_interfaces(paths.extracted, paths.mappings)
+    stage_interfaces(paths.extracted, paths.mappings, manifest_publishing(paths))
     # The match stage's own issues replace those of an earlier match, never add to them.
     existing = [i for i in staging.read_dataset(paths.extracted, DATASETS["issues"]) if i.doc_id != OVERRIDES_DOC]
     staging.stage(paths.extracted, {"issues": existing + result.issues})

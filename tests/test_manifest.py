@@ -167,3 +167,66 @@ replaces = "a"
     assert [p.message for p in caught.value.problems] == [
         "the replaces chain of 'a' loops back on itself", "the replaces chain of 'b' loops back on itself",
     ]
+
+
+def test_publish_settings_default_to_valid_uris_and_are_read(tmp_path):
+    from pipeline.manifest import Publishing, load_publishing
+
+    raw = _raw(tmp_path, GOOD)
+    assert load_publishing(raw) == Publishing()
+    assert Publishing().base_uri.startswith("https://") and Publishing().license.startswith("https://")
+    (raw / "manifest.toml").write_text('[publish]\nbase_uri = "https://data.example.ac.uk/units/"\n'
+                                       'license = "https://creativecommons.org/licenses/by/4.0/"\n\n' + GOOD,
+                                       encoding="utf-8")
+    assert load_publishing(raw) == Publishing("https://data.example.ac.uk/units/",
+                                              "https://creativecommons.org/licenses/by/4.0/")
+    assert [e.doc_id for e in load_manifest(raw, FORMATS) if e.listed] == ["a"]  # the table is no document
+
+
+def test_bad_publish_settings_are_reported_with_the_documents_problems(tmp_path):
+    from pipeline.manifest import load_publishing
+
+    manifest = """\
+[publish]
+base_uri = "urn:handbook-pipeline:"
+license = "all rights reserved"
+owner = "me"
+
+""" + GOOD.replace('scheme = "s-a"', 'scheme = "S A"')
+    raw = _raw(tmp_path, manifest)
+    shown = str(raw / "manifest.toml")
+    expected = [
+        f"{shown}:2: base_uri must be an absolute http:// or https:// URI, not 'urn:handbook-pipeline:'",
+        f"{shown}:3: license must be an absolute http:// or https:// URI, not 'all rights reserved'",
+        f"{shown}:4: unknown publish setting 'owner' (allowed: base_uri, license)",
+    ]
+    with pytest.raises(ManifestError) as caught:
+        load_publishing(raw)
+    assert [str(p) for p in caught.value.problems] == expected
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(raw, FORMATS)
+    assert [str(p) for p in caught.value.problems] == expected + [
+        f"{shown}:10: scheme 'S A' must be a short lowercase id"]
+
+
+@pytest.mark.parametrize("base_uri, message", [
+    ("https://example.org/units", "base_uri must end with '/', not 'https://example.org/units'"),
+    ("https://example.org/units#", "base_uri must end with '/', not 'https://example.org/units#'"),
+    ("https:///units/", "base_uri must be an absolute http:// or https:// URI, not 'https:///units/'"),
+    ("https://example.org/my units/", "base_uri must be an absolute http:// or https:// URI, not "
+                                      "'https://example.org/my units/'"),
+    ("http://[::1/", "base_uri must be an absolute http:// or https:// URI, not 'http://[::1/'"),
+])
+def test_a_base_uri_is_an_absolute_web_uri_ending_in_a_separator(tmp_path, base_uri, message):
+    from pipeline.manifest import load_publishing
+
+    raw = _raw(tmp_path, f'[publish]\nbase_uri = "{base_uri}"\n\n' + GOOD)
+    with pytest.raises(ManifestError) as caught:
+        load_publishing(raw)
+    assert [(p.location.line, p.message) for p in caught.value.problems] == [(2, message)]
+
+
+def test_settings_that_are_not_a_table_are_an_error(tmp_path):
+    raw = _raw(tmp_path, 'publish = "https://example.org/"\n\n' + GOOD)
+    with pytest.raises(ManifestError, match=r"manifest.toml: publish must be a \[publish\] table"):
+        load_manifest(raw, FORMATS)

@@ -1,10 +1,14 @@
-"""Units, outcomes, criteria and mappings as a 1EdTech CASE package: one CFPackage JSON file per scheme.
+"""Units, outcomes, criteria and mappings as 1EdTech CASE 1.1 packages: one CFPackage JSON file per scheme.
 
-Identifiers are UUIDv5 of the pipeline's keys, so they stay the same across runs
-and releases. Associations: every item ``isChildOf`` its parent (criterion ->
-outcome -> unit -> document); mappings give ``exactMatchOf`` (SKOS exact match)
-or ``isRelatedTo`` (other relations, not rejected), and a withdrawn unit is
-``replacedBy`` what it maps to.
+A file is what CASE 1.1 serves for ``GET /CFPackages/{id}`` (``CFPackageDType``):
+``CFDocument``, ``CFItems`` and ``CFAssociations`` at the top level, in their package
+shapes, which leave out the ``CFDocumentURI`` and ``CFPackageURI`` that the package
+itself implies. Identifiers are UUIDv5 of the pipeline's keys, so they stay the same
+across runs and releases; each ``uri`` is the key's IRI under the manifest's
+``base_uri``, the same IRI that the SSSOM file's curie map gives it. Associations:
+every item ``isChildOf`` its parent (criterion -> outcome -> unit -> document);
+mappings give ``exactMatchOf`` (SKOS exact match) or ``isRelatedTo`` (other
+relations, not rejected), and a withdrawn unit is ``replacedBy`` what it maps to.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ import uuid
 from collections import defaultdict
 from typing import Sequence
 
+from pipeline.manifest import Publishing
+from pipeline.publish.iris import case_iri, iri, outcome_iri, scheme_prefix
 from pipeline.records import Criterion, Document, Outcome, Unit, UnitMapRow
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:handbook-pipeline")
+CASE_VERSION = "1.1"
 _EPOCH = "1970-01-01T00:00:00+00:00"
 
 
@@ -24,14 +31,15 @@ def _id(kind: str, key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
 
 
-def _ref(kind: str, key: str, title: str) -> dict:
-    identifier = _id(kind, key)
-    return {"title": title, "identifier": identifier, "uri": f"urn:uuid:{identifier}"}
-
-
 def case_packages(documents: Sequence[Document], units: Sequence[Unit], outcomes: Sequence[Outcome],
-                  criteria: Sequence[Criterion], unit_map: Sequence[UnitMapRow]) -> dict[str, bytes]:
+                  criteria: Sequence[Criterion], unit_map: Sequence[UnitMapRow], publishing: Publishing) -> dict[str, bytes]:
     """File name -> CFPackage JSON, one per scheme that has units."""
+    base = publishing.base_uri
+
+    def ref(kind: str, key: str, title: str, uri: str | None = None) -> dict:
+        """A link to an item or document: its title, identifier and IRI (the key's, unless given)."""
+        return {"title": title, "identifier": _id(kind, key), "uri": uri or iri(base, key)}
+
     dated = {d.doc_id: d.published for d in documents}
     publisher = {d.doc_id: d.publisher for d in documents}
     by_scheme: dict[str, list[Unit]] = defaultdict(list)
@@ -49,23 +57,22 @@ def case_packages(documents: Sequence[Document], units: Sequence[Unit], outcomes
     for scheme, members in sorted(by_scheme.items()):
         dates = sorted(str(dated[u.doc_id]) for u in members if dated.get(u.doc_id))
         changed = f"{dates[-1]}T00:00:00+00:00" if dates else _EPOCH
-        document = _ref("document", scheme, f"Units of scheme {scheme}")
+        document = ref("document", scheme, f"Units of scheme {scheme}", scheme_prefix(base, scheme))
         creators = sorted({publisher.get(u.doc_id) or "" for u in members} - {""})
         items, associations = [], []
 
-        def item(kind: str, key: str, statement: str, code: str, item_type: str) -> dict:
-            ref = _ref(kind, key, statement)
-            items.append({"identifier": ref["identifier"], "uri": ref["uri"], "fullStatement": statement,
-                          "humanCodingScheme": code, "CFItemType": item_type, "lastChangeDateTime": changed,
-                          "CFDocumentURI": document})
-            return ref
+        def item(kind: str, key: str, statement: str, code: str, item_type: str, uri: str | None = None) -> dict:
+            link = ref(kind, key, statement, uri)
+            items.append({"identifier": link["identifier"], "uri": link["uri"], "fullStatement": statement,
+                          "humanCodingScheme": code, "CFItemType": item_type, "lastChangeDateTime": changed})
+            return link
 
         def associate(kind: str, origin: dict, destination: dict) -> None:
             key = f"{kind}:{origin['identifier']}:{destination['identifier']}"
             identifier = _id("association", key)
-            associations.append({"identifier": identifier, "uri": f"urn:uuid:{identifier}", "associationType": kind,
-                                 "originNodeURI": origin, "destinationNodeURI": destination,
-                                 "CFDocumentURI": document, "lastChangeDateTime": changed})
+            associations.append({"identifier": identifier, "uri": case_iri(base, "association", identifier),
+                                 "associationType": kind, "originNodeURI": origin, "destinationNodeURI": destination,
+                                 "lastChangeDateTime": changed})
 
         for unit in sorted(members, key=lambda u: u.unit_key):
             unit_ref = item("unit", unit.unit_key, unit.title, unit.unit_code, "Unit")
@@ -74,21 +81,23 @@ def case_packages(documents: Sequence[Document], units: Sequence[Unit], outcomes
             for outcome in sorted(outcomes_of[unit.unit_key], key=lambda o: o.outcome_no):
                 key = f"{unit.unit_key}/{outcome.outcome_no}"
                 outcome_refs[outcome.outcome_no] = item("outcome", key, outcome.title, f"{unit.unit_code}/{outcome.outcome_no}",
-                                                        "Learning outcome")
+                                                        "Learning outcome", outcome_iri(base, unit.unit_key, outcome.outcome_no))
                 associate("isChildOf", outcome_refs[outcome.outcome_no], unit_ref)
             for criterion in sorted(criteria_of[unit.unit_key], key=lambda c: c.criterion_key):
-                ref = item("criterion", criterion.criterion_key, criterion.text,
-                           f"{unit.unit_code}#{criterion.criterion_no}", f"{criterion.kind.capitalize()} criterion")
-                associate("isChildOf", ref, outcome_refs.get(criterion.outcome_no or "", unit_ref))
+                link = item("criterion", criterion.criterion_key, criterion.text,
+                            f"{unit.unit_code}#{criterion.criterion_no}", f"{criterion.kind.capitalize()} criterion")
+                associate("isChildOf", link, outcome_refs.get(criterion.outcome_no or "", unit_ref))
         for row in unit_map:
             if row.from_scheme != scheme or not row.to_key or row.relation == "none" or row.status == "rejected":
                 continue
-            origin, destination = _ref("unit", row.from_key, row.from_title), _ref("unit", row.to_key, titles.get(row.to_key, ""))
+            origin, destination = ref("unit", row.from_key, row.from_title), ref("unit", row.to_key, titles.get(row.to_key, ""))
             associate("exactMatchOf" if row.predicate == "skos:exactMatch" else "isRelatedTo", origin, destination)
             if row.from_key in withdrawn:
                 associate("replacedBy", origin, destination)
         package = {
-            "CFDocument": {**{k: document[k] for k in ("identifier", "uri", "title")}, "creator": ", ".join(creators),
+            # creator is required: where no document names its publisher, the package says so
+            "CFDocument": {**{k: document[k] for k in ("identifier", "uri", "title")},
+                           "creator": ", ".join(creators) or "publisher not stated", "caseVersion": CASE_VERSION,
                            "subject": [scheme], "lastChangeDateTime": changed},
             "CFItems": items,
             "CFAssociations": sorted(associations, key=lambda a: a["identifier"]),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.manifest import Publishing
 from pipeline.store import staging
 from pipeline.publish.case import case_packages
 from pipeline.publish.data_dictionary import data_dictionary
 from pipeline.publish.lookup_page import lookup_page
 from pipeline.publish.spreadsheet import xlsx_bytes
-from pipeline.publish.sssom import sssom_tsv
+from pipeline.publish.sssom import FILE_NAME as SSSOM_FILE, sssom_tsv
 from pipeline.store.tables import to_table
 from pipeline.schemas import DATASETS
 
@@ -17,7 +18,7 @@ _EXTRACTED = ("documents", "units", "outcomes", "criteria", "qualifications", "u
 _MAPPINGS = ("families", "unit_map", "criterion_map")
 
 
-def stage_interfaces(extracted: Path, mappings: Path) -> list[str]:
+def stage_interfaces(extracted: Path, mappings: Path, publishing: Publishing) -> list[str]:
     """Stage every interface file from the staged (or published) datasets; returns their names."""
     records = {name: staging.read_dataset(extracted, DATASETS[name]) for name in _EXTRACTED}
     records |= {name: staging.read_dataset(mappings, DATASETS[name]) for name in _MAPPINGS}
@@ -28,11 +29,11 @@ def stage_interfaces(extracted: Path, mappings: Path) -> list[str]:
             ("unit_map", to_table(DATASETS["unit_map"], records["unit_map"])),
             ("criterion_map", _criterion_alignments(records)),
         ]),
-        (mappings, "unit_map.sssom.tsv"): sssom_tsv(records["unit_map"]),
+        (mappings, SSSOM_FILE): sssom_tsv(records["unit_map"], publishing),
         (mappings, "index.html"): lookup_page(records),
     }
     for name, content in case_packages(records["documents"], records["units"], records["outcomes"],
-                                       records["criteria"], records["unit_map"]).items():
+                                       records["criteria"], records["unit_map"], publishing).items():
         files[(mappings, f"case/{name}")] = content
     for (folder, name), content in files.items():
         staging.stage_file(folder, name, content)

@@ -1,8 +1,11 @@
 """The unit map as SSSOM TSV: a YAML header of ``#`` lines, then one mapping per row.
 
-Unit keys are already CURIEs (``cg-legacy:207``): each scheme is a prefix of the
-``curie_map``. Rows with ``relation = none`` state no mapping and are left out;
-rejected rows are kept as negated mappings (``predicate_modifier: Not``).
+Units are written as CURIEs (``cg_legacy:207`` for ``cg-legacy:207``, see
+:mod:`pipeline.publish.iris`): each scheme has a prefix in the ``curie_map`` that
+expands to its units' IRIs under the manifest's ``base_uri``, and the mapping set
+is named by the IRI it is published at there. Rows with ``relation = none``
+state no mapping and are left out; rejected rows are kept as negated mappings
+(``predicate_modifier: Not``).
 """
 
 from __future__ import annotations
@@ -11,18 +14,17 @@ import io
 import json
 from typing import Sequence
 
-
+from pipeline.manifest import Publishing
+from pipeline.publish.iris import curie, curie_prefix, file_iri, scheme_prefix
 from pipeline.records import UnitMapRow
 
-MAPPING_SET_ID = "urn:handbook-pipeline:mappings:unit_map"
-PREFIX_BASE = "urn:handbook-pipeline:unit:"
-# SSSOM's own value for "no licence stated": the handbooks are their publishers' copyright.
-LICENSE = "https://w3id.org/sssom/license/all-rights-reserved"
-# method -> SEMAPV justification: a shared unit reference or NOS code is background knowledge,
+FILE_NAME = "unit_map.sssom.tsv"
+# method -> SEMAPV justification: a shared unit code, NOS code or unit reference is background knowledge,
 # titles and criteria texts are compared lexically, overrides are a person's curation.
 JUSTIFICATION = {
     "code": "semapv:BackgroundKnowledgeBasedMatching",
     "nos": "semapv:BackgroundKnowledgeBasedMatching",
+    "uan": "semapv:BackgroundKnowledgeBasedMatching",
     "title": "semapv:LexicalMatching",
     "criteria": "semapv:LexicalMatching",
     "override": "semapv:ManualMappingCuration",
@@ -35,26 +37,27 @@ STANDARD_PREFIXES = {
 }
 
 
-def sssom_tsv(rows: Sequence[UnitMapRow]) -> bytes:
+def sssom_tsv(rows: Sequence[UnitMapRow], publishing: Publishing) -> bytes:
     """The SSSOM TSV of the unit map's rows that name a new unit."""
     import pandas as pd  # here: only publishing the mappings needs pandas
 
     mapped = [r for r in rows if r.to_key and r.predicate]
     schemes = sorted({r.from_scheme for r in mapped} | {r.to_scheme for r in mapped if r.to_scheme})
     header = {
-        "mapping_set_id": MAPPING_SET_ID,
+        "mapping_set_id": file_iri(publishing.base_uri, FILE_NAME),
         "mapping_set_title": "Old-to-new unit map of the qualification handbooks",
-        "license": LICENSE,
-        "curie_map": {**{s: f"{PREFIX_BASE}{s}:" for s in schemes}, **STANDARD_PREFIXES},
+        "license": publishing.license,
+        "curie_map": {**{curie_prefix(s): scheme_prefix(publishing.base_uri, s) for s in schemes},
+                      **STANDARD_PREFIXES},
     }
     frame = pd.DataFrame(
         [
             {
-                "subject_id": r.from_key,
+                "subject_id": curie(r.from_key),
                 "subject_label": r.from_title,
                 "predicate_id": r.predicate,
                 "predicate_modifier": "Not" if r.status == "rejected" else "",
-                "object_id": r.to_key,
+                "object_id": curie(r.to_key),
                 "object_label": r.to_title or "",
                 "mapping_justification": JUSTIFICATION[r.method],
                 "confidence": r.confidence,

@@ -36,3 +36,9 @@ def test_the_mappings_readme_tells_a_centre_how_to_read_a_row():
     text = data_dictionary("mappings")
     for term in ("**relation**", "**confidence**", "**method**", "**coverage**", "**status**", "criteria not compared"):
         assert term in text
+
+
+def test_the_mappings_readme_says_the_csv_guard_shows_and_points_analysts_to_parquet():
+    text = data_dictionary("mappings")
+    assert "shows the apostrophe as part of its text" in text
+    assert "**For analysis, read the Parquet files** (`unit_map.parquet`" in text
