@@ -87,9 +87,14 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "document_date": ("publication date of the stating document", "2023-08-03"),
     },
     "rules": {
-        "min_credits": ("credits the group needs at least", "12"),
-        "min_units": ("units the group needs at least", "1"),
-        "max_units": ("units the group allows at most", "6"),
+        "kind": ("what the rule constrains: `total`, `mandatory`, `group_min`, `group_max`, `level_min` (credits at "
+                 "`level` or above), `units_min`, `units_max` or `import_cap` (units at exactly `level`); every bound "
+                 "on the row is checked against the units of that scope", "level_min"),
+        "level": ("the level of a `level_min` or `import_cap` rule", "3"),
+        "min_credits": ("credits the rule's units need at least", "12"),
+        "max_credits": ("credits the rule's units may give at most", "30"),
+        "min_units": ("units the rule needs at least", "1"),
+        "max_units": ("units the rule allows at most", "6"),
         "text": ("the sentence of the handbook the rule was read from", "A minimum of 22 credits must be at level 3"),
     },
     "units": {
