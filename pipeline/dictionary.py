@@ -202,8 +202,11 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "to_code": ("its code", "4430-303"),
         "to_title": ("its title", "Deal with customers in writing or electronically"),
         "nos_code": ("the NOS code both units share", "A13"),
-        "relation": ("`equivalent` (one for one), `partial` (a share of a split or merge) or `none` "
-                     "(looked at, no successor)", "equivalent"),
+        "relation": ("`equivalent` (the old unit covers the new one whole: every criterion of the new unit has a "
+                     "counterpart, or identity is stated by the same unit reference, an Original URN or a person's "
+                     "`confirm`), `partial` (anything less: a share of a split or merge, or coverage short of whole, "
+                     "stated in `criteria_covered`/`criteria_total`) or `none` (looked at, no successor)",
+                     "equivalent"),
         "predicate": ("the SKOS predicate, as in SSSOM; empty for `none`", "skos:exactMatch"),
         "cardinality": ("how many new units the old one maps to, and back", "1:1"),
         "confidence": ("how sure the mapping is, 0–1 (1.0 only on complete evidence)", "0.98"),
