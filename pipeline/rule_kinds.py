@@ -23,6 +23,17 @@ KINDS: dict[str, str] = {
     "import_cap": "at_level",
 }
 
+# scope -> the condition a unit meets to count: (unit field, test, rule field), or None for every unit.
+#   "true": the unit field is true; "has": the unit field (a list) holds the rule field, lowercased;
+#   ">=" and "==": the unit field against the rule field (a unit without the field never counts).
+SCOPES: dict[str, tuple[str, str, str | None] | None] = {
+    "all": None,
+    "mandatory": ("mandatory", "true", None),
+    "group": ("groups", "has", "group"),
+    "level_or_above": ("level", ">=", "level"),
+    "at_level": ("level", "==", "level"),
+}
+
 # bound column -> (what it measures, how the achieved figure must compare with it)
 BOUNDS: dict[str, tuple[str, str]] = {
     "min_credits": ("credits", ">="),
@@ -35,6 +46,29 @@ BOUNDS: dict[str, tuple[str, str]] = {
 OPTIONAL_GROUP = "optional"
 
 
+def member_groups(group: str, theme: str | None, mandatory: bool) -> list[str]:
+    """The rule groups a unit counts in: its table group, its theme, and ``optional`` when not mandatory."""
+    names = [group, theme or "", "" if mandatory else OPTIONAL_GROUP]
+    return sorted({n.lower() for n in names if n})
+
+
 def description() -> dict:
     """The kinds and bounds as plain data, for the page's evaluator."""
-    return {"kinds": KINDS, "bounds": {k: list(v) for k, v in BOUNDS.items()}, "optional_group": OPTIONAL_GROUP}
+    return {"kinds": KINDS, "scopes": {k: list(v) if v else None for k, v in SCOPES.items()},
+            "bounds": {k: list(v) for k, v in BOUNDS.items()}}
+
+
+def in_scope(kind: str, rule: dict, unit: dict) -> bool:
+    """Whether a rule of ``kind`` counts ``unit`` (a member row with ``groups``), read from ``SCOPES``."""
+    condition = SCOPES[KINDS[kind]]
+    if condition is None:
+        return True
+    field, test, rule_field = condition
+    value = unit[field]
+    if test == "true":
+        return bool(value)
+    if test == "has":
+        return rule[rule_field].lower() in value
+    if value is None or rule[rule_field] is None:
+        return False
+    return value >= rule[rule_field] if test == ">=" else value == rule[rule_field]
