@@ -237,7 +237,7 @@ def to_csv(diff: EditionDiff) -> str:
 
     from pipeline.answers import csv_text
 
-    return csv_text(pd.DataFrame(rows, columns=columns).fillna(""))
+    return csv_text(pd.DataFrame(rows, columns=columns).astype(object).fillna(""))
 
 
 # --- the readable form -------------------------------------------------------

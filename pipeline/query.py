@@ -49,8 +49,9 @@ def find_units(con: duckdb.DuckDBPyConnection, needle: str) -> list[str]:
 
     A bare code also finds the units whose code ends in ``-<code>``: City & Guilds
     QCF codes carry the qualification number (``4430-303``), so "303" names both
-    legacy ``303`` and ``4430-303``, and the answer must say so.
+    legacy ``303`` and ``4430-303``, and the answer must say so. The lookup page searches by the same rule.
     """
+    needle = needle.strip()
     exact = con.execute(
         """SELECT unit_key FROM units
            WHERE unit_key = $1 OR unit_code = $1 OR nos_code = $1 OR ends_with(unit_code, '-' || $1)
