@@ -82,9 +82,8 @@ replaces = "{SECOND}"
 """
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    """raw/ plus the second and third editions, run once through `handbooks run`."""
+def make_project(tmp_path_factory) -> tuple:
+    """raw/ plus the second and third editions, run once through `handbooks run`: (root, its output)."""
     root = tmp_path_factory.mktemp("editions")
     shutil.copytree(RAW, root / "raw")
     (root / "mappings").mkdir()
@@ -99,6 +98,11 @@ def project(tmp_path_factory):
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     return root, run.stdout
+
+
+@pytest.fixture(scope="module")
+def project(editions_project):
+    return editions_project
 
 
 def rows(root, folder: str, name: str) -> list[dict]:
@@ -318,7 +322,9 @@ def test_every_legacy_unit_maps_as_the_labelled_pairs_say(project):
 
 def test_diff_csv_has_one_row_per_unit(project):
     root, _ = project
-    table = list(csv.DictReader(diff(root, FIRST, SECOND, "--csv").splitlines()))
+    text = diff(root, FIRST, SECOND, "--csv")
+    assert text.startswith("\ufeff")  # the one CSV writer: a BOM for spreadsheets
+    table = list(csv.DictReader(text.lstrip("\ufeff").splitlines()))
     assert len(table) == 59 + 1  # the units of the first edition, and the one added
     by_key = {r["unit_key"]: r for r in table}
     assert by_key[f"{K}306"]["category"] == "changed" and by_key[f"{K}306"]["fields"] == "credits 7 -> 8"

@@ -12,7 +12,6 @@ qualification) count as held; legacy units count only where they cover a unit wh
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
@@ -23,8 +22,6 @@ from pipeline import answers, query
 from pipeline.cli import cli
 from pipeline.errors import UsageError
 from pipeline.runner import Paths
-from tests import editions
-from tests.conftest import RAW
 
 MANDATORY = ["4430-301", "4430-302"]  # 6 + 6 credits, level 3
 # Legacy 207 covers 4430-303 (Impression and Image, level 3, 6 credits) whole, 303 covers 4430-304 (8),
@@ -123,55 +120,31 @@ def test_outside_a_project_every_command_says_where_it_looked(tmp_path):
         assert isinstance(result.exception, UsageError) and str(result.exception) == said, args
 
 
-# --- a second edition, made here, withdraws 4430-311; legacy 309 maps to it alone -------------------
+# --- the editions of tests/test_editions.py: the second (2012) withdraws 4430-311, the third (undated)
+# withdraws 4430-212; legacy 309 maps to 4430-311 alone and legacy 210 to 4430-212 alone ------------------
 
-HANDBOOK = "cg-4430-03-level3-nvq-diploma-handbook.txt"
-SECOND = "cg-4430-03-handbook-2013"
-ROW_311 = "4430-311 Apply risk assessment to customer service (C6) 3 10 67 \n"
-MANIFEST = f"""
-[[document]]
-doc_id = "{SECOND}"
-path = "{SECOND}.txt"
-publisher = "City & Guilds"
-scheme = "cg-4430"
-qualification = "cg-4430-03"
-title = "Level 3 NVQ Diploma in Customer Service (4430-03) qualification handbook, 2013 edition"
-published = 2013-09-01
-supersedes = ["cg-legacy"]
-replaces = "cg-4430-03-handbook"
-"""
+SECOND, THIRD = "cg-4430-03-handbook-2012", "cg-4430-03-handbook-2014"
 
 
 @pytest.fixture(scope="module")
-def withdrawn(tmp_path_factory):
-    """raw/ plus an edition of the 4430-03 handbook without unit 311, run once through `handbooks run`."""
-    root = tmp_path_factory.mktemp("withdrawn")
-    shutil.copytree(RAW, root / "raw")
-    (root / "mappings").mkdir()
-    shutil.copy(RAW.parent / "mappings" / "overrides.csv", root / "mappings" / "overrides.csv")
-    text = editions.withdraw((RAW / HANDBOOK).read_text(encoding="utf-8"), ROW_311, "311")
-    (root / "raw" / f"{SECOND}.txt").write_text(text, encoding="utf-8")
-    with open(root / "raw" / "manifest.toml", "a", encoding="utf-8") as manifest:
-        manifest.write(MANIFEST)
-    run = subprocess.run([sys.executable, "-m", "pipeline", "-q", "--root", str(root), "run"],
-                         capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    return root
+def withdrawn(editions_project):
+    return editions_project[0]
 
 
 def test_a_unit_whose_only_successor_was_withdrawn_earns_no_credit(withdrawn):
-    result = query.rpl(Paths(withdrawn), ["309", "207"], "4430-03")
-    (gone,) = result.withdrawn
-    assert (gone.held, gone.successor, gone.withdrawn_by, gone.published) == (
-        "cg-legacy:309", "cg-4430:4430-311", SECOND, "2013-09-01")
-    assert "cg-4430:4430-311" not in {u.unit_key for u in result.units}
+    result = query.rpl(Paths(withdrawn), ["309", "210", "207"], "4430-03")
+    assert [(w.held, w.successor, w.withdrawn_by, w.published) for w in result.withdrawn] == [
+        ("cg-legacy:309", "cg-4430:4430-311", SECOND, "2012-01-01"),  # the manifest says "published = 2012"
+        ("cg-legacy:210", "cg-4430:4430-212", THIRD, None)]
+    assert not {"cg-4430:4430-311", "cg-4430:4430-212"} & {u.unit_key for u in result.units}
     assert result.credits == 6  # 207 still credits 4430-303
     text = answers.rpl_text(result)
     assert (f"  cg-legacy:309: no credit: its only successor cg-4430:4430-311 was withdrawn by {SECOND} "
-            "(published 2013-09-01)") in text
-    assert f"- cg-legacy:309: no credit: its only successor cg-4430:4430-311 was withdrawn by {SECOND}" in \
-        answers.rpl_text(result, "markdown")
-    assert f"{SECOND} (2013-09-01)" in answers.rpl_text(result, "markdown")
+            "(published 2012-01-01)") in text
+    assert f"  cg-legacy:210: no credit: its only successor cg-4430:4430-212 was withdrawn by {THIRD}\n" in text
+    markdown = answers.rpl_text(result, "markdown")
+    assert f"- cg-legacy:309: no credit: its only successor cg-4430:4430-311 was withdrawn by {SECOND}" in markdown
+    assert f"Editions used: cg-4430-03-handbook (2010-01-01), {SECOND} (2012-01-01), {THIRD} (undated)" in markdown
 
 
 def test_lookup_marks_a_withdrawn_successor(withdrawn):
@@ -205,7 +178,7 @@ def test_the_page_marks_a_withdrawn_successor_and_says_why_it_earns_nothing(with
         session.get(f"{page}#rpl=cg-4430-03&held=cg-legacy:309")
         said = [p.text for p in session.find_elements(By.CSS_SELECTOR, "#rpl-result p.withdrawn")]
         assert said == [f"cg-legacy:309: no credit: its only successor cg-4430:4430-311 was withdrawn by {SECOND} "
-                        "(published 2013-09-01)"]
-        assert f"{SECOND} (2013-09-01)" in session.find_element(By.ID, "record").text
+                        "(published 2012-01-01)"]
+        assert f"{SECOND} (2012-01-01)" in session.find_element(By.ID, "record").text
     finally:
         session.quit()
