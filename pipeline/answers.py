@@ -10,10 +10,6 @@ import pandas as pd
 
 from pipeline.publish.spreadsheet import csv_bytes
 from pipeline.rpl import CREDITED, GAP, OPEN, UNVERIFIED, RplResult, RuleCheck, TargetUnit, Withdrawal
-from pipeline.rule_kinds import BOUNDS
-
-FORMATS = ("text", "json", "csv", "markdown")
-
 
 def csv_text(frame: pd.DataFrame) -> str:
     """The one CSV writer of every ``--csv``: the published CSVs' guard (BOM, inert formulas, ``1:1`` as text)."""
@@ -138,9 +134,7 @@ def _remaining(result: RplResult, shown: int | None = None) -> list[str]:
         if shown is not None and len(named) > shown:
             named = named[:shown] + [f"and {len(named) - shown} more"]
         units = ", ".join(named)
-        over = any(getattr(rule, b) is not None and op == "<=" for b, (_, op) in BOUNDS.items()) and \
-            not any(getattr(rule, b) is not None and op == ">=" for b, (_, op) in BOUNDS.items())
-        out.append(f"{_rule_name(rule)} ({rule.needs}): " + (f"over the limit with {units}" if over else
+        out.append(f"{_rule_name(rule)} ({rule.needs}): " + (f"over the limit with {units}" if rule.over else
                                                             f"from {units}" if units else "no unit left to take"))
     return out
 

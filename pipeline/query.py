@@ -79,8 +79,8 @@ def lookup(paths, needle: str) -> dict:
             raise UsageError(f"no unit found for {needle!r} (try a unit key such as cg-legacy:207, a code or title words)")
         units = []
         for key in keys:
-            unit = con.execute("SELECT unit_key, scheme, unit_code, title, level, credits, nos_code, status, withdrawn_by "
-                               "FROM units WHERE unit_key = ?", [key]).df().to_dict("records")[0]
+            unit = con.execute("SELECT unit_key, scheme, unit_code, title, level, credits, nos_code, status, "
+                               "withdrawn_by FROM units WHERE unit_key = ?", [key]).df().to_dict("records")[0]
             unit["family"] = con.execute(
                 """SELECT f.family_id, u.unit_key, u.title, u.level FROM families f JOIN units u USING (unit_key)
                    WHERE f.family_id IN (SELECT family_id FROM families WHERE unit_key = ?) AND u.unit_key <> ?

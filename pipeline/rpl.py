@@ -104,6 +104,11 @@ class RuleCheck:
     candidates: tuple[Candidate, ...]
 
     @property
+    def over(self) -> bool:
+        """True when the credited units pass one of the rule's maximums."""
+        return _over(self.__dict__, self.credited)
+
+    @property
     def needs(self) -> str:
         """What the rule asks against what the credited units achieve, e.g. ``0/12 credits, 0/2 units``."""
         parts = []
@@ -111,7 +116,8 @@ class RuleCheck:
             value = getattr(self, bound)
             if value is not None:
                 achieved = getattr(self.credited, measure)
-                parts.append(f"{achieved}/{value} {measure}" if op == ">=" else f"{achieved} {measure}, at most {value}")
+                parts.append(f"{achieved}/{value} {measure}" if op == ">="
+                             else f"{achieved} {measure}, at most {value}")
         return ", ".join(parts)
 
 
@@ -165,7 +171,8 @@ def resolve_held(con: duckdb.DuckDBPyConnection, held: list[str]) -> tuple[list[
         if con.execute("SELECT 1 FROM units WHERE unit_key = ?", [item]).fetchone():
             keys.append(item)
             continue
-        hits = [k for (k,) in con.execute("SELECT unit_key FROM units WHERE unit_code = ? ORDER BY 1", [item]).fetchall()]
+        hits = [k for (k,) in con.execute("SELECT unit_key FROM units WHERE unit_code = ? ORDER BY 1",
+                                          [item]).fetchall()]
         if len(hits) == 1:
             keys.append(hits[0])
             resolved.append((item, hits[0]))
@@ -273,6 +280,11 @@ def _achieved(units: list[TargetUnit]) -> Achieved:
     return Achieved(sum(u.credits or 0 for u in units), len(units))
 
 
+def _over(rule: dict, achieved: Achieved) -> bool:
+    return any(rule[b] is not None and op == "<=" and not _COMPARE[op](getattr(achieved, measure), rule[b])
+               for b, (measure, op) in BOUNDS.items())
+
+
 def _meets(rule: dict, achieved: Achieved) -> bool:
     return all(_COMPARE[op](getattr(achieved, measure), rule[bound])
                for bound, (measure, op) in BOUNDS.items() if rule[bound] is not None)
@@ -285,11 +297,9 @@ def check_rule(rule: dict, members: list[dict], units: list[TargetUnit]) -> Rule
     credited = _achieved([u for u in scoped if u.state == CREDITED])
     with_pending = _achieved([u for u in scoped if u.state == CREDITED or u.state in PENDING])
     met, met_with_pending = evaluated and _meets(rule, credited), evaluated and _meets(rule, with_pending)
-    exceeded = any(rule[b] is not None and op == "<=" and not _COMPARE[op](getattr(credited, measure), rule[b])
-                   for b, (measure, op) in BOUNDS.items())
     if met or not evaluated:
         helping = []
-    elif exceeded:  # a maximum passed: the credited units it counts
+    elif _over(rule, credited):  # a maximum passed: the credited units it counts
         helping = [u for u in scoped if u.state == CREDITED]
     else:  # a minimum short: the units it counts that are not credited, pending ones first
         helping = sorted((u for u in scoped if u.state != CREDITED), key=lambda u: (u.state == OPEN, u.unit_key))
@@ -348,8 +358,9 @@ def assess(con: duckdb.DuckDBPyConnection, held: list[str], target: str) -> RplR
     units, rules, withdrawn, unmapped = evaluate(load(con, target, keys), keys)
     editions = con.execute(
         """SELECT doc_id, CAST(published AS VARCHAR) FROM documents
-           WHERE qualification = $1 OR doc_id IN (SELECT u.doc_id FROM units u WHERE u.unit_key IN (SELECT unit_key FROM held)
-                 OR u.unit_key IN (SELECT unit_key FROM unit_memberships WHERE qualification_id = $1))
+           WHERE qualification = $1 OR doc_id IN (
+               SELECT u.doc_id FROM units u WHERE u.unit_key IN (SELECT unit_key FROM held)
+                   OR u.unit_key IN (SELECT unit_key FROM unit_memberships WHERE qualification_id = $1))
            ORDER BY 1""", [target]).fetchall()
     return RplResult(target, title[0] if title else target, tuple(keys), tuple(resolved), tuple(units), tuple(rules),
                      tuple(withdrawn), tuple(unmapped), tuple(editions))

@@ -174,7 +174,8 @@ def test_the_page_marks_a_withdrawn_successor_and_says_why_it_earns_nothing(with
         page = (withdrawn / "mappings" / "index.html").as_uri()
         session.get(f"{page}#unit=cg-legacy:309")
         mapping = session.find_element(By.CLASS_NAME, "mapping").text
-        assert f"cg-4430:4430-311 Apply risk assessment to customer service [withdrawn by {SECOND}: no credit]" in mapping
+        title = "Apply risk assessment to customer service"
+        assert f"cg-4430:4430-311 {title} [withdrawn by {SECOND}: no credit]" in mapping
         session.get(f"{page}#rpl=cg-4430-03&held=cg-legacy:309")
         said = [p.text for p in session.find_elements(By.CSS_SELECTOR, "#rpl-result p.withdrawn")]
         assert said == [f"cg-legacy:309: no credit: its only successor cg-4430:4430-311 was withdrawn by {SECOND} "
@@ -182,3 +183,24 @@ def test_the_page_marks_a_withdrawn_successor_and_says_why_it_earns_nothing(with
         assert f"{SECOND} (2012-01-01)" in session.find_element(By.ID, "record").text
     finally:
         session.quit()
+
+
+def test_maximum_rules_and_the_import_cap_of_the_legacy_structure(paths):
+    """The legacy standards: "candidates must complete eight units for this award, two mandatory and six
+    optional, ... at least one optional unit from each theme, the maximum number of units that can be
+    imported from level 2 is three"; its level-2 units are 205, 206, 207, 211 and 212."""
+    held = ["cg-legacy:" + code for code in ("301", "302", "205", "206", "207", "211", "303", "308", "311")]
+    result = query.rpl(paths, held, "cg-legacy-l3")
+    checks = {(r.kind, r.group): r for r in result.rules}
+    cap = checks[("import_cap", "Imported from level 2")]
+    assert (cap.level, cap.credited.units, cap.max_units, cap.met) == (2, 4, 3, False)
+    assert [c.unit_key for c in cap.candidates] == ["cg-legacy:205", "cg-legacy:206", "cg-legacy:207", "cg-legacy:211"]
+    total = checks[("units_min", "Total")]
+    assert (total.credited.units, total.met) == (9, False)  # eight units, no more
+    assert (checks[("group_min", "Optional")].credited.units, checks[("group_min", "Optional")].met) == (7, False)
+    assert checks[("mandatory", "Mandatory")].met
+    assert all(checks[("group_min", theme)].met for theme in
+               ("Impression and Image", "Delivery", "Handling Problems", "Development and Improvement"))
+    text = answers.rpl_text(result)
+    assert "  Imported from level 2 (import_cap) (4 units, at most 3): over the limit with cg-legacy:205" in text
+    assert "  Total (units_min) (9/8 units, 9 units, at most 8): over the limit with cg-legacy:301" in text
