@@ -217,7 +217,8 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "criteria_total": ("the new unit's criteria that were compared", "25"),
         "status": ("`auto` (the matcher), `confirmed` or `rejected` (a person, in overrides.csv)", "auto"),
         "reviewer": ("the note of the person who decided", "checked against both handbooks"),
-        "to_status": ("`current`, or `withdrawn` when the new unit has since been withdrawn", "current"),
+        "to_status": ("`current`, or `withdrawn` when the new unit has since been withdrawn (a held unit whose only "
+                      "successor is withdrawn earns no credit in RPL)", "current"),
     },
     "criterion_map": {
         "from_criterion_key": ("the old unit's criterion", "cg-legacy:207#207.1.1"),
