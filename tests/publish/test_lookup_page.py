@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -160,3 +161,20 @@ def test_the_page_and_the_cli_give_identical_rpl_answers(page, published):
     assert compared == 50
     # the sets reach every state a unit can be in, and some rules are met
     assert seen == {"credited", "gap", "unverified", "open", "rule met"}
+
+
+def test_the_print_view_is_a_record_to_file(page, published):
+    page.get((published / "mappings" / "index.html").as_uri() + "#rpl=cg-4430-03&held=cg-legacy:207,cg-legacy:301")
+    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not page.find_element(By.ID, "held").is_displayed()
+        assert not page.find_element(By.TAG_NAME, "nav").is_displayed()
+        record = page.find_element(By.ID, "record").text
+        assert re.fullmatch(r"Date: \d{4}-\d{2}-\d{2}\. Published data: [0-9a-f]{12}\. Editions used: "
+                            r"cg-4430-03-handbook \(2010-01-01\), cg-nsvq-l3-standards \(undated\)\.", record)
+        rows = {r.text.split()[0]: r.text for r in page.find_elements(By.CSS_SELECTOR, "#credited tr")}
+        assert "cg-legacy:207 (equivalent, criteria, auto)" in rows["cg-4430:4430-303"]
+        assert "gap (19/25 criteria)" in rows["cg-4430:4430-301"]
+        assert page.find_element(By.ID, "rules").is_displayed()
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
