@@ -11,6 +11,7 @@ import pandas as pd
 from pipeline.publish.spreadsheet import csv_bytes
 from pipeline.rpl import CREDITED, GAP, OPEN, UNVERIFIED, RplResult, RuleCheck, TargetUnit, Withdrawal
 
+
 def csv_text(frame: pd.DataFrame) -> str:
     """The one CSV writer of every ``--csv``: the published CSVs' guard (BOM, inert formulas, ``1:1`` as text)."""
     return csv_bytes(frame).decode("utf-8").rstrip("\n")
