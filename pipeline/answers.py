@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 import pandas as pd
 
-from pipeline.rpl import RplResult, TargetUnit
+from pipeline.publish.spreadsheet import csv_bytes
+from pipeline.rpl import CREDITED, GAP, OPEN, UNVERIFIED, RplResult, RuleCheck, TargetUnit, Withdrawal
 
-FORMATS = ("text", "json", "csv", "markdown")
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The one CSV writer of every ``--csv``: the published CSVs' guard (BOM, inert formulas, ``1:1`` as text)."""
+    return csv_bytes(frame).decode("utf-8").rstrip("\n")
 
 
 def lookup_text(result: dict, fmt: str = "text") -> str:
@@ -19,12 +24,12 @@ def lookup_text(result: dict, fmt: str = "text") -> str:
     rows = [dict(m, looked_up=u["unit_key"]) for u in result["units"] for m in u["mappings"]]
     if fmt == "csv":
         columns = ["looked_up"] + [c for c in (rows[0] if rows else {}) if c != "looked_up"]
-        return pd.DataFrame(rows, columns=columns or ["looked_up"]).to_csv(index=False).rstrip("\n")
+        return csv_text(pd.DataFrame(rows, columns=columns or ["looked_up"]))
     blocks = [result["note"]] if result["note"] else []
     for unit in result["units"]:
         head = f"{unit['unit_key']}  {unit['title']}" + (f"  (level {unit['level']})" if unit["level"] is not None else "")
         head += f"  NOS {unit['nos_code']}" if unit["nos_code"] else ""
-        head += "  [withdrawn]" if unit["status"] == "withdrawn" else ""
+        head += f"  [withdrawn by {unit['withdrawn_by']}]" if unit["status"] == "withdrawn" else ""
         family = [f"{f['family_id']}  {f['unit_key']}  {f['title']}" + (f"  (level {f['level']})" if f["level"] is not None else "")
                   for f in unit["family"]] or ["(none)"]
         mapped = [_mapping_line(m) for m in unit["mappings"]] or ["(none)"]
@@ -34,6 +39,8 @@ def lookup_text(result: dict, fmt: str = "text") -> str:
 
 def _mapping_line(m: dict) -> str:
     target = m["to_key"] or "no successor"
+    if m["to_status"] == "withdrawn":
+        target += f" [withdrawn by {m['to_withdrawn_by']}: no credit]"
     coverage = (f"{m['criteria_covered']}/{m['criteria_total']} criteria" if m["criteria_total"] is not None
                 else "criteria not compared")
     return (f"{m['from_key']} -> {target}  {m['relation']}  confidence {m['confidence']:.3f}  {coverage}  "
@@ -45,88 +52,157 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 def rpl_text(result: RplResult, fmt: str = "text") -> str:
-    """An RPL answer: units credited, criteria still to show, and the rules of combination."""
+    """An RPL answer: units credited, gaps with their criteria, what earns nothing, and the rules of combination."""
     if fmt == "json":
-        return json.dumps(_rpl_data(result), indent=2, ensure_ascii=False)
+        return json.dumps(rpl_data(result), indent=2, ensure_ascii=False)
     if fmt == "csv":
-        frame = pd.DataFrame([_unit_row(u) for u in result.units])
-        return frame.to_csv(index=False).rstrip("\n")
+        return csv_text(pd.DataFrame([_unit_row(u) for u in result.units]))
     if fmt == "markdown":
         return _rpl_markdown(result)
     lines = [f"RPL for {result.target} ({result.target_title}), holding {', '.join(result.held)}"]
     lines += [f"  {typed} read as {key}" for typed, key in result.resolved]
     for unit in result.units:
-        if not unit.credited_by:
+        if unit.state == OPEN:
             continue
-        by = ", ".join(f"{k} ({relation})" for k, relation in unit.credited_by)
-        lines.append(f"\n{unit.unit_key}  {unit.title}  [{'mandatory' if unit.mandatory else unit.group}]")
-        lines.append(f"  {unit.state} by {by}: {unit.coverage}")
-        lines += [f"  still to show {c.criterion_no}: {c.text}" for c in unit.still_to_show]
+        lines.append(f"\n{unit.unit_key}  {unit.title}  [{'mandatory' if unit.mandatory else unit.group}]"
+                     + (f"  {unit.credits} credits" if unit.credits is not None else ""))
+        lines.append(f"  {_state_line(unit)}")
+        lines += [f"  to evidence {c.criterion_no}: {c.text}" for c in unit.still_to_show]
+    if result.withdrawn or result.unmapped:
+        lines.append("\nheld units that earn no credit:")
+        lines += [f"  {_withdrawal_line(w)}" for w in result.withdrawn]
+        lines += [f"  {key}: maps to no unit of {result.target}" for key in result.unmapped]
     lines.append("\n" + "\n".join(_summary(result)))
     return "\n".join(lines)
 
 
+def _evidence(unit: TargetUnit) -> str:
+    return ", ".join(e.unit_key if e.relation == "held" else f"{e.unit_key} ({e.relation}, {e.method}, {e.status})"
+                     for e in unit.evidence)
+
+
+def _state_line(unit: TargetUnit) -> str:
+    """How a unit stands: credited, a gap with its credits pending, or unverified and why."""
+    by = _evidence(unit)
+    if unit.state == CREDITED:
+        return f"credited by {by}" + ("" if unit.criteria_total is None else f": {unit.coverage}")
+    if unit.state == GAP:
+        return f"gap: {unit.coverage} by {by}; {unit.credits or 0} credits pending until the rest is evidenced"
+    return f"unverified: {unit.reason} (mapped from {by}); {unit.credits or 0} credits pending until an assessor checks"
+
+
+def _withdrawal_line(w: Withdrawal) -> str:
+    when = f" (published {w.published})" if w.published else ""
+    return (f"{w.held}: no credit: its only successor {w.successor} was withdrawn by "
+            f"{w.withdrawn_by or 'a later edition'}{when}")
+
+
+def _verdict(rule: RuleCheck) -> str:
+    if not rule.evaluated:
+        return "not evaluated: no unit of the qualification is in this group"
+    if rule.met:
+        return "met"
+    return "not met; met once the gaps are filled" if rule.met_with_pending else "not met"
+
+
+def _rule_name(rule: RuleCheck) -> str:
+    return f"{rule.group} ({rule.kind})"
+
+
 def _summary(result: RplResult) -> list[str]:
-    credited = sum(u.state == "credited" for u in result.units)
-    partly = sum(u.state == "partly credited" for u in result.units)
-    lines = [f"units credited: {credited} of {len(result.units)} units of {result.target}"
-             + (f"; {partly} partly credited" if partly else ""),
-             f"credits: {result.credits}" + (f" of {result.credits_min} needed" if result.credits_min else ""),
-             "rules of combination:"]
-    for rule in result.rules:
-        verdict = ("met" if rule.met else "not met") if rule.evaluated else "not evaluated"
-        lines.append(f"  {rule.group}: {rule.needs or rule.text}  {verdict}")
-    lines.append("the qualification is complete" if result.complete else "to complete: " + "; ".join(_remaining(result)))
+    counts = {state: sum(u.state == state for u in result.units) for state in (CREDITED, GAP, UNVERIFIED)}
+    lines = [f"units: {counts[CREDITED]} credited, {counts[GAP]} gap, {counts[UNVERIFIED]} unverified, "
+             f"of {len(result.units)} units of {result.target}",
+             f"credits: {result.credits} credited, {result.pending} pending", "rules of combination:"]
+    lines += [f"  {_rule_name(rule)}: {rule.needs}  {_verdict(rule)}" for rule in result.rules]
+    if result.complete:
+        lines.append("the qualification is complete")
+    else:
+        lines.append("the qualification is complete once the gaps are filled" if result.complete_with_pending
+                     else "to complete:")
+        lines += [f"  {line}" for line in _remaining(result, shown=8)]
     return lines
 
 
-def _remaining(result: RplResult) -> list[str]:
-    out = [f"{rule.group} ({rule.needs})" for rule in result.rules if rule.evaluated and not rule.met]
-    overall = any(r.evaluated and (r.min_credits or 0) >= (result.credits_min or 0) for r in result.rules)
-    if result.credits_min and result.credits < result.credits_min and not overall:
-        out.append(f"{result.credits_min - result.credits} more credits")
-    return out or ["see the rules not evaluated"]
+def _remaining(result: RplResult, shown: int | None = None) -> list[str]:
+    """Each unmet rule with the units that would meet it (or, for a maximum, the units over it), ``shown`` at most."""
+    out = []
+    for rule in result.rules:
+        if not rule.evaluated or rule.met:
+            continue
+        named = [f"{c.unit_key} ({c.credits if c.credits is not None else '?'} credits, {c.state})"
+                 for c in rule.candidates]
+        if shown is not None and len(named) > shown:
+            named = named[:shown] + [f"and {len(named) - shown} more"]
+        units = ", ".join(named)
+        out.append(f"{_rule_name(rule)} ({rule.needs}): " + (f"over the limit with {units}" if rule.over else
+                                                            f"from {units}" if units else "no unit left to take"))
+    return out
 
 
 def _unit_row(unit: TargetUnit) -> dict:
     return {
         "unit_key": unit.unit_key, "title": unit.title, "group": unit.group, "mandatory": unit.mandatory,
         "level": unit.level, "credits": unit.credits, "state": unit.state,
-        "credited_by": "; ".join(f"{k} ({relation})" for k, relation in unit.credited_by),
+        "evidence": "; ".join(f"{e.unit_key} ({e.relation})" for e in unit.evidence),
         "criteria_covered": unit.criteria_covered, "criteria_total": unit.criteria_total,
-        "still_to_show": "; ".join(c.criterion_no for c in unit.still_to_show),
+        "still_to_show": "; ".join(c.criterion_no for c in unit.still_to_show), "reason": unit.reason,
     }
 
 
-def _rpl_data(result: RplResult) -> dict:
+def rpl_data(result: RplResult) -> dict:
+    """The answer as plain data: what ``--json`` prints and what the page computes."""
     return {
         "target": result.target, "target_title": result.target_title, "held": list(result.held),
-        "read_as": dict(result.resolved), "credits": result.credits, "credits_min": result.credits_min,
-        "complete": result.complete,
-        "units": [dict(_unit_row(u), credited_by=[{"unit_key": k, "relation": r} for k, r in u.credited_by],
+        "read_as": dict(result.resolved), "generation": result.generation,
+        "editions": [{"doc_id": d, "published": p} for d, p in result.editions],
+        "credits": result.credits, "pending": result.pending,
+        "complete": result.complete, "complete_with_pending": result.complete_with_pending,
+        "units": [dict(_unit_row(u), evidence=[dataclasses.asdict(e) for e in u.evidence],
                        still_to_show=[dataclasses.asdict(c) for c in u.still_to_show]) for u in result.units],
-        "rules": [dict(dataclasses.asdict(r), met=r.met) for r in result.rules],
+        "rules": [dataclasses.asdict(r) for r in result.rules],
+        "withdrawn": [dataclasses.asdict(w) for w in result.withdrawn],
+        "unmapped": list(result.unmapped),
     }
+
+
+def _cell(value: object) -> str:
+    """A Markdown table cell: pipes escaped, nothing for None."""
+    return "" if value is None else str(value).replace("|", "\\|")
 
 
 def _rpl_markdown(result: RplResult) -> str:
+    """A record to file: who, when, from which data, each credit with its evidence, the gaps and the rules."""
+    editions = ", ".join(f"{d} ({p or 'undated'})" for d, p in result.editions)
     out = [f"# Recognition of prior learning: {result.target_title} ({result.target})", "",
-           "Candidate: ____________________  Assessor: ____________________  Date: ____________", "",
+           f"Date: {dt.date.today().isoformat()}  ",
+           f"Published generation: {result.generation or 'unnumbered'}  ",
+           f"Editions used: {editions}", "",
+           "Candidate: ____________________  Assessor: ____________________  Signed: ____________", "",
            "## Units held", ""]
     out += [f"- {key}" + "".join(f" (entered as {typed})" for typed, k in result.resolved if k == key)
             for key in result.held]
-    out += ["", "## Units credited", "", "| unit | title | group | credits | credited by | criteria |", "|---|---|---|---|---|---|"]
-    for u in (u for u in result.units if u.credited_by):
-        by = ", ".join(f"{k} ({relation})" for k, relation in u.credited_by)
-        out.append(f"| {u.unit_key} | {u.title} | {u.group} | {u.credits if u.credits is not None else ''} | "
-                   f"{by} ({u.state}) | {u.coverage} |")
-    still = [(u, c) for u in result.units if u.credited_by for c in u.still_to_show]
-    out += ["", "## Criteria still to show", ""]
-    out += [f"- [ ] {u.unit_key} {c.criterion_no}: {c.text}" for u, c in still] or ["None among the credited units."]
-    out += ["", "## Rules of combination", "", "| rule | achieved | verdict |", "|---|---|---|"]
-    for rule in result.rules:
-        verdict = ("met" if rule.met else "not met") if rule.evaluated else "not evaluated"
-        out.append(f"| {rule.group} | {rule.needs} | {verdict} |")
-    out += ["", f"Credits: {result.credits}" + (f" of {result.credits_min}" if result.credits_min else ""), "",
-            "Complete." if result.complete else "To complete: " + "; ".join(_remaining(result)) + "."]
+    out += [f"- {_withdrawal_line(w)}" for w in result.withdrawn]
+    out += [f"- {key}: maps to no unit of {result.target}" for key in result.unmapped]
+    out += ["", "## Units credited", "", "| unit | title | group | credits | evidence (relation, method, status) "
+            "| criteria covered |", "|---|---|---|---|---|---|"]
+    out += [f"| {u.unit_key} | {_cell(u.title)} | {_cell(u.group)} | {_cell(u.credits)} | {_cell(_evidence(u))} | "
+            f"{u.coverage} |" for u in result.units if u.state == CREDITED] or ["| none | | | | | |"]
+    out += ["", "## Pending: gaps and unverified units", ""]
+    pending = [u for u in result.units if u.state in (GAP, UNVERIFIED)]
+    for u in pending:
+        out.append(f"- {u.unit_key} {u.title} ({u.credits or 0} credits pending): {_state_line(u)}")
+        out += [f"  - [ ] {c.criterion_no}: {c.text}" for c in u.still_to_show]
+    if not pending:
+        out.append("None.")
+    out += ["", "## Rules of combination", "", "| rule | kind | needs (credited) | with pending | verdict |",
+            "|---|---|---|---|---|"]
+    out += [f"| {_cell(r.group)} | {r.kind} | {r.needs} | {r.with_pending.credits} credits, {r.with_pending.units} "
+            f"units | {_verdict(r)} |" for r in result.rules]
+    out += ["", f"Credits: {result.credits} credited, {result.pending} pending.", ""]
+    if result.complete:
+        out.append("Complete.")
+    else:
+        out.append("Complete once the gaps are filled." if result.complete_with_pending else "To complete:")
+        out += [f"- {line}" for line in _remaining(result)]
     return "\n".join(out)

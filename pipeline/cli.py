@@ -40,19 +40,40 @@ class Bar:
             click.echo(line, err=True)
 
 
-EXIT_CODES = ("Exit codes: 0 ok; 1 some documents failed or raised errors the manifest does not accept "
-              "(the rest were published); 2 usage or manifest error.")
+# Each command's own exit codes, listed in its --help.
+_BUSY = "1 another run holds the project and --no-wait was given"
+_NO_PROJECT = "no project at --root"
+_STAGES = ("0 ok", "1 some documents failed or raised errors the manifest does not accept (the rest were published)",
+           _BUSY, f"2 usage or manifest error, or {_NO_PROJECT}")
+EXIT_CODES = {
+    "run": _STAGES, "extract": _STAGES, "parse": _STAGES,
+    "match": ("0 ok", _BUSY, f"2 usage or manifest error, or {_NO_PROJECT}"),
+    "publish": ("0 ok", "1 a staged dataset failed validation (nothing was published)", _BUSY,
+                f"2 nothing staged, or {_NO_PROJECT}"),
+    "lookup": ("0 ok", f"2 no such unit, no published datasets, or {_NO_PROJECT}"),
+    "rpl": ("0 ok (complete or not)",
+            f"2 an unknown or ambiguous unit or qualification, no published datasets, or {_NO_PROJECT}"),
+    "sql": ("0 ok", f"2 an SQL error, no published datasets, or {_NO_PROJECT}"),
+    "diff": ("0 ok", f"2 an unknown document, no published datasets, or {_NO_PROJECT}"),
+}
 
 
-def _epilog(*examples: str) -> str:
-    """A command's help epilog: examples, then the exit codes (``\\b`` keeps click from rewrapping)."""
-    return "\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples) + f"\n\n{EXIT_CODES}"
+def _epilog(command: str, *examples: str) -> str:
+    """A command's help epilog: examples, then its own exit codes (``\\b`` keeps click from rewrapping)."""
+    codes = "\n".join(f"  {code}" for code in EXIT_CODES[command])
+    return "\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples) + f"\n\n\b\nExit codes:\n{codes}"
 
 
 def _paths(ctx: click.Context):
+    """The project's paths; a folder with neither raw/ nor extracted/ is no project, and the error says so."""
+    from pipeline.errors import UsageError
     from pipeline.paths import Paths
 
-    return Paths(ctx.obj["root"])
+    paths = Paths(ctx.obj["root"])
+    if not paths.raw.is_dir() and not paths.extracted.is_dir():
+        raise UsageError(f"no project at {paths.root} (looked for {paths.raw} and {paths.extracted}): "
+                         "run inside a project folder or give it with --root PATH")
+    return paths
 
 
 def _engine(ctx: click.Context) -> Engine:
@@ -154,7 +175,7 @@ def _locked(ctx: click.Context):
     return lock.hold(_paths(ctx).extracted, wait=not ctx.obj["no_wait"], on_wait=lambda m: click.echo(m, err=True))
 
 
-@cli.command(epilog=_epilog("handbooks run", "handbooks --root /srv/handbooks run --force"))
+@cli.command(epilog=_epilog("run", "handbooks run", "handbooks --root /srv/handbooks run --force"))
 @click.option("--force", is_flag=True, help="Extract and parse every document again, ignoring the caches.")
 @click.pass_context
 def run(ctx: click.Context, force: bool) -> None:
@@ -173,7 +194,7 @@ def run(ctx: click.Context, force: bool) -> None:
     _exit_for(report)
 
 
-@cli.command(epilog=_epilog("handbooks extract", "handbooks extract --force"))
+@cli.command(epilog=_epilog("extract", "handbooks extract", "handbooks extract --force"))
 @click.option("--force", is_flag=True, help="Extract every document again, ignoring the cache.")
 @click.pass_context
 def extract(ctx: click.Context, force: bool) -> None:
@@ -190,7 +211,7 @@ def extract(ctx: click.Context, force: bool) -> None:
     _exit_for(report)
 
 
-@cli.command(epilog=_epilog("handbooks parse && handbooks publish"))
+@cli.command(epilog=_epilog("parse", "handbooks parse && handbooks publish"))
 @click.pass_context
 def parse(ctx: click.Context) -> None:
     """Parse the extracted documents and stage the datasets (publish makes them visible)."""
@@ -205,7 +226,7 @@ def parse(ctx: click.Context) -> None:
     _exit_for(report)
 
 
-@cli.command(epilog=_epilog("handbooks match && handbooks publish"))
+@cli.command(epilog=_epilog("match", "handbooks match && handbooks publish"))
 @click.pass_context
 def match(ctx: click.Context) -> None:
     """Match units across schemes and stage the mappings (publish makes them visible)."""
@@ -220,7 +241,7 @@ def match(ctx: click.Context) -> None:
     click.echo("match: mappings staged; run `handbooks publish` to publish them")
 
 
-@cli.command(epilog=_epilog("handbooks publish"))
+@cli.command(epilog=_epilog("publish", "handbooks publish"))
 @click.pass_context
 def publish(ctx: click.Context) -> None:
     """Validate the staged datasets and mappings and swap them into place together."""
@@ -248,7 +269,7 @@ def _output_options(formats: tuple[str, ...]):
     return decorate
 
 
-@cli.command(epilog=_epilog("handbooks lookup 207", "handbooks lookup cg-legacy:303 --json",
+@cli.command(epilog=_epilog("lookup", "handbooks lookup 207", "handbooks lookup cg-legacy:303 --json",
                             'handbooks lookup "complaints" --csv'))
 @click.argument("code_or_title")
 @_output_options(("text", "json", "csv"))
@@ -263,38 +284,43 @@ def lookup(ctx: click.Context, code_or_title: str, fmt: str) -> None:
     click.echo(answers.lookup_text(query.lookup(_paths(ctx), code_or_title), fmt))
 
 
-@cli.command(epilog=_epilog("handbooks rpl --held 207 --held cg-legacy:303 --target cg-4430-03",
+@cli.command(epilog=_epilog("rpl", "handbooks rpl --held 207,cg-legacy:303 --target 4430-03",
                             "handbooks rpl --held 207 --target cg-4430-03 --format markdown > rpl.md"))
-@click.option("--held", "held", multiple=True, required=True, metavar="UNIT",
-              help="A unit the candidate holds, as a key (cg-legacy:207) or a code found in one scheme only (207); "
-                   "repeat for each unit.")
-@click.option("--target", required=True, metavar="QUALIFICATION", help="Qualification id, e.g. cg-4430-03.")
+@click.option("--held", "held", multiple=True, required=True, metavar="UNIT[,UNIT...]",
+              help="Units the candidate holds, as keys (cg-legacy:207) or codes found in one scheme only (207); "
+                   "comma-separated, or repeat the option.")
+@click.option("--target", required=True, metavar="QUALIFICATION",
+              help="Qualification id (cg-4430-03), or its number alone (4430-03) where only one id ends in it.")
 @_output_options(("text", "json", "csv", "markdown"))
 @click.pass_context
 def rpl(ctx: click.Context, held: tuple[str, ...], target: str, fmt: str) -> None:
     """What a candidate holding old units still has to show for a new qualification.
 
-    Lists the units credited, the criteria still to show, and the credits against the
-    target's rules of combination.
+    A unit is credited only when the held units cover each of its criteria, or a person
+    confirmed the mapping; otherwise it is a gap (credits pending, criteria to evidence)
+    or unverified. Every rule of combination is checked on credited units and on credited
+    plus pending, with the units that would meet each unmet rule. --format markdown is a
+    record to file.
     """
     from pipeline import answers, query
 
     click.echo(answers.rpl_text(query.rpl(_paths(ctx), list(held), target), fmt))
 
 
-@cli.command(epilog=_epilog('handbooks sql "SELECT unit_key, title FROM units WHERE scheme = \'cg-legacy\'"',
+@cli.command(epilog=_epilog("sql", 'handbooks sql "SELECT unit_key, title FROM units WHERE scheme = \'cg-legacy\'"',
                             'handbooks sql "SELECT count(*) FROM unit_map" --csv'))
 @click.argument("statement")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 @click.pass_context
 def sql(ctx: click.Context, statement: str, as_csv: bool) -> None:
     """Run SQL (DuckDB) over the published datasets; each is a view named after its file."""
-    from pipeline import query
+    from pipeline import answers, query
 
-    click.echo(query.sql(_paths(ctx), statement, as_csv))
+    frame = query.sql(_paths(ctx), statement)
+    click.echo(answers.csv_text(frame) if as_csv else frame.to_string(index=False) if len(frame) else "(no rows)")
 
 
-@cli.command(epilog=_epilog("handbooks diff cg-4430-03-handbook cg-4430-03-handbook-2012",
+@cli.command(epilog=_epilog("diff", "handbooks diff cg-4430-03-handbook cg-4430-03-handbook-2012",
                             "handbooks diff cg-4430-03-handbook cg-4430-03-handbook-2012 --json"))
 @click.argument("old_doc")
 @click.argument("new_doc")
@@ -311,7 +337,7 @@ def diff(ctx: click.Context, old_doc: str, new_doc: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(changes.to_json(), indent=2, ensure_ascii=False, default=str))
     elif fmt == "csv":
-        click.echo(editions_diff.to_csv(changes), nl=False)
+        click.echo(editions_diff.to_csv(changes))
     else:
         click.echo(editions_diff.render(changes, versions))
 

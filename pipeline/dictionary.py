@@ -87,9 +87,14 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "document_date": ("publication date of the stating document", "2023-08-03"),
     },
     "rules": {
-        "min_credits": ("credits the group needs at least", "12"),
-        "min_units": ("units the group needs at least", "1"),
-        "max_units": ("units the group allows at most", "6"),
+        "kind": ("what the rule constrains: `total`, `mandatory`, `group_min`, `group_max`, `level_min` (credits at "
+                 "`level` or above), `units_min`, `units_max` or `import_cap` (units at exactly `level`); every bound "
+                 "on the row is checked against the units of that scope", "level_min"),
+        "level": ("the level of a `level_min` or `import_cap` rule", "3"),
+        "min_credits": ("credits the rule's units need at least", "12"),
+        "max_credits": ("credits the rule's units may give at most", "30"),
+        "min_units": ("units the rule needs at least", "1"),
+        "max_units": ("units the rule allows at most", "6"),
         "text": ("the sentence of the handbook the rule was read from", "A minimum of 22 credits must be at level 3"),
     },
     "units": {
@@ -197,8 +202,11 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "to_code": ("its code", "4430-303"),
         "to_title": ("its title", "Deal with customers in writing or electronically"),
         "nos_code": ("the NOS code both units share", "A13"),
-        "relation": ("`equivalent` (one for one), `partial` (a share of a split or merge) or `none` "
-                     "(looked at, no successor)", "equivalent"),
+        "relation": ("`equivalent` (the old unit covers the new one whole: every criterion of the new unit has a "
+                     "counterpart, or identity is stated by the same unit reference, an Original URN or a person's "
+                     "`confirm`), `partial` (anything less: a share of a split or merge, or coverage short of whole, "
+                     "stated in `criteria_covered`/`criteria_total`) or `none` (looked at, no successor)",
+                     "equivalent"),
         "predicate": ("the SKOS predicate, as in SSSOM; empty for `none`", "skos:exactMatch"),
         "cardinality": ("how many new units the old one maps to, and back", "1:1"),
         "confidence": ("how sure the mapping is, 0–1 (1.0 only on complete evidence)", "0.98"),
@@ -209,7 +217,8 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "criteria_total": ("the new unit's criteria that were compared", "25"),
         "status": ("`auto` (the matcher), `confirmed` or `rejected` (a person, in overrides.csv)", "auto"),
         "reviewer": ("the note of the person who decided", "checked against both handbooks"),
-        "to_status": ("`current`, or `withdrawn` when the new unit has since been withdrawn", "current"),
+        "to_status": ("`current`, or `withdrawn` when the new unit has since been withdrawn (a held unit whose only "
+                      "successor is withdrawn earns no credit in RPL)", "current"),
     },
     "criterion_map": {
         "from_criterion_key": ("the old unit's criterion", "cg-legacy:207#207.1.1"),

@@ -199,7 +199,8 @@ def diff_published(extracted: Path, old_doc: str, new_doc: str) -> tuple[Edition
     def read(name: str) -> list:
         path = extracted / DATASETS[name].filename
         if not path.exists():
-            raise UsageError(f"no published {name}: run `handbooks run` (or `make`) first")
+            raise UsageError(f"no published {name} in {extracted}: run `handbooks run` (or `make`) in the project "
+                             "first, or give its folder with --root")
         return read_records(DATASETS[name], path)
 
     known = sorted(d.doc_id for d in read("documents"))
@@ -233,7 +234,9 @@ def to_csv(diff: EditionDiff) -> str:
     rows.sort(key=lambda r: (order[r["category"]], r["unit_key"]))
     import pandas as pd  # here: the runner compares editions without pandas
 
-    return pd.DataFrame(rows, columns=columns).fillna("").to_csv(index=False)
+    from pipeline.answers import csv_text
+
+    return csv_text(pd.DataFrame(rows, columns=columns).astype(object).fillna(""))
 
 
 # --- the readable form -------------------------------------------------------

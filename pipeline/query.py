@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from contextlib import closing
 from pathlib import Path
@@ -11,7 +12,7 @@ import pandas as pd
 
 from pipeline.errors import UsageError
 from pipeline.rpl import RplResult, assess
-from pipeline.store.generations import published_dirs
+from pipeline.store.generations import current, published_dirs
 from pipeline.schemas import DATASETS
 
 
@@ -29,25 +30,18 @@ def connect(paths) -> duckdb.DuckDBPyConnection:
             found += 1
     if not found:
         con.close()
-        raise UsageError("no published datasets: run `handbooks run` (or `make`) first")
+        raise UsageError(f"no published datasets in {paths.extracted}: run `handbooks run` (or `make`) in the "
+                         "project first, or give its folder with --root")
     return con
 
 
-def _table(con: duckdb.DuckDBPyConnection, statement: str, params: list | None = None) -> str:
-    frame = con.execute(statement, params or []).df()
-    return frame.to_string(index=False) if len(frame) else "(none)"
-
-
-def sql(paths, statement: str, as_csv: bool = False) -> str:
-    """The result of one SQL statement over the datasets, as a table or CSV."""
+def sql(paths, statement: str) -> pd.DataFrame:
+    """The result of one SQL statement over the datasets."""
     with closing(connect(paths)) as con:
         try:
-            frame = con.execute(statement).df()
+            return con.execute(statement).df()
         except duckdb.Error as exc:
             raise UsageError(f"SQL error: {exc}") from exc
-    if as_csv:
-        return frame.to_csv(index=False).rstrip("\n")
-    return frame.to_string(index=False) if len(frame) else "(no rows)"
 
 
 def find_units(con: duckdb.DuckDBPyConnection, needle: str) -> list[str]:
@@ -55,8 +49,9 @@ def find_units(con: duckdb.DuckDBPyConnection, needle: str) -> list[str]:
 
     A bare code also finds the units whose code ends in ``-<code>``: City & Guilds
     QCF codes carry the qualification number (``4430-303``), so "303" names both
-    legacy ``303`` and ``4430-303``, and the answer must say so.
+    legacy ``303`` and ``4430-303``, and the answer must say so. The lookup page searches by the same rule.
     """
+    needle = needle.strip()
     exact = con.execute(
         """SELECT unit_key FROM units
            WHERE unit_key = $1 OR unit_code = $1 OR nos_code = $1 OR ends_with(unit_code, '-' || $1)
@@ -84,8 +79,8 @@ def lookup(paths, needle: str) -> dict:
             raise UsageError(f"no unit found for {needle!r} (try a unit key such as cg-legacy:207, a code or title words)")
         units = []
         for key in keys:
-            unit = con.execute("SELECT unit_key, scheme, unit_code, title, level, credits, nos_code, status "
-                               "FROM units WHERE unit_key = ?", [key]).df().to_dict("records")[0]
+            unit = con.execute("SELECT unit_key, scheme, unit_code, title, level, credits, nos_code, status, "
+                               "withdrawn_by FROM units WHERE unit_key = ?", [key]).df().to_dict("records")[0]
             unit["family"] = con.execute(
                 """SELECT f.family_id, u.unit_key, u.title, u.level FROM families f JOIN units u USING (unit_key)
                    WHERE f.family_id IN (SELECT family_id FROM families WHERE unit_key = ?) AND u.unit_key <> ?
@@ -93,8 +88,9 @@ def lookup(paths, needle: str) -> dict:
                 [key, key],
             ).df().to_dict("records")
             unit["mappings"] = con.execute(
-                f"SELECT {', '.join(_MAP_COLUMNS)} FROM unit_map WHERE from_key = $1 OR to_key = $1 "
-                "ORDER BY from_key, to_key", [key]).df().to_dict("records")
+                f"SELECT {', '.join('m.' + c for c in _MAP_COLUMNS)}, t.withdrawn_by AS to_withdrawn_by "
+                "FROM unit_map m LEFT JOIN units t ON t.unit_key = m.to_key WHERE m.from_key = $1 OR m.to_key = $1 "
+                "ORDER BY m.from_key, m.to_key", [key]).df().to_dict("records")
             units.append(_plain(unit))
     schemes = sorted({u["scheme"] for u in units})
     note = None
@@ -120,5 +116,7 @@ def _plain(value):
 def rpl(paths, held: list[str], target: str) -> RplResult:
     """What the held units credit in the target qualification, and what remains to complete it."""
     with closing(connect(paths)) as con:
-        return assess(con, held, target)
+        result = assess(con, held, target)
+    generation = current(paths.extracted)
+    return dataclasses.replace(result, generation=generation.name if generation else None)
 

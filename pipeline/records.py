@@ -96,8 +96,11 @@ class QualificationFact:
 @dataclass(frozen=True, slots=True)
 class Rule:
     qualification_id: str
+    kind: str  # a key of pipeline.rule_kinds.KINDS
     group: str
+    level: Int8 | None
     min_credits: Int16 | None
+    max_credits: Int16 | None
     min_units: Int16 | None
     max_units: Int16 | None
     text: str

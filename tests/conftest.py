@@ -69,3 +69,11 @@ def published(tmp_path_factory) -> Path:
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     return root
+
+
+@pytest.fixture(scope="session")
+def editions_project(tmp_path_factory):
+    """raw/ plus two later editions of the 4430-03 handbook (``tests/test_editions.py``), run once; read-only."""
+    from tests.test_editions import make_project
+
+    return make_project(tmp_path_factory)

@@ -14,7 +14,7 @@ DESIGN_COLUMNS = {
     "qualifications": "qualification_id scheme awarding_body title level accreditation_number credits_min glh_min "
                       "glh_max tqt last_registration last_certification fee_gbp replaced_by doc_id page",
     "qualification_facts": "qualification_id field value doc_id page document_date",
-    "rules": "qualification_id group min_credits min_units max_units text",
+    "rules": "qualification_id kind group level min_credits max_credits min_units max_units text",
     "units": "unit_key scheme unit_code title level credits glh uan nos_code ics_unit theme has_body status "
              "withdrawn_by doc_id page_start page_end",
     "unit_memberships": "qualification_id unit_key group mandatory",

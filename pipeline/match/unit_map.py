@@ -35,6 +35,19 @@ def _is_exact(features: Features) -> bool:
     return features.title_score == 1.0 or complete
 
 
+def _settled(relation: Relation, features: Features, override: Override | None) -> Relation:
+    """``equivalent`` only where the old unit covers the new one whole or identity is stated; else ``partial``.
+
+    Identity is the same unit reference or a person's ``confirm``; coverage is every
+    criterion of the new unit with a counterpart (unknown coverage is not whole).
+    """
+    covered, total = _coverage(features)
+    whole = bool(total) and covered == total
+    if relation.relation != "equivalent" or whole or features.uan_equal or override is not None:
+        return relation
+    return Relation("partial", "skos:closeMatch", relation.cardinality)
+
+
 def _coverage(features: Features) -> tuple[int | None, int | None]:
     """(new-unit criteria with a counterpart, new-unit criteria); None when a side has none."""
     if features.criteria_score is None:
@@ -76,6 +89,9 @@ def _linked_row(
         confidence, method = bridge.confidence, bridge.method
     elif pair.decision == "possible":
         evidence += "; no stronger candidate on either side, listed for review"
+    if relation.relation == "partial" and relation.cardinality == "1:1":
+        evidence += ("; partial: " + (f"{covered} of {total} criteria of the new unit have a counterpart"
+                                      if total else "its criteria could not be compared"))
     if override is not None:
         evidence = f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: {evidence}"
     return _row(
@@ -182,7 +198,8 @@ def build_unit_map(
         parts = Counter(old for old, _ in ordered)
         for key in ordered:
             old, new = units[key[0]], units[key[1]]
-            rows.append(_linked_row(old, new, scoped[key], features[key], related[key], parts[key[0]],
+            relation = _settled(related[key], features[key], overrides.get(key))
+            rows.append(_linked_row(old, new, scoped[key], features[key], relation, parts[key[0]],
                                     overrides.get(key), bridged.get(key)))
             criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for a in features[key].alignment]
         for key, o in overrides.items():

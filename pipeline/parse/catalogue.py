@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.prose import Sentence, body_prefix, sentences, title_variant
+from pipeline.parse.rules import typed_rule
 from pipeline.records import Line, Qualification, Rule
 from pipeline.text import clean, count_of, strip_bullet
 
@@ -242,14 +243,15 @@ def _level_rules(ctx: ParseContext, prose: list[Line], bullets: list[Line]) -> l
         if (match := _CORE.search(sentence.text)) and listed:
             _check_count(ctx, count_of(match.group(1)), items, sentence)
             units = count_of(match.group(1)) or len(items)
-            rules.append(Rule("", "Mandatory", None, units, None, f"{sentence.text} {'; '.join(items)}"))
+            rules.append(typed_rule("", "Mandatory", f"{sentence.text} {'; '.join(items)}", min_units=units))
         elif match := _OPTIONAL_CREDITS.search(sentence.text):
-            rules.append(Rule("", "Optional", int(match.group(1)), None, None, sentence.text))
+            rules.append(typed_rule("", "Optional", sentence.text, min_credits=int(match.group(1))))
             listed = False
         elif (match := _EACH_GROUP.search(sentence.text)) and listed:
             _check_count(ctx, count_of(match.group(2)), items, sentence)
             rules.extend(
-                Rule("", _group(item), None, count_of(match.group(1)), None, f"{sentence.text} {item}") for item in items
+                typed_rule("", _group(item), f"{sentence.text} {item}", min_units=count_of(match.group(1)))
+                for item in items
             )
         else:
             continue

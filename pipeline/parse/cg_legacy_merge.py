@@ -23,6 +23,7 @@ from pipeline.parse.cg_legacy_structure import Listing, RuleClause
 from pipeline.parse.cg_legacy_text import fold
 from pipeline.parse.cg_legacy_themes import ThemeEntry
 from pipeline.parse.cg_legacy_units import Body
+from pipeline.parse.rules import typed_rule
 from pipeline.records import Rule, Unit, UnitMembership
 
 
@@ -120,5 +121,6 @@ def rules(
     out = []
     for clause in clauses:
         groups = (optional_themes or ["Each theme"]) if clause.group == "each-theme" else [clause.group]
-        out += [Rule(qualification_id, g, None, clause.min_units, clause.max_units, clause.text) for g in groups]
+        out += [typed_rule(qualification_id, g, clause.text, min_units=clause.min_units, max_units=clause.max_units)
+                for g in groups]
     return out

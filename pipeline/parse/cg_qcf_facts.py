@@ -9,6 +9,7 @@ from typing import Sequence
 
 from pipeline.parse import ParseContext
 from pipeline.parse.prose import join_lines
+from pipeline.parse.rules import typed_rule
 from pipeline.records import Line, Rule
 from pipeline.text import clean, count_of
 
@@ -154,7 +155,8 @@ def read_rules(
     found: list[tuple[int, Rule]] = []
 
     def rule(match: re.Match[str], group: str, min_credits: int | None, min_units: int | None = None) -> None:
-        found.append((match.start(), Rule(qualification_id, group, min_credits, min_units, None, match.group(0))))
+        found.append((match.start(), typed_rule(qualification_id, group, match.group(0), min_credits=min_credits,
+                                                 min_units=min_units)))
         ctx.use(*joined.lines_in(match.start(), match.end()))
 
     for m in RULE_OVERALL.finditer(text):

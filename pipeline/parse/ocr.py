@@ -14,6 +14,7 @@ from typing import Sequence
 from pipeline.ids import unit_key
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.prose import body_prefix, sentences, title_variant
+from pipeline.parse.rules import typed_rule
 from pipeline.records import Line, Qualification, Rule, Unit, UnitMembership
 from pipeline.text import clean, count_of, join_wrapped
 
@@ -143,15 +144,15 @@ def _rules(
         text = sentence.text
         if match := _TOTAL.search(text):
             total = int(match.group(1))
-            found.append(Rule(qualification_id, "Overall", total, None, None, text))
+            found.append(typed_rule(qualification_id, "Overall", text, min_credits=total))
         for match in _SHARE.finditer(text):
-            found.append(Rule(qualification_id, match.group(2).capitalize(), int(match.group(1)), None, None, text))
+            found.append(typed_rule(qualification_id, match.group(2).capitalize(), text, min_credits=int(match.group(1))))
         if match := _EACH_GROUP.search(text):
             for number in re.findall(r"\d+", match.group(2)):
-                found.append(Rule(qualification_id, _group_name(ctx, int(number), optional_themes, sentence.lines[0]),
-                                  None, count_of(match.group(1)), None, text))
+                found.append(typed_rule(qualification_id, _group_name(ctx, int(number), optional_themes, sentence.lines[0]),
+                                        text, min_units=count_of(match.group(1))))
         if match := _AT_LEVEL.search(text):
-            found.append(Rule(qualification_id, match.group(2), int(match.group(1)), None, None, text))
+            found.append(typed_rule(qualification_id, match.group(2), text, min_credits=int(match.group(1))))
         if found:
             ctx.use(*sentence.lines)
         rules.extend(found)

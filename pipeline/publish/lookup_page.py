@@ -1,14 +1,23 @@
-"""``mappings/index.html``: the lookup page for centres, one static file with its data inlined."""
+"""``mappings/index.html``: the lookup page for centres, one static file with its data inlined.
+
+The page's RPL runs the steps of ``pipeline.rpl`` on the same rows, with the rule kinds
+of ``pipeline.rule_kinds`` inlined rather than written again; a parity test holds the
+page and ``handbooks rpl --json`` to identical answers.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import resources
 from typing import Mapping, Sequence
 
+from pipeline.rule_kinds import description, member_groups
+
 # What the page needs of each dataset; the rest stays in the Parquet files.
 _FIELDS = {
-    "units": ("unit_key", "scheme", "unit_code", "title", "level", "credits", "nos_code", "status"),
+    "units": ("unit_key", "scheme", "unit_code", "title", "level", "credits", "nos_code", "status", "withdrawn_by",
+              "doc_id"),
     "criteria": ("criterion_key", "unit_key", "criterion_no", "text"),
     "families": ("family_id", "unit_key"),
     "unit_map": ("from_key", "from_scheme", "from_title", "to_key", "to_title", "relation", "confidence", "method",
@@ -16,7 +25,9 @@ _FIELDS = {
     "criterion_map": ("from_criterion_key", "to_criterion_key"),
     "qualifications": ("qualification_id", "scheme", "title", "credits_min"),
     "unit_memberships": ("qualification_id", "unit_key", "group", "mandatory"),
-    "rules": ("qualification_id", "group", "min_credits", "min_units"),
+    "rules": ("qualification_id", "kind", "group", "level", "min_credits", "max_credits", "min_units", "max_units",
+              "text"),
+    "documents": ("doc_id", "title", "qualification", "published"),
 }
 
 
@@ -27,7 +38,13 @@ def lookup_page(records: Mapping[str, Sequence[object]]) -> bytes:
             [{f: getattr(r, f) for f in fields} for r in records[name]]
         for name, fields in _FIELDS.items()
     }
+    theme = {u.unit_key: u.theme for u in records["units"]}
+    for m in data["memberships"]:  # the rule groups each unit counts in, as rpl reads them
+        m["groups"] = member_groups(m["group"], theme.get(m["unit_key"]), m["mandatory"])
+    data["rule_kinds"] = description()
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    data["digest"] = hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
     # "</" would end the script element that holds the data
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     template = resources.files("pipeline.publish").joinpath("lookup_page.html").read_text(encoding="utf-8")
-    return template.replace("__DATA__", payload).encode("utf-8")
+    return template.replace("__DATA__", payload.replace("</", "<\\/")).encode("utf-8")

@@ -3,7 +3,9 @@
 Labels (written by hand, never read by the pipeline):
 
 - ``unit_pairs.csv``: for every legacy unit, the 4430 unit(s) carrying the same
-  competence (``equivalent`` or ``partial``), or one row with an empty ``to_key``
+  competence (``equivalent`` where the documents show the old unit covering the new one
+  whole: every criterion has a counterpart, or the same unit reference; else ``partial``),
+  or one row with an empty ``to_key``
   and ``none``;
 - ``criterion_pairs.csv``: criterion counterparts for a few fully read unit pairs.
 

@@ -23,7 +23,7 @@ def test_an_unchanged_corpus_is_not_matched_again_and_a_changed_one_is(tmp_path,
     # A person's decision is an input: the next run matches again and applies it.
     overrides = paths.mappings / "overrides.csv"
     rows = csv.DictReader(first["mappings/unit_map.csv"].decode("utf-8-sig").splitlines())
-    pair = next(r for r in rows if r["relation"] == "equivalent")
+    pair = next(r for r in rows if r["relation"] != "none")
     decision = f"{pair['from_key']},{pair['to_key']},reject,not the same\n"
     overrides.write_text(overrides.read_text(encoding="utf-8") + decision, encoding="utf-8")
     runner.run(paths)

@@ -83,7 +83,9 @@ def test_every_legacy_unit_is_listed_and_the_foundation_units_have_no_successor(
     for code in ("101", "105", "106"):  # level 2 foundations: the 4430-03 handbook lists no 1xx units
         (row,) = rows_from(result, code)
         assert (row.to_key, row.relation, row.cardinality) == (None, "none", "1:0")
-    assert Counter(r.relation for r in result.unit_map) == {"equivalent": 41, "partial": 2, "none": 3}
+    # equivalent only where every criterion of the 4430 unit has a counterpart (207, 303 and 304 state theirs
+    # in full); the other legacy units have no body to compare, so their successors are partial
+    assert Counter(r.relation for r in result.unit_map) == {"equivalent": 3, "partial": 40, "none": 3}
 
 
 def test_a_none_row_says_what_pointed_away_and_is_not_sure_without_evidence(result: MatchResult):

@@ -139,7 +139,9 @@ def test_overrides_confirm_and_reject(tmp_path: Path):
     assert (telephone["new:4-211"].status, telephone["new:4-211"].method, telephone["new:4-211"].relation) == (
         "rejected", "override", "none")
     assert telephone["new:4-211"].justification.startswith("Rejected by reviewer: handset calls are a new standard")
-    assert (telephone["new:4-210"].relation, telephone["new:4-210"].cardinality) == ("equivalent", "1:1")
+    # one successor left, but no criteria to compare: partial, and the row says why
+    assert (telephone["new:4-210"].relation, telephone["new:4-210"].cardinality) == ("partial", "1:1")
+    assert telephone["new:4-210"].justification.endswith("; partial: its criteria could not be compared")
     (confirmed,) = rows_of(result, "old:101")
     assert (confirmed.to_key, confirmed.status, confirmed.method, confirmed.confidence, confirmed.reviewer) == (
         "new:4-306", "confirmed", "override", 1.0, "overrides.csv:3")

@@ -61,11 +61,11 @@ def test_heading_title_spelled_differently_is_reported():
 def test_rules_from_the_level_prose():
     rules = parsed(DOC).rules
     assert rules[:5] == [
-        Rule("cg-4430-01", "Mandatory", None, 2, None, CORE_L1),
-        Rule("cg-4430-01", "Optional", 14, None, None, "You also take 14 credits' worth of optional units."),
-        Rule("cg-4430-01", "Impression and image", None, 1, None, f"{GROUPS_3} Impression and image group"),
-        Rule("cg-4430-01", "Delivery", None, 1, None, f"{GROUPS_3} Delivery group"),
-        Rule("cg-4430-01", "Handling problems", None, 1, None, f"{GROUPS_3} Handling problems group."),
+        Rule("cg-4430-01", "mandatory", "Mandatory", None, None, None, 2, None, CORE_L1),
+        Rule("cg-4430-01", "group_min", "Optional", None, 14, None, None, None, "You also take 14 credits' worth of optional units."),
+        Rule("cg-4430-01", "group_min", "Impression and image", None, None, None, 1, None, f"{GROUPS_3} Impression and image group"),
+        Rule("cg-4430-01", "group_min", "Delivery", None, None, None, 1, None, f"{GROUPS_3} Delivery group"),
+        Rule("cg-4430-01", "group_min", "Handling problems", None, None, None, 1, None, f"{GROUPS_3} Handling problems group."),
     ]
     assert [(r.qualification_id, r.group, r.min_credits, r.min_units) for r in rules[5:]] == [
         ("cg-4430-02", "Mandatory", None, 2), ("cg-4430-02", "Optional", 20, None),

@@ -104,14 +104,14 @@ def test_qualification(result):
 def test_rules_of_combination(result):
     each_theme = "they must complete at least one optional unit from each theme"
     assert result.rules == [
-        Rule(QID, "Total", None, 8, 8, "candidates must complete eight units for this award"),
-        Rule(QID, "Mandatory", None, 2, 2, "two mandatory and six optional"),
-        Rule(QID, "Optional", None, 6, 6, "two mandatory and six optional"),
-        Rule(QID, IMPRESSION, None, 1, None, each_theme),
-        Rule(QID, DELIVERY, None, 1, None, each_theme),
-        Rule(QID, PROBLEMS, None, 1, None, each_theme),
-        Rule(QID, DEVELOPMENT, None, 1, None, each_theme),
-        Rule(QID, "Imported from level 2", None, None, 3,
+        Rule(QID, "units_min", "Total", None, None, None, 8, 8, "candidates must complete eight units for this award"),
+        Rule(QID, "mandatory", "Mandatory", None, None, None, 2, 2, "two mandatory and six optional"),
+        Rule(QID, "group_min", "Optional", None, None, None, 6, 6, "two mandatory and six optional"),
+        Rule(QID, "group_min", IMPRESSION, None, None, None, 1, None, each_theme),
+        Rule(QID, "group_min", DELIVERY, None, None, None, 1, None, each_theme),
+        Rule(QID, "group_min", PROBLEMS, None, None, None, 1, None, each_theme),
+        Rule(QID, "group_min", DEVELOPMENT, None, None, None, 1, None, each_theme),
+        Rule(QID, "import_cap", "Imported from level 2", 2, None, None, None, 3,
              "the maximum number of units that can be imported from level 2 is three"),
     ]
 
@@ -356,13 +356,13 @@ def test_sample_parses_to_exact_records():
     ]
     each_theme = "they must complete at least one optional unit from each theme"
     assert result.rules == [
-        Rule(q, "Total", None, 5, 5, "candidates must complete five units for this award"),
-        Rule(q, "Mandatory", None, 2, 2, "two mandatory and three optional"),
-        Rule(q, "Optional", None, 3, 3, "two mandatory and three optional"),
-        Rule(q, PROBLEMS, None, 1, None, each_theme),
-        Rule(q, DELIVERY, None, 1, None, each_theme),
-        Rule(q, FOUNDATIONS, None, 1, None, each_theme),
-        Rule(q, "Imported from level 1", None, None, 1,
+        Rule(q, "units_min", "Total", None, None, None, 5, 5, "candidates must complete five units for this award"),
+        Rule(q, "mandatory", "Mandatory", None, None, None, 2, 2, "two mandatory and three optional"),
+        Rule(q, "group_min", "Optional", None, None, None, 3, 3, "two mandatory and three optional"),
+        Rule(q, "group_min", PROBLEMS, None, None, None, 1, None, each_theme),
+        Rule(q, "group_min", DELIVERY, None, None, None, 1, None, each_theme),
+        Rule(q, "group_min", FOUNDATIONS, None, None, None, 1, None, each_theme),
+        Rule(q, "import_cap", "Imported from level 1", 1, None, None, None, 1,
              "the maximum number of units that can be imported from level 1 is one"),
     ]
     assert result.memberships == [

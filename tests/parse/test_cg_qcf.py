@@ -166,14 +166,14 @@ def test_qualification(result):
 def test_rules_of_combination(result):
     further = "A further 30 credits must be achieved by completing a minimum of one unit from each Optional Group."
     assert result.rules == [
-        Rule(QID, "Overall", 42, None, None, "Minimum Credit Value: 42"),
-        Rule(QID, "Level 3", 22, None, None, "A minimum of 22 credits must be at level 3"),
-        Rule(QID, "Mandatory", 12, None, None, "The learner must achieve 12 credits from the Mandatory Units."),
-        Rule(QID, "Optional", 30, None, None, further),
-        Rule(QID, IMPRESSION, None, 1, None, further),
-        Rule(QID, DELIVERY, None, 1, None, further),
-        Rule(QID, PROBLEMS, None, 1, None, further),
-        Rule(QID, DEVELOPMENT, None, 1, None, further),
+        Rule(QID, "total", "Overall", None, 42, None, None, None, "Minimum Credit Value: 42"),
+        Rule(QID, "level_min", "Level 3", 3, 22, None, None, None, "A minimum of 22 credits must be at level 3"),
+        Rule(QID, "mandatory", "Mandatory", None, 12, None, None, None, "The learner must achieve 12 credits from the Mandatory Units."),
+        Rule(QID, "group_min", "Optional", None, 30, None, None, None, further),
+        Rule(QID, "group_min", IMPRESSION, None, None, None, 1, None, further),
+        Rule(QID, "group_min", DELIVERY, None, None, None, 1, None, further),
+        Rule(QID, "group_min", PROBLEMS, None, None, None, 1, None, further),
+        Rule(QID, "group_min", DEVELOPMENT, None, None, None, 1, None, further),
     ]
 
 
@@ -363,12 +363,12 @@ def test_sample_parses_to_exact_records():
     ]
     further = "A further 11 credits must be achieved by completing a minimum of one unit from each Optional Group."
     assert result.rules == [
-        Rule(q, "Overall", 16, None, None, "Minimum Credit Value: 16"),
-        Rule(q, "Level 2", 10, None, None, "A minimum of 10 credits must be at level 2"),
-        Rule(q, "Mandatory", 5, None, None, "The learner must achieve 5 credits from the Mandatory Units."),
-        Rule(q, "Optional", 11, None, None, further),
-        Rule(q, "Impression and Image", None, 1, None, further),
-        Rule(q, "Delivery", None, 1, None, further),
+        Rule(q, "total", "Overall", None, 16, None, None, None, "Minimum Credit Value: 16"),
+        Rule(q, "level_min", "Level 2", 2, 10, None, None, None, "A minimum of 10 credits must be at level 2"),
+        Rule(q, "mandatory", "Mandatory", None, 5, None, None, None, "The learner must achieve 5 credits from the Mandatory Units."),
+        Rule(q, "group_min", "Optional", None, 11, None, None, None, further),
+        Rule(q, "group_min", "Impression and Image", None, None, None, 1, None, further),
+        Rule(q, "group_min", "Delivery", None, None, None, 1, None, further),
     ]
     assert result.units == [
         Unit(k(201), s, "7777-201", "Communicate using customer service language", 2, 5, 33, "F/601/4421", "F1",

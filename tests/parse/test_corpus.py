@@ -71,12 +71,12 @@ def test_rule_groups_take_the_structure_tables_spelling():
     handbook = ParseResult(
         units=[Unit("s:1-201", "s", "1-201", "A unit", doc_id="old-handbook")],
         memberships=[UnitMembership("q", "s:1-201", "Impression and Image", False)],
-        rules=[Rule("q", "Impression and Image", None, 1, None, "one from each group")],
+        rules=[Rule("q", "group_min", "Impression and Image", None, None, None, 1, None, "one from each group")],
     )
     page = ParseResult(rules=[
-        Rule("q", "Impression and image", None, 1, None, "one from each group"),
-        Rule("q", "Impression and image", None, 1, None, "at least one unit from each of four groups"),
-        Rule("q", "Optional", 30, None, None, "30 credits of optional units"),
+        Rule("q", "group_min", "Impression and image", None, None, None, 1, None, "one from each group"),
+        Rule("q", "group_min", "Impression and image", None, None, None, 1, None, "at least one unit from each of four groups"),
+        Rule("q", "group_min", "Optional", None, 30, None, None, None, "30 credits of optional units"),
     ])
     corpus = build_corpus({"old-handbook": handbook, "new-page": page}, ENTRIES, None)
     assert sorted((r.group, r.text) for r in corpus.rules) == [

@@ -80,13 +80,13 @@ def test_memberships():
 
 def test_rules_from_the_structure_paragraph():
     assert parsed(DOC).rules == [
-        Rule("ocr-03454", "Overall", 22, None, None, STRUCTURE_1),
-        Rule("ocr-03454", "Mandatory", 8, None, None, STRUCTURE_1),
-        Rule("ocr-03454", "Optional", 14, None, None, STRUCTURE_1),
-        Rule("ocr-03454", "Impression and Image", None, 1, None, STRUCTURE_2),
-        Rule("ocr-03454", "Delivery", None, 1, None, STRUCTURE_2),
-        Rule("ocr-03454", "Handling Problems", None, 1, None, STRUCTURE_2),
-        Rule("ocr-03454", "Level 1", 8, None, None, STRUCTURE_2),
+        Rule("ocr-03454", "total", "Overall", None, 22, None, None, None, STRUCTURE_1),
+        Rule("ocr-03454", "mandatory", "Mandatory", None, 8, None, None, None, STRUCTURE_1),
+        Rule("ocr-03454", "group_min", "Optional", None, 14, None, None, None, STRUCTURE_1),
+        Rule("ocr-03454", "group_min", "Impression and Image", None, None, None, 1, None, STRUCTURE_2),
+        Rule("ocr-03454", "group_min", "Delivery", None, None, None, 1, None, STRUCTURE_2),
+        Rule("ocr-03454", "group_min", "Handling Problems", None, None, None, 1, None, STRUCTURE_2),
+        Rule("ocr-03454", "level_min", "Level 1", 1, 8, None, None, None, STRUCTURE_2),
     ]
 
 
