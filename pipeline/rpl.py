@@ -6,26 +6,25 @@ each of its criteria a counterpart, or when a held unit maps to it as ``equivale
 unit is a *gap* (its credits pending, the criteria to evidence listed) or
 *unverified* (criteria could not be compared). A held unit whose only successor was
 withdrawn earns nothing, and the edition that withdrew it is named. Every rule of
-``rules.parquet`` is evaluated by one engine, the kinds of ``pipeline.rule_kinds``,
-on the credited units and on the credited plus pending ones.
+``rules.parquet`` is evaluated by its kind (``pipeline.rule_kinds``) on the credited
+units and on the credited plus pending ones.
 
-The lookup page runs the same steps in JavaScript on the same inputs; a parity test
-holds the two to identical answers.
+The evaluation is written once, in JavaScript: ``pipeline/rpl_engine.js``, which the lookup
+page inlines and ``pipeline.rpl_engine`` runs in QuickJS. Here: resolving what was typed, reading the
+published rows through DuckDB into the engine's plain input, and typing its answer.
 """
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 
 import duckdb
 
+from pipeline import rpl_engine
 from pipeline.errors import UsageError
-from pipeline.rule_kinds import BOUNDS, KINDS, in_scope, member_groups
+from pipeline.rule_kinds import BOUNDS, member_groups
 
 CREDITED, GAP, UNVERIFIED, OPEN = "credited", "gap", "unverified", "open"
-PENDING = (GAP, UNVERIFIED)
-_COMPARE = {">=": operator.ge, "<=": operator.le}
 
 
 @dataclass(frozen=True)
@@ -105,8 +104,8 @@ class RuleCheck:
 
     @property
     def over(self) -> bool:
-        """True when the credited units pass one of the rule's maximums."""
-        return _over(self.__dict__, self.credited)
+        """True when the credited units pass one of the rule's maximums: the engine then names credited units."""
+        return any(c.state == CREDITED for c in self.candidates)
 
     @property
     def needs(self) -> str:
@@ -142,25 +141,11 @@ class RplResult:
     withdrawn: tuple[Withdrawal, ...] = field(default=())
     unmapped: tuple[str, ...] = field(default=())  # held units that map to no unit of the target
     editions: tuple[tuple[str, str | None], ...] = field(default=())  # (doc_id, published) of the documents used
+    credits: int = 0  # of the credited units
+    pending: int = 0  # of the gap and unverified units
+    complete: bool = False  # every rule evaluated is met on the credited units
+    complete_with_pending: bool = False  # ... on the credited plus pending units
     generation: str | None = None  # the published generation the answer was read from
-
-    @property
-    def credits(self) -> int:
-        return sum(u.credits or 0 for u in self.units if u.state == CREDITED)
-
-    @property
-    def pending(self) -> int:
-        return sum(u.credits or 0 for u in self.units if u.state in PENDING)
-
-    @property
-    def complete(self) -> bool:
-        evaluated = [r for r in self.rules if r.evaluated]
-        return bool(evaluated) and all(r.met for r in evaluated)
-
-    @property
-    def complete_with_pending(self) -> bool:
-        evaluated = [r for r in self.rules if r.evaluated]
-        return bool(evaluated) and all(r.met_with_pending for r in evaluated)
 
 
 def resolve_held(con: duckdb.DuckDBPyConnection, held: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -212,21 +197,22 @@ def _records(con: duckdb.DuckDBPyConnection, statement: str, params: list) -> li
 
 @dataclass(frozen=True)
 class Inputs:
-    """What the engine reads, as plain rows: the page inlines the same rows."""
+    """What the engine reads, as plain rows: the page gives it the same rows from its inlined data."""
 
-    members: list[dict]  # unit_key, title, group, mandatory, level, credits, groups
+    members: list[dict]  # unit_key, title, group, mandatory, level, credits, groups, doc_id; in the answer's order
     mappings: list[dict]  # unit_map rows: from_key, to_key, relation, method, status, criteria_total, to_status, ...
     criteria: list[dict]  # criterion_key, unit_key, criterion_no, text
     pairs: list[dict]  # criterion_map rows: from_criterion_key, to_criterion_key
     rules: list[dict]  # rules rows
-    units: dict[str, dict]  # unit_key -> withdrawn_by, status (for the withdrawn successors)
-    published: dict[str, str | None]  # doc_id -> published date
+    units: dict[str, dict]  # unit_key -> status, withdrawn_by, doc_id (withdrawn successors, editions of held units)
+    documents: dict[str, dict]  # doc_id -> qualification, published (editions used, dates of withdrawals)
+    target: str = ""  # the qualification id, whose own documents are editions used
 
 
 def load(con: duckdb.DuckDBPyConnection, target: str, held: list[str]) -> Inputs:
     """The rows of the published datasets that the engine needs for ``held`` against ``target``."""
     con.execute("CREATE OR REPLACE TEMP TABLE held AS SELECT unnest(?::VARCHAR[]) AS unit_key", [held])
-    members = _records(con, """SELECT m.unit_key, u.title, m."group", m.mandatory, u.level, u.credits, u.theme
+    members = _records(con, """SELECT m.unit_key, u.title, m."group", m.mandatory, u.level, u.credits, u.doc_id, u.theme
                                FROM unit_memberships m JOIN units u USING (unit_key)
                                WHERE m.qualification_id = ? ORDER BY m.mandatory DESC, m."group", m.unit_key""",
                        [target])
@@ -234,120 +220,46 @@ def load(con: duckdb.DuckDBPyConnection, target: str, held: list[str]) -> Inputs
         m["groups"] = member_groups(m["group"], m.pop("theme"), m["mandatory"])
     mappings = _records(con, """SELECT from_key, to_key, relation, method, status, criteria_total, to_status,
                                        justification FROM unit_map
-                                WHERE from_key IN (SELECT unit_key FROM held) ORDER BY from_key, to_key""", [])
+                                WHERE from_key IN (SELECT unit_key FROM held)""", [])
     criteria = _records(con, """SELECT c.criterion_key, c.unit_key, c.criterion_no, c.text FROM criteria c
-                                JOIN unit_memberships m ON m.unit_key = c.unit_key AND m.qualification_id = ?
-                                ORDER BY c.criterion_key""", [target])
+                                JOIN unit_memberships m ON m.unit_key = c.unit_key AND m.qualification_id = ?""",
+                       [target])
     pairs = _records(con, """SELECT from_criterion_key, to_criterion_key FROM criterion_map
-                             WHERE split_part(from_criterion_key, '#', 1) IN (SELECT unit_key FROM held)
-                             ORDER BY 1, 2""", [])
+                             WHERE split_part(from_criterion_key, '#', 1) IN (SELECT unit_key FROM held)""", [])
     rules = _records(con, """SELECT kind, "group", level, min_credits, max_credits, min_units, max_units, text
-                             FROM rules WHERE qualification_id = ? ORDER BY "group", text""", [target])
-    units = {r["unit_key"]: r for r in _records(con, "SELECT unit_key, status, withdrawn_by FROM units", [])}
-    published = {r["doc_id"]: r["published"] for r in
-                 _records(con, "SELECT doc_id, CAST(published AS VARCHAR) AS published FROM documents", [])}
-    return Inputs(members, mappings, criteria, pairs, rules, units, published)
+                             FROM rules WHERE qualification_id = ?""", [target])
+    units = {r.pop("unit_key"): r for r in _records(con, "SELECT unit_key, status, withdrawn_by, doc_id FROM units", [])}
+    documents = {r.pop("doc_id"): r for r in _records(
+        con, "SELECT doc_id, qualification, CAST(published AS VARCHAR) AS published FROM documents", [])}
+    return Inputs(members, mappings, criteria, pairs, rules, units, documents, target)
 
 
-def _target_unit(member: dict, held: set[str], by: list[dict], criteria: list[dict], covered: set[str]) -> TargetUnit:
-    """One target unit's state from the mapping rows of held units that reach it and the criteria they cover."""
-    evidence = [Evidence(r["from_key"], r["relation"], r["method"], r["status"], r["justification"]) for r in by]
-    if member["unit_key"] in held:
-        evidence.insert(0, Evidence(member["unit_key"], "held", "held", "held", "the candidate holds this unit"))
-    hits = [c for c in criteria if c["criterion_key"] in covered]
-    compared = bool(criteria) and any(r["criteria_total"] is not None for r in by)
-    total = len(criteria) if compared else None
-    still = tuple(Criterion(c["criterion_no"], c["text"]) for c in criteria if c["criterion_key"] not in covered)
-    reason = None
-    if member["unit_key"] in held or any(r["relation"] == "equivalent" or r["status"] == "confirmed" for r in by):
-        state, still = CREDITED, ()
-    elif not by:
-        state, total, still = OPEN, None, ()
-    elif compared and not still:
-        state = CREDITED
-    elif compared:
-        state = GAP
-    else:
-        state, still = UNVERIFIED, ()
-        reason = ("criteria could not be compared: " + (f"{member['unit_key']} states no criteria" if not criteria else
-                  f"{', '.join(r['from_key'] for r in by)} state(s) no criteria"))
-    return TargetUnit(member["unit_key"], member["title"], member["group"], member["mandatory"], member["level"],
-                      member["credits"], state, tuple(evidence), total, len(hits) if total is not None else None,
-                      still, reason)
+def run(inputs: Inputs, held: list[str]) -> dict:
+    """The engine's answer as plain data, from the rows of ``inputs``."""
+    return rpl_engine.run({"target": inputs.target, "held": held, "members": inputs.members,
+                           "mappings": inputs.mappings, "criteria": inputs.criteria, "pairs": inputs.pairs,
+                           "rules": inputs.rules, "units": inputs.units, "documents": inputs.documents})
 
 
-def _achieved(units: list[TargetUnit]) -> Achieved:
-    return Achieved(sum(u.credits or 0 for u in units), len(units))
+def _unit(u: dict) -> TargetUnit:
+    return TargetUnit(u["unit_key"], u["title"], u["group"], u["mandatory"], u["level"], u["credits"], u["state"],
+                      tuple(Evidence(**e) for e in u["evidence"]), u["criteria_total"], u["criteria_covered"],
+                      tuple(Criterion(**c) for c in u["still_to_show"]), u["reason"])
 
 
-def _over(rule: dict, achieved: Achieved) -> bool:
-    return any(rule[b] is not None and op == "<=" and not _COMPARE[op](getattr(achieved, measure), rule[b])
-               for b, (measure, op) in BOUNDS.items())
-
-
-def _meets(rule: dict, achieved: Achieved) -> bool:
-    return all(_COMPARE[op](getattr(achieved, measure), rule[bound])
-               for bound, (measure, op) in BOUNDS.items() if rule[bound] is not None)
-
-
-def check_rule(rule: dict, members: list[dict], units: list[TargetUnit]) -> RuleCheck:
-    """One rule against the target's units: achieved on credited and on credited plus pending, and what would help."""
-    scoped = [u for m, u in zip(members, units) if in_scope(rule["kind"], rule, m)]
-    evaluated = bool(scoped) or KINDS[rule["kind"]] != "group"  # a group no unit belongs to cannot be counted
-    credited = _achieved([u for u in scoped if u.state == CREDITED])
-    with_pending = _achieved([u for u in scoped if u.state == CREDITED or u.state in PENDING])
-    met, met_with_pending = evaluated and _meets(rule, credited), evaluated and _meets(rule, with_pending)
-    if met or not evaluated:
-        helping = []
-    elif _over(rule, credited):  # a maximum passed: the credited units it counts
-        helping = [u for u in scoped if u.state == CREDITED]
-    else:  # a minimum short: the units it counts that are not credited, pending ones first
-        helping = sorted((u for u in scoped if u.state != CREDITED), key=lambda u: (u.state == OPEN, u.unit_key))
-    return RuleCheck(rule["kind"], rule["group"], rule["level"], rule["min_credits"], rule["max_credits"],
-                     rule["min_units"], rule["max_units"], rule["text"], evaluated, credited, with_pending, met,
-                     met_with_pending, tuple(Candidate(u.unit_key, u.credits, u.state) for u in helping))
-
-
-def distinct_rules(rules: list[dict]) -> list[dict]:
-    """One rule per distinct constraint: documents that state the same rule (handbook, catalogue) give one check."""
-    merged: dict[tuple, dict] = {}
-    for rule in rules:
-        key = (rule["kind"], rule["group"].lower(), rule["level"], *(rule[b] for b in BOUNDS))
-        if key in merged:
-            merged[key] = dict(merged[key], text=merged[key]["text"] + " / " + rule["text"])
-        else:
-            merged[key] = dict(rule)
-    return list(merged.values())
+def _rule(r: dict) -> RuleCheck:
+    return RuleCheck(**dict(r, credited=Achieved(**r["credited"]), with_pending=Achieved(**r["with_pending"]),
+                            candidates=tuple(Candidate(**c) for c in r["candidates"])))
 
 
 def evaluate(inputs: Inputs, held: list[str]) -> tuple[list[TargetUnit], list[RuleCheck], list[Withdrawal], list[str]]:
-    """The engine: every target unit's state, every rule checked, and the held units that earn nothing."""
-    held_set = set(held)
-    live = [r for r in inputs.mappings if r["from_key"] in held_set and r["relation"] != "none"
-            and r["status"] != "rejected"]
-    covered = {p["to_criterion_key"] for p in inputs.pairs if p["from_criterion_key"].split("#")[0] in held_set}
-    criteria_of: dict[str, list[dict]] = {}
-    for c in inputs.criteria:
-        criteria_of.setdefault(c["unit_key"], []).append(c)
-    units = [_target_unit(m, held_set, [r for r in live if r["to_key"] == m["unit_key"]],
-                          criteria_of.get(m["unit_key"], []), covered) for m in inputs.members]
-    rules = [check_rule(rule, inputs.members, units) for rule in distinct_rules(inputs.rules)]
-    member_keys = {m["unit_key"] for m in inputs.members}
-    withdrawn, unmapped = [], []
-    for key in held:
-        if key in member_keys:
-            continue
-        rows = [r for r in live if r["from_key"] == key]
-        if any(r["to_key"] in member_keys for r in rows):
-            continue
-        gone = [r for r in rows if r["to_status"] == "withdrawn"]
-        if gone:
-            for r in gone:
-                by = inputs.units.get(r["to_key"], {}).get("withdrawn_by")
-                withdrawn.append(Withdrawal(key, r["to_key"], by, inputs.published.get(by) if by else None))
-        else:
-            unmapped.append(key)
-    return units, rules, withdrawn, unmapped
+    """The engine's units, rules and held units that earn nothing, as typed records."""
+    return _typed(run(inputs, held))
+
+
+def _typed(answer: dict) -> tuple[list[TargetUnit], list[RuleCheck], list[Withdrawal], list[str]]:
+    return ([_unit(u) for u in answer["units"]], [_rule(r) for r in answer["rules"]],
+            [Withdrawal(**w) for w in answer["withdrawn"]], answer["unmapped"])
 
 
 def assess(con: duckdb.DuckDBPyConnection, held: list[str], target: str) -> RplResult:
@@ -355,12 +267,8 @@ def assess(con: duckdb.DuckDBPyConnection, held: list[str], target: str) -> RplR
     target = resolve_target(con, target)
     keys, resolved = resolve_held(con, held)
     title = con.execute("SELECT title FROM qualifications WHERE qualification_id = ?", [target]).fetchone()
-    units, rules, withdrawn, unmapped = evaluate(load(con, target, keys), keys)
-    editions = con.execute(
-        """SELECT doc_id, CAST(published AS VARCHAR) FROM documents
-           WHERE qualification = $1 OR doc_id IN (
-               SELECT u.doc_id FROM units u WHERE u.unit_key IN (SELECT unit_key FROM held)
-                   OR u.unit_key IN (SELECT unit_key FROM unit_memberships WHERE qualification_id = $1))
-           ORDER BY 1""", [target]).fetchall()
+    answer = run(load(con, target, keys), keys)
+    units, rules, withdrawn, unmapped = _typed(answer)
     return RplResult(target, title[0] if title else target, tuple(keys), tuple(resolved), tuple(units), tuple(rules),
-                     tuple(withdrawn), tuple(unmapped), tuple(editions))
+                     tuple(withdrawn), tuple(unmapped), tuple((e["doc_id"], e["published"]) for e in answer["editions"]),
+                     answer["credits"], answer["pending"], answer["complete"], answer["complete_with_pending"])

@@ -1,4 +1,4 @@
-"""The kinds of rules of combination and the units each counts, declared once for the parsers, `rpl` and the page.
+"""The kinds of rules of combination and the units each counts, declared once for the parsers and the RPL engine.
 
 A rule's ``kind`` names its scope; every bound stated on the row (``min_credits``,
 ``max_credits``, ``min_units``, ``max_units``) is checked against the units in that scope.
@@ -53,22 +53,7 @@ def member_groups(group: str, theme: str | None, mandatory: bool) -> list[str]:
 
 
 def description() -> dict:
-    """The kinds and bounds as plain data, for the page's evaluator."""
+    """The kinds, scopes and bounds as plain data, as the RPL engine (``pipeline/rpl_engine.js``) reads them."""
     return {"kinds": KINDS, "scopes": {k: list(v) if v else None for k, v in SCOPES.items()},
             "bounds": {k: list(v) for k, v in BOUNDS.items()}}
 
-
-def in_scope(kind: str, rule: dict, unit: dict) -> bool:
-    """Whether a rule of ``kind`` counts ``unit`` (a member row with ``groups``), read from ``SCOPES``."""
-    condition = SCOPES[KINDS[kind]]
-    if condition is None:
-        return True
-    field, test, rule_field = condition
-    value = unit[field]
-    if test == "true":
-        return bool(value)
-    if test == "has":
-        return rule[rule_field].lower() in value
-    if value is None or rule[rule_field] is None:
-        return False
-    return value >= rule[rule_field] if test == ">=" else value == rule[rule_field]

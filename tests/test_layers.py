@@ -18,7 +18,7 @@ LAYER_OF = {
     "pipeline": "core", "pipeline.records": "core", "pipeline.schemas": "core", "pipeline.ids": "core",
     "pipeline.text": "core", "pipeline.errors": "core", "pipeline.dictionary": "core", "pipeline.manifest": "core",
     "pipeline.editions": "core", "pipeline.paths": "core", "pipeline.nlp": "core", "pipeline.parallel": "core",
-    "pipeline.rule_kinds": "core",
+    "pipeline.rule_kinds": "core", "pipeline.rpl_engine": "core",
     "pipeline.store": "store",
     "pipeline.extract": "extract", "pipeline.parse": "parse", "pipeline.match": "match",
     "pipeline.publish": "publish",

@@ -1,8 +1,8 @@
 """``mappings/index.html``: the lookup page for centres, one static file with its data inlined.
 
-The page's RPL runs the steps of ``pipeline.rpl`` on the same rows, with the rule kinds
-of ``pipeline.rule_kinds`` inlined rather than written again; a parity test holds the
-page and ``handbooks rpl --json`` to identical answers.
+The page's RPL is the one engine, ``pipeline/rpl_engine.js``, inlined as it is and run on
+the inlined rows with the rule kinds of ``pipeline.rule_kinds``; ``handbooks rpl`` runs the
+same file, and a parity test holds the page and ``rpl --json`` to identical answers.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 from importlib import resources
 from typing import Mapping, Sequence
 
+from pipeline import rpl_engine
 from pipeline.rule_kinds import description, member_groups
 
 # What the page needs of each dataset; the rest stays in the Parquet files.
@@ -44,7 +45,11 @@ def lookup_page(records: Mapping[str, Sequence[object]]) -> bytes:
     data["rule_kinds"] = description()
     body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     data["digest"] = hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
-    # "</" would end the script element that holds the data
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     template = resources.files("pipeline.publish").joinpath("lookup_page.html").read_text(encoding="utf-8")
-    return template.replace("__DATA__", payload.replace("</", "<\\/")).encode("utf-8")
+    engine = rpl_engine.source()
+    if "</" in engine:  # it would end the script element that holds it
+        raise ValueError(f"pipeline/{rpl_engine.ENGINE} contains '</', which cannot be inlined in a script element")
+    page = template.replace("__ENGINE__", engine)
+    # "</" would end the script element that holds the data
+    return page.replace("__DATA__", payload.replace("</", "<\\/")).encode("utf-8")

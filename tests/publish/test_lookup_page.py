@@ -180,3 +180,29 @@ def test_the_print_view_is_a_record_to_file(page, published):
         assert page.find_element(By.ID, "rules").is_displayed()
     finally:
         page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_the_page_and_rpl_take_the_engine_from_the_one_file(published, monkeypatch):
+    """The page inlines pipeline/rpl_engine.js as it is, and `rpl` runs that file's text: no second copy beside it."""
+    import ast
+
+    from pipeline import query, rpl_engine
+    from pipeline.runner import Paths
+
+    source = rpl_engine.source()
+    html = (published / "mappings" / "index.html").read_text(encoding="utf-8")
+    inlined, rest = html.split('<script id="rpl-engine">\n', 1)[1].split("\n</script>", 1)
+    assert inlined == source
+    # The engine's functions are declared in the engine alone: not again in the page's script, nor in Python.
+    declared = set(re.findall(r"\bfunction (\w+)\s*\(", source))
+    assert {"rplEngine", "inScope", "targetUnit", "distinctRules", "checkRule"} <= declared
+    assert [n for n in declared if re.search(rf"\bfunction {n}\b|\b{n}\s*=[^=]", rest)] == []
+    snake = {re.sub(r"[A-Z]", lambda m: "_" + m[0].lower(), n) for n in declared}
+    python = {node.name for path in (ROOT / "pipeline").rglob("*.py")
+              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.FunctionDef)}
+    assert snake & python == set()
+    # `rpl` answers with whatever the file says: an engine that counts every credit twice doubles its answer.
+    before = query.rpl(Paths(published), ["207"], "4430-03")
+    doubled = source + "\nconst onceOnly = rplEngine;\nrplEngine = input => ({...onceOnly(input), credits: 2 * onceOnly(input).credits});\n"
+    monkeypatch.setattr(rpl_engine, "source", lambda: doubled)
+    assert query.rpl(Paths(published), ["207"], "4430-03").credits == 2 * before.credits == 12
