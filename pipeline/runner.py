@@ -224,7 +224,7 @@ def _joined(paths: Paths, limits: Limits, task: ExtractTask, parts: dict[int, Do
     shown = paths.shown(task.entry)
     with _fails_alone(outcome, shown):
         read = [p.extraction for p in ordered]
-        outcome.extraction = read[0] if len(read) == 1 else join_parts(read, shown)
+        outcome.extraction = read[0] if len(read) == 1 else join_parts(read, task.entry.doc_id, shown)
         store(paths.extracted / task.entry.doc_id, outcome.sha256, outcome.extraction)
         outcome.extracted_now = True
         check_extraction(outcome.extraction, shown, limits)
@@ -244,7 +244,8 @@ def _parse_one(paths: Paths, seconds: float, outcome: DocumentOutcome) -> Parsed
     except DocumentError as exc:
         return str(exc)
     result.issues = list(extraction.issues) + result.issues
-    return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages, ctx.conservation())
+    return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages, ctx.conservation(),
+                  extraction.pdf_producer, extraction.pdf_creator)
 
 
 def is_accepted(entry: Entry, issue: Issue) -> bool:
@@ -317,6 +318,7 @@ def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
         published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile,
         media_type=parsed.media_type if parsed else "", pages=parsed.pages if parsed else 0, status=status, error=outcome.error,
         parser_version=f"{__version__}+parser.{PARSER_VERSION}",
+        pdf_producer=parsed.pdf_producer if parsed else None, pdf_creator=parsed.pdf_creator if parsed else None,
     )
 
 

@@ -42,6 +42,8 @@ def cached(folder: Path, sha256: str) -> Extraction | None:
         pages=meta["pages"],
         lines=tuple(Line(**row) for row in rows),
         issues=tuple(Issue(**issue) for issue in meta["issues"]),
+        pdf_producer=meta["pdf_producer"],
+        pdf_creator=meta["pdf_creator"],
     )
 
 
@@ -61,6 +63,8 @@ def store(folder: Path, sha256: str, extraction: Extraction) -> None:
         "issues": [
             dataclasses.asdict(i) for i in extraction.issues
         ],
+        "pdf_producer": extraction.pdf_producer,
+        "pdf_creator": extraction.pdf_creator,
     }
     tmp = folder / f".{META}.tmp"
     tmp.write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")

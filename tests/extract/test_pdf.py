@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.errors import DocumentError
 from pipeline.extract import extract_file
-from pipeline.extract.glyphs import Glyph
+from pipeline.extract.glyphs import SPACE_SHARE, Glyph
 from pipeline.extract.lines import without_fake_bold
 from pipeline.records import Line
 
@@ -204,7 +204,8 @@ def test_fake_bold_removal_keeps_what_pdfplumber_dedupe_chars_keeps(tmp_path):
     _offset_copies(path)
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
-        glyphs = [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["fontname"], c["size"]) for c in page.chars]
+        glyphs = [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["fontname"], c["size"], SPACE_SHARE * c["size"])
+                  for c in page.chars]
         kept = [(c["text"], c["x0"], c["top"]) for c in page.dedupe_chars().chars]
     assert len(kept) < len(glyphs)
     assert [(g.text, g.x0, g.top) for g in without_fake_bold(glyphs)] == kept
