@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-BROWSER := $(VENV)/.browser
+SYSTEM := $(VENV)/.system-packages
 
 .DEFAULT_GOAL := run
 .PHONY: run test eval bench clean distclean
@@ -16,18 +16,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-# The lookup page's tests drive Debian's headless Chromium through its chromedriver.
-$(BROWSER): $(STAMP)
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+# The lookup page's tests drive Debian's headless Chromium through its chromedriver; the
+# PDF producer matrix also prints with Ghostscript and LibreOffice Writer.
+$(SYSTEM): $(STAMP)
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
+	  command -v gs >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 || \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
-	  else echo "warning: chromium and chromium-driver are missing: the lookup page's browser tests will fail"; fi
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+	      chromium chromium-driver ghostscript libreoffice-writer-nogui; \
+	  else echo "warning: chromium, chromium-driver, ghostscript or libreoffice-writer-nogui is missing:" \
+	    "the lookup page's browser tests and the PDF producer matrix will fail"; fi
 	@touch $@
 
 run: $(STAMP)
 	$(BIN)/handbooks run
 
-test: $(STAMP) $(BROWSER)
+test: $(STAMP) $(SYSTEM)
 	$(BIN)/python -m pytest -q
 
 eval: run

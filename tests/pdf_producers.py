@@ -10,17 +10,20 @@ ruled cells, tabs as gaps), one text page per printed page, and printed by:
 - ``weasyprint``: WeasyPrint (pango shaping: "ff", "fi", "ffi" set as ligatures);
 - ``ghostscript``: Ghostscript's ``pdfwrite`` re-distilling the reportlab print;
 - ``libreoffice``: LibreOffice Writer's PDF export of the same HTML.
+
+A handbook too long to print whole in a test is sliced: ``slice_text`` keeps some of
+its text pages, lines as written, and that slice is the text twin the prints are
+compared with.
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
 import shutil
 import subprocess
-import tempfile
 from html import escape
 from pathlib import Path
-from typing import Callable
 
 from tests import pdf_render
 from pipeline.extract.txt import read_text
@@ -88,51 +91,6 @@ def html_of(source: Path, title: str) -> str:
             f"<style>{CSS}</style></head>\n<body>\n" + "\n".join(sections) + "\n</body></html>\n")
 
 
-def _run(command: list[str], what: str) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
-    if done.returncode != 0:
-        raise RuntimeError(f"{what} failed ({done.returncode}): {done.stderr[-2000:]}")
-
-
-def _reportlab(twin: Path, html: Path, title: str, target: Path) -> None:
-    pdf_render.render_pdf(twin, target, title)
-
-
-def _chromium(twin: Path, html: Path, title: str, target: Path) -> None:
-    # Headless Chromium prints its header (date, title) and footer (file URL, "n/N") by default.
-    with tempfile.TemporaryDirectory() as profile:
-        _run([_command("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-              f"--user-data-dir={profile}", f"--print-to-pdf={target}", html.as_uri()], "chromium --print-to-pdf")
-
-
-def _weasyprint(twin: Path, html: Path, title: str, target: Path) -> None:
-    import weasyprint
-
-    weasyprint.HTML(filename=str(html)).write_pdf(str(target))
-
-
-def _ghostscript(twin: Path, html: Path, title: str, target: Path) -> None:
-    printed = target.with_name(f"{target.stem}.reportlab.pdf")
-    pdf_render.render_pdf(twin, printed, title)
-    _run([_command("gs"), "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dNEWPDF=false", "-sDEVICE=pdfwrite", f"-sOutputFile={target}",
-          str(printed)], "ghostscript pdfwrite")
-
-
-def _libreoffice(twin: Path, html: Path, title: str, target: Path) -> None:
-    # Opened as a Writer document (not Writer/Web) and exported with Writer's PDF filter.
-    with tempfile.TemporaryDirectory() as work:
-        _run([_command("soffice"), f"-env:UserInstallation={Path(work, 'profile').as_uri()}", "--headless",
-              "--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, str(html)],
-             "libreoffice --convert-to pdf")
-        shutil.move(Path(work) / f"{html.stem}.pdf", target)
-
-
-_PRINTERS: dict[str, Callable[[Path, Path, str, Path], None]] = {
-    "reportlab": _reportlab, "chromium": _chromium, "weasyprint": _weasyprint,
-    "ghostscript": _ghostscript, "libreoffice": _libreoffice,
-}
-
-
 def _command(name: str) -> str:
     found = shutil.which(name)
     if found is None:
@@ -140,11 +98,77 @@ def _command(name: str) -> str:
     return found
 
 
-def print_pdf(producer: str, twin: Path, title: str, folder: Path) -> Path:
-    """Print the text handbook ``twin`` through ``producer`` into ``folder``; returns the PDF."""
-    html = folder / f"{twin.stem}.html"
-    if not html.exists():
-        html.write_text(html_of(twin, title), encoding="utf-8")
-    target = folder / f"{twin.stem}.{producer}.pdf"
-    _PRINTERS[producer](twin, html, title, target)
-    return target
+def _check(done: subprocess.CompletedProcess, what: str) -> None:
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed ({done.returncode}): {done.stderr[-2000:]}")
+
+
+def _libreoffice(pages: list[Path], folder: Path) -> subprocess.Popen:
+    """LibreOffice Writer exporting every page, in one process started now (its start-up is the slow part)."""
+    # Opened as Writer documents (not Writer/Web) and exported with Writer's PDF filter.
+    profile = folder / "libreoffice-profile"
+    return subprocess.Popen(
+        [_command("soffice"), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--infilter=HTML (StarWriter)",
+         "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder / "libreoffice"), *map(str, pages)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _chromium(pages: list[Path], targets: list[Path]) -> None:
+    """Headless Chromium printing every page in one session, with its default header and footer."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = _command("chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(arg)
+    browser = webdriver.Chrome(service=Service(_command("chromedriver")), options=options)
+    try:
+        for page, target in zip(pages, targets):
+            browser.get(page.as_uri())
+            # The DevTools call its --print-to-pdf makes: the date and title above, the URL and "n/N" below.
+            printed = browser.execute_cdp_cmd("Page.printToPDF", {"displayHeaderFooter": True, "preferCSSPageSize": True})
+            target.write_bytes(base64.b64decode(printed["data"]))
+    finally:
+        browser.quit()
+
+
+def _ghostscript(source: Path, target: Path) -> None:
+    # The legacy interpreter: Ghostscript 10.0's new one drops the ToUnicode map of a simple
+    # TrueType font, so characters past ASCII ("’", "–") would read as control codes.
+    _check(subprocess.run([_command("gs"), "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dNEWPDF=false",
+                           "-sDEVICE=pdfwrite", f"-sOutputFile={target}", str(source)],
+                          capture_output=True, text=True, timeout=120), "ghostscript pdfwrite")
+
+
+def print_all(twins: dict[str, tuple[Path, str]], folder: Path) -> dict[tuple[str, str], Path]:
+    """Print each text twin (name -> (text file, title)) through every producer into ``folder``.
+
+    Returns the PDF of each (name, producer). LibreOffice runs in its own process
+    meanwhile, so the matrix costs little more than its slowest producer.
+    """
+    def target(name: str, producer: str) -> Path:
+        return folder / f"{name}.{producer}.pdf"
+
+    pages = []
+    for name, (twin, title) in twins.items():
+        pages.append(folder / f"{name}.html")
+        pages[-1].write_text(html_of(twin, title), encoding="utf-8")
+    office = _libreoffice(pages, folder)
+    try:
+        for name, (twin, title) in twins.items():
+            pdf_render.render_pdf(twin, target(name, "reportlab"), title)
+            _ghostscript(target(name, "reportlab"), target(name, "ghostscript"))
+        _chromium(pages, [target(name, "chromium") for name in twins])
+        import weasyprint
+
+        for page, name in zip(pages, twins):
+            weasyprint.HTML(filename=str(page)).write_pdf(str(target(name, "weasyprint")))
+        _, errors = office.communicate(timeout=180)
+    except BaseException:
+        office.kill()
+        raise
+    _check(subprocess.CompletedProcess(office.args, office.returncode, "", errors), "libreoffice --convert-to pdf")
+    for name in twins:
+        (folder / "libreoffice" / f"{name}.pdf").replace(target(name, "libreoffice"))
+    return {(name, producer): target(name, producer) for name in twins for producer in PRODUCERS}

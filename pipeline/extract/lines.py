@@ -62,12 +62,14 @@ class TextLine:
     @cached_property
     def text(self) -> str:
         """The glyphs' text, a space where a gap parts words, spaces collapsed."""
-        parts: list[str] = []
-        last: Glyph | None = None
-        for glyph in self.glyphs:
-            # A gap parts words; so does a step down, where a wrapped line of a table
-            # cell was joined onto the line before it.
-            if last is not None and (parts_words(last, glyph) or glyph.top > last.top + Y_TOLERANCE):
+        last, *rest = self.glyphs
+        parts: list[str] = [last.text]
+        for glyph in rest:
+            # A gap parts words (``parts_words``, inlined: it runs for every glyph); so does
+            # a step down, where a wrapped line of a table cell was joined onto the line before it.
+            gap = glyph.x0 - last.x1
+            if gap > 0 and gap > (SPACED_WORD_GAP if glyph.spaced else WORD_GAP) * (
+                    last.space if last.space > glyph.space else glyph.space) or glyph.top > last.top + Y_TOLERANCE:
                 parts.append(" ")
             parts.append(glyph.text)
             last = glyph

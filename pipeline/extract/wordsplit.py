@@ -36,7 +36,8 @@ def _suspects(words: list[list[str]], page: int, pages_of: dict[str, set[int]], 
     """The words of one page's lines that look glued ("ofother") or split ("perform ance")."""
 
     def elsewhere(word: str) -> bool:
-        return bool(pages_of.get(word, set()) - {page})
+        pages = pages_of.get(word)
+        return pages is not None and (len(pages) > 1 or page not in pages)
 
     def glued(word: str) -> bool:
         """Whether the word is two or more words found on other pages, one of them among the commonest."""
@@ -53,7 +54,7 @@ def _suspects(words: list[list[str]], page: int, pages_of: dict[str, set[int]], 
     for line in words:
         found.update(word for word in line if len(word) >= 2 * MIN_PART and not elsewhere(word) and glued(word))
         found.update(f"{left} {right}" for left, right in itertools.pairwise(line)
-                     if elsewhere(left + right) and not (elsewhere(left) and elsewhere(right)))
+                     if not (elsewhere(left) and elsewhere(right)) and elsewhere(left + right))
     return found
 
 

@@ -1,0 +1,74 @@
+"""The producer matrix: a slice of each handbook family, printed by five PDF producers, reads as its text twin.
+
+Each slice is a text file of some of a raw handbook's pages (the twin); its records
+are parsed from the text and from every print, and compared field by field (page
+numbers aside: the prints paginate their own way). The prints carry their producers'
+own furniture: Chromium's date, title, file URL and "n/N", reportlab's running header
+and "Page N".
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+from tests.conftest import RAW, manifest, without_pages
+from tests.pdf_producers import PRODUCERS, print_all, slice_text
+
+from pipeline.extract import extract_file
+from pipeline.parse import ParseContext
+from pipeline.parse.profiles import detect_profile, parse_lines
+
+# Text pages of each family's handbook: the chapters before the units (the legacy
+# parser needs their numbering whole), the structure tables, and units whose bodies
+# hold the words producers part wrongly ("of", "if", "ff", "fi", knowledge item "f").
+SLICES: dict[str, range | list[int] | None] = {
+    "cg-4430-03-handbook": [1, 2, 3, 4, 19, 20, 21, 22],  # qualification, structure table, unit 303
+    "cg-nsvq-l3-standards": [*range(1, 12), 28, 29, 30, 31],  # chapters 1-10, unit 207 with its k.a-k.f
+    "ocr-03454-brochure": None,
+    "cg-4430-catalogue": None,
+    "ics-nos-page": None,  # no records: its furniture and prose must not make any
+}
+
+
+@pytest.mark.parametrize(("doc_id", "units", "criteria"), [
+    ("cg-4430-03-handbook", 59, 25), ("cg-nsvq-l3-standards", 20, 25), ("ocr-03454-brochure", 26, 0),
+])
+def test_the_slices_hold_units_and_criteria(printed, doc_id, units, criteria):
+    twin = printed[doc_id, "reportlab"].with_name(f"{doc_id}.txt")
+    _, records = _records(twin, doc_id, _profile(doc_id))
+    assert (len(records["units"]), len(records["criteria"])) == (units, criteria)
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory):
+    """Every slice printed by every producer, once per session: (doc_id, producer) -> PDF."""
+    folder = tmp_path_factory.mktemp("producers")
+    twins = {doc_id: (slice_text(RAW / manifest()[doc_id].path, pages, folder / f"{doc_id}.txt"),
+                      manifest()[doc_id].title) for doc_id, pages in SLICES.items()}
+    return print_all(twins, folder)
+
+
+@lru_cache(maxsize=None)
+def _profile(doc_id: str):
+    """The family of the whole handbook: a slice may lack some of the wording that detects it."""
+    entry = manifest()[doc_id]
+    return detect_profile(extract_file(RAW / entry.path, doc_id, entry.path).lines, entry.path)
+
+
+def _records(path, doc_id, profile):
+    """The records of one file parsed as ``profile``, page numbers blanked."""
+    entry = manifest()[doc_id]
+    extraction = extract_file(path, doc_id, str(path))
+    return extraction, without_pages(parse_lines(ParseContext(entry, extraction.lines), profile))
+
+
+@pytest.mark.parametrize("doc_id", sorted(SLICES))
+def test_every_producer_gives_the_text_twins_records(printed, doc_id):
+    profile = _profile(doc_id)
+    twin = printed[doc_id, "reportlab"].with_name(f"{doc_id}.txt")
+    _, expected = _records(twin, doc_id, profile)
+    for producer in PRODUCERS:
+        _, found = _records(printed[doc_id, producer], doc_id, profile)
+        for dataset, rows in expected.items():
+            assert found[dataset] == rows, f"{producer}: {dataset}"
