@@ -304,6 +304,7 @@ def _last_good(paths: Paths, outcome: DocumentOutcome, parsed: Parsed | None) ->
 def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
     entry = outcome.entry
     result = parsed.result if parsed else None
+    read = parsed or outcome.extraction  # a document that failed to parse was still read
     if outcome.stale:
         status = "stale"
     elif outcome.error:
@@ -318,7 +319,7 @@ def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
         published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile,
         media_type=parsed.media_type if parsed else "", pages=parsed.pages if parsed else 0, status=status, error=outcome.error,
         parser_version=f"{__version__}+parser.{PARSER_VERSION}",
-        pdf_producer=parsed.pdf_producer if parsed else None, pdf_creator=parsed.pdf_creator if parsed else None,
+        pdf_producer=read.pdf_producer if read else None, pdf_creator=read.pdf_creator if read else None,
     )
 
 
