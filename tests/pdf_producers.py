@@ -24,6 +24,7 @@ import shutil
 import subprocess
 from html import escape
 from pathlib import Path
+from typing import Collection
 
 from tests import pdf_render
 from pipeline.extract.txt import read_text
@@ -37,7 +38,7 @@ CSS = """
 body { font-family: "DejaVu Sans"; font-size: 9pt; line-height: 1.28; margin: 0; }
 section + section { break-before: page; page-break-before: always; }
 p, h1, h2, h3 { margin: 0; }
-p.gap, h1.gap, h2.gap, h3.gap, table.gap { margin-top: 0.5em; }
+.gap { margin-top: 0.5em; }
 h1 { font-size: 12pt; } h2 { font-size: 11pt; } h3 { font-size: 9.5pt; }
 table { border-collapse: collapse; margin-top: 2pt; }
 td { border: 0.5pt solid black; padding: 1pt 3pt; font-size: 8.5pt; vertical-align: top; }
@@ -47,7 +48,7 @@ td { border: 0.5pt solid black; padding: 1pt 3pt; font-size: 8.5pt; vertical-ali
 _HEADINGS = {"title": "h1", "section": "h2", "subhead": "h3"}
 
 
-def slice_text(source: Path, pages: range | None, target: Path) -> Path:
+def slice_text(source: Path, pages: Collection[int] | None, target: Path) -> Path:
     """The text pages ``pages`` (1-based; None: all) of a text handbook, its lines as written, as a new text file."""
     lines = read_text(source, "slice", str(source)).lines
     kept = [line.text for line in lines if pages is None or line.page in pages]

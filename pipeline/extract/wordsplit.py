@@ -5,10 +5,10 @@ a way the reader misjudges, words run together ("ofother", "ifany") or fall apar
 ("perform ance"). Both leave the same trace: a word found on no other page of the
 document that is two words found on other pages, or two neighbours that are one word
 found on other pages while one of them is found nowhere else. A glued word (or a
-whole line read as one) joins one
-of the document's commonest words (its "of", "if", "the") to another; compounds of
-two content words ("database", "feedback") are left alone. The document's own
-vocabulary is the dictionary, so the check holds for any subject and language.
+whole line read as one) holds one of the document's commonest words (its "of", "if",
+"the"); compounds of two content words ("database", "feedback") are left alone. The
+document's own vocabulary is the dictionary, so the check holds for any subject and
+language.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ and "Page N".
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pytest
@@ -22,7 +23,7 @@ from pipeline.parse.profiles import detect_profile, parse_lines
 # Text pages of each family's handbook: the chapters before the units (the legacy
 # parser needs their numbering whole), the structure tables, and units whose bodies
 # hold the words producers part wrongly ("of", "if", "ff", "fi", knowledge item "f").
-SLICES: dict[str, range | list[int] | None] = {
+SLICES: dict[str, list[int] | None] = {
     "cg-4430-03-handbook": [1, 2, 3, 4, 19, 20, 21, 22],  # qualification, structure table, unit 303
     "cg-nsvq-l3-standards": [*range(1, 12), 28, 29, 30, 31],  # chapters 1-10, unit 207 with its k.a-k.f
     "ocr-03454-brochure": None,
@@ -61,8 +62,9 @@ def _profile(doc_id: str):
     return detect_profile(extract_file(RAW / entry.path, doc_id, entry.path).lines, entry.path)
 
 
+@lru_cache(maxsize=None)
 def _records(path, doc_id, profile):
-    """The records of one file parsed as ``profile``, page numbers blanked."""
+    """The records of one file parsed as ``profile``, page numbers blanked (once per session)."""
     entry = manifest()[doc_id]
     extraction = extract_file(path, doc_id, str(path))
     return extraction, without_pages(parse_lines(ParseContext(entry, extraction.lines), profile))
@@ -82,3 +84,18 @@ def test_every_producer_gives_the_text_twins_records(printed, doc_id):
         # every print of it is reported, and no print of any other handbook is.
         split = [issue for issue in extraction.issues if issue.code == "pdf-words-split"]
         assert len(split) == (doc_id == "ocr-03454-brochure"), f"{producer}: {split}"
+
+
+def test_chromiums_prints_carry_its_header_and_footer(printed):
+    # The furniture the parsers must set aside: the date and title above, the file URL and "n/N" below.
+    doc_id = "cg-4430-03-handbook"
+    extraction, _ = _records(printed[doc_id, "chromium"], doc_id, _profile(doc_id))
+    pages = {}
+    for line in extraction.lines:
+        pages.setdefault(line.page, []).append(line.text)
+    url = printed[doc_id, "chromium"].with_name(f"{doc_id}.html").as_uri()
+    title = manifest()[doc_id].title
+    assert len(pages) == extraction.pages > 1
+    for page, texts in pages.items():
+        assert re.fullmatch(rf"\d{{1,2}}/\d{{1,2}}/\d{{2}}, \d{{1,2}}:\d{{2}} [AP]M {re.escape(title)}", texts[0]), texts[0]
+        assert texts[-1] == f"{url} {page}/{extraction.pages}"
