@@ -81,17 +81,18 @@ class _Fonts:
     def __init__(self) -> None:
         self.buffer = ctypes.create_string_buffer(256)
         self.width = ctypes.c_float()
-        self.names: dict[int, str | None] = {}
-        self.spaces: dict[tuple[int, float], float] = {}
+        self.names: dict[int | None, str | None] = {}
+        self.spaces: dict[tuple[int | None, float], float] = {}
 
-    def name(self, font: int) -> str | None:
+    def name(self, font: int | None) -> str | None:
+        """The font's base name, without a subset prefix."""
         if font not in self.names:
             found = _font_base_name(font, self.buffer, len(self.buffer)) if font else 0
             # Subset fonts are named "ABCDEF+Arial-BoldMT"; the prefix says nothing about the face.
             self.names[font] = (self.buffer.value.decode("utf-8", "replace").split("+", 1)[-1] or None) if found else None
         return self.names[font]
 
-    def space(self, font: int, size: float) -> float:
+    def space(self, font: int | None, size: float) -> float:
         """The advance of the font's space at ``size`` (points), or an estimate from the size where it has none."""
         key = (font, size)
         if key not in self.spaces:
