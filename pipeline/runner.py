@@ -304,7 +304,8 @@ def _last_good(paths: Paths, outcome: DocumentOutcome, parsed: Parsed | None) ->
 def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
     entry = outcome.entry
     result = parsed.result if parsed else None
-    read = parsed or outcome.extraction  # a document that failed to parse was still read
+    # The file as read this run (even if its parse failed); for a stale document, the file its records came from.
+    read = parsed if outcome.stale else outcome.extraction or parsed
     if outcome.stale:
         status = "stale"
     elif outcome.error:
