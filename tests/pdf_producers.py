@@ -31,11 +31,13 @@ from pipeline.extract.txt import read_text
 
 PRODUCERS = ("reportlab", "chromium", "weasyprint", "ghostscript", "libreoffice")
 
-# A body face with "ff", "fi", "fl", "ffi" and "ffl" ligatures, which pango and
-# LibreOffice set by default, as desktop publishing tools do.
+# Body text in a serif face, headings and tables in a sans: faces with
+# "ff", "fi", "fl", "ffi" and "ffl" ligatures, which pango and LibreOffice set by
+# default, as desktop publishing tools do.
 CSS = """
 @page { size: A4; margin: 22mm 18mm 20mm 18mm; }
-body { font-family: "DejaVu Sans"; font-size: 9pt; line-height: 1.28; margin: 0; }
+body { font-family: "DejaVu Serif"; font-size: 9pt; line-height: 1.28; margin: 0; }
+h1, h2, h3, td { font-family: "DejaVu Sans"; }
 section + section { break-before: page; page-break-before: always; }
 p, h1, h2, h3 { margin: 0; }
 .gap { margin-top: 0.5em; }
