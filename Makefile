@@ -4,11 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-BROWSER := $(VENV)/.browser
+SYSTEM := $(VENV)/.system-packages
 # The versions the tests passed with; `make lock` writes them again from pyproject.toml.
 LOCK := requirements/run.txt
 TEST_LOCK := requirements/test.txt
-CALC := $(VENV)/.calc
+# Debian programs the tests drive: Chromium for the lookup page and the PDF producer matrix, Ghostscript
+# and LibreOffice Writer for the matrix, LibreOffice Calc to open the spreadsheets (libswlo and libsclo
+# are Writer's and Calc's own libraries: soffice alone may come with another module).
+PROGRAMS := chromium chromedriver gs soffice
+PACKAGES := chromium chromium-driver ghostscript libreoffice-writer-nogui libreoffice-calc-nogui
+LIBREOFFICE := /usr/lib/libreoffice/program
 
 .DEFAULT_GOAL := run
 .PHONY: run test check eval bench lock clean distclean
@@ -31,22 +36,14 @@ $(TEST_STAMP): $(STAMP) $(TEST_LOCK)
 	@$(BIN)/python -m pip install --quiet -r $(TEST_LOCK)
 	@touch $@
 
-# The lookup page's tests drive Debian's headless Chromium through its chromedriver.
-$(BROWSER): $(TEST_STAMP)
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+# The Debian programs of the tests, installed when one is missing and this is root (as in CI).
+$(SYSTEM): $(TEST_STAMP)
+	@{ for p in $(PROGRAMS); do command -v $$p || exit 1; done; \
+	   test -e $(LIBREOFFICE)/libswlo.so && test -e $(LIBREOFFICE)/libsclo.so; } >/dev/null 2>&1 || \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "setup: Debian chromium and chromium-driver"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
-	  else echo "warning: chromium and chromium-driver are missing: the lookup page's browser tests will fail"; fi
-	@touch $@
-
-# The spreadsheet tests open the CSV and the workbook in Debian's headless LibreOffice Calc
-# (soffice alone may come with another LibreOffice module: libsclo is Calc's own library).
-$(CALC): $(STAMP)
-	@{ command -v soffice && test -e /usr/lib/libreoffice/program/libsclo.so; } >/dev/null 2>&1 || \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui; \
-	  else echo "warning: libreoffice-calc-nogui is missing: the spreadsheet tests that open files in Calc will fail"; fi
+	    echo "setup: Debian packages $(PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $(PACKAGES); \
+	  else echo "warning: some of $(PACKAGES) are missing: the browser, PDF producer and spreadsheet tests will fail"; fi
 	@touch $@
 
 run: $(STAMP)
@@ -56,7 +53,7 @@ check: $(TEST_STAMP)
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/mypy
 
-test: $(BROWSER) $(CALC)
+test: $(SYSTEM)
 	$(BIN)/python -m pytest -q
 
 eval: run

@@ -64,6 +64,10 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
                    "last good records kept)", "ok"),
         "error": ("why the document failed, as `file:page:line: message`", "raw/broken.pdf: not a readable PDF"),
         "parser_version": ("pipeline and parser version that produced the records", "0.1.0+parser.2"),
+        "pdf_producer": ("the tool that wrote the PDF, from its metadata (`Producer`); empty for other files",
+                         "Skia/PDF m120"),
+        "pdf_creator": ("the application the PDF was made from, from its metadata (`Creator`)",
+                        "Adobe InDesign CS5 (7.0.4)"),
     },
     "qualifications": {
         "scheme": ("the scheme of the qualification's own units", "cg-4430"),
@@ -170,7 +174,10 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "doc_id": ("the document the problem is in (`overrides` for mappings/overrides.csv)", "cg-nsvq-l3-standards"),
         "line": ("line on that page (text files: line of the file)", "12"),
         "severity": ("`error` (fails the run unless accepted in the manifest) or `warning`", "warning"),
-        "code": ("a stable code for the kind of problem", "unit-body-missing"),
+        "code": ("a stable code for the kind of problem; those of the reading stage: `pdf-unmapped-glyph` (glyphs "
+                 "with no text mapping dropped from a page), `pdf-words-split` (words on the pages named look glued "
+                 "together or split apart: the PDF's word spacing may be misread), `text-not-utf8` (a text file read "
+                 "in another encoding)", "unit-body-missing"),
         "message": ("what was wrong, readable", "2 line(s) not parsed into any record: …"),
         "unit_code": ("the unit the problem concerns, where it concerns one (what `accept = [\"code:unit_code\"]` "
                       "in the manifest names)", "212"),

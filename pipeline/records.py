@@ -61,6 +61,8 @@ class Document:
     status: str  # ok / partial / failed / stale
     error: str | None
     parser_version: str
+    pdf_producer: str | None = None
+    pdf_creator: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,7 +234,7 @@ def _joined(paths: Paths, limits: Limits, task: ExtractTask, parts: dict[int, Do
     shown = paths.shown(task.entry)
     with _fails_alone(outcome, shown):
         read = [p.extraction for p in ordered]
-        outcome.extraction = read[0] if len(read) == 1 else join_parts(read, shown)
+        outcome.extraction = read[0] if len(read) == 1 else join_parts(read, task.entry.doc_id, shown)
         store(paths.extracted / task.entry.doc_id, outcome.sha256, outcome.extraction)
         outcome.extracted_now = True
         check_extraction(outcome.extraction, shown, limits)
@@ -254,7 +254,8 @@ def _parse_one(paths: Paths, seconds: float, outcome: DocumentOutcome) -> Parsed
     except DocumentError as exc:
         return str(exc)
     result.issues = list(extraction.issues) + result.issues
-    return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages, ctx.conservation())
+    return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages, ctx.conservation(),
+                  extraction.pdf_producer, extraction.pdf_creator)
 
 
 def is_accepted(entry: Entry, issue: Issue) -> bool:
@@ -322,6 +323,8 @@ def _last_good(paths: Paths, outcome: DocumentOutcome, parsed: Parsed | None) ->
 def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
     entry = outcome.entry
     result = parsed.result if parsed else None
+    # The file as read this run (even if its parse failed); for a stale document, the file its records came from.
+    read = parsed if outcome.stale else outcome.extraction or parsed
     if outcome.stale:
         status = "stale"
     elif outcome.error:
@@ -336,6 +339,7 @@ def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
         published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile,
         media_type=parsed.media_type if parsed else "", pages=parsed.pages if parsed else 0, status=status, error=outcome.error,
         parser_version=f"{__version__}+{fingerprint(PARSE_STAGE)[:12]}",
+        pdf_producer=read.pdf_producer if read else None, pdf_creator=read.pdf_creator if read else None,
     )
 
 

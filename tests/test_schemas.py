@@ -10,7 +10,7 @@ from pipeline.schemas import DATASETS
 # Copied from DESIGN.md ("Published datasets" and "Mappings"): the contract, by hand.
 DESIGN_COLUMNS = {
     "documents": "doc_id path sha256 publisher scheme qualification title published supersedes replaces format "
-                 "media_type pages status error parser_version",
+                 "media_type pages status error parser_version pdf_producer pdf_creator",
     "qualifications": "qualification_id scheme awarding_body title level accreditation_number credits_min glh_min "
                       "glh_max tqt last_registration last_certification fee_gbp replaced_by doc_id page",
     "qualification_facts": "qualification_id field value doc_id page document_date",
@@ -45,6 +45,8 @@ def test_unit_matches_carry_the_design_features():
 
 @pytest.mark.parametrize("dataset, column, arrow_type, nullable", [
     ("documents", "pages", pa.int32(), False),
+    ("documents", "pdf_producer", pa.string(), True),
+    ("documents", "pdf_creator", pa.string(), True),
     ("qualifications", "level", pa.int8(), True),
     ("qualifications", "credits_min", pa.int16(), True),
     ("qualifications", "last_registration", pa.date32(), True),

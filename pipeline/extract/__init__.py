@@ -15,12 +15,18 @@ STAGE = Stage("extract", ("extract", *CORE), ("pypdfium2", "pdfplumber", "beauti
 
 @dataclass(frozen=True)
 class Extraction:
-    """The lines of one document, with what the reader had to report about it."""
+    """The lines of one document, with what the reader had to report about it.
+
+    ``pdf_producer`` and ``pdf_creator`` are a PDF's own metadata: the tool that wrote
+    the PDF, and the application it was made from.
+    """
 
     media_type: str
     pages: int
     lines: tuple[Line, ...]
     issues: tuple[Issue, ...] = field(default=())
+    pdf_producer: str | None = None
+    pdf_creator: str | None = None
 
 
 def extract_file(path: Path, doc_id: str, shown: str) -> Extraction:

@@ -33,6 +33,8 @@ def cached(folder: Path, sha256: str) -> Extraction | None:
         pages=meta["pages"],
         lines=tuple(Line(**row) for row in rows),
         issues=tuple(Issue(**issue) for issue in meta["issues"]),
+        pdf_producer=meta["pdf_producer"],
+        pdf_creator=meta["pdf_creator"],
     )
 
 
@@ -49,5 +51,7 @@ def store(folder: Path, sha256: str, extraction: Extraction) -> None:
         "media_type": extraction.media_type,
         "pages": extraction.pages,
         "issues": [dataclasses.asdict(i) for i in extraction.issues],
+        "pdf_producer": extraction.pdf_producer,
+        "pdf_creator": extraction.pdf_creator,
     }
     atomic.write_bytes(folder / META, json.dumps(meta, indent=1, ensure_ascii=False).encode("utf-8"))

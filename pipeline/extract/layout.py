@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-from pipeline.extract.glyphs import Glyph, PageContent, Ruling
+from pipeline.extract.glyphs import SPACE_SHARE, Glyph, PageContent, Ruling
 from pipeline.extract.lines import TextLine, text_lines, without_fake_bold
 
 # pdfplumber's default table settings: rulings this close (points) are one ruling,
@@ -75,8 +75,6 @@ def _cell_of(glyph: Glyph, table: list[list[Box]]) -> tuple[int, int] | None:
     return None
 
 
-# A space is about this share of the type size in text faces (Helvetica .28, DejaVu .32).
-SPACE_SHARE = 0.3
 # Lines of one paragraph are set at most this many type sizes apart (top to top).
 LEADING_SHARE = 1.35
 

@@ -16,10 +16,20 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 # Fake bold is drawn by printing each glyph twice, slightly offset: a glyph with the
 # same text, font and size as another within this distance (points) is its duplicate.
 DUPLICATE_TOLERANCE = 1.0
-# Glyphs whose tops are this close (points) sit on one line; a gap wider than
-# X_TOLERANCE parts two words. pdfplumber's defaults, which the handbooks were read with.
+# Glyphs whose tops are this close (points) sit on one line: pdfplumber's default.
 Y_TOLERANCE = 3.0
-X_TOLERANCE = 3.0
+# A gap wider than this share of the font's space parts two words where the PDF prints
+# no space glyph (Chromium's Skia writer, for one, prints none); where PDFium saw a word
+# break there too (a space it generated), a gap of the narrower share is enough. Within
+# a word, glyphs abut: kerning and rounding leave gaps of a few hundredths of an em.
+WORD_GAP = 0.5
+SPACED_WORD_GAP = 0.25
+
+
+def parts_words(left: Glyph, right: Glyph) -> bool:
+    """Whether the gap between two glyphs of a line, left to right, is a word space."""
+    share = SPACED_WORD_GAP if right.spaced else WORD_GAP
+    return right.x0 - left.x1 > share * max(left.space, right.space)
 
 
 @dataclass(frozen=True)
@@ -42,22 +52,24 @@ class TextLine:
 
     def first_word_width(self) -> float:
         """The printed width of the line's first word."""
-        end = self.glyphs[0].x0
+        last: Glyph | None = None
         for glyph in self.glyphs:
-            if glyph.text.isspace() or glyph.x0 > end + X_TOLERANCE:
+            if glyph.text.isspace() or (last is not None and parts_words(last, glyph)):
                 break
-            end = glyph.x1
-        return end - self.glyphs[0].x0
+            last = glyph
+        return last.x1 - self.glyphs[0].x0 if last else 0.0
 
     @cached_property
     def text(self) -> str:
         """The glyphs' text, a space where a gap parts words, spaces collapsed."""
-        parts: list[str] = []
-        last: Glyph | None = None
-        for glyph in self.glyphs:
-            # A gap parts words; so does a step down, where a wrapped line of a table
-            # cell was joined onto the line before it.
-            if last is not None and (glyph.x0 > last.x1 + X_TOLERANCE or glyph.top > last.top + Y_TOLERANCE):
+        last, *rest = self.glyphs
+        parts: list[str] = [last.text]
+        for glyph in rest:
+            # A gap parts words (``parts_words``, inlined: it runs for every glyph); so does
+            # a step down, where a wrapped line of a table cell was joined onto the line before it.
+            gap = glyph.x0 - last.x1
+            if gap > 0 and gap > (SPACED_WORD_GAP if glyph.spaced else WORD_GAP) * (
+                    last.space if last.space > glyph.space else glyph.space) or glyph.top > last.top + Y_TOLERANCE:
                 parts.append(" ")
             parts.append(glyph.text)
             last = glyph

@@ -17,6 +17,7 @@ from pipeline.extract import Extraction
 from pipeline.extract.glyphs import read_page
 from pipeline.extract.layout import LaidOutPage, page_lines
 from pipeline.extract.lines import font_of
+from pipeline.extract.wordsplit import check_word_split
 from pipeline.records import Issue, Line
 
 MEDIA_TYPE = "application/pdf"
@@ -24,7 +25,7 @@ MEDIA_TYPE = "application/pdf"
 
 def read_pdf(path: Path, doc_id: str, shown: str) -> Extraction:
     """Read a PDF into lines; ``line`` counts from 1 on each page."""
-    return join_parts([read_pdf_pages(path, doc_id, shown)], shown)
+    return join_parts([read_pdf_pages(path, doc_id, shown)], doc_id, shown)
 
 
 def read_pdf_pages(path: Path, doc_id: str, shown: str, first: int = 0, stop: int | None = None) -> Extraction:
@@ -36,6 +37,7 @@ def read_pdf_pages(path: Path, doc_id: str, shown: str, first: int = 0, stop: in
     issues: list[Issue] = []
     pdf = _open(path, shown)
     try:
+        producer, creator = (_metadata(pdf, key) for key in ("Producer", "Creator"))
         pages = len(pdf)
         stop = pages if stop is None else min(stop, pages)
         # The first row of the table the page before ended with.
@@ -54,16 +56,18 @@ def read_pdf_pages(path: Path, doc_id: str, shown: str, first: int = 0, stop: in
                 )
     finally:
         pdf.close()
-    return Extraction(MEDIA_TYPE, pages, tuple(lines), tuple(issues))
+    return Extraction(MEDIA_TYPE, pages, tuple(lines), tuple(issues), producer, creator)
 
 
-def join_parts(parts: Sequence[Extraction], shown: str) -> Extraction:
-    """The whole document from its page ranges, in page order."""
+def join_parts(parts: Sequence[Extraction], doc_id: str, shown: str) -> Extraction:
+    """The whole document from its page ranges, in page order, with the word-split check run on the whole."""
     pages = parts[0].pages if parts else 0
     lines = tuple(line for part in parts for line in part.lines)
     if pages and not lines:
         raise DocumentError("the PDF has no extractable text (scanned images?)", Location(shown))
-    return Extraction(MEDIA_TYPE, pages, lines, tuple(issue for part in parts for issue in part.issues))
+    issues = [issue for part in parts for issue in part.issues] + check_word_split(lines, doc_id)
+    producer, creator = (parts[0].pdf_producer, parts[0].pdf_creator) if parts else (None, None)
+    return Extraction(MEDIA_TYPE, pages, lines, tuple(issues), producer, creator)
 
 
 def page_count(path: Path) -> int | None:
@@ -76,6 +80,11 @@ def page_count(path: Path) -> int | None:
         return len(document)
     finally:
         document.close()
+
+
+def _metadata(pdf: pdfium.PdfDocument, key: str) -> str | None:
+    """One entry of the PDF's document information (``Producer``, ``Creator``), None when it has none."""
+    return pdf.get_metadata_value(key).strip("\x00 \t\r\n") or None
 
 
 def _open(path: Path, shown: str) -> pdfium.PdfDocument:

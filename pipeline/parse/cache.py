@@ -39,6 +39,8 @@ class Parsed:
     media_type: str
     pages: int
     conservation: Conservation
+    pdf_producer: str | None = None
+    pdf_creator: str | None = None
 
 
 def _read(entry: Path) -> Parsed:
@@ -47,7 +49,7 @@ def _read(entry: Path) -> Parsed:
         field: read_records(DATASETS[name], entry / f"{field}.parquet") for field, name in _DATASET_OF.items()
     })
     return Parsed(result, meta["sha256"], meta["profile"], meta["media_type"], meta["pages"],
-                  Conservation(**meta["conservation"]))
+                  Conservation(**meta["conservation"]), meta.get("pdf_producer"), meta.get("pdf_creator"))
 
 
 def cached(folder: Path, key: str) -> Parsed | None:

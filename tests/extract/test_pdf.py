@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pdfplumber
+import pyarrow.parquet as pq
 import pytest
-from tests.conftest import manifest
+from tests.conftest import RAW, ROOT, manifest
 from tests.extract.plumber_reader import plumber_lines
 from tests.pdf_render import BOLD, REGULAR, register_fonts
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from pipeline import runner
 from pipeline.errors import DocumentError
 from pipeline.extract import extract_file
-from pipeline.extract.glyphs import Glyph
+from pipeline.extract.glyphs import SPACE_SHARE, Glyph
 from pipeline.extract.lines import without_fake_bold
 from pipeline.records import Line
 
@@ -204,10 +208,86 @@ def test_fake_bold_removal_keeps_what_pdfplumber_dedupe_chars_keeps(tmp_path):
     _offset_copies(path)
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
-        glyphs = [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["fontname"], c["size"]) for c in page.chars]
+        glyphs = [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["fontname"], c["size"], SPACE_SHARE * c["size"])
+                  for c in page.chars]
         kept = [(c["text"], c["x0"], c["top"]) for c in page.dedupe_chars().chars]
     assert len(kept) < len(glyphs)
     assert [(g.text, g.x0, g.top) for g in without_fake_bold(glyphs)] == kept
+
+
+# A line with two ligature glyphs of a Type3 font: <01> maps to "ff", <02> to "ffi".
+LIGATURE_LINE = b"/F1 12 Tf (di) Tj /F2 12 Tf <01> Tj /F1 12 Tf (erent and e) Tj /F2 12 Tf <02> Tj /F1 12 Tf (cient) Tj"
+LIGATURE_MAP = b"<01> <00660066>\n<02> <006600660069>"
+
+
+def test_a_glyph_mapped_to_several_letters_yields_them_all(tmp_path):
+    path = tmp_path / "ligatures.pdf"
+    _pdf_with_unmapped_glyphs(path, b"BT 72 760 Td " + LIGATURE_LINE + b" ET", LIGATURE_MAP)
+    extraction = extract_file(path, "lig", path.name)
+    assert [line.text for line in extraction.lines] == ["different and efficient"]
+    assert extraction.issues == ()
+
+
+def test_fake_bold_removal_keeps_both_letters_of_a_ligature(tmp_path):
+    # The line printed twice, 0.4 pt apart: one copy goes, and each ligature keeps its
+    # "ff" (PDFium gives both "f"s one box; they are one glyph, not a repeat).
+    path = tmp_path / "ligatures-bold.pdf"
+    _pdf_with_unmapped_glyphs(path, b"BT 72 760 Td " + LIGATURE_LINE + b" ET\nBT 72.4 760 Td " + LIGATURE_LINE + b" ET",
+                              LIGATURE_MAP)
+    assert [line.text for line in extract_file(path, "lig", path.name).lines] == ["different and efficient"]
+
+
+def _set_words(path: Path, size: float, words: list[tuple[str, float]]) -> None:
+    """One line of words, each drawn alone (no space glyphs) after the gap (points) given with it."""
+    canvas = _canvas(path)
+    canvas.setFont(REGULAR, size)
+    x = 72.0
+    for word, gap in words:
+        x += gap
+        canvas.drawString(x, 760, word)
+        x += pdfmetrics.stringWidth(word, REGULAR, size)
+    canvas.save()
+
+
+@pytest.mark.parametrize(("size", "words", "text"), [
+    # Chromium's print: a word gap of 2.99 pt in 13.33-point text, no space glyph.
+    (13.33, [("the", 0), ("demands", 2.99), ("of", 2.99), ("performance", 2.99)], "the demands of performance"),
+    # Small type: a gap of 1.2 pt is still more than half its space (0.95 pt).
+    (6.0, [("if", 0), ("any", 1.2), ("damage", 1.2)], "if any damage"),
+    # Kerning and rounding inside a word: glyphs a few hundredths of an em apart.
+    (13.33, [("perfor", 0), ("mance", 0.4), ("office", 3.5)], "performance office"),
+    # Glyphs that abut read as one word, whatever objects print them.
+    (9.0, [("Unit", 0), ("301", 0)], "Unit301"),
+])
+def test_words_are_parted_by_the_fonts_space_not_a_fixed_distance(tmp_path, size, words, text):
+    path = tmp_path / "gaps.pdf"
+    _set_words(path, size, words)
+    assert [line.text for line in extract_file(path, "gaps", path.name).lines] == [text]
+
+
+def test_documents_record_the_pdfs_producer_and_creator(tmp_path):
+    root = tmp_path / "project"
+    for folder in ("raw", "extracted", "mappings"):
+        (root / folder).mkdir(parents=True)
+    shutil.copy(ROOT / "mappings" / "overrides.csv", root / "mappings")
+    canvas = _canvas(root / "raw" / "structure.pdf")
+    canvas.setProducer("Handbook Press 4.2")
+    canvas.setCreator("Unit Writer 9")
+    canvas.setFont(REGULAR, 10)
+    for n, text in enumerate(["Level 2 NVQ Certificate in Customer Service (4430-02)",
+                              "4430-201 Understand customer service 2 5 40"]):
+        canvas.drawString(72, 760 - 14 * n, text)
+    canvas.save()
+    shutil.copy(RAW / manifest()["ics-nos-page"].path, root / "raw" / "nos.txt")
+    (root / "raw" / "manifest.toml").write_text(
+        '[[document]]\ndoc_id = "structure"\npath = "structure.pdf"\npublisher = "City & Guilds"\nscheme = "cg-4430"\n'
+        'title = "Structure"\n\n[[document]]\ndoc_id = "nos"\npath = "nos.txt"\npublisher = "ICS"\nscheme = "nos-2010"\n'
+        'title = "NOS"\n', encoding="utf-8")
+    runner.run(runner.Paths(root))
+    rows = pq.read_table(root / "extracted" / "documents.parquet").to_pylist()
+    assert [(r["doc_id"], r["pdf_producer"], r["pdf_creator"]) for r in rows] == [
+        ("nos", None, None), ("structure", "Handbook Press 4.2", "Unit Writer 9"),
+    ]
 
 
 def test_ligatures_read_as_letters(tmp_path):
@@ -225,11 +305,12 @@ UNMAPPED_BETWEEN_WORDS = (
 )
 
 
-def _pdf_with_unmapped_glyphs(path: Path, content: bytes = UNMAPPED_BETWEEN_WORDS) -> None:
+def _pdf_with_unmapped_glyphs(path: Path, content: bytes = UNMAPPED_BETWEEN_WORDS, to_unicode: bytes = b"") -> None:
     """A PDF by hand: Helvetica text (font /F1) around glyphs of a Type3 font (/F2) with no Unicode mapping.
 
     The Type3 glyphs are named /box (no Unicode name) and the font has no ToUnicode
-    map, so pdfminer can only report them as "(cid:1)", "(cid:2)".
+    map, so pdfminer can only report them as "(cid:1)", "(cid:2)"; unless ``to_unicode``
+    gives the font one (the body of a ToUnicode CMap's ``bfchar`` list).
     """
     glyph = b"600 0 0 0 500 700 d1 0 0 500 700 re f"
     objects = [
@@ -241,9 +322,14 @@ def _pdf_with_unmapped_glyphs(path: Path, content: bytes = UNMAPPED_BETWEEN_WORD
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 600 700] /FontMatrix [0.001 0 0 0.001 0 0]"
         b" /CharProcs << /box 7 0 R >> /Encoding << /Type /Encoding /Differences [1 /box /box] >>"
-        b" /FirstChar 1 /LastChar 2 /Widths [600 600] /Resources << >> >>",
+        b" /FirstChar 1 /LastChar 2 /Widths [600 600] /Resources << >>" + (b" /ToUnicode 8 0 R >>" if to_unicode else b" >>"),
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(glyph), glyph),
     ]
+    if to_unicode:
+        cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Hand-UCS def /CMapType 2 def\n"
+                b"1 begincodespacerange <00> <FF> endcodespacerange\n%d beginbfchar\n%s\nendbfchar\n"
+                b"endcmap CMapName currentdict /CMap defineresource pop end end" % (to_unicode.count(b"\n") + 1, to_unicode))
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap))
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

@@ -27,7 +27,7 @@ def test_one_page_ranges_joined_are_the_whole_read(grid):
     pages = page_count(path)
     parts = [read_pdf_pages(path, DOC, str(path), n, n + 1) for n in range(pages)]
     assert [part.pages for part in parts] == [pages] * pages
-    assert join_parts(parts, str(path)) == whole
+    assert join_parts(parts, DOC, str(path)) == whole
 
 
 @pytest.mark.parametrize("ranges", [2, 3, 7])
@@ -36,7 +36,7 @@ def test_uneven_ranges_joined_are_the_whole_read(grid, ranges):
     pages = page_count(path)
     bounds = [pages * n // ranges for n in range(ranges + 1)]
     parts = [read_pdf_pages(path, DOC, str(path), first, stop) for first, stop in zip(bounds, bounds[1:])]
-    assert join_parts(parts, str(path)) == whole
+    assert join_parts(parts, DOC, str(path)) == whole
 
 
 def test_a_range_holds_only_its_pages(grid):
@@ -51,4 +51,4 @@ def test_joined_parts_with_no_text_are_a_document_error(grid):
     empty = read_pdf_pages(path, DOC, str(path), 3, 3)
     assert empty.lines == ()
     with pytest.raises(DocumentError, match="no extractable text"):
-        join_parts([empty], "raw/scan.pdf")
+        join_parts([empty], DOC, "raw/scan.pdf")
