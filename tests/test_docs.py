@@ -1,4 +1,4 @@
-"""The README documents every command and the two top commands; every command has help."""
+"""The README and docs/ document every command and the two top commands; every command has help; examples run."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pipeline.cli import cli
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The front page and the pages for operators, analysts, centres and developers.
+ALL_DOCS = README + "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
 
 
 def test_two_commands_come_first():
@@ -22,12 +24,12 @@ def test_two_commands_come_first():
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
 def test_command_is_documented(name):
-    assert f"`handbooks {name}" in README
+    assert f"`handbooks {name}" in ALL_DOCS
     assert cli.commands[name].help
 
 
 def test_documented_commands_exist():
-    documented = set(re.findall(r"`handbooks (\w+)", README))
+    documented = set(re.findall(r"`handbooks (\w+)", ALL_DOCS))
     assert documented == set(cli.commands)
 
 
@@ -35,7 +37,7 @@ def test_makefile_targets_are_documented():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for target in ("test", "eval", "bench", "clean"):
         assert f"\n{target}:" in makefile
-        assert f"make {target}" in README
+        assert f"make {target}" in ALL_DOCS
 
 
 # Every ```console block of the README and docs/ is run: each "$ handbooks ..." line against a
@@ -74,3 +76,9 @@ def test_documented_examples_print_what_they_show(published, where, command, exp
 
 def test_the_documentation_shows_examples_that_run():
     assert len(console_examples()) >= 3
+
+
+def test_the_front_page_leads_to_a_page_for_each_reader():
+    for page in ("operators", "analysts", "centres", "developers"):
+        assert f"](docs/{page}.md)" in README and (ROOT / "docs" / f"{page}.md").is_file()
+    assert len(README.splitlines()) < 120  # a front page, not the manual
