@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from pipeline.manifest import Entry
-from pipeline.parse.furniture import find_furniture
+from pipeline.parse.toolkit.furniture import find_furniture
 from pipeline.records import (
     Criterion,
     EvidenceRequirement,

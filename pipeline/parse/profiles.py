@@ -10,7 +10,7 @@ from typing import Sequence
 from pipeline.errors import DocumentError, Location
 from pipeline.nlp import command_verbs
 from pipeline.parse import ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, ocr
-from pipeline.parse.swallowed import swallowed_text
+from pipeline.parse.toolkit.swallowed import swallowed_text
 from pipeline.records import Line
 
 # Below this detection score a document matches no family.

@@ -10,17 +10,17 @@ prose which core units and optional groups the qualification of that level asks 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from rapidfuzz import fuzz
 
 from pipeline.parse import ParseContext, ParseResult
-from pipeline.parse.prose import Sentence, body_prefix, sentences, title_variant
-from pipeline.parse.rules import typed_rule
+from pipeline.parse.toolkit.fields import Field, find_field
+from pipeline.parse.toolkit.prose import Sentence, body_prefix, sentences, title_variant
+from pipeline.parse.toolkit.rules import typed_rule
+from pipeline.parse.toolkit.values import read_accreditation, read_date, read_fee, read_int, read_range
 from pipeline.records import Line, Qualification, Rule
 from pipeline.text import clean, count_of, strip_bullet
 
@@ -39,61 +39,14 @@ _OPTIONAL_CREDITS = re.compile(r"\btake (\d+) credits['’]? worth of optional u
 _EACH_GROUP = re.compile(r"\bat least (\w+) units? from each of (\w+) groups:$", re.I)
 
 
-def _date(text: str) -> dt.date | None:
-    """A date as the page writes it at the start of a value: "31 Dec 2023" or "31/12/2025" (day first)."""
-    if match := re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})\b", text):
-        written, formats = match.group(), ("%d/%m/%Y",)
-    elif match := re.match(r"(\d{1,2}) ([A-Za-z]{3,9}) (\d{4})\b", text):
-        written, formats = match.group(), ("%d %b %Y", "%d %B %Y")
-    else:
-        return None
-    for fmt in formats:
-        try:
-            return dt.datetime.strptime(written, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _int(text: str) -> int | None:
-    match = re.match(r"(\d+)\b", text)
-    return int(match.group(1)) if match else None
-
-
-def _glh(text: str) -> tuple[int, int] | None:
-    """Guided learning hours, "153 - 173" or a single figure."""
-    match = re.match(r"(\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", text)
-    return (int(match.group(1)), int(match.group(2) or match.group(1))) if match else None
-
-
-def _fee(text: str) -> Decimal | None:
-    match = re.match(r"£\s*(\d[\d,]*(?:\.\d{2})?)\b", text)
-    return Decimal(match.group(1).replace(",", "")) if match else None
-
-
-def _accreditation(text: str) -> str | None:
-    """An Ofqual accreditation number, "500/9348/4" (spaces inside dropped)."""
-    match = re.match(r"(\d{3})\s*/\s*(\d{4})\s*/\s*([0-9X])\b", text)
-    return "/".join(match.groups()) if match else None
-
-
-@dataclass(frozen=True)
-class _Field:
-    """A fact label of the page, the columns its value fills and how the value is read."""
-
-    label: re.Pattern[str]
-    columns: tuple[str, ...]
-    read: Callable[[str], Any]
-
-
 _FIELDS = (
-    _Field(re.compile(r"^Accreditation No\.?:\s*", re.I), ("accreditation_number",), _accreditation),
-    _Field(re.compile(r"^Credits:\s*", re.I), ("credits_min",), _int),
-    _Field(re.compile(r"^Guided Learning Hours:\s*", re.I), ("glh_min", "glh_max"), _glh),
-    _Field(re.compile(r"^Total Qualification Time:\s*", re.I), ("tqt",), _int),
-    _Field(re.compile(r"^Last Registration Date:\s*", re.I), ("last_registration",), _date),
-    _Field(re.compile(r"^Last Certification(?: Date)?:\s*", re.I), ("last_certification",), _date),
-    _Field(re.compile(r"^Qualification fees[^:]*:\s*", re.I), ("fee_gbp",), _fee),
+    Field(re.compile(r"^Accreditation No\.?:\s*", re.I), ("accreditation_number",), read_accreditation),
+    Field(re.compile(r"^Credits:\s*", re.I), ("credits_min",), read_int),
+    Field(re.compile(r"^Guided Learning Hours:\s*", re.I), ("glh_min", "glh_max"), read_range),
+    Field(re.compile(r"^Total Qualification Time:\s*", re.I), ("tqt",), read_int),
+    Field(re.compile(r"^Last Registration Date:\s*", re.I), ("last_registration",), read_date),
+    Field(re.compile(r"^Last Certification(?: Date)?:\s*", re.I), ("last_certification",), read_date),
+    Field(re.compile(r"^Qualification fees[^:]*:\s*", re.I), ("fee_gbp",), read_fee),
 )
 
 
@@ -110,7 +63,7 @@ class _Fact:
     """A "Label: value gloss" line and the lines its gloss wraps onto."""
 
     lines: list[Line]
-    field: _Field | None  # None: a label no column holds ("Type:", "Key Stage:")
+    field: Field | None  # None: a label no column holds ("Type:", "Key Stage:")
     value: str
 
     def closed(self) -> bool:
@@ -183,9 +136,8 @@ def _read_block(lines: list[Line], start: int) -> tuple[_Block, int]:
         if _HEADING.match(text) or _LEVEL_HEADING.match(text):
             break
         bullet, body = strip_bullet(text)
-        known = next((f for f in _FIELDS if f.label.match(body)), None)
-        if known is not None:
-            block.facts.append(_Fact([lines[i]], known, known.label.sub("", body, count=1)))
+        if known := find_field(body, _FIELDS):
+            block.facts.append(_Fact([lines[i]], *known))
         elif bullet and _LABEL.match(body):
             block.facts.append(_Fact([lines[i]], None, body))
         elif match := _REPLACEMENT.match(text):
@@ -216,12 +168,12 @@ def _qualification(ctx: ParseContext, block: _Block, publisher: str) -> Qualific
         if fact.field is None:
             ctx.issue("fact-not-modelled", f"{qualification_id}: no column holds {fact.value[:60]!r}", at=fact.lines[0])
             continue
-        value = fact.field.read(fact.value)
+        value = fact.field.values(fact.value)
         if value is None:
             ctx.issue("fact-unreadable", f"{qualification_id}: no value in {clean(fact.lines[0].text)[:80]!r}",
                       at=fact.lines[0])
         else:
-            values.update(zip(fact.field.columns, value if len(fact.field.columns) > 1 else (value,)))
+            values.update(value)
     if block.replacement:
         ctx.use(block.replacement[0])
         values["replaced_by"] = f"{prefix}-{block.replacement[1]}"

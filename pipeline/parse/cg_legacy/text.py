@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from pipeline.parse.prose import join_lines
+from pipeline.parse.toolkit.prose import join_lines
 from pipeline.records import Line
 from pipeline.text import clean
 

@@ -26,9 +26,9 @@ from typing import Sequence
 
 from pipeline import ids
 from pipeline.parse import ParseContext
-from pipeline.parse.cg_legacy_sections import Section
-from pipeline.parse.cg_legacy_text import continues, fold, search_lines, unit_heading
-from pipeline.parse.notes import note_label
+from pipeline.parse.cg_legacy.sections import Section
+from pipeline.parse.cg_legacy.text import continues, fold, search_lines, unit_heading
+from pipeline.parse.toolkit.notes import note_label
 from pipeline.records import Criterion, EvidenceRequirement, KeyWord, Line, Note, Outcome
 from pipeline.text import clean, join_wrapped
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from pipeline.parse import ParseContext
-from pipeline.parse.prose import join_lines
-from pipeline.parse.rules import typed_rule
+from pipeline.parse.toolkit.prose import join_lines
+from pipeline.parse.toolkit.rules import typed_rule
+from pipeline.parse.toolkit.values import read_accreditation, read_date, read_range
 from pipeline.records import Line, Rule
 from pipeline.text import clean, count_of
 
@@ -17,7 +18,7 @@ from pipeline.text import clean, count_of
 TITLE = re.compile(r"^Qualification title(?: and level)?\s*:?\s*(.*)$", re.IGNORECASE)
 NUMBER = re.compile(r"^(.+?)\s+qualification number\s*:?\s*(\d{4}-\d{2})$", re.IGNORECASE)
 ACCREDITATION = re.compile(r"^Qualification accreditation number\s*:?\s*(.+)$", re.IGNORECASE)
-GLH = re.compile(r"^(?:GLH|Guided learning hours)\s*:?\s*(\d+)(?:\s*(?:-|\u2013|to)\s*(\d+))?$", re.IGNORECASE)
+GLH = re.compile(r"^(?:GLH|Guided learning hours)\s*:?\s*(\d+(?:\s*(?:-|\u2013|to)\s*\d+)?)$", re.IGNORECASE)
 TQT = re.compile(r"^(?:TQT|Total qualification time)\s*:?\s*(\d+)$", re.IGNORECASE)
 LAST_REGISTRATION = re.compile(r"^Last registration date\s*:?\s*(\S+)$", re.IGNORECASE)
 LAST_CERTIFICATION = re.compile(r"^Last certification date\s*:?\s*(\S+)$", re.IGNORECASE)
@@ -25,8 +26,6 @@ MIN_CREDITS = re.compile(r"^Minimum credit value\s*:?\s*(\d+)$", re.IGNORECASE)
 # The TQT table: "Title and level GLH TQT" then "Level 3 NVQ Diploma in Customer Service 279 420".
 TQT_HEADER = re.compile(r"^Title(?: and level)?\s+GLH\s+TQT$", re.IGNORECASE)
 TQT_ROW = re.compile(r"^(.*\S)\s+(\d+)\s+(\d+)$")
-_ACCREDITATION_SHAPE = re.compile(r"^\d{3}/\d{4}/[0-9A-Z]$")
-_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _LEVEL = re.compile(r"\bLevel (\d)\b", re.IGNORECASE)
 
 # Rules of combination, read from the joined text of the lines above the structure table.
@@ -60,23 +59,6 @@ class Facts:
     at: dict[str, Line] = field(default_factory=dict)
 
 
-def normalise_accreditation(value: str) -> str:
-    """"500/ 8818/X" -> "500/8818/X"."""
-    return re.sub(r"\s+", "", value)
-
-
-def parse_date(value: str) -> dt.date | None:
-    """A dd/mm/yyyy date, or None when it is not one."""
-    match = _DATE.match(value)
-    if match is None:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 def read_facts(ctx: ParseContext, lines: Sequence[Line]) -> Facts:
     """The labelled facts of the qualification (the first statement of each wins)."""
     facts = Facts()
@@ -100,12 +82,11 @@ def read_facts(ctx: ParseContext, lines: Sequence[Line]) -> Facts:
         elif (m := NUMBER.match(text)) and found("number", line):
             facts.awarding_body, facts.number = clean(m.group(1)), m.group(2)
         elif (m := ACCREDITATION.match(text)) and found("accreditation_number", line):
-            facts.accreditation_number = normalise_accreditation(m.group(1))
-            if not _ACCREDITATION_SHAPE.match(facts.accreditation_number):
+            facts.accreditation_number = read_accreditation(m.group(1))
+            if facts.accreditation_number is None:
                 ctx.issue("fact-unreadable", f"accreditation number {m.group(1)!r} is not nnn/nnnn/n", line)
         elif (m := GLH.match(text)) and found("glh", line):
-            facts.glh_min = int(m.group(1))
-            facts.glh_max = int(m.group(2) or m.group(1))
+            facts.glh_min, facts.glh_max = read_range(m.group(1))
         elif (m := TQT.match(text)) and found("tqt", line):
             facts.tqt = int(m.group(1))
         elif (m := LAST_REGISTRATION.match(text)) and found("last_registration", line):
@@ -121,7 +102,7 @@ def read_facts(ctx: ParseContext, lines: Sequence[Line]) -> Facts:
 
 
 def _date_or_issue(ctx: ParseContext, value: str, line: Line) -> dt.date | None:
-    date = parse_date(value)
+    date = read_date(value)
     if date is None:
         ctx.issue("fact-unreadable", f"{value!r} is not a dd/mm/yyyy date", line)
     return date

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.parse import ParseContext
-from pipeline.parse.headings import repeated_lines
-from pipeline.parse.notes import note_label
-from pipeline.parse.prose import join_lines
+from pipeline.parse.toolkit.headings import repeated_lines
+from pipeline.parse.toolkit.notes import note_label
+from pipeline.parse.toolkit.prose import join_lines
 from pipeline.records import Line
 from pipeline.text import clean, count_of, join_wrapped
 

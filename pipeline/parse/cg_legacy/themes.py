@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.parse import ParseContext
-from pipeline.parse.cg_legacy_sections import Section
+from pipeline.parse.cg_legacy.sections import Section
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped
 

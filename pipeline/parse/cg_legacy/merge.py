@@ -19,11 +19,11 @@ from typing import Sequence
 
 from pipeline import ids
 from pipeline.parse import ParseContext
-from pipeline.parse.cg_legacy_structure import Listing, RuleClause
-from pipeline.parse.cg_legacy_text import fold
-from pipeline.parse.cg_legacy_themes import ThemeEntry
-from pipeline.parse.cg_legacy_units import Body
-from pipeline.parse.rules import typed_rule
+from pipeline.parse.cg_legacy.structure import Listing, RuleClause
+from pipeline.parse.cg_legacy.text import fold
+from pipeline.parse.cg_legacy.themes import ThemeEntry
+from pipeline.parse.cg_legacy.units import Body
+from pipeline.parse.toolkit.rules import typed_rule
 from pipeline.records import Rule, Unit, UnitMembership
 
 

@@ -7,9 +7,9 @@ from typing import Sequence, TypeVar
 
 from pipeline import ids
 from pipeline.parse import ParseContext, ParseResult
-from pipeline.parse.cg_qcf_outcomes import CriterionDraft, OutcomeDraft
-from pipeline.parse.cg_qcf_structure import TableRow
-from pipeline.parse.cg_qcf_units import BodyDraft
+from pipeline.parse.cg_qcf.outcomes import CriterionDraft, OutcomeDraft
+from pipeline.parse.cg_qcf.structure import TableRow
+from pipeline.parse.cg_qcf.units import BodyDraft
 from pipeline.records import Criterion, EvidenceRequirement, Line, Note, Outcome, Unit, UnitMembership
 
 T = TypeVar("T")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.parse import ParseContext
-from pipeline.parse.cg_legacy_sections import Section
-from pipeline.parse.cg_legacy_text import search_lines, unit_heading
+from pipeline.parse.cg_legacy.sections import Section
+from pipeline.parse.cg_legacy.text import search_lines, unit_heading
 from pipeline.records import Line
 from pipeline.text import clean, count_of, join_wrapped
 

@@ -13,8 +13,8 @@ from typing import Sequence
 
 from pipeline.ids import unit_key
 from pipeline.parse import ParseContext, ParseResult
-from pipeline.parse.prose import body_prefix, sentences, title_variant
-from pipeline.parse.rules import typed_rule
+from pipeline.parse.toolkit.prose import body_prefix, sentences, title_variant
+from pipeline.parse.toolkit.rules import typed_rule
 from pipeline.records import Line, Qualification, Rule, Unit, UnitMembership
 from pipeline.text import clean, count_of, join_wrapped
 

@@ -14,11 +14,11 @@ import re
 from typing import Sequence
 
 from pipeline.parse import ParseContext, ParseResult
-from pipeline.parse.cg_qcf_facts import Facts, read_facts, read_rules
-from pipeline.parse.cg_qcf_records import unit_records
-from pipeline.parse.cg_qcf_structure import code_prefix, read_structure
-from pipeline.parse.cg_qcf_text import is_footer
-from pipeline.parse.cg_qcf_units import body_spans, read_body
+from pipeline.parse.cg_qcf.facts import Facts, read_facts, read_rules
+from pipeline.parse.cg_qcf.records import unit_records
+from pipeline.parse.cg_qcf.structure import code_prefix, read_structure
+from pipeline.parse.cg_qcf.text import is_footer
+from pipeline.parse.cg_qcf.units import body_spans, read_body
 from pipeline.records import Line, Qualification
 from pipeline.text import clean
 

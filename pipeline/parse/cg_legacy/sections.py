@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.parse import ParseContext
-from pipeline.parse.chapters import chapter_heading, opens_chapter_in_body
-from pipeline.parse.cg_legacy_text import unit_heading
+from pipeline.parse.toolkit.chapters import chapter_heading, opens_chapter_in_body
+from pipeline.parse.cg_legacy.text import unit_heading
 from pipeline.records import Line
 from pipeline.text import clean
 

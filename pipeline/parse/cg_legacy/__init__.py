@@ -21,14 +21,14 @@ import re
 from typing import Sequence
 
 from pipeline.parse import ParseContext, ParseResult
-from pipeline.parse.cg_legacy_merge import memberships, merge_units, rules
-from pipeline.parse.cg_legacy_sections import find_sections, set_aside_unmodelled
-from pipeline.parse.cg_legacy_structure import (
+from pipeline.parse.cg_legacy.merge import memberships, merge_units, rules
+from pipeline.parse.cg_legacy.sections import find_sections, set_aside_unmodelled
+from pipeline.parse.cg_legacy.structure import (
     find_title, parse_mapping_list, parse_rules, parse_structure_table,
 )
-from pipeline.parse.cg_legacy_text import nonblank
-from pipeline.parse.cg_legacy_themes import parse_themes
-from pipeline.parse.cg_legacy_units import parse_bodies
+from pipeline.parse.cg_legacy.text import nonblank
+from pipeline.parse.cg_legacy.themes import parse_themes
+from pipeline.parse.cg_legacy.units import parse_bodies
 from pipeline.records import Line, Qualification
 from pipeline.text import clean
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence, TypeVar
 
 from pipeline.parse import ParseContext
-from pipeline.parse.cg_qcf_outcomes import (
+from pipeline.parse.cg_qcf.outcomes import (
     OUTCOME_HEADING,
     CriterionDraft,
     EvidenceDraft,
@@ -24,22 +24,15 @@ from pipeline.parse.cg_qcf_outcomes import (
     read_outcome_list,
     read_outcome_section,
 )
-from pipeline.parse.cg_qcf_text import sentence_around
-from pipeline.parse.chapters import chapter_starts
-from pipeline.parse.headings import repeated_lines
-from pipeline.parse.prose import join_lines
+from pipeline.parse.cg_qcf.text import sentence_around
+from pipeline.parse.toolkit.chapters import chapter_starts
+from pipeline.parse.toolkit.fields import UNIT_FIELDS, find_field, read_field
+from pipeline.parse.toolkit.headings import repeated_lines
+from pipeline.parse.toolkit.prose import join_lines
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped
 
 HEADING = re.compile(r"^Unit\s+(\d{3})\b\s*(.*)$")
-LEVEL = re.compile(r"^Level\s*:\s*(\d)\b", re.IGNORECASE)
-CREDITS = re.compile(r"^Credit value\s*:\s*(\d+)\b", re.IGNORECASE)
-UAN = re.compile(
-    r"^(?:NDAQ number|Unit accreditation number|UAN|Unit reference number)\s*:?\s*([A-Z]\s*/\s*\d{3}\s*/\s*\d{4})$",
-    re.IGNORECASE,
-)
-GLH_FIELD = re.compile(r"^(?:GLH|Guided learning hours)\s*:\s*(\d+)$", re.IGNORECASE)
-FIELDS = (LEVEL, CREDITS, UAN, GLH_FIELD)
 # What ends the last unit: the appendices that follow the units.
 END_OF_UNITS = re.compile(r"^Appendix\s+\d+\b", re.IGNORECASE)
 # A heading is confirmed as a unit's by a field line this close below it.
@@ -113,7 +106,7 @@ def section_kind(text: str) -> str | None:
 
 
 def _is_field(text: str) -> bool:
-    return any(p.match(clean(text)) for p in FIELDS)
+    return find_field(text, UNIT_FIELDS) is not None
 
 
 def body_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
@@ -206,18 +199,10 @@ def _sections(lines: Sequence[Line]) -> list[tuple[str, list[Line]]]:
 
 def _read_fields(ctx: ParseContext, body: BodyDraft, lines: Sequence[Line]) -> None:
     for line in lines:
-        text = clean(line.text)
-        if m := LEVEL.match(text):
-            body.level = int(m.group(1))
-        elif m := CREDITS.match(text):
-            body.credits = int(m.group(1))
-        elif m := UAN.match(text):
-            body.uan = re.sub(r"\s+", "", m.group(1))
-        elif m := GLH_FIELD.match(text):
-            body.glh = int(m.group(1))
-        else:
-            continue
-        ctx.use(line)
+        if values := read_field(line.text, UNIT_FIELDS):
+            for name, value in values.items():
+                setattr(body, name, value)
+            ctx.use(line)
 
 
 def _read_sentence(ctx: ParseContext, lines: Sequence[Line], locate: Callable[[str], tuple[T, int, int] | None]) -> T | None:
