@@ -19,10 +19,10 @@ from rapidfuzz import fuzz
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.fields import Field, find_field
 from pipeline.parse.toolkit.prose import Sentence, body_prefix, sentences, title_variant
-from pipeline.parse.toolkit.rules import typed_rule
+from pipeline.parse.toolkit.rules import EACH, rule_of, statements
 from pipeline.parse.toolkit.values import read_accreditation, read_date, read_fee, read_int, read_range
 from pipeline.records import Line, Qualification, Rule
-from pipeline.text import clean, count_of, strip_bullet
+from pipeline.text import clean, strip_bullet
 
 _HEADING = re.compile(r"^(?P<title>\S.*?)\s*\((?P<number>\d{3,5}-\d{2,3})\)$")
 _LEVEL_HEADING = re.compile(r"^Level (\d+)$")
@@ -31,13 +31,6 @@ _REPLACEMENT = re.compile(r"^Replacement qualification\s*\((\d{3,5}-\d{2,3})\b",
 _LABEL = re.compile(r"^[A-Z][A-Za-z ]{1,40}:")
 # The heading's title and the block's own copy are the same title, give or take a letter.
 MIN_TITLE_SIMILARITY = 85
-
-# Level prose: "You complete two core units:", "You also take 14 credits' worth of
-# optional units.", "You choose at least one unit from each of three groups:".
-_CORE = re.compile(r"\bcomplete (\w+) core units?:$", re.I)
-_OPTIONAL_CREDITS = re.compile(r"\btake (\d+) credits['’]? worth of optional units\b", re.I)
-_EACH_GROUP = re.compile(r"\bat least (\w+) units? from each of (\w+) groups:$", re.I)
-
 
 _FIELDS = (
     Field(re.compile(r"^Accreditation No\.?:\s*", re.I), ("accreditation_number",), read_accreditation),
@@ -191,23 +184,25 @@ def _level_rules(ctx: ParseContext, prose: list[Line], bullets: list[Line]) -> l
     rules: list[Rule] = []
     said = sentences(prose)
     for index, sentence in enumerate(said):
-        listed = index == len(said) - 1  # only the last sentence introduces the list after it
-        if (match := _CORE.search(sentence.text)) and listed:
-            _check_count(ctx, count_of(match.group(1)), items, sentence)
-            units = count_of(match.group(1)) or len(items)
-            rules.append(typed_rule("", "Mandatory", f"{sentence.text} {'; '.join(items)}", min_units=units))
-        elif match := _OPTIONAL_CREDITS.search(sentence.text):
-            rules.append(typed_rule("", "Optional", sentence.text, min_credits=int(match.group(1))))
-            listed = False
-        elif (match := _EACH_GROUP.search(sentence.text)) and listed:
-            _check_count(ctx, count_of(match.group(2)), items, sentence)
-            rules.extend(
-                typed_rule("", _group(item), f"{sentence.text} {item}", min_units=count_of(match.group(1)))
-                for item in items
-            )
-        else:
-            continue
-        ctx.use(*sentence.lines, *(bullets if listed else ()))
+        last = index == len(said) - 1  # only the last sentence introduces the list after it
+        found: list[Rule] = []
+        listed = False
+        for rule in statements(sentence.text):
+            if rule.listed and not last:
+                continue
+            listed = listed or rule.listed
+            if rule.listed:
+                _check_count(ctx, rule.stated_count if rule.group == EACH else rule.min_units, items, sentence)
+            if rule.group == EACH:
+                found.extend(rule_of("", rule, _group(item), f"{sentence.text} {item}") for item in items)
+            elif rule.listed:
+                units = dataclasses.replace(rule, min_units=rule.min_units or len(items))
+                found.append(rule_of("", units, rule.group, f"{sentence.text} {'; '.join(items)}"))
+            else:
+                found.append(rule_of("", rule, rule.group, sentence.text))
+        if found:
+            ctx.use(*sentence.lines, *(bullets if listed else ()))
+        rules.extend(found)
     return rules
 
 

@@ -18,8 +18,9 @@ from typing import Sequence
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy.sections import Section
 from pipeline.parse.cg_legacy.text import search_lines, unit_heading
+from pipeline.parse.toolkit.rules import EACH, statements
 from pipeline.records import Line
-from pipeline.text import clean, count_of, join_wrapped
+from pipeline.text import clean, join_wrapped
 
 # The title as the page footer prints it, page number last ("Level 3 N/SVQ in Customer
 # Services 43"); the prose names it too, wrapped ("the Level 3 N/SVQ in" / "Customer Service.").
@@ -33,13 +34,6 @@ _MAPPING_LABEL = re.compile(r"^Mapping of old standards to new\b", re.I)
 _MAPPING_ROW = re.compile(r"^(\d{3})\s+(\S.*)$")
 # A wrapped table title is a short phrase; prose after a table ends in a full stop.
 MAX_CONTINUATION_WORDS = 10
-
-# Clauses of the structure paragraph (number words or digits).
-_TOTAL = re.compile(r"\bcomplete (\w+) units\b", re.I)
-_SPLIT = re.compile(r"\b(\w+) mandatory and (\w+) optional\b", re.I)
-_PER_THEME = re.compile(r"\bat least (\w+) optional units? from each theme\b", re.I)
-_IMPORTED = re.compile(r"\bimported from level (\d) is (\w+)\b", re.I)
-
 
 @dataclass(frozen=True)
 class QualificationTitle:
@@ -93,14 +87,8 @@ def rule_clauses(paragraph: str) -> list[RuleClause]:
     """The rules of combination stated in the structure paragraph, clause by clause."""
     rules: list[RuleClause] = []
     for clause in (c.strip() for c in re.split(r"[,;.]\s", paragraph + " ")):
-        if (m := _SPLIT.search(clause)) and None not in (a := count_of(m.group(1)), b := count_of(m.group(2))):
-            rules += [RuleClause("Mandatory", a, a, clause), RuleClause("Optional", b, b, clause)]
-        elif (m := _PER_THEME.search(clause)) and (n := count_of(m.group(1))) is not None:
-            rules.append(RuleClause("each-theme", n, None, clause))
-        elif (m := _IMPORTED.search(clause)) and (n := count_of(m.group(2))) is not None:
-            rules.append(RuleClause(f"Imported from level {m.group(1)}", None, n, clause))
-        elif (m := _TOTAL.search(clause)) and (n := count_of(m.group(1))) is not None:
-            rules.append(RuleClause("Total", n, n, clause))
+        rules += [RuleClause("each-theme" if s.group == EACH else s.group, s.min_units, s.max_units, clause)
+                  for s in statements(clause)]
     return rules
 
 

@@ -9,10 +9,10 @@ from typing import Sequence
 
 from pipeline.parse import ParseContext
 from pipeline.parse.toolkit.prose import join_lines
-from pipeline.parse.toolkit.rules import typed_rule
+from pipeline.parse.toolkit.rules import EACH, rule_of, statements
 from pipeline.parse.toolkit.values import read_accreditation, read_date, read_range
 from pipeline.records import Line, Rule
-from pipeline.text import clean, count_of
+from pipeline.text import clean
 
 # The labelled rows of the handbook's first table ("GLH 279", "Last registration date 31/07/2014").
 TITLE = re.compile(r"^Qualification title(?: and level)?\s*:?\s*(.*)$", re.IGNORECASE)
@@ -27,19 +27,6 @@ MIN_CREDITS = re.compile(r"^Minimum credit value\s*:?\s*(\d+)$", re.IGNORECASE)
 TQT_HEADER = re.compile(r"^Title(?: and level)?\s+GLH\s+TQT$", re.IGNORECASE)
 TQT_ROW = re.compile(r"^(.*\S)\s+(\d+)\s+(\d+)$")
 _LEVEL = re.compile(r"\bLevel (\d)\b", re.IGNORECASE)
-
-# Rules of combination, read from the joined text of the lines above the structure table.
-RULE_OVERALL = re.compile(r"Minimum credit value\s*:?\s*(\d+)", re.IGNORECASE)
-RULE_AT_LEVEL = re.compile(
-    r"A minimum of (\d+) credits must be (?:achieved )?at level (\d)( or (?:above|higher))?\.?", re.IGNORECASE
-)
-RULE_MANDATORY = re.compile(
-    r"(?:The learner|Learners|Candidates) must achieve (\d+) credits from the Mandatory Units?\.?", re.IGNORECASE
-)
-# "A further 30 credits must be achieved by completing a minimum of one unit from each Optional Group."
-RULE_OPTIONAL = re.compile(r"A further (\d+) credits must be achieved\b[^.]{0,200}\.?", re.IGNORECASE)
-_EACH_GROUP = re.compile(r"minimum of (\w+) units? from each optional group", re.IGNORECASE)
-
 
 @dataclass
 class Facts:
@@ -129,32 +116,19 @@ def _check_tqt_table(ctx: ParseContext, facts: Facts, header: Line, row: Line) -
 def read_rules(
     ctx: ParseContext, lines: Sequence[Line], qualification_id: str, optional_groups: Sequence[str]
 ) -> list[Rule]:
-    """Rules of combination from the sentences that state them; one rule per optional group where
-    the handbook asks for units "from each Optional Group"."""
+    """Rules of combination from the words that state them; one rule per optional group where the
+    handbook asks for units "from each Optional Group"."""
     joined = join_lines([l for l in lines if not ctx.is_used(l)])
-    text = joined.text
-    found: list[tuple[int, Rule]] = []
-
-    def rule(match: re.Match[str], group: str, min_credits: int | None, min_units: int | None = None) -> None:
-        found.append((match.start(), typed_rule(qualification_id, group, match.group(0), min_credits=min_credits,
-                                                 min_units=min_units)))
-        ctx.use(*joined.lines_in(match.start(), match.end()))
-
-    for m in RULE_OVERALL.finditer(text):
-        rule(m, "Overall", int(m.group(1)))
-    for m in RULE_AT_LEVEL.finditer(text):
-        rule(m, f"Level {m.group(2)}{' or above' if m.group(3) else ''}", int(m.group(1)))
-    for m in RULE_MANDATORY.finditer(text):
-        rule(m, "Mandatory", int(m.group(1)))
-    for m in RULE_OPTIONAL.finditer(text):
-        rule(m, "Optional", int(m.group(1)))
-        each = _EACH_GROUP.search(m.group(0))
-        if each is None:
+    rules: list[Rule] = []
+    for said in statements(joined.text):
+        text = joined.text[said.start:said.end]
+        spanned = joined.lines_in(said.start, said.end)
+        ctx.use(*spanned)
+        if said.group != EACH:
+            rules.append(rule_of(qualification_id, said, said.group, text))
             continue
-        units = count_of(each.group(1))
         if not optional_groups:
             ctx.issue("rule-groups-missing", "a rule asks for units from each optional group but the "
-                      "structure table names none", joined.lines_in(m.start(), m.end())[0])
-        for group in optional_groups:
-            rule(m, group, None, units)
-    return [r for _, r in sorted(found, key=lambda pair: pair[0])]
+                      "structure table names none", spanned[0])
+        rules.extend(rule_of(qualification_id, said, group, text) for group in optional_groups)
+    return rules

@@ -14,9 +14,9 @@ from typing import Sequence
 from pipeline.ids import unit_key
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.prose import body_prefix, sentences, title_variant
-from pipeline.parse.toolkit.rules import typed_rule
+from pipeline.parse.toolkit.rules import EACH, rule_of, statements
 from pipeline.records import Line, Qualification, Rule, Unit, UnitMembership
-from pipeline.text import clean, count_of, join_wrapped
+from pipeline.text import clean, join_wrapped
 
 _OCR = re.compile(r"\bOCR\b")
 _SCHEME_CODE = re.compile(r"\bScheme code:?\s*(\d{4,6})\b", re.I)
@@ -28,17 +28,6 @@ _LIST_HEADING = re.compile(r"\bunits of competence$", re.I)
 _GROUP = re.compile(r"^(Mandatory|Optional) Units?$", re.I)
 _THEME = re.compile(r"^Theme:\s*(\S.*)$", re.I)
 _UNIT = re.compile(r"^([A-Z]\d{1,2})\s+(\S.*)$")
-
-# The structure paragraph: "a total of 22 credits, 8 from the mandatory units, 14 from
-# the optional units. Candidates must select at least 1 unit from each optional group
-# 1, 2 and 3 of which a minimum of 8 credits must be achieved at Level 1."
-_TOTAL = re.compile(r"\btotal of (\d+) credits", re.I)
-_SHARE = re.compile(r"\b(\d+) (?:credits )?from the (mandatory|optional) units", re.I)
-_EACH_GROUP = re.compile(
-    r"\bat least (\w+) units? from each optional group ((?:\d+(?:,\s*|\s+and\s+|\s+or\s+)?)+)", re.I
-)
-_AT_LEVEL = re.compile(r"\bminimum of (\d+) credits must be achieved at (Level \d+(?: or (?:above|higher))?)", re.I)
-
 
 def detect(lines: Sequence[Line]) -> float:
     """How strongly the wording says this is an OCR NVQ brochure (0..1)."""
@@ -141,18 +130,12 @@ def _rules(
     rules: list[Rule] = []
     for sentence in sentences(paragraph):
         found: list[Rule] = []
-        text = sentence.text
-        if match := _TOTAL.search(text):
-            total = int(match.group(1))
-            found.append(typed_rule(qualification_id, "Overall", text, min_credits=total))
-        for match in _SHARE.finditer(text):
-            found.append(typed_rule(qualification_id, match.group(2).capitalize(), text, min_credits=int(match.group(1))))
-        if match := _EACH_GROUP.search(text):
-            for number in re.findall(r"\d+", match.group(2)):
-                found.append(typed_rule(qualification_id, _group_name(ctx, int(number), optional_themes, sentence.lines[0]),
-                                        text, min_units=count_of(match.group(1))))
-        if match := _AT_LEVEL.search(text):
-            found.append(typed_rule(qualification_id, match.group(2), text, min_credits=int(match.group(1))))
+        for said in statements(sentence.text):
+            if said.group == "Overall":
+                total = said.min_credits
+            groups = ([_group_name(ctx, n, optional_themes, sentence.lines[0]) for n in said.numbered]
+                      if said.group == EACH else [said.group])
+            found.extend(rule_of(qualification_id, said, group, sentence.text) for group in groups)
         if found:
             ctx.use(*sentence.lines)
         rules.extend(found)
