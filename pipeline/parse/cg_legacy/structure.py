@@ -18,13 +18,14 @@ from typing import Sequence
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy.sections import Section
 from pipeline.parse.cg_legacy.text import search_lines, unit_heading
+from pipeline.parse.toolkit.furniture import printed_footer
 from pipeline.parse.toolkit.rules import EACH, statements
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped
 
 # The title as the page footer prints it, page number last ("Level 3 N/SVQ in Customer
 # Services 43"); the prose names it too, wrapped ("the Level 3 N/SVQ in" / "Customer Service.").
-_FOOTER = re.compile(r"^(Level\s+(\d)\s+(?:N/S|N|S)VQ\s+in\s+[A-Z][A-Za-z ]*?)\s+\d{1,3}$")
+_NAME = re.compile(r"Level\s+(\d)\s+(?:N/S|N|S)VQ\s+in\s+[A-Z][A-Za-z ]*?")
 _TITLE_IN_PROSE = re.compile(r"\b(Level\s+(\d)\s+(?:N/S|N|S)VQ\s+in\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
 _STRUCTURE_LABEL = re.compile(r"^Qualification structure$", re.I)
 _TABLE_HEADER = re.compile(r"\bunit ref\b", re.I)
@@ -72,11 +73,11 @@ class Listing:
 
 def find_title(lines: Sequence[Line]) -> QualificationTitle | None:
     """The qualification's title and level, from the printed footer or else the prose."""
-    footers = [(line, m) for line in lines if (m := _FOOTER.match(clean(line.text)))]
+    footers = [(line, m) for line in lines if (m := printed_footer(line.text, _NAME))]
     if footers:
-        title, _ = Counter(clean(m.group(1)) for _, m in footers).most_common(1)[0]
-        mine = [(l, m) for l, m in footers if clean(m.group(1)) == title]
-        return QualificationTitle(title, int(mine[0][1].group(2)), mine[0][0], tuple(l for l, _ in mine))
+        title, _ = Counter(clean(m.group(0)) for _, m in footers).most_common(1)[0]
+        mine = [(l, m) for l, m in footers if clean(m.group(0)) == title]
+        return QualificationTitle(title, int(mine[0][1].group(1)), mine[0][0], tuple(l for l, _ in mine))
     if found := search_lines(_TITLE_IN_PROSE, lines):
         match, spanned = found
         return QualificationTitle(clean(match.group(1)), int(match.group(2)), spanned[0], ())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.parse import ParseContext
-from pipeline.parse.toolkit.headings import repeated_lines
+from pipeline.parse.toolkit.furniture import repeated_lines
 from pipeline.parse.toolkit.notes import note_label
 from pipeline.parse.toolkit.prose import join_lines
 from pipeline.records import Line

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-from pipeline.text import clean
+from pipeline.parse.toolkit.furniture import printed_footer
 
 # A printed page footer left inside the text where a page break was lost:
 # "52 Level 3 NVQ Diploma in Customer Service (4430-03)" or "... (4430-03) 57".
-_FOOTER = re.compile(r"^(?:\d{1,3}\s+\S.*\(\d{4}-\d{2}\)|\S.*\(\d{4}-\d{2}\)\s+\d{1,3})$")
+_NAME = re.compile(r"\S.*\(\d{4}-\d{2}\)")
 
 
 def is_footer(text: str) -> bool:
     """Whether a line is a page footer naming the qualification and a page number."""
-    return _FOOTER.match(clean(text)) is not None
+    return printed_footer(text, _NAME) is not None
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -27,7 +27,7 @@ from pipeline.parse.cg_qcf.outcomes import (
 from pipeline.parse.cg_qcf.text import sentence_around
 from pipeline.parse.toolkit.chapters import chapter_starts
 from pipeline.parse.toolkit.fields import UNIT_FIELDS, find_field, read_field
-from pipeline.parse.toolkit.headings import repeated_lines
+from pipeline.parse.toolkit.furniture import split_repeats
 from pipeline.parse.toolkit.prose import join_lines
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped
@@ -128,22 +128,6 @@ def body_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
     return spans
 
 
-def set_aside_running_headers(ctx: ParseContext, lines: Sequence[Line], header: str) -> list[Line]:
-    """``lines`` less the unit's running header ("Unit 301 Demonstrate understanding of customer" /
-    "service") repeated at page tops, which is marked used; recognised by its text, not its place."""
-    kept: list[Line] = []
-    i = 0
-    while i < len(lines):
-        taken = repeated_lines(lines, i, header) if HEADING.match(clean(lines[i].text)) else 0
-        if taken:
-            ctx.use(*lines[i : i + taken])
-            i += taken
-        else:
-            kept.append(lines[i])
-            i += 1
-    return kept
-
-
 def read_body(ctx: ParseContext, lines: Sequence[Line]) -> BodyDraft:
     """One unit body: fields, learning outcomes, criteria and evidence requirements."""
     match = HEADING.match(clean(lines[0].text))
@@ -159,7 +143,8 @@ def read_body(ctx: ParseContext, lines: Sequence[Line]) -> BodyDraft:
     ctx.use(*title_lines)
     title = join_wrapped([match.group(2)] + [l.text for l in title_lines[1:]])
     body = BodyDraft(match.group(1), title, lines[0], lines[-1])
-    rest = set_aside_running_headers(ctx, lines[len(title_lines):], clean(f"Unit {body.number} {title}"))
+    rest, repeats = split_repeats(lines[len(title_lines):], clean(f"Unit {body.number} {title}"))
+    ctx.use(*repeats)  # the unit's running header at later page tops
     for kind, section in _sections(rest):
         if kind == "head":
             _read_fields(ctx, body, section)
