@@ -12,10 +12,11 @@ from typing import Sequence
 
 from pipeline.parse import ParseContext
 from pipeline.records import Line
-from pipeline.text import clean, join_wrapped
+from pipeline.text import clean
 
 # A sentence runs to a full stop, question mark or colon followed by a space or the
 # end, so a list introduction ("... from each of three groups:") is a sentence too.
+_SPLIT_WORD = re.compile(r"[A-Za-z]-$")  # a word split at the line end, as join_wrapped reads it
 _SENTENCE = re.compile(r"\S.*?(?:[.?:](?=\s|$)|$)", re.S)
 
 
@@ -56,15 +57,20 @@ def join_lines(lines: Sequence[Line]) -> Joined:
 
 def sentences(lines: Sequence[Line]) -> list[Sentence]:
     """The sentences of a paragraph wrapped over ``lines``, each with the lines it spans."""
-    text = ""
+    pieces: list[str] = []
+    size = 0
     spans: list[tuple[int, int, Line]] = []
     for line in lines:
         piece = clean(line.text)
         if not piece:
             continue
-        start = len(text) + 1 if text else 0
-        text = join_wrapped([text, piece])
-        spans.append((start, len(text), line))
+        start = size + 1 if pieces else 0
+        # Joined as join_wrapped joins wrapped lines, one line at a time (never the whole text again).
+        glue = "" if not pieces or (_SPLIT_WORD.search(pieces[-1]) and piece[0].islower()) else " "
+        pieces.append(glue + piece)
+        size += len(glue) + len(piece)
+        spans.append((start, size, line))
+    text = "".join(pieces)
     found = []
     for match in _SENTENCE.finditer(text):
         covered = tuple(line for start, end, line in spans if start < match.end() and end > match.start())
