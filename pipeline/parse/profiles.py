@@ -9,7 +9,7 @@ from typing import Sequence
 
 from pipeline.errors import DocumentError, Location
 from pipeline.nlp import command_verbs
-from pipeline.parse import ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, ocr
+from pipeline.parse import ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, nos_standard, ocr
 from pipeline.parse.toolkit.swallowed import swallowed_text
 from pipeline.records import Issue, Line
 
@@ -41,6 +41,7 @@ PROFILES: dict[str, Profile] = {
         Profile("ocr-nvq", ocr),
         Profile("cg-catalogue", catalogue),
         Profile("ics-nos", nos, yields_records=False),
+        Profile("uk-nos", nos_standard),
     )
 }
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from pipeline.parse.toolkit.values import read_int, read_unit_reference
+from pipeline.records import Line
 from pipeline.text import clean, strip_bullet
 
 
@@ -62,3 +63,28 @@ UNIT_FIELDS = (
           ("uan",), read_unit_reference),
     Field(re.compile(r"^(?:GLH|Guided learning hours)(?:\s*:\s*|\s+)(?=\d+\s*$)", re.I), ("glh",), read_int),
 )
+
+
+# A label alone on its line is short, and so is the value on the next line.
+MAX_LABEL_WORDS, MAX_VALUE_WORDS = 5, 3
+
+
+def read_block(lines: Sequence[Line], fields: tuple[Field, ...], value_words: int = MAX_VALUE_WORDS
+               ) -> tuple[dict[str, Any], list[Line]]:
+    """The columns a block of fields fills, first statement winning, and the lines it used.
+
+    A label may stand alone with its value on the next line, as a web page's definition list or a
+    two-column table extracted line by line gives it ("Level" / "3").
+    """
+    values: dict[str, Any] = {}
+    used: list[Line] = []
+    for i, line in enumerate(lines):
+        found, taken = read_field(line.text, fields), [line]
+        label, value = clean(line.text), clean(lines[i + 1].text) if i + 1 < len(lines) else ""
+        if found is None and value and len(label.split()) <= MAX_LABEL_WORDS and len(value.split()) <= value_words:
+            found, taken = read_field(f"{label}: {value}", fields), [line, lines[i + 1]]
+        if found:
+            for name, value in found.items():
+                values.setdefault(name, value)
+            used += taken
+    return values, used
