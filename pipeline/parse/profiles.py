@@ -9,7 +9,9 @@ from typing import Sequence
 
 from pipeline.errors import DocumentError, Location
 from pipeline.nlp import command_verbs
-from pipeline.parse import ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, nos_standard, ocr
+from pipeline.parse import (
+    ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, nos_standard, ocr, regulator, unit_page,
+)
 from pipeline.parse.toolkit.swallowed import swallowed_text
 from pipeline.records import Issue, Line
 
@@ -42,6 +44,8 @@ PROFILES: dict[str, Profile] = {
         Profile("cg-catalogue", catalogue),
         Profile("ics-nos", nos, yields_records=False),
         Profile("uk-nos", nos_standard),
+        Profile("unit-page", unit_page),
+        Profile("regulator-unit", regulator),
     )
 }
 

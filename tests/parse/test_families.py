@@ -59,3 +59,81 @@ def test_nos_standard(tmp, form):
 def test_nos_forms_agree(tmp):
     read = readings("nos_resolve_problems", "nos-2013", None, tmp)
     assert all(records(read[form][1]) == records(read["text"][1]) for form in FORMS)
+
+
+# --- (b) the 4430 family's other handbooks: level-1 units, NDAQ numbers, the NOS link ------
+
+L1_UNITS = {  # code: (title, level, credits, glh, NDAQ number, NOS unit, group)
+    "4430-101": ("Follow the rules that govern customer service", 1, 6, 40, "K/502/8137", "F4", "Mandatory"),
+    "4430-103": ("Help customers by giving them information", 1, 4, 30, "A/502/8142", "B2", "Delivery"),
+    "4430-106": ("Pass on customer problems to the right person", 1, 3, 25, "M/502/8150", "C1", "Handling Problems"),
+}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_4430_level_1_handbook(tmp, form):
+    family, result = readings("cg_4430_01_handbook", "cg-4430", None, tmp)[form]
+    assert family == "cg-qcf"
+    [qualification] = result.qualifications
+    assert (qualification.qualification_id, qualification.level, qualification.accreditation_number,
+            qualification.credits_min, qualification.glh_min) == ("cg-4430-01", 1, "501/1013/9", 13, 95)
+    group = {m.unit_key: m.group for m in result.memberships}
+    assert {u.unit_code: (u.title, u.level, u.credits, u.glh, u.uan, u.nos_code, group[u.unit_key])
+            for u in result.units} == L1_UNITS
+    assert {c.criterion_no for c in result.criteria if c.unit_key == "cg-4430:4430-103"} == {"1.1", "1.2", "1.3"}
+    assert len(result.criteria) == 2 + 2 + 3 + 3
+    assert [(r.kind, r.group, r.min_credits, r.min_units, r.level) for r in result.rules] == [
+        ("total", "Overall", 13, None, None), ("level_min", "Level 1", 8, None, 1),
+        ("mandatory", "Mandatory", 6, None, None), ("group_min", "Optional", 7, None, None),
+        ("group_min", "Delivery", None, 1, None), ("group_min", "Handling Problems", None, 1, None)]
+    assert errors(result) == []
+
+
+def test_4430_level_1_forms_agree(tmp):
+    read = readings("cg_4430_01_handbook", "cg-4430", None, tmp)
+    assert all(records(read[form][1]) == records(read["text"][1]) for form in FORMS)
+
+
+# --- (c) an awarding body's unit page and (d) the regulator's unit page of the same unit ---
+
+SHARED_OUTCOMES = {
+    "1": "Understand how customer service problems are resolved",
+    "2": "Be able to resolve customer service problems",
+    "3": "Be able to learn from customer service problems",
+}
+SHARED_CRITERIA = {
+    "1.1": "Describe the kinds of problem a customer may bring to an organisation",
+    "1.2": "Explain how the organisation's procedures guide staff in resolving a problem",
+    "1.3": "Describe the limits of their own authority when a problem needs to be put right",
+    "2.1": "Find out the facts of a customer's problem, checking them with the customer",
+    "2.2": "Offer the customer ways of resolving the problem that the organisation allows",
+    "2.3": "Agree a way forward with the customer and keep to it",
+    "2.4": "Tell the customer how things stand when the resolution takes longer than expected",
+    "2.5": "Confirm with the customer that the problem has been resolved",
+    "3.1": "Record what happened and what was done, as the organisation asks",
+    "3.2": "Suggest a change to practice that would stop the same problem happening again",
+}
+
+
+@pytest.mark.parametrize("name, scheme, family, key", [
+    ("ab_unit_page", "ab-2014", "unit-page", "ab-2014:204"),
+    ("regulator_unit", "ofqual", "regulator-unit", "ofqual:R/506/2134"),
+])
+@pytest.mark.parametrize("form", FORMS)
+def test_unit_pages(tmp, form, name, scheme, family, key):
+    detected, result = readings(name, scheme, None, tmp)[form]
+    assert detected == family
+    [unit] = result.units
+    # Both carry the unit reference number in uan: one unit, whoever publishes it.
+    assert (unit.unit_key, unit.title, unit.level, unit.credits, unit.glh, unit.uan) == (
+        key, "Resolve customer service problems", 2, 4, 30, "R/506/2134")
+    assert {o.outcome_no: o.title for o in result.outcomes} == SHARED_OUTCOMES
+    assert {c.criterion_no: c.text for c in result.criteria} == SHARED_CRITERIA
+    assert {c.criterion_no: c.outcome_no for c in result.criteria} == {n: n.split(".")[0] for n in SHARED_CRITERIA}
+    assert errors(result) == []
+
+
+@pytest.mark.parametrize("name, scheme", [("ab_unit_page", "ab-2014"), ("regulator_unit", "ofqual")])
+def test_unit_page_forms_agree(tmp, name, scheme):
+    read = readings(name, scheme, None, tmp)
+    assert all(records(read[form][1]) == records(read["text"][1]) for form in FORMS)

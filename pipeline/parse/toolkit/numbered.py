@@ -111,7 +111,8 @@ def read_items(lines: Sequence[Line], stop: Callable[[str], bool] = lambda text:
 
 
 def read_outcomes(lines: Sequence[Line], stop: Callable[[str], bool] = lambda text: False) -> Outcomes:
-    """Outcomes and their criteria from lines in any of the layouts above; reading ends where ``stop`` says."""
+    """Outcomes and their criteria from lines in any of the layouts above; after the first outcome, reading ends
+    where ``stop`` says."""
     found = Outcomes()
     current: Item | None = None  # what a line that opens nothing goes on
 
@@ -129,7 +130,7 @@ def read_outcomes(lines: Sequence[Line], stop: Callable[[str], bool] = lambda te
         text = _without_pipes(clean(line.text))
         if not text:
             continue
-        if stop(text):
+        if stop(text) and found.outcomes:
             break
         last_outcome = found.outcomes[-1].number if found.outcomes else None
         last_criterion = found.criteria[-1].number if found.criteria and found.criteria[-1].outcome == last_outcome else None

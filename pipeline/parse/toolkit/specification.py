@@ -21,7 +21,7 @@ from pipeline.parse.toolkit.furniture import split_repeats
 from pipeline.parse.toolkit.numbered import Outcomes, read_outcomes
 from pipeline.parse.toolkit.values import read_unit_reference
 from pipeline.records import Criterion, Line, Outcome, Unit
-from pipeline.text import clean, join_wrapped
+from pipeline.text import clean, join_wrapped, without_continued
 
 _TITLE_FIELD = re.compile(r"^(?:Unit title|Title of unit|Title)\s*:?\s*(?P<title>\S.*)?$", re.I)
 _TITLE_ALONE = re.compile(r"^(?:Unit title|Title of unit|Title)\s*:?$", re.I)
@@ -68,9 +68,10 @@ def _starts(lines: Sequence[Line]) -> list[int]:
     titles: set[str] = set()
     for index in range(len(lines)):
         found = _title_at(lines, index)
-        if found and found[0].casefold() not in titles:
+        title = without_continued(found[0])[1].casefold() if found else ""
+        if title and title not in titles:
             starts.append(index)
-            titles.add(found[0].casefold())
+            titles.add(title)
     return starts
 
 
@@ -85,6 +86,8 @@ def read_specs(lines: Sequence[Line], stop: Callable[[str], bool] = lambda text:
         title, taken = found if found else (clean(span[0].text), 1)
         head, repeats = split_repeats(span[taken:], clean(span[0].text))
         fields, used = read_block(_before_outcomes(head), SPEC_FIELDS)
+        if (heading := _HEADING.match(clean(span[0].text))) and "number" not in fields:
+            fields["number"] = heading.group("number")
         rest = [l for l in head if l not in used]
         outcomes = read_outcomes(rest, lambda text: bool(_AFTER_CRITERIA.match(text)) or stop(text))
         outcomes.used[:0] = [*span[:taken], *repeats, *used]
@@ -134,3 +137,39 @@ def spec_records(ctx: ParseContext, specs: Sequence[Spec], kind: str = "assessme
             ctx.issue("unit-without-criteria", f"{code} ({spec.title}) has no assessment criteria", spec.lines[0],
                       severity="error", unit=code)
     return result
+
+
+@dataclass(frozen=True)
+class Signs:
+    """What a document shows of a unit specification, for the families' ``detect``: how many overview fields,
+    units (titles), criteria ("1.1"), rows carrying an outcome and its first criterion, rows between pipes,
+    and whether a grid's column headings ("The learner will: The learner can:") stand on one line."""
+
+    fields: int
+    units: int
+    criteria: int
+    rows: int
+    pipes: int
+    grid: bool
+
+
+_CRITERION = re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")
+_GRID = re.compile(r"the learner will:?\s*\|?\s*the learner can:?", re.I)
+
+
+def signs(lines: Sequence[Line]) -> Signs:
+    """The signs of unit specifications in ``lines``."""
+    lines = [l for l in lines if clean(l.text)]
+    fields, _ = read_block(lines, SPEC_FIELDS)
+    texts = [_plain(l.text) for l in lines]
+    rows = sum(1 for t in texts if re.match(r"^(\d{1,2})\.?\s+\S.*?\s\1\.1\.?\s+\S", t))
+    return Signs(
+        fields=len(fields), units=len(_starts(lines)), criteria=sum(1 for t in texts if _CRITERION.match(t)),
+        rows=rows, pipes=sum(1 for l in lines if clean(l.text).startswith("|")),
+        grid=any(_GRID.search(clean(l.text)) for l in lines),
+    )
+
+
+def _plain(text: str) -> str:
+    """A line's words, a table row's pipes dropped."""
+    return " ".join(cell.strip() for cell in clean(text).strip("|").split("|") if cell.strip())
