@@ -10,7 +10,7 @@ from typing import Sequence
 from pipeline.errors import DocumentError, Location
 from pipeline.nlp import command_verbs
 from pipeline.parse import (
-    ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, nos_standard, ocr, regulator, unit_page,
+    ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, nos_standard, ocr, regulator, structure, unit_page,
 )
 from pipeline.parse.toolkit.swallowed import swallowed_text
 from pipeline.records import Issue, Line
@@ -46,6 +46,7 @@ PROFILES: dict[str, Profile] = {
         Profile("uk-nos", nos_standard),
         Profile("unit-page", unit_page),
         Profile("regulator-unit", regulator),
+        Profile("qualification-structure", structure),
     )
 }
 

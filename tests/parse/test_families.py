@@ -137,3 +137,52 @@ def test_unit_pages(tmp, form, name, scheme, family, key):
 def test_unit_page_forms_agree(tmp, name, scheme):
     read = readings(name, scheme, None, tmp)
     assert all(records(read[form][1]) == records(read["text"][1]) for form in FORMS)
+
+
+# --- (e) a qualification structure: rules in prose, group tables, furniture on every page ----
+
+STRUCTURE_UNITS = {  # code: (Ofqual reference, title, level, credit, GLH, group, mandatory)
+    "CFACSA1": ("R/506/1853", "Understand the principles of customer service delivery", 3, 5, 35, "Group A", True),
+    "CFACSA6": ("D/506/1855", "Understand how to manage customer service", 3, 6, 42, "Group A", True),
+    "CFACSA13": ("R/506/2134", "Resolve customer service problems", 2, 4, 30, "Group A", True),
+    "CFACSA15": ("H/506/1856", "Develop and sustain customer relationships as a customer service practitioner",
+                 3, 4, 30, "Group A", True),
+    "CFACSB2": ("K/506/1857", "Deliver customer service in a changing organisation", 3, 5, 35, "Group B", False),
+    "CFACSB5": ("M/506/1858", "Promote additional products or services to customers", 2, 4, 27, "Group B", False),
+    "CFACSB9": ("T/506/1859", "Improve customer service through quality processes", 3, 6, 40, "Group B", False),
+    "CFACSC3": ("K/506/1860", "Monitor and solve customer service problems", 3, 6, 40, "Group C", False),
+    "CFACSC7": ("M/506/1861", "Handle customer complaints as a team leader", 4, 5, 35, "Group C", False),
+    "CFACSD1": ("T/506/1862", "Use social media to deliver customer service", 3, 3, 20, "Group D", False),
+    "CFACSD4": ("A/506/1863", "Work with others to improve customer service", 2, 2, 15, "Group D", False),
+}
+# Each rule as the fixture words it: (kind, group, level, min credits, max credits, the sentence).
+STRUCTURE_RULES = [
+    ("total", "Overall", None, 55, None, "Learners must achieve a minimum of 55 credits to gain this qualification."),
+    ("mandatory", "Mandatory", None, 19, None, "They must achieve 19 credits from the mandatory units in Group A."),
+    ("group_min", "Group B", None, 10, 30, "A minimum of 10 credits and a maximum of 30 credits must come from Group B."),
+    ("group_min", "Group C", None, 6, None, "A minimum of 6 credits must come from Group C."),
+    ("group_max", "Group D", None, None, 8, "A maximum of 8 credits may come from Group D."),
+    ("level_min", "Level 3 or above", 3, 35, None, "At least 35 credits must be achieved at level 3 or above."),
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_qualification_structure(tmp, form):
+    family, result = readings("qualification_structure", "cs-2014", None, tmp)[form]
+    assert family == "qualification-structure"
+    [qualification] = result.qualifications
+    assert (qualification.title, qualification.level, qualification.accreditation_number, qualification.credits_min) == (
+        "Level 3 Diploma in Customer Service", 3, "601/1234/7", 55)
+    member = {m.unit_key: (m.group, m.mandatory) for m in result.memberships}
+    assert {u.unit_code: (u.uan, u.title, u.level, u.credits, u.glh, *member[u.unit_key]) for u in result.units} \
+        == STRUCTURE_UNITS
+    assert [(r.kind, r.group, r.level, r.min_credits, r.max_credits, r.text) for r in result.rules] == STRUCTURE_RULES
+    assert errors(result) == []
+    # Only the "Rules of combination" heading is left over: no furniture, header or row is.
+    assert [i.message for i in result.issues if i.code == "unparsed-text"] == [
+        "1 line(s) not parsed into any record: Rules of combination"]
+
+
+def test_qualification_structure_forms_agree(tmp):
+    read = readings("qualification_structure", "cs-2014", None, tmp)
+    assert all(records(read[form][1]) == records(read["text"][1]) for form in FORMS)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.parse import ParseContext
+from pipeline.parse.toolkit.unit_table import COLUMN_WORDS, column_order
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped, without_continued
 
@@ -15,7 +16,6 @@ ROW_CODE = re.compile(r"^(\d{4})-(\d{3})\b\s*(.*)$")
 # "Mandatory Units -  Customer Service Foundations Level Credit": the group heading
 # shares its line with the first column headings.
 GROUP_HEADING = re.compile(r"^(Mandatory|Optional)\s+Units?\b\s*[-\u2013:]?\s*(.*)$", re.IGNORECASE)
-COLUMN_WORDS = ("level", "credit", "glh")
 _COLUMN_WORD = re.compile(r"^(?:level|credits?|credit value|glh)$", re.IGNORECASE)
 # Column heading lines of the table: "City & Guilds" / "unit number" / "Level Credit" / "GLH".
 _COLUMN_HEADER = re.compile(
@@ -96,12 +96,6 @@ def parse_row(text: str) -> tuple[str, str, str | None, tuple[int, int, int] | N
     last = numbers[-1]
     title = clean(rest[: last.start()] + " " + rest[last.end():])
     return code, title, nos_code, (int(last.group(1)), int(last.group(2)), int(last.group(3)))
-
-
-def column_order(header_text: str) -> tuple[str, ...] | None:
-    """The order of the level / credit / GLH columns in a table's headings, if they name all three."""
-    found = [w for w in (re.sub(r"s$", "", t.lower()) for t in header_text.split()) if w in COLUMN_WORDS]
-    return tuple(found) if sorted(found) == sorted(COLUMN_WORDS) else None
 
 
 def read_structure(ctx: ParseContext, lines: Sequence[Line]) -> list[TableRow]:

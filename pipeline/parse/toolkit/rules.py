@@ -91,6 +91,15 @@ def _further(m: re.Match[str]) -> list[Statement]:
     return found
 
 
+def _group_bounds(m: re.Match[str]) -> list[Statement]:
+    """"A minimum of 10 credits and a maximum of 20 credits must come from Group B": a named group's bounds."""
+    found = m.groupdict()
+    low, high = found.get("n"), found.get("max")
+    group = "Group " + m.group("group").split()[1]
+    return [Statement(group, m.start(), m.end(), min_credits=int(low) if low else None,
+                      max_credits=int(high) if high else None)]
+
+
 def _imported(m: re.Match[str]) -> list[Statement]:
     n = count_of(m.group("n"))
     return [] if n is None else [Statement(f"Imported from level {m.group('level')}", m.start(), m.end(), max_units=n)]
@@ -102,13 +111,18 @@ WORDINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], list[Statement]
     (re.compile(pattern, re.IGNORECASE), read) for pattern, read in (
         (r"Minimum credit value\s*:?\s*(?P<n>\d+)", _credits("Overall")),
         (r"\btotal of (?P<n>\d+) credits", _credits("Overall")),
-        (r"(?:\bA )?minimum of (?P<n>\d+) credits must be (?:achieved )?at "
+        (r"\bminimum of (?P<n>\d+) credits (?:to|in order to) (?:gain|achieve|be awarded)\b", _credits("Overall")),
+        (r"(?:\bA )?(?:minimum of|at least) (?P<n>\d+) credits must be (?:achieved )?at "
          r"level (?P<level>\d)(?P<above> or (?:above|higher))?\.?", _credits(_level)),
         (r"(?:The learner|Learners|Candidates) must achieve (?P<n>\d+) credits from the Mandatory Units?\.?",
          _credits("Mandatory")),
         (r"\b(?P<n>\d+) (?:credits )?from the (?P<group>mandatory|optional) units",
          _credits(lambda m: m.group("group").capitalize())),
         (r"A further (?P<n>\d+) credits must be achieved\b[^.]{0,200}\.?", _further),
+        (r"\b(?:a )?(?:minimum of|at least) (?P<n>\d+) credits(?: and (?:a )?maximum of (?P<max>\d+) credits)? "
+         r"(?:must|should|are to) (?:come|be (?:achieved|taken|chosen)) from (?P<group>group \w+)", _group_bounds),
+        (r"\b(?:a )?maximum of (?P<max>\d+) credits (?:may|can|must) (?:come|be (?:achieved|taken|chosen)) from "
+         r"(?P<group>group \w+)", _group_bounds),
         (r"\btake (?P<n>\d+) credits['\u2019]? worth of optional units\b", _credits("Optional")),
         (rf"\bcomplete {_NUMBER} core units?:$", _units("Mandatory")),
         (rf"\bat least {_NUMBER} units? from each (?:optional group (?P<numbers>(?:\d+(?:,\s*|\s+and\s+|\s+or\s+)?)+)"
