@@ -10,7 +10,8 @@ from typing import Sequence
 from pipeline.errors import DocumentError, Location
 from pipeline.nlp import command_verbs
 from pipeline.parse import (
-    ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, nos_standard, ocr, regulator, structure, unit_page,
+    ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, nos_standard, ocr, regulator, structure, unit_bank,
+    unit_page,
 )
 from pipeline.parse.toolkit.swallowed import swallowed_text
 from pipeline.records import Issue, Line
@@ -47,6 +48,7 @@ PROFILES: dict[str, Profile] = {
         Profile("unit-page", unit_page),
         Profile("regulator-unit", regulator),
         Profile("qualification-structure", structure),
+        Profile("unit-bank", unit_bank),
     )
 }
 

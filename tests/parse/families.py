@@ -55,21 +55,22 @@ def moved_break(text: str, offset: int) -> str:
     return "\n".join(lines)
 
 
+ALL_FORMS = ("text", "html", "pdf", "moved")
+
+
 @lru_cache(maxsize=None)
-def readings(name: str, scheme: str, fmt: str | None, tmp: Path) -> dict[str, tuple[str, ParseResult]]:
-    """The fixture read as text, HTML, PDF and with a page break elsewhere."""
+def readings(name: str, scheme: str, fmt: str | None, tmp: Path, forms: tuple[str, ...] = ALL_FORMS
+             ) -> dict[str, tuple[str, ParseResult]]:
+    """The fixture read in ``forms``: as text, HTML, PDF and with a page break elsewhere."""
     doc = entry(name, scheme, fmt)
     source = FAMILIES / f"{name}.txt"
     text = source.read_text("utf-8")
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / f"{name}.html").write_text(as_html(text), "utf-8")
     (tmp / f"{name}.moved.txt").write_text(moved_break(text, 3), "utf-8")
-    return {
-        "text": parse_file(source, doc),
-        "html": parse_file(tmp / f"{name}.html", doc),
-        "pdf": parse_file(render(source, doc.title).path, doc),
-        "moved": parse_file(tmp / f"{name}.moved.txt", doc),
-    }
+    files = {"text": lambda: source, "html": lambda: tmp / f"{name}.html", "moved": lambda: tmp / f"{name}.moved.txt",
+             "pdf": lambda: render(source, doc.title).path}
+    return {form: parse_file(files[form](), doc) for form in forms}
 
 
 def records(result: ParseResult) -> dict[str, list]:

@@ -186,3 +186,38 @@ def test_qualification_structure(tmp, form):
 def test_qualification_structure_forms_agree(tmp):
     read = readings("qualification_structure", "cs-2014", None, tmp)
     assert all(records(read[form][1]) == records(read["text"][1]) for form in FORMS)
+
+
+# --- (f) a unit bank: header blocks, then grids of two and three columns interleaved line by line ---
+
+BANK_CRITERIA = {
+    ("F/506/1901", "1.1"): ("1", "assessment", "Describe the ways a message can be passed to a customer"),
+    ("F/506/1901", "1.2"): ("1", "assessment", "Explain why the way of communicating should suit the customer"),
+    ("F/506/1901", "2.1"): ("2", "assessment", "Choose a way of communicating that suits the customer"),
+    ("F/506/1901", "2.2"): ("2", "assessment", "Check that the customer has understood"),
+    ("J/506/1902", "1.1"): ("1", "assessment", "Outline the stages of the organisation's complaints procedure"),
+    ("J/506/1902", "1.2"): ("1", "assessment", "State who has the authority to settle a complaint"),
+    ("J/506/1902", "2.1"): ("2", "assessment", "Acknowledge the complaint and thank the customer for raising it"),
+    ("J/506/1902", "2.2"): ("2", "assessment", "Keep the customer informed until the complaint is settled"),
+    ("J/506/1902", "K1.1"): ("1", "knowledge", "How a complaint moves from one stage to the next"),
+    ("J/506/1902", "K1.2"): ("1", "knowledge", "Who may decide what is offered to a customer"),
+    ("J/506/1902", "K2.1"): ("2", "knowledge", "How to show that a complaint is taken seriously"),
+    ("J/506/1902", "K2.2"): ("2", "knowledge", "What the organisation promises about response times"),
+}
+
+
+@pytest.mark.parametrize("form", ["text", "moved"])
+def test_unit_bank(tmp, form):
+    family, result = readings("unit_bank", "ocr-2014", None, tmp, ("text", "moved"))[form]
+    assert family == "unit-bank"
+    assert [(u.unit_code, u.title, u.level, u.credits, u.glh) for u in result.units] == [
+        ("F/506/1901", "Communicate effectively with customers", 2, 3, 20),
+        ("J/506/1902", "Support customers who have complaints", 3, 4, 28)]
+    assert [(o.unit_key.split(":")[1], o.outcome_no, o.title) for o in result.outcomes] == [
+        ("F/506/1901", "1", "Understand how to communicate with customers"),
+        ("F/506/1901", "2", "Be able to communicate with customers"),
+        ("J/506/1902", "1", "Know the complaints procedure"),
+        ("J/506/1902", "2", "Be able to support customers who make complaints")]
+    assert {(c.unit_key.split(":")[1], c.criterion_no): (c.outcome_no, c.kind, c.text)
+            for c in result.criteria} == BANK_CRITERIA
+    assert errors(result) == [] and not [i for i in result.issues if i.code == "unparsed-text"]

@@ -74,7 +74,8 @@ def follows(previous: str | None, number: str) -> bool:
         return False
     if parts == before + (1,):
         return True
-    return any(parts == before[:k] + (before[k] + 1,) for k in range(len(before)))
+    # The next at some depth, then the first at each depth below it ("1.2" -> "2.1").
+    return any(parts == before[:k] + (before[k] + 1,) + (1,) * (len(parts) - k - 1) for k in range(len(before)))
 
 
 def numbered(text: str) -> tuple[str, str] | None:

@@ -18,7 +18,8 @@ from pipeline import ids
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.fields import UNIT_FIELDS, Field, find_field, read_block
 from pipeline.parse.toolkit.furniture import split_repeats
-from pipeline.parse.toolkit.numbered import Outcomes, read_outcomes
+from pipeline.parse.toolkit.grid import grid_headings, read_grid
+from pipeline.parse.toolkit.numbered import Item, Outcomes, read_outcomes
 from pipeline.parse.toolkit.values import read_unit_reference
 from pipeline.records import Criterion, Line, Outcome, Unit
 from pipeline.text import clean, join_wrapped, without_continued
@@ -48,6 +49,7 @@ class Spec:
     fields: dict[str, Any]
     outcomes: Outcomes
     lines: tuple[Line, ...]
+    knowledge: tuple[Item, ...] = ()  # a grid's third column
 
 
 def _title_at(lines: Sequence[Line], index: int) -> tuple[str, int] | None:
@@ -89,9 +91,11 @@ def read_specs(lines: Sequence[Line], stop: Callable[[str], bool] = lambda text:
         if (heading := _HEADING.match(clean(span[0].text))) and "number" not in fields:
             fields["number"] = heading.group("number")
         rest = [l for l in head if l not in used]
-        outcomes = read_outcomes(rest, lambda text: bool(_AFTER_CRITERIA.match(text)) or stop(text))
+        ends = lambda text: bool(_AFTER_CRITERIA.match(text)) or stop(text)  # noqa: E731
+        grid = read_grid(rest, ends)
+        outcomes = grid.outcomes if grid else read_outcomes(rest, ends)
         outcomes.used[:0] = [*span[:taken], *repeats, *used]
-        specs.append(Spec(title, fields, outcomes, tuple(span)))
+        specs.append(Spec(title, fields, outcomes, tuple(span), tuple(grid.knowledge) if grid else ()))
     return specs
 
 
@@ -133,6 +137,9 @@ def spec_records(ctx: ParseContext, specs: Sequence[Spec], kind: str = "assessme
             seen.add(item.number)
             result.criteria.append(Criterion(ids.criterion_key(key, item.number), key, item.outcome, item.number, kind,
                                              join_wrapped(item.parts), None, ctx.doc_id, item.lines[0].page))
+        for item in spec.knowledge:
+            result.criteria.append(Criterion(ids.criterion_key(key, item.number), key, item.outcome, item.number,
+                                             "knowledge", item.text, None, ctx.doc_id, item.lines[0].page))
         if not spec.outcomes.criteria:
             ctx.issue("unit-without-criteria", f"{code} ({spec.title}) has no assessment criteria", spec.lines[0],
                       severity="error", unit=code)
@@ -143,7 +150,7 @@ def spec_records(ctx: ParseContext, specs: Sequence[Spec], kind: str = "assessme
 class Signs:
     """What a document shows of a unit specification, for the families' ``detect``: how many overview fields,
     units (titles), criteria ("1.1"), rows carrying an outcome and its first criterion, rows between pipes,
-    and whether a grid's column headings ("The learner will: The learner can:") stand on one line."""
+    and whether a line heads a grid whose columns are parted by gaps ("The learner will:   The learner can:")."""
 
     fields: int
     units: int
@@ -154,7 +161,6 @@ class Signs:
 
 
 _CRITERION = re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")
-_GRID = re.compile(r"the learner will:?\s*\|?\s*the learner can:?", re.I)
 
 
 def signs(lines: Sequence[Line]) -> Signs:
@@ -166,7 +172,7 @@ def signs(lines: Sequence[Line]) -> Signs:
     return Signs(
         fields=len(fields), units=len(_starts(lines)), criteria=sum(1 for t in texts if _CRITERION.match(t)),
         rows=rows, pipes=sum(1 for l in lines if clean(l.text).startswith("|")),
-        grid=any(_GRID.search(clean(l.text)) for l in lines),
+        grid=any(grid_headings(l) for l in lines),
     )
 
 

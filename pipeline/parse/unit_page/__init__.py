@@ -20,7 +20,7 @@ from pipeline.records import Line
 def detect(lines: Sequence[Line]) -> float:
     """How strongly the document reads as one awarding body's unit page (0..1)."""
     found = signs(lines)
-    if found.units > 1 or found.pipes or found.rows:
+    if found.units > 1 or found.pipes or found.rows or found.grid:
         return 0.0  # a handbook or bank of units, or the regulator's table
     return min(found.fields, 4) * 0.15 + (0.2 if found.units else 0.0) + (0.2 if found.criteria >= 2 else 0.0)
 
