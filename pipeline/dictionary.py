@@ -102,8 +102,9 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "level": ("the unit's level", "3"),
         "credits": ("credit value", "5"),
         "glh": ("guided learning hours", "33"),
-        "uan": ("Ofqual/NDAQ or QCA/SQA unit reference", "R/601/1226"),
-        "nos_code": ("the National Occupational Standard the unit is based on", "A13"),
+        "uan": ("Ofqual/NDAQ or QCA/SQA unit reference: one unit, whoever publishes it", "R/601/1226"),
+        "nos_code": ("the National Occupational Standard the unit is based on; for a standard itself (`uk-nos`), "
+                     "its Original URN, the code it had before", "A13"),
         "ics_unit": ("Institute of Customer Service unit number", "13"),
         "theme": ("the handbook's theme or group heading for the unit", "Impression and Image"),
         "has_body": ("true when a document states the unit in full (outcomes, criteria)", "true"),
@@ -123,7 +124,8 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
     "criteria": {
         "criterion_key": ("the criterion, as `<unit_key>#<criterion_no>`", "cg-4430:4430-303#1.1"),
         "outcome_no": ("the outcome it belongs to", "1"),
-        "criterion_no": ("the criterion's number as written (knowledge items `k.a`)", "1.1"),
+        "criterion_no": ("the criterion's number as written (knowledge items `k.a`; a standard's `P1` and `K1`; a "
+                         "grid's knowledge beside criterion 1.1, `K1.1`)", "1.1"),
         "kind": ("`assessment`, `performance` or `knowledge`", "assessment"),
         "verb": ("the lemmatised command verb", "explain"),
     },
