@@ -81,7 +81,8 @@ def parse(ctx: ParseContext) -> ParseResult:
         ctx.issue("nos-section-missing", f"no {missing} list: the standard's criteria cannot be read", severity="error")
         return result
     fields, used = read_block(lines[ku:], FIELDS, value_words=40)
-    footer_start = min((lines.index(l) for l in used), default=len(lines))
+    fielded = {id(l) for l in used}
+    footer_start = next((i for i, l in enumerate(lines) if id(l) in fielded), len(lines))
     ctx.use(*used)
     urn = fields.get("urn")
     if urn is None:

@@ -78,7 +78,8 @@ def parse(ctx: ParseContext) -> ParseResult:
     headers = [l for l in lines if _header(clean(l.text))]
     ctx.use(*headers)
     order = next((o for l in headers if (o := column_order(clean(l.text)))), None)
-    prose = [l for l in lines[:first_group] if l is not title_line and l not in used and l not in headers]
+    aside = {id(l) for l in (title_line, *used, *headers)}
+    prose = [l for l in lines[:first_group] if id(l) not in aside]
     rules = _rules(ctx, [l for l in prose if not _heading(clean(l.text))], qualification_id)
     total = next((r.min_credits for r in rules if r.kind == "total"), None)
     result.qualifications.append(Qualification(
