@@ -64,6 +64,14 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
                    "last good records kept)", "ok"),
         "error": ("why the document failed, as `file:page:line: message`", "raw/broken.pdf: not a readable PDF"),
         "parser_version": ("pipeline and parser version that produced the records", "0.1.0+parser.2"),
+        "share_in_records": ("the share of the document's text (characters of its non-blank lines) in records",
+                             "0.695"),
+        "share_set_aside": ("the share set aside by name: chapters deliberately not modelled, each reported as "
+                            "`section-not-modelled`", "0.0"),
+        "share_furniture": ("the share that is page furniture: running headers, footers, page numbers, "
+                            "headings restated at a page top", "0.017"),
+        "share_unaccounted": ("the share no record holds and nothing set aside by name: the `unparsed-text` "
+                              "issues (the four shares sum to 1; empty for a failed document)", "0.288"),
     },
     "qualifications": {
         "scheme": ("the scheme of the qualification's own units", "cg-4430"),

@@ -345,6 +345,7 @@ def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
         published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile,
         media_type=parsed.media_type if parsed else "", pages=parsed.pages if parsed else 0, status=status, error=outcome.error,
         parser_version=f"{__version__}+parser.{PARSER_VERSION}",
+        **(parsed.conservation.shares() if parsed else {}),
     )
 
 

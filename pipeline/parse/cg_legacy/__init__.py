@@ -60,7 +60,7 @@ def parse(ctx: ParseContext) -> ParseResult:
     title = find_title(lines)
     if title:
         # The printed footer ("Level 3 N/SVQ in Customer Services 43") is page furniture.
-        ctx.use(*title.footers)
+        ctx.furniture(*title.footers)
         lines = [line for line in lines if line not in title.footers]
     sections = find_sections(lines)
     chapters = [s for s in sections if s.kind != "unit"]

@@ -78,4 +78,4 @@ def set_aside_unmodelled(ctx: ParseContext, lines: Sequence[Line], sections: Seq
             f"{len(span)} line(s) set aside",
             at=span[0],
         )
-        ctx.use(*span)
+        ctx.set_aside(*span)

@@ -142,7 +142,7 @@ class _BodyReader:
             heading = unit_heading(line.text)
             if heading and heading[0] == self.code:  # the running header
                 end = self._read_heading(span, index, [self.title])
-                self.ctx.use(*span[index:end])
+                self.ctx.furniture(*span[index:end])
                 index = end
                 continue
             if (label := part_label(line.text)) is not None:

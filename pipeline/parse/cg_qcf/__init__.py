@@ -49,7 +49,7 @@ def parse(ctx: ParseContext) -> ParseResult:
     lines = [l for l in ctx.lines if clean(l.text)]
     # Printed page footers left where a page break was lost ("52 Level 3 NVQ Diploma ... (4430-03)").
     footers = [l for l in lines if is_footer(l.text)]
-    ctx.use(*footers)
+    ctx.furniture(*footers)
     lines = [l for l in lines if not is_footer(l.text)]
 
     result = ParseResult()

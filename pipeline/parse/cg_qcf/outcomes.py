@@ -127,7 +127,7 @@ def read_outcome_section(
         line, text = rest[i], clean(rest[i].text)
         if outcome_number(text) == number:
             repeat = repeated_lines(rest, i, heading_text) or 1
-            ctx.use(*rest[i : i + repeat])
+            ctx.furniture(*rest[i : i + repeat])
             i += repeat
             continue
         if CRITERIA_HEADING.match(text):

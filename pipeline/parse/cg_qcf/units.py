@@ -144,7 +144,7 @@ def read_body(ctx: ParseContext, lines: Sequence[Line]) -> BodyDraft:
     title = join_wrapped([match.group(2)] + [l.text for l in title_lines[1:]])
     body = BodyDraft(match.group(1), title, lines[0], lines[-1])
     rest, repeats = split_repeats(lines[len(title_lines):], clean(f"Unit {body.number} {title}"))
-    ctx.use(*repeats)  # the unit's running header at later page tops
+    ctx.furniture(*repeats)  # the unit's running header at later page tops
     for kind, section in _sections(rest):
         if kind == "head":
             _read_fields(ctx, body, section)

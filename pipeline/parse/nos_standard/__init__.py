@@ -94,7 +94,7 @@ def parse(ctx: ParseContext) -> ParseResult:
         title = title[len(urn) + 1:]
     # The standard's running header ("CFACSA13 Resolve customer service problems") at later page tops.
     body, repeats = split_repeats(lines[pc:footer_start], f"{urn} {title}")
-    ctx.use(*repeats)
+    ctx.furniture(*repeats)
     pc, ku = 0, next(i for i, l in enumerate(body) if _KU_LEAD.match(clean(l.text)))
     scheme = ctx.entry.scheme or "nos"
     key = ids.unit_key(scheme, urn)

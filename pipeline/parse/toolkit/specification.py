@@ -50,6 +50,7 @@ class Spec:
     outcomes: Outcomes
     lines: tuple[Line, ...]
     knowledge: tuple[Item, ...] = ()  # a grid's third column
+    furniture: tuple[Line, ...] = ()  # the title restated at page tops
 
 
 def _title_at(lines: Sequence[Line], index: int) -> tuple[str, int] | None:
@@ -95,8 +96,8 @@ def read_specs(lines: Sequence[Line], stop: Callable[[str], bool] = lambda text:
         ends = lambda text: bool(_AFTER_CRITERIA.match(text)) or stop(text)  # noqa: E731
         grid = read_grid(rest, ends)
         outcomes = grid.outcomes if grid else read_outcomes(rest, ends)
-        outcomes.used[:0] = [*span[:taken], *repeats, *used]
-        specs.append(Spec(title, fields, outcomes, tuple(span), tuple(grid.knowledge) if grid else ()))
+        outcomes.used[:0] = [*span[:taken], *used]
+        specs.append(Spec(title, fields, outcomes, tuple(span), tuple(grid.knowledge) if grid else (), tuple(repeats)))
     return specs
 
 
@@ -117,6 +118,7 @@ def spec_records(ctx: ParseContext, specs: Sequence[Spec], kind: str = "assessme
     scheme = ctx.entry.scheme or ctx.doc_id
     for spec in specs:
         ctx.use(*spec.outcomes.used)
+        ctx.furniture(*spec.furniture)
         uan = spec.fields.get("uan") or read_unit_reference(spec.title)
         code = spec.fields.get("number") or uan
         if code is None:
