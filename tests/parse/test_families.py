@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.parse.families import errors, readings, records
+from pipeline.parse.toolkit.numbered import read_outcomes
+from pipeline.parse.toolkit.rules import rule_of, statements
+from pipeline.records import Line
+from tests.parse.families import FAMILIES, entry, errors, parse_file, readings, records
 
 FORMS = ("text", "html", "pdf", "moved")
 
@@ -221,3 +224,46 @@ def test_unit_bank(tmp, form):
     assert {(c.unit_key.split(":")[1], c.criterion_no): (c.outcome_no, c.kind, c.text)
             for c in result.criteria} == BANK_CRITERIA
     assert errors(result) == [] and not [i for i in result.issues if i.code == "unparsed-text"]
+
+
+# --- other wordings of the same layouts ----------------------------------------------------------
+
+def test_nos_with_side_labels_and_no_urn_field(tmp_path):
+    """A standard whose side column of labels shares the lead-ins' lines, and whose code only heads its page."""
+    text = (FAMILIES / "nos_resolve_problems.txt").read_text("utf-8")
+    text = text.replace("Performance criteria\nYou must be able to:", "Performance criteria You must be able to:")
+    text = text.replace("Knowledge and understanding\nYou need to know and understand:",
+                        "Knowledge and You need to know and understand:\nunderstanding")
+    text = text.replace("URN CFACSA13\n", "")
+    path = tmp_path / "nos.txt"
+    path.write_text(text, "utf-8")
+    family, result = parse_file(path, entry("nos_resolve_problems", "nos-2013"))
+    assert family == "uk-nos"
+    assert [(u.unit_code, u.title, u.nos_code) for u in result.units] == [
+        ("CFACSA13", "Resolve customer service problems", "A13")]
+    assert {c.criterion_no for c in result.criteria} == {*NOS_PERFORMANCE, *NOS_KNOWLEDGE}
+
+
+def test_outcomes_and_criteria_named_lo_and_ac():
+    lines = [Line(1, n, t) for n, t in enumerate([
+        "LO1 Understand how customer service problems are resolved",
+        "AC1.1 Describe the kinds of problem a customer may bring to an organisation",
+        "AC1.2 Explain how the organisation's procedures guide staff in resolving a problem",
+        "LO2 Be able to resolve customer service problems",
+        "AC2.1 Find out the facts of a customer's problem, checking them with the customer"], start=1)]
+    found = read_outcomes(lines)
+    assert [(o.number, o.text) for o in found.outcomes] == [("1", SHARED_OUTCOMES["1"]), ("2", SHARED_OUTCOMES["2"])]
+    assert [(c.outcome, c.number, c.text) for c in found.criteria] == [
+        ("1", "1.1", SHARED_CRITERIA["1.1"]), ("1", "1.2", SHARED_CRITERIA["1.2"]), ("2", "2.1", SHARED_CRITERIA["2.1"])]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # credits overall, then each group's share, in one sentence
+    ("Learners must achieve a minimum of 58 credits: 27 credits from Group A and a minimum of 31 credits from "
+     "Group B.", [("total", "Overall", 58, None), ("group_min", "Group A", 27, None), ("group_min", "Group B", 31, None)]),
+    ("At least 6 credits from optional group C.", [("group_min", "Group C", 6, None)]),
+    ("Learners must achieve a minimum of 55 credits to gain this qualification.", [("total", "Overall", 55, None)]),
+])
+def test_structure_rules_in_other_words(sentence, expected):
+    assert [(r.kind, r.group, r.min_credits, r.max_credits)
+            for r in (rule_of("q", s, s.group, sentence) for s in statements(sentence))] == expected

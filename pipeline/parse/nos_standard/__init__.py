@@ -26,8 +26,12 @@ from pipeline.records import Criterion, KeyWord, Line, Unit
 from pipeline.text import clean
 
 _URN_SHAPE = r"[A-Z][A-Z0-9]{2,11}"
-_PC_LEAD = re.compile(r"^(?:Performance criteria\s*)?You must be able to:?$", re.I)
-_KU_LEAD = re.compile(r"^(?:Knowledge and understanding\s*)?You need to know and understand:?$", re.I)
+# The lead-ins, with what a side column of labels may put before them on the same line ("Performance criteria
+# You must be able to:", "Knowledge and You need to know and understand:").
+_PC_LEAD = re.compile(r"^(?:[A-Z][\w ]{0,40}\s)?You must be able to:?$", re.I)
+_KU_LEAD = re.compile(r"^(?:[A-Z][\w ]{0,40}\s)?You need to know and understand:?$", re.I)
+# Without a "URN" field, the standard's code heads its first page or every page ("CFACSA13").
+_URN_ALONE = re.compile(rf"^(?P<urn>[A-Z]{{3,}}[A-Z0-9]*\d[A-Z0-9]*)\b")
 _SECTION = re.compile(r"^(?:Overview|Performance criteria|Knowledge and understanding|Additional information|"
                       r"Scope/range|Values|Behaviours|Skills|Glossary|Links to other NOS|External links)$", re.I)
 
@@ -84,7 +88,7 @@ def parse(ctx: ParseContext) -> ParseResult:
     fielded = {id(l) for l in used}
     footer_start = next((i for i, l in enumerate(lines) if id(l) in fielded), len(lines))
     ctx.use(*used)
-    urn = fields.get("urn")
+    urn = fields.get("urn") or _urn_heading(lines[:pc])
     if urn is None:
         ctx.issue("nos-urn-missing", "the standard states no URN", severity="error")
         return result
@@ -115,6 +119,11 @@ def parse(ctx: ParseContext) -> ParseResult:
     if stated:
         ctx.issue("fact-not-modelled", f"{urn}: no column holds {', '.join(stated)}", used[0], unit=urn)
     return result
+
+
+def _urn_heading(head: Sequence[Line]) -> str | None:
+    """The code a line above the criteria opens with, where no "URN" field states it."""
+    return next((m.group("urn") for line in head if (m := _URN_ALONE.match(clean(line.text)))), None)
 
 
 def _title(head: Sequence[Line], urn: str) -> Line | None:

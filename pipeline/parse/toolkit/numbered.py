@@ -18,11 +18,13 @@ from typing import Callable, Sequence
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped, strip_bullet
 
-# "1", "1.", "1.1", "1.1.a", "P3", "K12" followed by the item's text.
-_NUMBERED = re.compile(r"^(?P<number>[A-Z]?\d{1,3}(?:\.\d{1,3})*(?:\.[a-z])?)\.?\s+(?P<text>\S.*)$")
+# "1", "1.", "1.1", "1.1.a", "P3", "K12" followed by the item's text; "LO1" and "AC1.1" name an outcome and
+# a criterion so.
+_NUMBERED = re.compile(r"^(?:AC|LO)?\s?(?P<number>[A-Z]?\d{1,3}(?:\.\d{1,3})*(?:\.[a-z])?)\.?\s+(?P<text>\S.*)$")
 _OUTCOME_HEADING = re.compile(r"^(?:Learning )?outcome\s+(?P<number>\d{1,2})\s*[:.\-\u2013]?\s*(?P<text>.*)$", re.I)
 # An outcome and its first criterion on one row: "1 Understand how ... 1.1 Describe ...".
-_ROW = re.compile(r"^(?P<outcome>\d{1,2})\.?\s+(?P<title>\S.*?)\s+(?P<number>(?P=outcome)\.1)\.?\s+(?P<text>\S.*)$")
+_ROW = re.compile(r"^(?:LO)?\s?(?P<outcome>\d{1,2})\.?\s+(?P<title>\S.*?)\s+(?:AC)?\s?(?P<number>(?P=outcome)\.1)\.?\s+"
+                  r"(?P<text>\S.*)$")
 # A cell numbering itself again after its row's number: ".1 Identify", "1.1 Identify" after "1.1".
 _SELF_NUMBER = re.compile(r"^(?:\.\d{1,3}|\d{1,3}(?:\.\d{1,3})+)\.?\s+")
 LEAD_INS = re.compile(

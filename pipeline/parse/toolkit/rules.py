@@ -106,12 +106,14 @@ def _imported(m: re.Match[str]) -> list[Statement]:
 
 
 _NUMBER = r"(?P<n>\w+)"
-# Each wording and how it reads; a statement inside another of the same group is the same rule said once.
+# Each wording and how it reads; statements of one group whose words overlap are the same rule said once.
 WORDINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], list[Statement]]], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), read) for pattern, read in (
         (r"Minimum credit value\s*:?\s*(?P<n>\d+)", _credits("Overall")),
         (r"\btotal of (?P<n>\d+) credits", _credits("Overall")),
         (r"\bminimum of (?P<n>\d+) credits (?:to|in order to) (?:gain|achieve|be awarded)\b", _credits("Overall")),
+        (r"\b(?:must|to) achieve (?:a )?(?:minimum|total) of (?P<n>\d+) credits\b(?! (?:from|at|must|in)\b)",
+         _credits("Overall")),
         (r"(?:\bA )?(?:minimum of|at least) (?P<n>\d+) credits must be (?:achieved )?at "
          r"level (?P<level>\d)(?P<above> or (?:above|higher))?\.?", _credits(_level)),
         (r"(?:The learner|Learners|Candidates) must achieve (?P<n>\d+) credits from the Mandatory Units?\.?",
@@ -119,8 +121,9 @@ WORDINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], list[Statement]
         (r"\b(?P<n>\d+) (?:credits )?from the (?P<group>mandatory|optional) units",
          _credits(lambda m: m.group("group").capitalize())),
         (r"A further (?P<n>\d+) credits must be achieved\b[^.]{0,200}\.?", _further),
-        (r"\b(?:a )?(?:minimum of|at least) (?P<n>\d+) credits(?: and (?:a )?maximum of (?P<max>\d+) credits)? "
-         r"(?:must|should|are to) (?:come|be (?:achieved|taken|chosen)) from (?P<group>group \w+)", _group_bounds),
+        (r"\b(?:(?:a )?(?:minimum of|at least) )?(?P<n>\d+) credits(?: and (?:a )?maximum of (?P<max>\d+) credits)? "
+         r"(?:(?:must|should|are to) (?:come|be (?:achieved|taken|chosen)) )?from (?:optional )?(?P<group>group \w+)",
+         _group_bounds),
         (r"\b(?:a )?maximum of (?P<max>\d+) credits (?:may|can|must) (?:come|be (?:achieved|taken|chosen)) from "
          r"(?P<group>group \w+)", _group_bounds),
         (r"\btake (?P<n>\d+) credits['\u2019]? worth of optional units\b", _credits("Optional")),
@@ -141,7 +144,7 @@ def statements(text: str) -> list[Statement]:
     found.sort(key=lambda s: (s.start, -(s.end - s.start)))
     kept: list[Statement] = []
     for s in found:
-        if not any(k.group == s.group and k.start <= s.start and s.end <= k.end and k is not s for k in kept):
+        if not any(k.group == s.group and k.start < s.end and s.start < k.end for k in kept):
             kept.append(s)
     return kept
 
