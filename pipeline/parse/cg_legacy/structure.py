@@ -20,6 +20,7 @@ from pipeline.parse.cg_legacy.sections import Section
 from pipeline.parse.cg_legacy.text import search_lines, unit_heading
 from pipeline.parse.toolkit.furniture import printed_footer
 from pipeline.parse.toolkit.rules import EACH, statements
+from pipeline.parse.toolkit.unit_table import read_listing
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped
 
@@ -115,35 +116,35 @@ def parse_rules(ctx: ParseContext, lines: Sequence[Line]) -> tuple[list[RuleClau
     return rules, lines[start]
 
 
+def _wraps(lines: Sequence[Line], index: int) -> bool:
+    """A table's wrapped title is a short phrase; prose after a table ends in a full stop."""
+    text = clean(lines[index].text)
+    return len(text.split()) <= MAX_CONTINUATION_WORDS and not text.endswith(".")
+
+
+def _group_heading(text: str, under: str | None) -> str | None:
+    """"Mandatory units" -> Mandatory, "Optional units" -> Optional."""
+    return text.split()[0].capitalize() if _GROUP.match(text) else None
+
+
 def parse_structure_table(ctx: ParseContext, lines: Sequence[Line], section: Section) -> list[Listing]:
     """The rows of the structure table in the section holding it."""
     span = section.lines(lines)
     header = next((i for i, l in enumerate(span) if _TABLE_HEADER.search(clean(l.text))), None)
     if header is None:
         return []
-    rows: list[tuple[re.Match[str], str | None, list[Line]]] = []
-    group: str | None = None
-    for line in span[header:]:
-        text = clean(line.text)
-        if match := _ROW.match(text):
-            rows.append((match, group, [line]))
-        elif _GROUP.match(text):
-            group = text.split()[0].capitalize()
-        elif rows and len(text.split()) <= MAX_CONTINUATION_WORDS and not text.endswith("."):
-            rows[-1][2].append(line)
-        elif rows:
-            break
-        # A row, its wrapped title, a group heading, or (before the first row) the column
-        # headings: "QCA/SQA unit ref.", "City &", "Guilds Unit", "number", ...
-        ctx.use(line)
+    # Rows, wrapped titles, group headings, and (before the first row) the column headings:
+    # "QCA/SQA unit ref.", "City &", "Guilds Unit", "number", ...
+    rows, used = read_listing(span[header:], _ROW, _wraps, heading=_group_heading, open_start=True)
+    ctx.use(*used)
     listings = []
-    for match, row_group, row_lines in rows:
-        title = join_wrapped([match.group("title")] + [l.text for l in row_lines[1:]])
-        code = match.group("code")
-        listings.append(Listing(code, title, row_lines[0], match.group("uan"), match.group("ics"), row_group))
-        if row_group is None:
+    for listed in rows:
+        code = listed.match.group("code")
+        listings.append(Listing(code, listed.title(), listed.lines[0], listed.match.group("uan"),
+                                listed.match.group("ics"), listed.heading))
+        if listed.heading is None:
             ctx.issue("unit-group-missing", f"unit {code} is listed under no Mandatory/Optional heading",
-                      at=row_lines[0])
+                      at=listed.lines[0])
     return listings
 
 
@@ -153,18 +154,6 @@ def parse_mapping_list(ctx: ParseContext, lines: Sequence[Line], section: Sectio
     start = next((i for i, l in enumerate(span) if _MAPPING_LABEL.match(clean(l.text))), None)
     if start is None:
         return []
-    rows: list[tuple[re.Match[str], list[Line]]] = []
-    for line in span[start + 1:]:
-        text = clean(line.text)
-        if match := _MAPPING_ROW.match(text):
-            rows.append((match, [line]))
-        elif rows and len(text.split()) <= MAX_CONTINUATION_WORDS and not text.endswith("."):
-            rows[-1][1].append(line)
-        elif rows:
-            break
-    for _, row_lines in rows:
-        ctx.use(*row_lines)
-    return [
-        Listing(match.group(1), join_wrapped([match.group(2)] + [l.text for l in row_lines[1:]]), row_lines[0])
-        for match, row_lines in rows
-    ]
+    rows, used = read_listing(span[start + 1:], _MAPPING_ROW, _wraps)
+    ctx.use(*used)
+    return [Listing(listed.match.group(1), listed.title(2), listed.lines[0]) for listed in rows]

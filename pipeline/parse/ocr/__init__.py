@@ -8,15 +8,16 @@ optional units, "Theme: ..." headings. Unit bodies are not in the brochure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.ids import unit_key
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.prose import body_prefix, sentences, title_variant
 from pipeline.parse.toolkit.rules import EACH, rule_of, statements
+from pipeline.parse.toolkit.unit_table import Listed, read_listing
 from pipeline.records import Line, Qualification, Rule, Unit, UnitMembership
-from pipeline.text import clean, join_wrapped
+from pipeline.text import clean
 
 _OCR = re.compile(r"\bOCR\b")
 _SCHEME_CODE = re.compile(r"\bScheme code:?\s*(\d{4,6})\b", re.I)
@@ -42,16 +43,13 @@ def detect(lines: Sequence[Line]) -> float:
     return score
 
 
-@dataclass
-class _Listed:
-    """A unit line of the brochure's list, with the lines its wrapped title continues on."""
+@dataclass(frozen=True)
+class _Under:
+    """The heading a unit is listed under: its group, whether the group is mandatory, and its theme."""
 
-    code: str
-    lines: list[Line]
     group: str
     mandatory: bool
     theme: str | None
-    parts: list[str] = field(default_factory=list)
 
 
 def parse(ctx: ParseContext) -> ParseResult:
@@ -77,7 +75,7 @@ def parse(ctx: ParseContext) -> ParseResult:
                   severity="error")
     title, level = _title(ctx, lines, qualification_id)
     listed = _units(ctx, lines[start:])
-    optional_themes = list(dict.fromkeys(u.theme for u in listed if not u.mandatory and u.theme))
+    optional_themes = list(dict.fromkeys(u.heading.theme for u in listed if not u.heading.mandatory and u.heading.theme))
     credits, rules = _rules(ctx, _structure_lines(ctx, lines[:start]), qualification_id, optional_themes)
 
     result.qualifications.append(
@@ -86,12 +84,13 @@ def parse(ctx: ParseContext) -> ParseResult:
     )
     result.rules.extend(rules)
     for unit in listed:
-        key = unit_key(scheme, unit.code)
+        code, under = unit.match.group(1), unit.heading
+        key = unit_key(scheme, code)
         result.units.append(
-            Unit(key, scheme, unit.code, join_wrapped(unit.parts), nos_code=unit.code, theme=unit.theme,
+            Unit(key, scheme, code, unit.title(2), nos_code=code, theme=under.theme,
                  has_body=False, doc_id=ctx.doc_id, page_start=unit.lines[0].page, page_end=unit.lines[-1].page)
         )
-        result.memberships.append(UnitMembership(qualification_id, key, unit.group, unit.mandatory))
+        result.memberships.append(UnitMembership(qualification_id, key, under.group, under.mandatory))
     return result
 
 
@@ -156,41 +155,38 @@ def _group_name(ctx: ParseContext, number: int, optional_themes: list[str], at: 
     return f"Optional group {number}"
 
 
-def _units(ctx: ParseContext, lines: list[Line]) -> list[_Listed]:
+def _units(ctx: ParseContext, lines: list[Line]) -> list[Listed]:
     """The units listed under the group and theme headings, titles wrapped over lines joined."""
-    listed: list[_Listed] = []
-    group, mandatory, theme = "", False, None
-    current: _Listed | None = None
-    for index, line in enumerate(lines):
-        text = clean(line.text)
-        if match := _GROUP.match(text):
-            mandatory = match.group(1).lower() == "mandatory"
-            group, theme, current = match.group(1).capitalize(), None, None
-        elif match := _THEME.match(text):
-            theme, current = match.group(1), None
-            group = theme
-        elif match := _UNIT.match(text):
-            current = _Listed(match.group(1), [line], group, mandatory, theme, [match.group(2)])
-            if any(u.code == current.code for u in listed):
-                ctx.issue("numbering-duplicate", f"unit {current.code} is listed again; the first listing is kept",
-                          at=line)
-            else:
-                listed.append(current)
-        elif current is not None and (text[0].islower() or _next_is_listed(lines, index)):
-            # A wrapped title goes on in lower case ("... good customer service" +
-            # "impression"), or is followed by another unit or heading of the list.
-            current.parts.append(text)
-            current.lines.append(line)
+    rows, used = read_listing(lines, _UNIT, _wraps, heading=_heading, under=_Under("", False, None))
+    ctx.use(*used)
+    listed: list[Listed] = []
+    for row in rows:
+        if any(u.match.group(1) == row.match.group(1) for u in listed):
+            ctx.issue("numbering-duplicate", f"unit {row.match.group(1)} is listed again; the first listing is kept",
+                      at=row.lines[0])
         else:
-            break
-        ctx.use(line)
+            listed.append(row)
     return listed
 
 
-def _next_is_listed(lines: list[Line], index: int) -> bool:
+def _heading(text: str, under: _Under) -> _Under | None:
+    """What a group heading ("Optional Units") or a theme heading ("Theme: Delivery") names."""
+    if match := _GROUP.match(text):
+        return _Under(match.group(1).capitalize(), match.group(1).lower() == "mandatory", None)
+    if match := _THEME.match(text):
+        return _Under(match.group(1), under.mandatory, match.group(1))
+    return None
+
+
+def _wraps(lines: Sequence[Line], index: int) -> bool:
+    """A wrapped title goes on in lower case ("... good customer service" + "impression"), or is followed by
+    another unit or heading of the list."""
+    return clean(lines[index].text)[:1].islower() or _next_is_listed(lines, index)
+
+
+def _next_is_listed(lines: Sequence[Line], index: int) -> bool:
     """Whether the line after ``index`` is a unit or a heading of the list."""
     if index + 1 >= len(lines):
         return False
     text = clean(lines[index + 1].text)
     return bool(_UNIT.match(text) or _GROUP.match(text) or _THEME.match(text))
-

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from pipeline.parse.toolkit.values import UNIT_REFERENCE
 from pipeline.records import Line
@@ -102,3 +102,47 @@ def read_rows(lines: Sequence[Line], order: tuple[str, ...] | None) -> tuple[lis
             unread.append(pending[0])
             pending = []
     return rows, unread + pending[:1]
+
+
+@dataclass
+class Listed:
+    """A unit named in a list: the row pattern's match, the heading it stands under, and its lines."""
+
+    match: re.Match[str]
+    heading: Any
+    lines: list[Line]
+
+    def title(self, group: str = "title") -> str:
+        """The title the row opens with, its wrapped lines joined."""
+        return join_wrapped([self.match.group(group)] + [l.text for l in self.lines[1:]])
+
+
+def read_listing(
+    lines: Sequence[Line], row: re.Pattern[str], wraps: Callable[[Sequence[Line], int], bool], *,
+    heading: Callable[[str, Any], Any] = lambda text, under: None, under: Any = None, open_start: bool = False,
+) -> tuple[list[Listed], list[Line]]:
+    """Units listed one a line (a code, then the title), under headings, their titles wrapped over lines.
+
+    A line is a row (``row`` matches it), a heading (``heading(text, what the last heading named)``
+    gives what it names), or, right after a row, that row's title wrapped (``wraps(lines, index)``);
+    the list ends at the first line that is none of these once a row is read. With ``open_start``,
+    lines before the first row (column headings) belong to the list. Returns the rows and the lines used.
+    """
+    rows: list[Listed] = []
+    used: list[Line] = []
+    in_row = False  # whether the line before was a row or its wrapped title
+    for index, line in enumerate(lines):
+        text = clean(line.text)
+        if match := row.match(text):
+            rows.append(Listed(match, under, [line]))
+            in_row = True
+        elif (named := heading(text, under)) is not None:
+            under, in_row = named, False
+        elif in_row and wraps(lines, index):
+            rows[-1].lines.append(line)
+        elif rows:
+            break
+        elif not open_start:
+            continue
+        used.append(line)
+    return rows, used
