@@ -126,7 +126,10 @@ def _print_documents(report) -> None:
             continue
         counts = ", ".join(f"{v} {k}" for k, v in d.counts.items() if k != "issues" and (v or k != "NOS units"))
         issues = ", ".join(f"{n} {sev}(s)" for sev, n in sorted(d.issues.items())) or "no issues"
-        kept = f"; {d.conservation.share:.1%} of body text in records" if d.conservation else ""
+        kept = ""
+        if d.conservation:
+            shares = d.conservation.shares()
+            kept = f"; {shares['share_in_records']:.1%} of its text in records, {shares['share_unaccounted']:.1%} unaccounted"
         click.echo(f"  {d.entry.doc_id:<24} {d.profile:<13} {counts}; {issues}{kept}")
         if d.edition_changes:
             click.echo(f"  {'':<24} replaces {d.entry.replaces}: {d.edition_changes}")

@@ -64,6 +64,14 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
                    "last good records kept)", "ok"),
         "error": ("why the document failed, as `file:page:line: message`", "raw/broken.pdf: not a readable PDF"),
         "parser_version": ("pipeline and parser version that produced the records", "0.1.0+parser.2"),
+        "share_in_records": ("the share of the document's text (characters of its non-blank lines) in records",
+                             "0.695"),
+        "share_set_aside": ("the share set aside by name: chapters deliberately not modelled, each reported as "
+                            "`section-not-modelled`", "0.0"),
+        "share_furniture": ("the share that is page furniture: running headers, footers, page numbers, "
+                            "headings restated at a page top", "0.017"),
+        "share_unaccounted": ("the share no record holds and nothing set aside by name: the `unparsed-text` "
+                              "issues (the four shares sum to 1; empty for a failed document)", "0.288"),
         "pdf_producer": ("the tool that wrote the PDF, from its metadata (`Producer`); empty for other files",
                          "Skia/PDF m120"),
         "pdf_creator": ("the application the PDF was made from, from its metadata (`Creator`)",
@@ -106,8 +114,9 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "level": ("the unit's level", "3"),
         "credits": ("credit value", "5"),
         "glh": ("guided learning hours", "33"),
-        "uan": ("Ofqual/NDAQ or QCA/SQA unit reference", "R/601/1226"),
-        "nos_code": ("the National Occupational Standard the unit is based on", "A13"),
+        "uan": ("Ofqual/NDAQ or QCA/SQA unit reference: one unit, whoever publishes it", "R/601/1226"),
+        "nos_code": ("the National Occupational Standard the unit is based on; for a standard itself (`uk-nos`), "
+                     "its Original URN, the code it had before", "A13"),
         "ics_unit": ("Institute of Customer Service unit number", "13"),
         "theme": ("the handbook's theme or group heading for the unit", "Impression and Image"),
         "has_body": ("true when a document states the unit in full (outcomes, criteria)", "true"),
@@ -127,7 +136,8 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
     "criteria": {
         "criterion_key": ("the criterion, as `<unit_key>#<criterion_no>`", "cg-4430:4430-303#1.1"),
         "outcome_no": ("the outcome it belongs to", "1"),
-        "criterion_no": ("the criterion's number as written (knowledge items `k.a`)", "1.1"),
+        "criterion_no": ("the criterion's number as written (knowledge items `k.a`; a standard's `P1` and `K1`; a "
+                         "grid's knowledge beside criterion 1.1, `K1.1`)", "1.1"),
         "kind": ("`assessment`, `performance` or `knowledge`", "assessment"),
         "verb": ("the lemmatised command verb", "explain"),
     },

@@ -61,6 +61,11 @@ class Document:
     status: str  # ok / partial / failed / stale
     error: str | None
     parser_version: str
+    # The split of the document's text (pipeline.parse.Conservation.shares); None for a failed document.
+    share_in_records: float | None = None
+    share_set_aside: float | None = None
+    share_furniture: float | None = None
+    share_unaccounted: float | None = None
     pdf_producer: str | None = None
     pdf_creator: str | None = None
 

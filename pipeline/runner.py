@@ -65,6 +65,7 @@ class DocumentOutcome:
     extracted_now: bool = False
     profile: str = ""
     error: str | None = None
+    error_code: str = "document-failed"  # the issue code of ``error``: internal-error for an unexpected exception
     counts: dict[str, int] = field(default_factory=dict)
     issues: Counter = field(default_factory=Counter)
     edition_changes: str | None = None  # for a new edition: how it differs from the one it replaces
@@ -196,6 +197,12 @@ def _cached_one(paths: Paths, force: bool, limits: Limits, entry: Entry) -> Docu
     return outcome
 
 
+def internal_error(exc: Exception, shown: str, stage: str) -> str:
+    """The readable reason a document failed on an exception nobody raised on purpose (a reader's fault)."""
+    detail = str(exc) or "no message"
+    return str(DocumentError(f"internal error while {stage}: {type(exc).__name__}: {detail[:200]}", Location(shown)))
+
+
 @contextmanager
 def _fails_alone(outcome: DocumentOutcome, shown: str) -> Iterator[None]:
     """A document that cannot be read keeps why in ``outcome.error``, and the run goes on."""
@@ -206,6 +213,9 @@ def _fails_alone(outcome: DocumentOutcome, shown: str) -> Iterator[None]:
     except OSError as exc:
         outcome.error = str(DocumentError(f"cannot read: {exc.strerror}", Location(shown)))
         outcome.extraction = None
+    except Exception as exc:  # any fault of a reader fails this document alone
+        log.debug("reading %s failed", shown, exc_info=True)
+        outcome.error, outcome.error_code, outcome.extraction = internal_error(exc, shown, "reading"), "internal-error", None
 
 
 def _extract_one(paths: Paths, limits: Limits, task: ExtractTask) -> DocumentOutcome:
@@ -241,18 +251,29 @@ def _joined(paths: Paths, limits: Limits, task: ExtractTask, parts: dict[int, Do
     return outcome
 
 
-def _parse_one(paths: Paths, seconds: float, outcome: DocumentOutcome) -> Parsed | str:
+@dataclass(frozen=True)
+class Failure:
+    """Why a document failed to parse: the issue code and the readable reason."""
+
+    code: str
+    message: str
+
+
+def _parse_one(paths: Paths, seconds: float, outcome: DocumentOutcome) -> Parsed | Failure:
     """Parse one extracted document within its time limit (runs in a worker): its records, or why it failed."""
     entry, extraction = outcome.entry, outcome.extraction
     assert extraction is not None
     shown = paths.shown(entry)
-    ctx = ParseContext(entry, extraction.lines)
     try:
+        ctx = ParseContext(entry, extraction.lines)
         profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
         with deadline(seconds, shown, "parse"):
-            result = parse_lines(ctx, profile)
+            result = parse_lines(ctx, profile, shown)
     except DocumentError as exc:
-        return str(exc)
+        return Failure("document-failed", str(exc))
+    except Exception as exc:  # any fault of a parser fails this document alone
+        log.debug("parsing %s failed", shown, exc_info=True)
+        return Failure("internal-error", internal_error(exc, shown, "parsing"))
     result.issues = list(extraction.issues) + result.issues
     return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages, ctx.conservation(),
                   extraction.pdf_producer, extraction.pdf_creator)
@@ -292,8 +313,8 @@ def _parsed_all(
     fresh = engine.map(partial(_parse_one, paths, limits.max_seconds), [outcomes[i] for i in todo],
                        [_parse_work(outcomes[i]) for i in todo])
     for i, one in zip(todo, fresh):
-        if isinstance(one, str):
-            outcomes[i].error = one
+        if isinstance(one, Failure):
+            outcomes[i].error, outcomes[i].error_code = one.message, one.code
         else:
             parsed[i] = one
             outcomes[i].errors = _mark_accepted(outcomes[i].entry, one.result)
@@ -320,6 +341,13 @@ def _last_good(paths: Paths, outcome: DocumentOutcome, parsed: Parsed | None) ->
     return good
 
 
+def _failure_issue(outcome: DocumentOutcome) -> Issue | None:
+    """A failed document's reason as an error in ``issues.parquet`` (its code says whether a reader faulted)."""
+    if outcome.error is None:
+        return None
+    return Issue(outcome.entry.doc_id, None, None, "error", outcome.error_code, outcome.error)
+
+
 def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
     entry = outcome.entry
     result = parsed.result if parsed else None
@@ -339,6 +367,7 @@ def _document_row(outcome: DocumentOutcome, parsed: Parsed | None) -> Document:
         published=entry.published, supersedes=entry.supersedes, replaces=entry.replaces, format=outcome.profile,
         media_type=parsed.media_type if parsed else "", pages=parsed.pages if parsed else 0, status=status, error=outcome.error,
         parser_version=f"{__version__}+{fingerprint(PARSE_STAGE)[:12]}",
+        **(parsed.conservation.shares() if parsed else {}),
         pdf_producer=read.pdf_producer if read else None, pdf_creator=read.pdf_creator if read else None,
     )
 
@@ -362,11 +391,14 @@ def parse(
     rows: list[Document] = []
     total = len(report.documents)
     for outcome, parsed in zip(report.documents, parsed_all):
+        failure = _failure_issue(outcome)  # before _last_good adds its note to the reason
         parsed = _last_good(paths, outcome, parsed)
         if parsed is not None:
             outcome.profile, outcome.conservation = parsed.profile, parsed.conservation
             results[outcome.entry.doc_id] = parsed.result
             outcome.issues = Counter("accepted error" if i.accepted else i.severity for i in parsed.result.issues)
+        if failure is not None:
+            results.setdefault(outcome.entry.doc_id, ParseResult()).issues.append(failure)
         rows.append(_document_row(outcome, parsed))
     progress("parse", total, total, "")
     report.removed = _remove_unlisted(paths, entries)

@@ -35,7 +35,7 @@ def write_bad_files(raw: Path) -> dict[str, str]:
         "scanned.pdf": (_pdf(image=True), ": the PDF has no extractable text (scanned images?)"),
         "utf16.txt": ("Unit 201 Give customers a positive impression\n".encode("utf-16"),
                       # decoded (its byte-order mark says UTF-16), then found to be no handbook
-                      ": no handbook family recognised (best: ocr-nvq at 0.00); set format in the manifest"),
+                      ": no handbook family recognised (best: unit-page at 0.20); set format in the manifest"),
         "nul.txt": (b"Unit 201\x00 Give customers a positive impression\n", ": the text holds NUL bytes (first at byte 8): binary data, not text"),
     }
     for name, (content, _) in files.items():

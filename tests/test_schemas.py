@@ -10,7 +10,8 @@ from pipeline.schemas import DATASETS
 # Copied from DESIGN.md ("Published datasets" and "Mappings"): the contract, by hand.
 DESIGN_COLUMNS = {
     "documents": "doc_id path sha256 publisher scheme qualification title published supersedes replaces format "
-                 "media_type pages status error parser_version pdf_producer pdf_creator",
+                 "media_type pages status error parser_version share_in_records share_set_aside share_furniture "
+                 "share_unaccounted pdf_producer pdf_creator",
     "qualifications": "qualification_id scheme awarding_body title level accreditation_number credits_min glh_min "
                       "glh_max tqt last_registration last_certification fee_gbp replaced_by doc_id page",
     "qualification_facts": "qualification_id field value doc_id page document_date",

@@ -25,12 +25,20 @@ def _append(out: list[tuple[str, bool]], text: str, bold: bool) -> None:
     out[-1] = (run + text, all_bold)
 
 
-def _blocks(node: Tag, out: list[tuple[str, bool]], bold: bool = False, pre: bool = False) -> None:
+def _blocks(root: Tag, out: list[tuple[str, bool]]) -> None:
     """Collect (text, all bold) runs, starting a new one at every block element.
 
     Newlines of the source are only whitespace, except inside ``<pre>`` where each ends a line.
+    The tree is walked with a stack of its own, never by recursion: any depth reads.
     """
-    for child in node.children:
+    # (node, bold, pre), or None where a block element closes.
+    stack: list[tuple[Tag | NavigableString, bool, bool] | None] = [(c, False, False) for c in reversed(root.contents)]
+    while stack:
+        item = stack.pop()
+        if item is None:
+            out.append(("", False))
+            continue
+        child, bold, pre = item
         # Comments, CDATA and doctypes are NavigableString subclasses, not text.
         if type(child) is NavigableString:
             for n, piece in enumerate(child.split("\n") if pre else [str(child)]):
@@ -41,12 +49,12 @@ def _blocks(node: Tag, out: list[tuple[str, bool]], bold: bool = False, pre: boo
             block = child.name in _BLOCKS
             if block:
                 out.append(("", False))
+                stack.append(None)
             elif child.name in _CELLS:
                 # Cells of a row stay on one line, as in the text handbooks' tables.
                 _append(out, " ", bold)
-            _blocks(child, out, bold or child.name in _HEADINGS, pre or child.name == "pre")
-            if block:
-                out.append(("", False))
+            inner = (bold or child.name in _HEADINGS, pre or child.name == "pre")
+            stack.extend((c, *inner) for c in reversed(child.contents))
 
 
 def read_html(path: Path, doc_id: str, shown: str) -> Extraction:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from pipeline.manifest import Entry
-from pipeline.parse.furniture import find_furniture
+from pipeline.parse.toolkit.furniture import find_furniture
 from pipeline.records import (
     Criterion,
     EvidenceRequirement,
@@ -57,15 +57,29 @@ class ParseResult:
 
 @dataclass(frozen=True)
 class Conservation:
-    """Where a document's body text went: characters of its non-blank lines, page furniture aside."""
+    """Where a document's text went, in characters of its non-blank lines: into records, set aside by name (a
+    chapter deliberately not modelled), page furniture, or unaccounted (reported as ``unparsed-text``)."""
 
-    body_chars: int
+    body_chars: int  # every non-blank line but the page furniture
     record_chars: int
+    set_aside_chars: int = 0
+    furniture_chars: int = 0
+
+    @property
+    def unaccounted_chars(self) -> int:
+        return self.body_chars - self.record_chars - self.set_aside_chars
 
     @property
     def share(self) -> float:
-        """The share of body text that landed in records (the rest is in ``unparsed-text`` issues)."""
+        """The share of body text that landed in records."""
         return self.record_chars / self.body_chars if self.body_chars else 1.0
+
+    def shares(self) -> dict[str, float]:
+        """The four shares of all the document's text (they sum to 1): in records, set aside, furniture, unaccounted."""
+        total = self.body_chars + self.furniture_chars
+        parts = {"share_in_records": self.record_chars, "share_set_aside": self.set_aside_chars,
+                 "share_furniture": self.furniture_chars, "share_unaccounted": self.unaccounted_chars}
+        return {name: round(chars / total, 6) if total else 0.0 for name, chars in parts.items()}
 
 
 class ParseContext:
@@ -80,11 +94,23 @@ class ParseContext:
         self.lines: tuple[Line, ...] = tuple(l for i, l in enumerate(self.all_lines) if i not in furniture)
         self.issues: list[Issue] = []
         self._used: set[int] = {id(self.all_lines[i]) for i in furniture}
+        # Lines used other than by a record: "furniture", or "set aside" (a chapter not modelled).
+        self._aside: dict[int, str] = {id(self.all_lines[i]): "furniture" for i in furniture}
 
     def use(self, *lines: Line) -> None:
-        """Mark lines as landed in a record (or deliberately set aside as page furniture)."""
+        """Mark lines as landed in a record."""
         for line in lines:
             self._used.add(id(line))
+
+    def furniture(self, *lines: Line) -> None:
+        """Mark lines as page furniture a family found (a printed footer, a heading restated at a page top)."""
+        self.use(*lines)
+        self._aside.update((id(line), "furniture") for line in lines)
+
+    def set_aside(self, *lines: Line) -> None:
+        """Mark lines as set aside by name: a chapter deliberately not modelled, reported as such."""
+        self.use(*lines)
+        self._aside.update((id(line), "set aside") for line in lines)
 
     def is_used(self, line: Line) -> bool:
         return id(line) in self._used
@@ -97,9 +123,13 @@ class ParseContext:
         )
 
     def conservation(self) -> Conservation:
-        """The body text counted from the lines themselves: used by a record, or left over."""
-        sizes = [(len(clean(line.text)), self.is_used(line)) for line in self.lines]
-        return Conservation(sum(n for n, _ in sizes), sum(n for n, used in sizes if used))
+        """The text counted from the lines themselves: in a record, set aside, furniture, or left over."""
+        chars = {"record": 0, "set aside": 0, "furniture": 0, "left": 0}
+        for line in self.all_lines:
+            kind = self._aside.get(id(line)) or ("record" if self.is_used(line) else "left")
+            chars[kind] += len(clean(line.text))
+        body = chars["record"] + chars["set aside"] + chars["left"]
+        return Conservation(body, chars["record"], chars["set aside"], chars["furniture"])
 
     def leftovers(self) -> list[Issue]:
         """One ``unparsed-text`` warning per run of consecutive non-blank lines no record used."""

@@ -9,9 +9,12 @@ from typing import Sequence
 
 from pipeline.errors import DocumentError, Location
 from pipeline.nlp import command_verbs
-from pipeline.parse import ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, ocr
-from pipeline.parse.swallowed import swallowed_text
-from pipeline.records import Line
+from pipeline.parse import (
+    ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, nos_standard, ocr, regulator, structure, unit_bank,
+    unit_page,
+)
+from pipeline.parse.toolkit.swallowed import swallowed_text
+from pipeline.records import Issue, Line
 
 # Below this detection score a document matches no family.
 MIN_DETECTION = 0.5
@@ -22,11 +25,15 @@ class Profile:
     """A handbook family: its manifest ``format`` name and the module that parses it.
 
     The module offers ``detect(lines) -> float`` (0..1, from wording and structure)
-    and ``parse(ctx: ParseContext) -> ParseResult``.
+    and ``parse(ctx: ParseContext) -> ParseResult``. ``yields_records`` is False only
+    for a family whose documents feed the corpus step something other than records
+    (the NOS suite page: its themes); any other family's document with body text and
+    no unit, outcome, criterion, rule or qualification is a ``no-records`` error.
     """
 
     name: str
     module: ModuleType
+    yields_records: bool = True
 
 
 PROFILES: dict[str, Profile] = {
@@ -36,7 +43,12 @@ PROFILES: dict[str, Profile] = {
         Profile("cg-legacy", cg_legacy),
         Profile("ocr-nvq", ocr),
         Profile("cg-catalogue", catalogue),
-        Profile("ics-nos", nos),
+        Profile("ics-nos", nos, yields_records=False),
+        Profile("uk-nos", nos_standard),
+        Profile("unit-page", unit_page),
+        Profile("regulator-unit", regulator),
+        Profile("qualification-structure", structure),
+        Profile("unit-bank", unit_bank),
     )
 }
 
@@ -53,10 +65,22 @@ def detect_profile(lines: Sequence[Line], shown: str) -> Profile:
     return PROFILES[best]
 
 
-def parse_lines(ctx: ParseContext, profile: Profile) -> ParseResult:
-    """Run a family parser, fill in criteria verbs, report swallowed text and the lines nothing used."""
+def parse_lines(ctx: ParseContext, profile: Profile, shown: str | None = None) -> ParseResult:
+    """Run a family parser, fill in criteria verbs, report swallowed text, an empty result and the lines nothing
+    used (``shown``: the file as messages name it)."""
     result = profile.module.parse(ctx)
     verbs = command_verbs([c.text for c in result.criteria])
     result.criteria = [dataclasses.replace(c, verb=v) for c, v in zip(result.criteria, verbs)]
-    result.issues = ctx.issues + result.issues + swallowed_text(ctx.doc_id, result) + ctx.leftovers()
+    empty = _no_records(ctx, profile, result, shown or ctx.entry.path)
+    result.issues = ctx.issues + result.issues + empty + swallowed_text(ctx.doc_id, result) + ctx.leftovers()
     return result
+
+
+def _no_records(ctx: ParseContext, profile: Profile, result: ParseResult, shown: str) -> list[Issue]:
+    """Never an empty success: body text from which the family read nothing is an error naming file and family."""
+    found = (result.units, result.outcomes, result.criteria, result.rules, result.qualifications)
+    if not profile.yields_records or any(found) or not ctx.conservation().body_chars:
+        return []
+    return [Issue(ctx.doc_id, None, None, "error", "no-records",
+                  f"{shown}: the {profile.name} family read no unit, outcome, criterion, rule or qualification "
+                  f"from its {len(ctx.lines)} line(s); set format in the manifest if another family fits")]

@@ -15,11 +15,11 @@ import pytest
 from pipeline.extract import extract_file
 from pipeline.manifest import Entry
 from pipeline.parse import ParseContext, ParseResult, cg_qcf
-from pipeline.parse.cg_qcf_facts import normalise_accreditation, parse_date
-from pipeline.parse.cg_qcf_structure import column_order, parse_group_heading, parse_row
-from pipeline.parse.cg_qcf_text import is_footer
-from pipeline.parse.cg_qcf_units import nos_code_from
+from pipeline.parse.cg_qcf.structure import column_order, parse_group_heading, parse_row
+from pipeline.parse.cg_qcf.text import is_footer
+from pipeline.parse.cg_qcf.units import nos_code_from
 from pipeline.parse.profiles import PROFILES, parse_lines
+from pipeline.parse.toolkit.values import read_accreditation, read_date
 from pipeline.records import (
     Criterion,
     EvidenceRequirement,
@@ -537,10 +537,10 @@ def test_is_footer(text, footer):
 
 
 def test_fact_values():
-    assert normalise_accreditation("500/ 8818/X") == "500/8818/X"
-    assert parse_date("31/07/2014") == dt.date(2014, 7, 31)
-    assert parse_date("31/02/2014") is None
-    assert parse_date("July 2014") is None
+    assert read_accreditation("500/ 8818/X") == "500/8818/X"
+    assert read_date("31/07/2014") == dt.date(2014, 7, 31)
+    assert read_date("31/02/2014") is None
+    assert read_date("July 2014") is None
 
 
 # --- small documents: checks between table and bodies -----------------------------------

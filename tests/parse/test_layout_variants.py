@@ -18,7 +18,7 @@ from tests.conftest import RAW, manifest, parsed, without_pages
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import detect_profile, parse_lines
-from pipeline.parse.swallowed import swallowed_text
+from pipeline.parse.toolkit.swallowed import swallowed_text
 from pipeline.records import Line, Note
 
 LEGACY = "cg-nsvq-l3-standards"

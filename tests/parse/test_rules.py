@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.parse.rules import typed_rule
+from pipeline.parse.toolkit.rules import typed_rule
 from pipeline.rule_kinds import KINDS
 from tests.conftest import manifest, parsed
 
