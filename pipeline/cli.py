@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.store import lock
 from pipeline.errors import ManifestError, PipelineError
 from pipeline.parallel import Engine, default_workers
+from pipeline.store import lock
 
 # The library (and spaCy behind the parsers) is imported inside the commands, so that
 # --help and --version answer at once.
@@ -36,7 +36,7 @@ class Bar:
         line = f"{stage:<8} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {item}"
         if self.tty:
             click.echo(f"\r{line:<78}", nl=done == total, err=True)
-        elif done == total or done == 0 and item == "":
+        elif done == total or (done == 0 and item == ""):
             click.echo(line, err=True)
 
 

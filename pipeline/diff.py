@@ -14,12 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from pipeline import ids
 from pipeline.errors import UsageError
-from pipeline.store.tables import read_records
 from pipeline.records import UnitVersion, Versions
 from pipeline.schemas import DATASETS
+from pipeline.store.tables import read_records
 
 # The fields of a unit a new edition can restate.
 COMPARED_FIELDS = ("level", "credits", "glh", "uan", "nos_code")

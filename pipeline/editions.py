@@ -77,7 +77,7 @@ def editions(entries: list[Entry]) -> Editions:
     for members in lines.values():
         heads = [d for d in members if d not in replaced] or members
         head = max(heads, key=recency.__getitem__)
-        newest.update({d: head for d in members})
+        newest.update(dict.fromkeys(members, head))
         ordered = sorted(members, key=recency.__getitem__)
         next_edition.update(zip(ordered, ordered[1:]))
     # A replaces link names the following edition outright.

@@ -7,9 +7,10 @@ import datetime as dt
 import logging
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from pipeline.errors import Location, ManifestError, PipelineError

@@ -12,8 +12,8 @@ import pandas as pd
 
 from pipeline.errors import UsageError
 from pipeline.rpl import RplResult, assess
-from pipeline.store.generations import current, published_dirs
 from pipeline.schemas import DATASETS
+from pipeline.store.generations import current, published_dirs
 
 
 def connect(paths) -> duckdb.DuckDBPyConnection:

@@ -27,9 +27,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
-from tests import pdf_render as plain
 from pipeline.extract.txt import read_text
 from pipeline.text import normalise_space
+from tests import pdf_render as plain
 
 _ROW_START = re.compile(r"^\d{4}-\d{3}\b")
 _ROW_NUMBERS = re.compile(r"^(.*?)\s*\b(\d)\s+(\d{1,2})\s+(\d{1,3})$")

@@ -18,10 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import query, runner
-from pipeline.store import lock
 from pipeline.cli import cli
 from pipeline.errors import ManifestError
-from pipeline.store import faults
+from pipeline.store import faults, lock
 from tests.conftest import DATA, ROOT
 
 # Two small handbooks of two families, one superseding the other's scheme.
@@ -206,7 +205,7 @@ def test_errors_fail_the_run_unless_the_manifest_accepts_them(tiny, tmp_path):
     assert result.exit_code == 1
     errors = [i for i in records(paths.root, "issues") if i["severity"] == "error"]
     assert [(i["code"], i["accepted"]) for i in errors] == [("unit-body-truncated", False)]
-    assert f"cg-legacy-l2: 1 error(s) not accepted in the manifest:\n  raw/cg_legacy_level2_sample.txt:" in result.stderr
+    assert "cg-legacy-l2: 1 error(s) not accepted in the manifest:\n  raw/cg_legacy_level2_sample.txt:" in result.stderr
     assert f": unit-body-truncated: {errors[0]['message']}" in result.stderr
 
     unit = errors[0]["unit_code"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.manifest import Publishing
 from pipeline.publish.iris import case_iri, iri, outcome_iri, scheme_prefix

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.manifest import Publishing
-from pipeline.store import staging
 from pipeline.publish.case import case_packages
 from pipeline.publish.data_dictionary import data_dictionary
 from pipeline.publish.lookup_page import lookup_page
 from pipeline.publish.spreadsheet import xlsx_bytes
-from pipeline.publish.sssom import FILE_NAME as SSSOM_FILE, sssom_tsv
-from pipeline.store.tables import to_table
+from pipeline.publish.sssom import FILE_NAME as SSSOM_FILE
+from pipeline.publish.sssom import sssom_tsv
 from pipeline.schemas import DATASETS
+from pipeline.store import staging
+from pipeline.store.tables import to_table
 
 _EXTRACTED = ("documents", "units", "outcomes", "criteria", "qualifications", "unit_memberships", "rules")
 _MAPPINGS = ("families", "unit_map", "criterion_map")

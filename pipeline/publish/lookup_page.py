@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import Mapping, Sequence
 
 from pipeline import rpl_engine
 from pipeline.rule_kinds import description, member_groups

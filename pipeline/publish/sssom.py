@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.manifest import Publishing
 from pipeline.publish.iris import curie, curie_prefix, file_iri, scheme_prefix

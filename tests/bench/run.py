@@ -15,23 +15,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import pdfplumber  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
+import pdfplumber
+import pypdfium2 as pdfium
 
-from pipeline import runner  # noqa: E402
-from pipeline.extract import extract_file  # noqa: E402
-from pipeline.match import cache as match_cache  # noqa: E402
-from pipeline.parse import cache as parse_cache  # noqa: E402
-from pipeline.parallel import Engine, default_workers  # noqa: E402
-from tests.bench.corpus import LONG_PAGES, handbook_pdfs, long_pdf, long_project, pdf_project  # noqa: E402
-from tests.bench.matching import match_at_scale  # noqa: E402
-from tests.conftest import ROOT  # noqa: E402
+from pipeline import runner
+from pipeline.extract import extract_file
+from pipeline.match import cache as match_cache
+from pipeline.parallel import Engine, default_workers
+from pipeline.parse import cache as parse_cache
+from tests.bench.corpus import LONG_PAGES, handbook_pdfs, long_pdf, long_project, pdf_project
+from tests.bench.matching import match_at_scale
+from tests.conftest import ROOT
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

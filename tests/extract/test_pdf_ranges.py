@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import RAW, manifest
-from tests.pdf_render import render
 
 from pipeline.errors import DocumentError
 from pipeline.extract import extract_file
 from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
+from tests.conftest import RAW, manifest
+from tests.pdf_render import render
 
 DOC = "cg-4430-03-handbook"
 

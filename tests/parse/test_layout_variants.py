@@ -8,18 +8,18 @@ in an issue, or be set aside as a repeated heading, never inside another record.
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import Sequence
 
 import pytest
-from tests.conftest import RAW, manifest, parsed, without_pages
 
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import detect_profile, parse_lines
 from pipeline.parse.swallowed import swallowed_text
 from pipeline.records import Line, Note
+from tests.conftest import RAW, manifest, parsed, without_pages
 
 LEGACY = "cg-nsvq-l3-standards"
 QCF = "cg-4430-03-handbook"
@@ -39,7 +39,7 @@ def _variant(tmp_path: Path, doc_id: str, after: int, inserted: list[str], *more
     return ctx, parse_lines(ctx, detect_profile(extraction.lines, path.name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lines(doc_id: str) -> tuple[Line, ...]:
     entry = manifest()[doc_id]
     return extract_file(RAW / entry.path, doc_id, entry.path).lines

@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.publish.spreadsheet import BOM, safe_text, table_csv, xlsx_bytes
-from pipeline.store.tables import to_table
 from pipeline.records import Unit, UnitMapRow, UnitMatch
 from pipeline.runner import review_csv
 from pipeline.schemas import DATASETS
+from pipeline.store.tables import to_table
 
 
 @pytest.mark.parametrize("value, shown", [
