@@ -257,7 +257,7 @@ def _carry_tables_over(pages: list[list[str]]) -> None:
     Where the text breaks a table across pages, the print runs one table on, over the
     page break, with its header row repeated.
     """
-    for page, following in zip(pages, pages[1:]):
+    for page, following in itertools.pairwise(pages):
         starts = [i for i, text in enumerate(page) if text == _TABLE_START]
         if not starts or not following or _structure_end(page, starts[-1]) < len(page):
             continue

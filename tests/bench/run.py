@@ -168,7 +168,8 @@ def main() -> None:
                                                    long_project, runner.extract)
     seconds, recall = match_at_scale(20_000 if quick else 100_000, say)
     results["match_100k_seconds"], results["blocking_recall"] = seconds, recall
-    RESULTS.write_text(json.dumps({k: v if isinstance(v, bool) else round(v, 3) for k, v in sorted(results.items())}, indent=2) + "\n")
+    rounded = {k: v if isinstance(v, bool) else round(v, 3) for k, v in sorted(results.items())}
+    RESULTS.write_text(json.dumps(rounded, indent=2) + "\n")
     say("written", str(RESULTS.relative_to(ROOT)))
 
 

@@ -50,7 +50,7 @@ def test_a_misread_page_is_named_in_one_warning(misread):
 
 def test_one_glued_compound_on_a_page_is_not_enough():
     # "feedback", "without": two words that are one word of English; a page has a few at most.
-    pages = {1: PROSE, 2: PROSE + ["customer feed back is kept"], 3: PROSE[:3] + ["the learner works without help"]}
+    pages = {1: PROSE, 2: [*PROSE, "customer feed back is kept"], 3: [*PROSE[:3], "the learner works without help"]}
     assert check_word_split(_lines(pages), "doc") == []
 
 
