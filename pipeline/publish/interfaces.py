@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.manifest import Publishing
 from pipeline.publish.case import case_packages
@@ -14,6 +15,9 @@ from pipeline.publish.sssom import sssom_tsv
 from pipeline.schemas import DATASETS
 from pipeline.store import staging
 from pipeline.store.tables import to_table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _EXTRACTED = ("documents", "units", "outcomes", "criteria", "qualifications", "unit_memberships", "rules")
 _MAPPINGS = ("families", "unit_map", "criterion_map")
@@ -41,7 +45,7 @@ def stage_interfaces(extracted: Path, mappings: Path, publishing: Publishing) ->
     return sorted(f"{folder.name}/{name}" for folder, name in files)
 
 
-def _criterion_alignments(records: dict):
+def _criterion_alignments(records: dict[str, list[Any]]) -> pa.Table:
     """The criterion map with both criteria's texts, for the workbook's second sheet."""
     import pyarrow as pa
 
