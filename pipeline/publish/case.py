@@ -101,29 +101,30 @@ def case_packages(documents: Sequence[Document], units: Sequence[Unit], outcomes
         dates = sorted(str(dated[u.doc_id]) for u in members if dated.get(u.doc_id))
         changed = f"{dates[-1]}T00:00:00+00:00" if dates else _EPOCH
         contents = _Contents(base, changed)
-        ref, item, associate = contents.ref, contents.item, contents.associate
-        document = ref("document", scheme, f"Units of scheme {scheme}", scheme_prefix(base, scheme))
+        document = contents.ref("document", scheme, f"Units of scheme {scheme}", scheme_prefix(base, scheme))
         creators = sorted({publisher.get(u.doc_id) or "" for u in members} - {""})
         for unit in sorted(members, key=lambda u: u.unit_key):
-            unit_ref = item("unit", unit.unit_key, unit.title, unit.unit_code, "Unit")
-            associate("isChildOf", unit_ref, document)
+            unit_ref = contents.item("unit", unit.unit_key, unit.title, unit.unit_code, "Unit")
+            contents.associate("isChildOf", unit_ref, document)
             outcome_refs: dict[str, _Link] = {}
             for outcome in sorted(outcomes_of[unit.unit_key], key=lambda o: o.outcome_no):
                 key = f"{unit.unit_key}/{outcome.outcome_no}"
-                outcome_refs[outcome.outcome_no] = item("outcome", key, outcome.title, f"{unit.unit_code}/{outcome.outcome_no}",
-                                                        "Learning outcome", outcome_iri(base, unit.unit_key, outcome.outcome_no))
-                associate("isChildOf", outcome_refs[outcome.outcome_no], unit_ref)
+                outcome_refs[outcome.outcome_no] = contents.item(
+                    "outcome", key, outcome.title, f"{unit.unit_code}/{outcome.outcome_no}", "Learning outcome",
+                    outcome_iri(base, unit.unit_key, outcome.outcome_no))
+                contents.associate("isChildOf", outcome_refs[outcome.outcome_no], unit_ref)
             for criterion in sorted(criteria_of[unit.unit_key], key=lambda c: c.criterion_key):
-                link = item("criterion", criterion.criterion_key, criterion.text,
-                            f"{unit.unit_code}#{criterion.criterion_no}", f"{criterion.kind.capitalize()} criterion")
-                associate("isChildOf", link, outcome_refs.get(criterion.outcome_no or "", unit_ref))
+                link = contents.item("criterion", criterion.criterion_key, criterion.text,
+                                     f"{unit.unit_code}#{criterion.criterion_no}", f"{criterion.kind.capitalize()} criterion")
+                contents.associate("isChildOf", link, outcome_refs.get(criterion.outcome_no or "", unit_ref))
         for row in unit_map:
             if row.from_scheme != scheme or not row.to_key or row.relation == "none" or row.status == "rejected":
                 continue
-            origin, destination = ref("unit", row.from_key, row.from_title), ref("unit", row.to_key, titles.get(row.to_key, ""))
-            associate("exactMatchOf" if row.predicate == "skos:exactMatch" else "isRelatedTo", origin, destination)
+            origin = contents.ref("unit", row.from_key, row.from_title)
+            destination = contents.ref("unit", row.to_key, titles.get(row.to_key, ""))
+            contents.associate("exactMatchOf" if row.predicate == "skos:exactMatch" else "isRelatedTo", origin, destination)
             if row.from_key in withdrawn:
-                associate("replacedBy", origin, destination)
+                contents.associate("replacedBy", origin, destination)
         package = {
             # creator is required: where no document names its publisher, the package says so
             "CFDocument": {**{k: document[k] for k in ("identifier", "uri", "title")},
