@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ def csv_text(frame: pd.DataFrame) -> str:
     return csv_bytes(frame).decode("utf-8").rstrip("\n")
 
 
-def lookup_text(result: dict, fmt: str = "text") -> str:
+def lookup_text(result: dict[str, Any], fmt: str = "text") -> str:
     """A lookup answer: each unit, its family and its mappings."""
     if fmt == "json":
         return json.dumps(result, indent=2, ensure_ascii=False, default=str)
@@ -30,14 +31,15 @@ def lookup_text(result: dict, fmt: str = "text") -> str:
         head = f"{unit['unit_key']}  {unit['title']}" + (f"  (level {unit['level']})" if unit["level"] is not None else "")
         head += f"  NOS {unit['nos_code']}" if unit["nos_code"] else ""
         head += f"  [withdrawn by {unit['withdrawn_by']}]" if unit["status"] == "withdrawn" else ""
-        family = [f"{f['family_id']}  {f['unit_key']}  {f['title']}" + (f"  (level {f['level']})" if f["level"] is not None else "")
+        family = [f"{f['family_id']}  {f['unit_key']}  {f['title']}"
+                  + (f"  (level {f['level']})" if f["level"] is not None else "")
                   for f in unit["family"]] or ["(none)"]
         mapped = [_mapping_line(m) for m in unit["mappings"]] or ["(none)"]
         blocks.append("\n".join([head, "  same competence:", *_indent(family), "  mappings:", *_indent(mapped)]))
     return "\n\n".join(blocks)
 
 
-def _mapping_line(m: dict) -> str:
+def _mapping_line(m: dict[str, Any]) -> str:
     target = m["to_key"] or "no successor"
     if m["to_status"] == "withdrawn":
         target += f" [withdrawn by {m['to_withdrawn_by']}: no credit]"
@@ -133,14 +135,14 @@ def _remaining(result: RplResult, shown: int | None = None) -> list[str]:
         named = [f"{c.unit_key} ({c.credits if c.credits is not None else '?'} credits, {c.state})"
                  for c in rule.candidates]
         if shown is not None and len(named) > shown:
-            named = named[:shown] + [f"and {len(named) - shown} more"]
+            named = [*named[:shown], f"and {len(named) - shown} more"]
         units = ", ".join(named)
         out.append(f"{_rule_name(rule)} ({rule.needs}): " + (f"over the limit with {units}" if rule.over else
                                                             f"from {units}" if units else "no unit left to take"))
     return out
 
 
-def _unit_row(unit: TargetUnit) -> dict:
+def _unit_row(unit: TargetUnit) -> dict[str, object]:
     return {
         "unit_key": unit.unit_key, "title": unit.title, "group": unit.group, "mandatory": unit.mandatory,
         "level": unit.level, "credits": unit.credits, "state": unit.state,
@@ -150,7 +152,7 @@ def _unit_row(unit: TargetUnit) -> dict:
     }
 
 
-def rpl_data(result: RplResult) -> dict:
+def rpl_data(result: RplResult) -> dict[str, object]:
     """The answer as plain data: what ``--json`` prints and what the page computes."""
     return {
         "target": result.target, "target_title": result.target_title, "held": list(result.held),

@@ -6,14 +6,22 @@ import json
 import logging
 import sys
 import traceback
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from pipeline import __version__
-from pipeline.store import lock
 from pipeline.errors import ManifestError, PipelineError
 from pipeline.parallel import Engine, default_workers
+from pipeline.store import lock
+
+if TYPE_CHECKING:
+    from pipeline.paths import Paths
+    from pipeline.records import Issue
+    from pipeline.runner import RunReport
 
 # The library (and spaCy behind the parsers) is imported inside the commands, so that
 # --help and --version answer at once.
@@ -36,7 +44,7 @@ class Bar:
         line = f"{stage:<8} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {item}"
         if self.tty:
             click.echo(f"\r{line:<78}", nl=done == total, err=True)
-        elif done == total or done == 0 and item == "":
+        elif done == total or (done == 0 and item == ""):
             click.echo(line, err=True)
 
 
@@ -64,7 +72,7 @@ def _epilog(command: str, *examples: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples) + f"\n\n\b\nExit codes:\n{codes}"
 
 
-def _paths(ctx: click.Context):
+def _paths(ctx: click.Context) -> Paths:
     """The project's paths; a folder with neither raw/ nor extracted/ is no project, and the error says so."""
     from pipeline.errors import UsageError
     from pipeline.paths import Paths
@@ -77,7 +85,8 @@ def _paths(ctx: click.Context):
 
 
 def _engine(ctx: click.Context) -> Engine:
-    return ctx.obj["engine"]
+    engine: Engine = ctx.obj["engine"]
+    return engine
 
 
 def _progress(ctx: click.Context) -> Bar:
@@ -107,7 +116,7 @@ def cli(ctx: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool,
                "engine": ctx.with_resource(Engine(workers, scheduler))}
 
 
-def _extract_summary(report) -> str:
+def _extract_summary(report: RunReport) -> str:
     """How many documents were read now, came from the cache, or could not be read."""
     extracted = report.extracted_count
     unreadable = sum(d.extraction is None for d in report.documents)
@@ -118,7 +127,7 @@ def _extract_summary(report) -> str:
             + (f", {unreadable} could not be read" if unreadable else ""))
 
 
-def _print_documents(report) -> None:
+def _print_documents(report: RunReport) -> None:
     click.echo(_extract_summary(report))
     for d in report.documents:
         if d.error:
@@ -135,12 +144,12 @@ def _print_documents(report) -> None:
             click.echo(f"  {'':<24} replaces {d.entry.replaces}: {d.edition_changes}")
 
 
-def _print_removed(report) -> None:
+def _print_removed(report: RunReport) -> None:
     for doc_id in report.removed:
         click.echo(f"  {doc_id:<24} REMOVED no longer in raw/ or the manifest: its cache and records are gone")
 
 
-def _exit_for(report, shown_errors: int = 3) -> None:
+def _exit_for(report: RunReport, shown_errors: int = 3) -> None:
     """Exit 1 when a document failed or raised errors its manifest entry does not accept, saying which."""
     for d in report.unaccepted:
         click.echo(f"{d.entry.doc_id}: {len(d.errors)} error(s) not accepted in the manifest:", err=True)
@@ -168,12 +177,12 @@ def _match_summary(s: dict[str, int]) -> str:
     ])
 
 
-def _ignored_overrides(ignored: list) -> str:
+def _ignored_overrides(ignored: list[Issue]) -> str:
     """One line per override row that was not applied: its row and why."""
     return "\n".join(f"    ignored mappings/overrides.csv:{i.line}: {i.message}" for i in ignored)
 
 
-def _locked(ctx: click.Context):
+def _locked(ctx: click.Context) -> AbstractContextManager[None]:
     """The project's lock for a command that writes; waiting is said on stderr."""
     return lock.hold(_paths(ctx).extracted, wait=not ctx.obj["no_wait"], on_wait=lambda m: click.echo(m, err=True))
 
@@ -262,9 +271,12 @@ def _published_line(published: list[str]) -> str:
     return f"publish: {len(published)} file(s) in extracted/ and mappings/"
 
 
-def _output_options(formats: tuple[str, ...]):
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _output_options(formats: tuple[str, ...]) -> Callable[[_Command], _Command]:
     """--json, --csv and --format, as one decorator (the last given wins)."""
-    def decorate(command):
+    def decorate(command: _Command) -> _Command:
         command = click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True,
                                help="Output format.")(command)
         command = click.option("--csv", "fmt", flag_value="csv", help="Same as --format csv.")(command)

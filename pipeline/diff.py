@@ -13,13 +13,13 @@ import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-
+from typing import Any
 
 from pipeline import ids
 from pipeline.errors import UsageError
-from pipeline.store.tables import read_records
 from pipeline.records import UnitVersion, Versions
 from pipeline.schemas import DATASETS
+from pipeline.store.tables import read_records
 
 # The fields of a unit a new edition can restate.
 COMPARED_FIELDS = ("level", "credits", "glh", "uan", "nos_code")
@@ -47,7 +47,7 @@ class TextChanges:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.reworded or self.renumbered)
 
-    def to_json(self, kind: str) -> dict:
+    def to_json(self, kind: str) -> dict[str, object]:
         """``<kind>_added``, ``_removed``, ``_reworded`` (numbers) and ``_renumbered`` ({old, new})."""
         return {
             f"{kind}_added": list(self.added),
@@ -76,8 +76,8 @@ class UnitChange:
         """Whether anything but the title differs."""
         return bool(self.fields or self.criteria or self.outcomes)
 
-    def to_json(self) -> dict:
-        out: dict = {"unit_key": self.new.unit_key, "unit_code": self.new.unit_code}
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"unit_key": self.new.unit_key, "unit_code": self.new.unit_code}
         if self.retitled:
             out |= {"old_title": self.old.title, "new_title": self.new.title}
         else:
@@ -107,9 +107,9 @@ class EditionDiff:
         """E.g. ``57 kept, 1 retitled, 1 changed, 1 added, 1 removed``."""
         return ", ".join(f"{len(getattr(self, name))} {name}" for name in CATEGORIES)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         """One object with the five keys, each a list of objects carrying ``unit_key``."""
-        def listed(v: UnitVersion) -> dict:
+        def listed(v: UnitVersion) -> dict[str, str]:
             return {"unit_key": v.unit_key, "unit_code": v.unit_code, "title": v.title}
 
         return {
@@ -123,7 +123,7 @@ class EditionDiff:
         }
 
 
-def _number_order(number: str) -> tuple:
+def _number_order(number: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in number.split("."))
 
 
@@ -196,7 +196,7 @@ def compare_editions(old_doc: str, new_doc: str, versions: Versions) -> EditionD
 
 def diff_published(extracted: Path, old_doc: str, new_doc: str) -> tuple[EditionDiff, Versions]:
     """Compare two published documents; an unknown doc_id is a usage error naming the known ones."""
-    def read(name: str) -> list:
+    def read(name: str) -> list[Any]:
         path = extracted / DATASETS[name].filename
         if not path.exists():
             raise UsageError(f"no published {name} in {extracted}: run `handbooks run` (or `make`) in the project "

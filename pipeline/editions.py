@@ -10,6 +10,7 @@ replaces, whatever its own date says.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from pipeline.manifest import Entry
@@ -73,13 +74,14 @@ def editions(entries: list[Entry]) -> Editions:
     for entry in entries:
         lines.setdefault(find(entry.doc_id), []).append(entry.doc_id)
     replaced = {e.replaces for e in entries if e.replaces}
-    newest, next_edition = {}, {}
+    newest: dict[str, str] = {}
+    next_edition: dict[str, str] = {}
     for members in lines.values():
         heads = [d for d in members if d not in replaced] or members
         head = max(heads, key=recency.__getitem__)
-        newest.update({d: head for d in members})
+        newest.update(dict.fromkeys(members, head))
         ordered = sorted(members, key=recency.__getitem__)
-        next_edition.update(zip(ordered, ordered[1:]))
+        next_edition.update(itertools.pairwise(ordered))
     # A replaces link names the following edition outright.
     next_edition.update({e.replaces: e.doc_id for e in entries if e.replaces in by_id})
     return Editions(recency, newest, next_edition, {e.doc_id: e.published for e in entries})

@@ -7,9 +7,10 @@ import datetime as dt
 import logging
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from pipeline.errors import Location, ManifestError, PipelineError
@@ -191,7 +192,7 @@ def load_manifest(raw_dir: Path, formats: frozenset[str]) -> list[Entry]:
             problem(f"the replaces chain of {entry.doc_id!r} loops back on itself", replaces_at[entry.doc_id])
     problems += _limits(data, text, shown)[1] + _publishing(data, text, shown)[1]
     if problems:
-        raise ManifestError(sorted(problems, key=lambda p: p.location.line or 0))
+        raise ManifestError(sorted(problems, key=lambda p: (p.location.line if p.location else None) or 0))
     return entries + _unlisted(raw_dir, entries)
 
 
@@ -205,7 +206,7 @@ def load_publishing(raw_dir: Path) -> Publishing:
     return _settings(raw_dir, _publishing)
 
 
-def _settings(raw_dir: Path, read: Callable[[dict, str, str], tuple[T, list[PipelineError]]]) -> T:
+def _settings(raw_dir: Path, read: Callable[[dict[str, Any], str, str], tuple[T, list[PipelineError]]]) -> T:
     """One settings table of the manifest, read by ``read(data, text, shown)`` -> (settings, problems)."""
     manifest_path = raw_dir / MANIFEST_NAME
     text = manifest_path.read_text(encoding="utf-8")
@@ -228,13 +229,13 @@ def _table_lines(text: str, name: str) -> dict[str, int]:
     return lines
 
 
-def _limits(data: dict, text: str, shown: str) -> tuple[Limits, list[PipelineError]]:
+def _limits(data: dict[str, Any], text: str, shown: str) -> tuple[Limits, list[PipelineError]]:
     """``[limits]`` over the defaults, and a problem per bad key."""
     table = data.get("limits", {})
     lines = _table_lines(text, "limits")
     known = {f.name: f.type for f in dataclasses.fields(Limits)}
     problems = _not_a_table(table, "limits", shown)
-    values = {}
+    values: dict[str, Any] = {}  # each checked against its field's type below
     for key, value in (table.items() if isinstance(table, dict) else ()):
         where = Location(shown, line=lines.get(key))
         if key not in known:
@@ -247,13 +248,13 @@ def _limits(data: dict, text: str, shown: str) -> tuple[Limits, list[PipelineErr
     return Limits(**values), problems
 
 
-def _publishing(data: dict, text: str, shown: str) -> tuple[Publishing, list[PipelineError]]:
+def _publishing(data: dict[str, Any], text: str, shown: str) -> tuple[Publishing, list[PipelineError]]:
     """``[publish]`` over the defaults, and a problem per bad key: both must be absolute http(s) URIs."""
     table = data.get("publish", {})
     lines = _table_lines(text, "publish")
     known = [f.name for f in dataclasses.fields(Publishing)]
     problems = _not_a_table(table, "publish", shown)
-    values = {}
+    values: dict[str, str] = {}
     for key, value in (table.items() if isinstance(table, dict) else ()):
         where = Location(shown, line=lines.get(key))
         if key not in known:
@@ -286,7 +287,8 @@ def _is_web_uri(value: object) -> bool:
     return parts.scheme in ("http", "https") and bool(host)
 
 
-def _strings(table: dict, key: str, what: str, where: dict[str, int], problem) -> list[str]:
+def _strings(table: dict[str, Any], key: str, what: str, where: dict[str, int],
+             problem: Callable[[str, int | None], None]) -> list[str]:
     """A key holding one string or a list of strings."""
     value = table.get(key, [])
     if isinstance(value, str):

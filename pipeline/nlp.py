@@ -7,11 +7,13 @@ recognised as a first word whose lemma is in the lookups' index of English verbs
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import spacy
+    from spacy.tokens import Doc, Token
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +40,7 @@ def _word_classes() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(index["verb"]), frozenset(index["adv"])
 
 
-def _docs(texts: list[str]):
+def _docs(texts: list[str]) -> Iterator[Doc]:
     """The texts through the pipeline, lower-cased first: the lemma tables are keyed in lower case."""
     return nlp().pipe(text.lower() for text in texts)
 
@@ -68,9 +70,10 @@ def command_verbs(texts: list[str]) -> list[str | None]:
             for doc in _docs(texts)]
 
 
-def _first_verb(tokens: list) -> str | None:
+def _first_verb(tokens: list[Token]) -> str | None:
     verbs, adverbs = _word_classes()
     index = 0
+    lemma: str
     while index < len(tokens):
         token = tokens[index]
         if token.text == "-":

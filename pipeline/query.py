@@ -6,17 +6,19 @@ import dataclasses
 import math
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from pipeline.errors import UsageError
+from pipeline.paths import Paths
 from pipeline.rpl import RplResult, assess
-from pipeline.store.generations import current, published_dirs
 from pipeline.schemas import DATASETS
+from pipeline.store.generations import current, published_dirs
 
 
-def connect(paths) -> duckdb.DuckDBPyConnection:
+def connect(paths: Paths) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per published dataset (``units``, ``unit_map``, ...)."""
     con = duckdb.connect()
     found = 0
@@ -35,7 +37,7 @@ def connect(paths) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def sql(paths, statement: str) -> pd.DataFrame:
+def sql(paths: Paths, statement: str) -> pd.DataFrame:
     """The result of one SQL statement over the datasets."""
     with closing(connect(paths)) as con:
         try:
@@ -71,13 +73,13 @@ def find_units(con: duckdb.DuckDBPyConnection, needle: str) -> list[str]:
 _MAP_COLUMNS = [f.name for f in DATASETS["unit_map"].schema]
 
 
-def lookup(paths, needle: str) -> dict:
+def lookup(paths: Paths, needle: str) -> dict[str, Any]:
     """Each unit the needle names, its family across schemes, and its old-to-new mappings, as plain data."""
     with closing(connect(paths)) as con:
         keys = find_units(con, needle)
         if not keys:
             raise UsageError(f"no unit found for {needle!r} (try a unit key such as cg-legacy:207, a code or title words)")
-        units = []
+        units: list[dict[str, Any]] = []
         for key in keys:
             unit = con.execute("SELECT unit_key, scheme, unit_code, title, level, credits, nos_code, status, "
                                "withdrawn_by FROM units WHERE unit_key = ?", [key]).df().to_dict("records")[0]
@@ -102,7 +104,7 @@ def lookup(paths, needle: str) -> dict:
     return {"query": needle, "note": note, "units": units}
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Frame values as JSON-ready Python (no NaN, NA or numpy scalars)."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -113,7 +115,7 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def rpl(paths, held: list[str], target: str) -> RplResult:
+def rpl(paths: Paths, held: list[str], target: str) -> RplResult:
     """What the held units credit in the target qualification, and what remains to complete it."""
     with closing(connect(paths)) as con:
         result = assess(con, held, target)

@@ -17,12 +17,16 @@ published rows through DuckDB into the engine's plain input, and typing its answ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 
 from pipeline import rpl_engine
 from pipeline.errors import UsageError
 from pipeline.rule_kinds import BOUNDS, member_groups
+
+# A row as DuckDB or the engine's JSON gives it: column name to value.
+Row = dict[str, Any]
 
 CREDITED, GAP, UNVERIFIED, OPEN = "credited", "gap", "unverified", "open"
 
@@ -177,7 +181,7 @@ def resolve_held(con: duckdb.DuckDBPyConnection, held: list[str]) -> tuple[list[
 
 def resolve_target(con: duckdb.DuckDBPyConnection, target: str) -> str:
     """The qualification id for what was typed: an id, or a number (``4430-03``) that ends exactly one id."""
-    ids = [q for (q,) in con.execute("SELECT DISTINCT qualification_id FROM unit_memberships ORDER BY 1").fetchall()]
+    ids: list[str] = [q for (q,) in con.execute("SELECT DISTINCT qualification_id FROM unit_memberships ORDER BY 1").fetchall()]
     if target in ids:
         return target
     hits = [q for q in ids if q.endswith("-" + target)]
@@ -189,7 +193,7 @@ def resolve_target(con: duckdb.DuckDBPyConnection, target: str) -> str:
     raise UsageError(f"unknown qualification {target!r}; qualifications with units: {known}")
 
 
-def _records(con: duckdb.DuckDBPyConnection, statement: str, params: list) -> list[dict]:
+def _records(con: duckdb.DuckDBPyConnection, statement: str, params: list[object]) -> list[Row]:
     cursor = con.execute(statement, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -199,13 +203,13 @@ def _records(con: duckdb.DuckDBPyConnection, statement: str, params: list) -> li
 class Inputs:
     """What the engine reads, as plain rows: the page gives it the same rows from its inlined data."""
 
-    members: list[dict]  # unit_key, title, group, mandatory, level, credits, groups, doc_id; in the answer's order
-    mappings: list[dict]  # unit_map rows: from_key, to_key, relation, method, status, criteria_total, to_status, ...
-    criteria: list[dict]  # criterion_key, unit_key, criterion_no, text
-    pairs: list[dict]  # criterion_map rows: from_criterion_key, to_criterion_key
-    rules: list[dict]  # rules rows
-    units: dict[str, dict]  # unit_key -> status, withdrawn_by, doc_id (withdrawn successors, editions of held units)
-    documents: dict[str, dict]  # doc_id -> qualification, published (editions used, dates of withdrawals)
+    members: list[Row]  # unit_key, title, group, mandatory, level, credits, groups, doc_id; in the answer's order
+    mappings: list[Row]  # unit_map rows: from_key, to_key, relation, method, status, criteria_total, to_status, ...
+    criteria: list[Row]  # criterion_key, unit_key, criterion_no, text
+    pairs: list[Row]  # criterion_map rows: from_criterion_key, to_criterion_key
+    rules: list[Row]  # rules rows
+    units: dict[str, Row]  # unit_key -> status, withdrawn_by, doc_id (withdrawn successors, editions of held units)
+    documents: dict[str, Row]  # doc_id -> qualification, published (editions used, dates of withdrawals)
     target: str = ""  # the qualification id, whose own documents are editions used
 
 
@@ -234,20 +238,20 @@ def load(con: duckdb.DuckDBPyConnection, target: str, held: list[str]) -> Inputs
     return Inputs(members, mappings, criteria, pairs, rules, units, documents, target)
 
 
-def run(inputs: Inputs, held: list[str]) -> dict:
+def run(inputs: Inputs, held: list[str]) -> Row:
     """The engine's answer as plain data, from the rows of ``inputs``."""
     return rpl_engine.run({"target": inputs.target, "held": held, "members": inputs.members,
                            "mappings": inputs.mappings, "criteria": inputs.criteria, "pairs": inputs.pairs,
                            "rules": inputs.rules, "units": inputs.units, "documents": inputs.documents})
 
 
-def _unit(u: dict) -> TargetUnit:
+def _unit(u: Row) -> TargetUnit:
     return TargetUnit(u["unit_key"], u["title"], u["group"], u["mandatory"], u["level"], u["credits"], u["state"],
                       tuple(Evidence(**e) for e in u["evidence"]), u["criteria_total"], u["criteria_covered"],
                       tuple(Criterion(**c) for c in u["still_to_show"]), u["reason"])
 
 
-def _rule(r: dict) -> RuleCheck:
+def _rule(r: Row) -> RuleCheck:
     return RuleCheck(**dict(r, credited=Achieved(**r["credited"]), with_pending=Achieved(**r["with_pending"]),
                             candidates=tuple(Candidate(**c) for c in r["candidates"])))
 
@@ -257,7 +261,7 @@ def evaluate(inputs: Inputs, held: list[str]) -> tuple[list[TargetUnit], list[Ru
     return _typed(run(inputs, held))
 
 
-def _typed(answer: dict) -> tuple[list[TargetUnit], list[RuleCheck], list[Withdrawal], list[str]]:
+def _typed(answer: Row) -> tuple[list[TargetUnit], list[RuleCheck], list[Withdrawal], list[str]]:
     return ([_unit(u) for u in answer["units"]], [_rule(r) for r in answer["rules"]],
             [Withdrawal(**w) for w in answer["withdrawn"]], answer["unmapped"])
 

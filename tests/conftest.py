@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ RAW = ROOT / "raw"
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@lru_cache(maxsize=None)
+@cache
 def manifest() -> dict[str, Entry]:
     """The real manifest, by doc_id."""
     return {e.doc_id: e for e in load_manifest(RAW, frozenset(PROFILES))}
@@ -41,7 +41,7 @@ def without_pages(result: ParseResult) -> dict[str, list]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(doc_id: str) -> ParseResult:
     """The parse of one real handbook in raw/, cached for the session."""
     entry = manifest()[doc_id]

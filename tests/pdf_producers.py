@@ -22,12 +22,12 @@ import base64
 import itertools
 import shutil
 import subprocess
+from collections.abc import Collection
 from html import escape
 from pathlib import Path
-from typing import Collection
 
-from tests import pdf_render
 from pipeline.extract.txt import read_text
+from tests import pdf_render
 
 PRODUCERS = ("reportlab", "chromium", "weasyprint", "ghostscript", "libreoffice")
 

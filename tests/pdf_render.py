@@ -21,7 +21,7 @@ import re
 import sys
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -123,7 +123,7 @@ def _font(kind: str) -> str:
     return BOLD if kind in HEADINGS else REGULAR
 
 
-@lru_cache(maxsize=None)
+@cache
 def register_fonts() -> None:
     """Register the TrueType faces, with look-alike glyphs for the private-use symbols."""
     for name, file in ((REGULAR, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):

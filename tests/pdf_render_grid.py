@@ -27,9 +27,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
-from tests import pdf_render as plain
 from pipeline.extract.txt import read_text
 from pipeline.text import normalise_space
+from tests import pdf_render as plain
 
 _ROW_START = re.compile(r"^\d{4}-\d{3}\b")
 _ROW_NUMBERS = re.compile(r"^(.*?)\s*\b(\d)\s+(\d{1,2})\s+(\d{1,3})$")
@@ -257,7 +257,7 @@ def _carry_tables_over(pages: list[list[str]]) -> None:
     Where the text breaks a table across pages, the print runs one table on, over the
     page break, with its header row repeated.
     """
-    for page, following in zip(pages, pages[1:]):
+    for page, following in itertools.pairwise(pages):
         starts = [i for i, text in enumerate(page) if text == _TABLE_START]
         if not starts or not following or _structure_end(page, starts[-1]) < len(page):
             continue

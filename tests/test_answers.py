@@ -41,7 +41,7 @@ def test_a_bare_code_in_two_schemes_lists_both_and_says_so(paths):
 
 
 def test_lookup_of_nonsense_finds_no_unit(paths):
-    with pytest.raises(UsageError, match="^no unit found for 'zz-nonsense-99'"):
+    with pytest.raises(UsageError, match=r"^no unit found for 'zz-nonsense-99'"):
         query.lookup(paths, "zz-nonsense-99")
 
 
@@ -165,7 +165,8 @@ def test_each_command_lists_its_own_exit_codes():
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["rpl", "--help"], ["lookup", "--help"]])
 def test_help_and_version_do_not_load_spacy(args):
-    probe = ("import sys\nfrom pipeline.cli import main\nsys.argv = ['handbooks', *%r]\n"
-             "try:\n    main()\nexcept SystemExit:\n    pass\nprint('spacy loaded' if 'spacy' in sys.modules else 'spacy not loaded')" % args)
+    probe = (f"import sys\nfrom pipeline.cli import main\nsys.argv = ['handbooks', *{args!r}]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print('spacy loaded' if 'spacy' in sys.modules else 'spacy not loaded')")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert out.stdout.rstrip().endswith("spacy not loaded"), out.stdout + out.stderr

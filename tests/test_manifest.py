@@ -72,7 +72,8 @@ format = "no-such-family"
     assert [str(p) for p in caught.value.problems] == [
         f"{shown}:9: duplicate doc_id 'a' (first on line 2)",
         f"{shown}:10: file not found: raw/missing.txt",
-        f"{shown}:14: unknown key 'colour' (allowed: doc_id, path, publisher, scheme, title, qualification, published, supersedes, replaces, format, accept)",
+        f"{shown}:14: unknown key 'colour' (allowed: doc_id, path, publisher, scheme, title, qualification, published, "
+        "supersedes, replaces, format, accept)",
         f"{shown}:18: path '../outside.txt' is outside raw/",
         f"{shown}:22: unknown format 'no-such-family' (known: cg-legacy, cg-qcf)",
     ]
@@ -205,8 +206,7 @@ owner = "me"
     assert [str(p) for p in caught.value.problems] == expected
     with pytest.raises(ManifestError) as caught:
         load_manifest(raw, FORMATS)
-    assert [str(p) for p in caught.value.problems] == expected + [
-        f"{shown}:10: scheme 'S A' must be a short lowercase id"]
+    assert [str(p) for p in caught.value.problems] == [*expected, f"{shown}:10: scheme 'S A' must be a short lowercase id"]
 
 
 @pytest.mark.parametrize("base_uri, message", [

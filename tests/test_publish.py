@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.store import staging
 from pipeline.publish.validate import validate_staged
 from pipeline.records import Criterion, Unit
 from pipeline.schemas import DATASETS
+from pipeline.store import staging
 
 
 def unit(key: str) -> Unit:

@@ -18,10 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import query, runner
-from pipeline.store import lock
 from pipeline.cli import cli
 from pipeline.errors import ManifestError
-from pipeline.store import faults
+from pipeline.store import faults, lock
 from tests.conftest import DATA, ROOT
 
 # Two small handbooks of two families, one superseding the other's scheme.
@@ -112,7 +111,7 @@ def test_a_kill_at_any_step_leaves_the_old_set_or_the_new_one(tiny, tmp_path):
     for step in range(1, 200):
         paths = runner.Paths(tmp_path / f"kill{step}")
         shutil.copytree(staged, paths.root, symlinks=True)
-        if not _killed_at(step, lambda: runner.publish(paths)):
+        if not _killed_at(step, lambda paths=paths: runner.publish(paths)):
             break
         killed_at.append(step)
         seen = published(paths.root)
@@ -127,7 +126,7 @@ def test_a_kill_at_any_step_leaves_the_old_set_or_the_new_one(tiny, tmp_path):
     # Killed while staging (its first write and a later one): nothing published changes, and the next run is whole.
     for step in (1, 9):
         paths = fresh(tiny, tmp_path / f"run{step}")
-        assert _killed_at(step, lambda: runner.run(paths))
+        assert _killed_at(step, lambda paths=paths: runner.run(paths))
         assert published(paths.root) == old
         runner.run(paths)
         assert published(paths.root) == old
@@ -206,7 +205,7 @@ def test_errors_fail_the_run_unless_the_manifest_accepts_them(tiny, tmp_path):
     assert result.exit_code == 1
     errors = [i for i in records(paths.root, "issues") if i["severity"] == "error"]
     assert [(i["code"], i["accepted"]) for i in errors] == [("unit-body-truncated", False)]
-    assert f"cg-legacy-l2: 1 error(s) not accepted in the manifest:\n  raw/cg_legacy_level2_sample.txt:" in result.stderr
+    assert "cg-legacy-l2: 1 error(s) not accepted in the manifest:\n  raw/cg_legacy_level2_sample.txt:" in result.stderr
     assert f": unit-body-truncated: {errors[0]['message']}" in result.stderr
 
     unit = errors[0]["unit_code"]
@@ -255,7 +254,8 @@ def test_match_after_run_and_an_ignored_override_named_with_row_and_reason(tiny,
     known = next(u["unit_key"] for u in records(paths.root, "units") if u["scheme"] == "cg-4430")
     with (paths.mappings / "overrides.csv").open("a", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(["cg-legacy:999", known, "confirm", "checked"])
-    invoke = lambda *args: CliRunner().invoke(cli, ["--root", str(paths.root), "-q", *args])
+    def invoke(*args):
+        return CliRunner().invoke(cli, ["--root", str(paths.root), "-q", *args])
     result = invoke("run")
     assert result.exit_code == 0, result.output
     assert (f"    ignored mappings/overrides.csv:2: confirm cg-legacy:999 -> {known} not applied: "
@@ -362,9 +362,9 @@ def test_a_document_past_a_limit_fails_alone(tiny, tmp_path, key):
 def test_the_time_limit_stops_a_slow_document(tmp_path):
     from pipeline.extract.guard import TimeLimit, deadline
 
-    with pytest.raises(TimeLimit, match=r"raw/x.pdf: took longer than 0.05 s to parse \(limits.max_seconds"):
-        with deadline(0.05, "raw/x.pdf", "parse"):
-            time.sleep(2)
+    with (pytest.raises(TimeLimit, match=r"raw/x.pdf: took longer than 0.05 s to parse \(limits.max_seconds"),
+          deadline(0.05, "raw/x.pdf", "parse")):
+        time.sleep(2)
 
 
 def test_bad_limits_are_manifest_errors(tmp_path):

@@ -29,14 +29,16 @@ def write_bad_files(raw: Path) -> dict[str, str]:
     files = {
         "empty.txt": (b"", ": the file is empty"),
         "random.pdf": (random.Random(9).randbytes(4096), ": not a PDF: the file does not start with the %PDF- header"),
-        "truncated.pdf": (_pdf()[:900], ": not a readable PDF: it has no end-of-file marker (%%EOF), so it is cut short or damaged; "
+        "truncated.pdf": (_pdf()[:900],
+                          ": not a readable PDF: it has no end-of-file marker (%%EOF), so it is cut short or damaged; "
                           "copy or download it again"),
         "encrypted.pdf": (_pdf(encrypt="secret"), ": the PDF is encrypted (password protected): save an unprotected copy"),
         "scanned.pdf": (_pdf(image=True), ": the PDF has no extractable text (scanned images?)"),
         "utf16.txt": ("Unit 201 Give customers a positive impression\n".encode("utf-16"),
                       # decoded (its byte-order mark says UTF-16), then found to be no handbook
                       ": no handbook family recognised (best: unit-page at 0.20); set format in the manifest"),
-        "nul.txt": (b"Unit 201\x00 Give customers a positive impression\n", ": the text holds NUL bytes (first at byte 8): binary data, not text"),
+        "nul.txt": (b"Unit 201\x00 Give customers a positive impression\n",
+                    ": the text holds NUL bytes (first at byte 8): binary data, not text"),
     }
     for name, (content, _) in files.items():
         (raw / name).write_bytes(content)

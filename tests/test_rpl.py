@@ -40,7 +40,7 @@ def verdicts(result) -> dict[tuple[str, str], tuple[bool, bool]]:
 
 
 def test_a_candidate_who_completes(paths):
-    held = MANDATORY + ["207", "303", DELIVERY, PROBLEMS, DEVELOPMENT]
+    held = [*MANDATORY, "207", "303", DELIVERY, PROBLEMS, DEVELOPMENT]
     result = query.rpl(paths, held, "cg-4430-03")
     # 12 mandatory + 6 (303) + 8 (304) + 5 + 6 + 6 = 43 credits; optional 31; level 3 or above 12 + 14 = 26
     assert result.credits == 43 and result.pending == 0
@@ -80,7 +80,7 @@ def test_the_legacy_mandatory_units_are_gaps_and_the_mandatory_rule_is_not_met(p
 
 def test_a_candidate_blocked_by_the_level_rule(paths):
     # every optional unit at level 2: 5 + 5 (Impression and Image) + 5 + 5 (Delivery) + 6 + 6 = 32 credits
-    held = MANDATORY + ["4430-202", "4430-203", DELIVERY, "4430-213", PROBLEMS, DEVELOPMENT]
+    held = [*MANDATORY, "4430-202", "4430-203", DELIVERY, "4430-213", PROBLEMS, DEVELOPMENT]
     result = query.rpl(paths, held, "cg-4430-03")
     assert result.credits == 44
     unmet = {key for key, (met, _) in verdicts(result).items() if not met}
@@ -95,7 +95,7 @@ def test_a_candidate_blocked_by_the_level_rule(paths):
 
 
 def test_a_candidate_blocked_by_an_optional_group(paths):
-    held = MANDATORY + ["207", "303", "304", DELIVERY, PROBLEMS]
+    held = [*MANDATORY, "207", "303", "304", DELIVERY, PROBLEMS]
     result = query.rpl(paths, held, "cg-4430-03")
     # 12 + 6 + 8 + 7 + 5 + 6 = 44 credits, 33 at level 3, but nothing from Development and Improvement
     assert result.credits == 44

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.manifest import Publishing
-from pipeline.store import staging
 from pipeline.publish.case import case_packages
 from pipeline.publish.data_dictionary import data_dictionary
 from pipeline.publish.lookup_page import lookup_page
 from pipeline.publish.spreadsheet import xlsx_bytes
-from pipeline.publish.sssom import FILE_NAME as SSSOM_FILE, sssom_tsv
-from pipeline.store.tables import to_table
+from pipeline.publish.sssom import FILE_NAME as SSSOM_FILE
+from pipeline.publish.sssom import sssom_tsv
 from pipeline.schemas import DATASETS
+from pipeline.store import staging
+from pipeline.store.tables import to_table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _EXTRACTED = ("documents", "units", "outcomes", "criteria", "qualifications", "unit_memberships", "rules")
 _MAPPINGS = ("families", "unit_map", "criterion_map")
@@ -40,7 +45,7 @@ def stage_interfaces(extracted: Path, mappings: Path, publishing: Publishing) ->
     return sorted(f"{folder.name}/{name}" for folder, name in files)
 
 
-def _criterion_alignments(records: dict):
+def _criterion_alignments(records: dict[str, list[Any]]) -> pa.Table:
     """The criterion map with both criteria's texts, for the workbook's second sheet."""
     import pyarrow as pa
 

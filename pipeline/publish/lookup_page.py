@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import Mapping, Sequence
+from typing import Any
 
 from pipeline import rpl_engine
 from pipeline.rule_kinds import description, member_groups
@@ -32,9 +33,9 @@ _FIELDS = {
 }
 
 
-def lookup_page(records: Mapping[str, Sequence[object]]) -> bytes:
+def lookup_page(records: Mapping[str, Sequence[Any]]) -> bytes:
     """The page, with the records it needs (by dataset name) inlined as JSON."""
-    data = {
+    data: dict[str, Any] = {  # the page's JSON
         "memberships" if name == "unit_memberships" else name:
             [{f: getattr(r, f) for f in fields} for r in records[name]]
         for name, fields in _FIELDS.items()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Sequence
+from collections.abc import Mapping, Sequence
 
 from pipeline.manifest import Publishing
 from pipeline.publish.iris import curie, curie_prefix, file_iri, scheme_prefix
@@ -41,8 +41,8 @@ def sssom_tsv(rows: Sequence[UnitMapRow], publishing: Publishing) -> bytes:
     """The SSSOM TSV of the unit map's rows that name a new unit."""
     import pandas as pd  # here: only publishing the mappings needs pandas
 
-    mapped = [r for r in rows if r.to_key and r.predicate]
-    schemes = sorted({r.from_scheme for r in mapped} | {r.to_scheme for r in mapped if r.to_scheme})
+    mapped = [(r, to_key) for r in rows if (to_key := r.to_key) and r.predicate]
+    schemes = sorted({r.from_scheme for r, _ in mapped} | {r.to_scheme for r, _ in mapped if r.to_scheme})
     header = {
         "mapping_set_id": file_iri(publishing.base_uri, FILE_NAME),
         "mapping_set_title": "Old-to-new unit map of the qualification handbooks",
@@ -57,14 +57,14 @@ def sssom_tsv(rows: Sequence[UnitMapRow], publishing: Publishing) -> bytes:
                 "subject_label": r.from_title,
                 "predicate_id": r.predicate,
                 "predicate_modifier": "Not" if r.status == "rejected" else "",
-                "object_id": curie(r.to_key),
+                "object_id": curie(to_key),
                 "object_label": r.to_title or "",
                 "mapping_justification": JUSTIFICATION[r.method],
                 "confidence": r.confidence,
                 "comment": r.justification,
                 "author_label": r.reviewer or ("" if r.status == "auto" else "reviewer"),
             }
-            for r in mapped
+            for r, to_key in mapped
         ],
         columns=list(COLUMNS),
     )
@@ -74,7 +74,7 @@ def sssom_tsv(rows: Sequence[UnitMapRow], publishing: Publishing) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _yaml(header: dict) -> list[str]:
+def _yaml(header: Mapping[str, object]) -> list[str]:
     """The header as YAML lines; scalars are written as JSON strings, which YAML reads as they are."""
     lines = []
     for key, value in header.items():

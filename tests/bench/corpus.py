@@ -57,7 +57,7 @@ def long_pdf() -> tuple[Path, int]:
     """A PDF of ``LONG_PAGES`` pages (the longest handbook's render repeated and cut), and its page count."""
     target = RENDERS / f"bench-long-{LONG_PAGES}.pdf"
     if not target.exists():
-        entry, source = max(handbook_pdfs(), key=lambda item: item[1].stat().st_size)
+        _entry, source = max(handbook_pdfs(), key=lambda item: item[1].stat().st_size)
         original = pdfium.PdfDocument(str(source))
         made = pdfium.PdfDocument.new()
         while len(made) < LONG_PAGES:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 

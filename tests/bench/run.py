@@ -15,23 +15,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import pdfplumber  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
+import pdfplumber
+import pypdfium2 as pdfium
 
-from pipeline import runner  # noqa: E402
-from pipeline.extract import extract_file  # noqa: E402
-from pipeline.match import cache as match_cache  # noqa: E402
-from pipeline.parse import cache as parse_cache  # noqa: E402
-from pipeline.parallel import Engine, default_workers  # noqa: E402
-from tests.bench.corpus import LONG_PAGES, handbook_pdfs, long_pdf, long_project, pdf_project  # noqa: E402
-from tests.bench.matching import match_at_scale  # noqa: E402
-from tests.conftest import ROOT  # noqa: E402
+from pipeline import runner
+from pipeline.extract import extract_file
+from pipeline.match import cache as match_cache
+from pipeline.parallel import Engine, default_workers
+from pipeline.parse import cache as parse_cache
+from tests.bench.corpus import LONG_PAGES, handbook_pdfs, long_pdf, long_project, pdf_project
+from tests.bench.matching import match_at_scale
+from tests.conftest import ROOT
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -168,7 +168,8 @@ def main() -> None:
                                                    long_project, runner.extract)
     seconds, recall = match_at_scale(20_000 if quick else 100_000, say)
     results["match_100k_seconds"], results["blocking_recall"] = seconds, recall
-    RESULTS.write_text(json.dumps({k: v if isinstance(v, bool) else round(v, 3) for k, v in sorted(results.items())}, indent=2) + "\n")
+    rounded = {k: v if isinstance(v, bool) else round(v, 3) for k, v in sorted(results.items())}
+    RESULTS.write_text(json.dumps(rounded, indent=2) + "\n")
     say("written", str(RESULTS.relative_to(ROOT)))
 
 

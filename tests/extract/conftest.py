@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
+from functools import cache
 
 import pytest
-from tests.conftest import RAW, manifest
-from tests.pdf_render import Render, render
 
 from pipeline.extract import Extraction, extract_file
+from tests.conftest import RAW, manifest
+from tests.pdf_render import Render, render
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class RenderedHandbook:
     pdf: Extraction
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rendered(doc_id: str) -> RenderedHandbook:
     entry = manifest()[doc_id]
     source = RAW / entry.path

@@ -62,7 +62,8 @@ def test_windows_1252_html_is_read_with_a_warning(tmp_path):
 
 def test_a_block_wrapped_in_the_source_is_one_line(tmp_path):
     path = tmp_path / "wrapped.html"
-    path.write_text("<h2>Optional Units -\n    Handling Problems</h2>\n<p>Deliver customer service\nto difficult customers</p>", "utf-8")
+    path.write_text("<h2>Optional Units -\n    Handling Problems</h2>\n"
+                    "<p>Deliver customer service\nto difficult customers</p>", "utf-8")
     lines = extract_file(path, "wrapped", path.name).lines
     assert [(line.text, line.bold) for line in lines] == [
         ("Optional Units - Handling Problems", True),

@@ -7,10 +7,10 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-from tests.conftest import RAW, manifest
-from tests.pdf_render import REGULAR, register_fonts, render
 
 from pipeline.extract import extract_file
+from tests.conftest import RAW, manifest
+from tests.pdf_render import REGULAR, register_fonts, render
 
 DOC = "cg-4430-03-handbook"
 

@@ -11,9 +11,6 @@ from pathlib import Path
 import pdfplumber
 import pyarrow.parquet as pq
 import pytest
-from tests.conftest import RAW, ROOT, manifest
-from tests.extract.plumber_reader import plumber_lines
-from tests.pdf_render import BOLD, REGULAR, register_fonts
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -24,6 +21,9 @@ from pipeline.extract import extract_file
 from pipeline.extract.glyphs import SPACE_SHARE, Glyph
 from pipeline.extract.lines import without_fake_bold
 from pipeline.records import Line
+from tests.conftest import RAW, ROOT, manifest
+from tests.extract.plumber_reader import plumber_lines
+from tests.pdf_render import BOLD, REGULAR, register_fonts
 
 DOC_IDS = sorted(doc_id for doc_id, entry in manifest().items() if entry.path.endswith(".txt"))
 

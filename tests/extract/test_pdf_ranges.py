@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
-from tests.conftest import RAW, manifest
-from tests.pdf_render import render
 
 from pipeline.errors import DocumentError
 from pipeline.extract import extract_file
 from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
+from tests.conftest import RAW, manifest
+from tests.pdf_render import render
 
 DOC = "cg-4430-03-handbook"
 
@@ -35,7 +37,7 @@ def test_uneven_ranges_joined_are_the_whole_read(grid, ranges):
     path, whole = grid
     pages = page_count(path)
     bounds = [pages * n // ranges for n in range(ranges + 1)]
-    parts = [read_pdf_pages(path, DOC, str(path), first, stop) for first, stop in zip(bounds, bounds[1:])]
+    parts = [read_pdf_pages(path, DOC, str(path), first, stop) for first, stop in itertools.pairwise(bounds)]
     assert join_parts(parts, DOC, str(path)) == whole
 
 
@@ -47,7 +49,7 @@ def test_a_range_holds_only_its_pages(grid):
 
 
 def test_joined_parts_with_no_text_are_a_document_error(grid):
-    path, whole = grid
+    path, _whole = grid
     empty = read_pdf_pages(path, DOC, str(path), 3, 3)
     assert empty.lines == ()
     with pytest.raises(DocumentError, match="no extractable text"):

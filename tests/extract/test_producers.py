@@ -10,15 +10,15 @@ and "Page N".
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
-from tests.conftest import RAW, manifest, without_pages
-from tests.pdf_producers import PRODUCERS, print_all, slice_text
 
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext
 from pipeline.parse.profiles import detect_profile, parse_lines
+from tests.conftest import RAW, manifest, without_pages
+from tests.pdf_producers import PRODUCERS, print_all, slice_text
 
 # Text pages of each family's handbook: the chapters before the units (the legacy
 # parser needs their numbering whole), the structure tables, and units whose bodies
@@ -46,7 +46,7 @@ def printed(tmp_path_factory):
     return print_all(twins, folder)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _records(path, doc_id):
     """The extraction of one file and its records, page numbers blanked, as the pipeline reads it (family detected
     from the file's own words), once per session."""

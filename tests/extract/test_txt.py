@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
-from tests.conftest import RAW, manifest, parse_path, without_pages
 
 from pipeline.errors import DocumentError
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.txt import read_text
+from tests.conftest import RAW, manifest, parse_path, without_pages
 
 QCF = "cg-4430-03-level3-nvq-diploma-handbook.txt"
 LEGACY = "cg-level3-nsvq-customer-services-standards.txt"
 OCR = "ocr-03454-level1-nvq-customer-service.txt"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str) -> Extraction:
     return read_text(RAW / name, name, name)
 

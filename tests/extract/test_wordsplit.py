@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
-from tests.pdf_render import REGULAR, register_fonts
 
 from pipeline.extract import extract_file
 from pipeline.extract.wordsplit import check_word_split
 from pipeline.records import Line
+from tests.pdf_render import REGULAR, register_fonts
 
 # Pages of plain prose, in our own words, that share their vocabulary.
 PROSE = [
@@ -27,7 +27,7 @@ def _lines(pages: dict[int, list[str]]) -> list[Line]:
 
 
 def test_clean_pages_raise_nothing():
-    assert check_word_split(_lines({page: PROSE for page in (1, 2, 3)}), "doc") == []
+    assert check_word_split(_lines(dict.fromkeys((1, 2, 3), PROSE)), "doc") == []
 
 
 @pytest.mark.parametrize("misread", [
@@ -50,7 +50,7 @@ def test_a_misread_page_is_named_in_one_warning(misread):
 
 def test_one_glued_compound_on_a_page_is_not_enough():
     # "feedback", "without": two words that are one word of English; a page has a few at most.
-    pages = {1: PROSE, 2: PROSE + ["customer feed back is kept"], 3: PROSE[:3] + ["the learner works without help"]}
+    pages = {1: PROSE, 2: [*PROSE, "customer feed back is kept"], 3: [*PROSE[:3], "the learner works without help"]}
     assert check_word_split(_lines(pages), "doc") == []
 
 

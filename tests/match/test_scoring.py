@@ -10,8 +10,8 @@ from pipeline.match.scoring import MATCH_THRESHOLD, POSSIBLE_THRESHOLD, PRIOR_WE
 
 
 def features(**values: object) -> Features:
-    fields = dict(uan_equal=None, nos_equal=None, title_score=None, criteria_score=None, level_diff=None,
-                  theme_equal=None, title_shared=(), alignment=(), left_criteria=0, right_criteria=0)
+    fields = {"uan_equal": None, "nos_equal": None, "title_score": None, "criteria_score": None, "level_diff": None,
+              "theme_equal": None, "title_shared": (), "alignment": (), "left_criteria": 0, "right_criteria": 0}
     fields.update(values)
     return Features(**fields)
 
@@ -33,13 +33,13 @@ def test_score_is_the_probability_of_the_summed_weights():
 
 
 @pytest.mark.parametrize(("values", "decision"), [
-    (dict(title_score=1.0, level_diff=0, theme_equal=True), "match"),
-    (dict(nos_equal=True), "match"),
-    (dict(title_score=0.5, level_diff=0, theme_equal=True), "possible"),
-    (dict(title_score=0.2, level_diff=0, theme_equal=True), "non-match"),
-    (dict(title_score=1.0, nos_equal=False), "non-match"),  # two different standards, same words
-    (dict(title_score=0.19, criteria_score=0.67, level_diff=0, theme_equal=True), "match"),  # renamed, same criteria
-    (dict(title_score=0.9, criteria_score=0.1, level_diff=0), "non-match"),  # alike names, different content
+    ({"title_score": 1.0, "level_diff": 0, "theme_equal": True}, "match"),
+    ({"nos_equal": True}, "match"),
+    ({"title_score": 0.5, "level_diff": 0, "theme_equal": True}, "possible"),
+    ({"title_score": 0.2, "level_diff": 0, "theme_equal": True}, "non-match"),
+    ({"title_score": 1.0, "nos_equal": False}, "non-match"),  # two different standards, same words
+    ({"title_score": 0.19, "criteria_score": 0.67, "level_diff": 0, "theme_equal": True}, "match"),  # renamed, same criteria
+    ({"title_score": 0.9, "criteria_score": 0.1, "level_diff": 0}, "non-match"),  # alike names, different content
 ])
 def test_decisions(values: dict, decision: str):
     assert score_pair("a:1", "b:1", features(**values)).decision == decision

@@ -56,7 +56,8 @@ def test_the_page_works_from_file_without_network(page, published):
 def test_a_legacy_code_shows_its_successor_and_the_criteria_side_by_side(page):
     search(page, "cg-legacy:207")
     detail = page.find_element(By.ID, "unit")
-    assert detail.find_element(By.ID, "unit-title").text.startswith("cg-legacy:207 Deal with customers in writing or using ICT (level 2)")
+    title = detail.find_element(By.ID, "unit-title").text
+    assert title.startswith("cg-legacy:207 Deal with customers in writing or using ICT (level 2)")
     mapping = detail.find_element(By.CLASS_NAME, "mapping").text
     assert "cg-4430:4430-303 Deal with customers in writing or electronically" in mapping
     assert "equivalent, confidence" in mapping and "25/25 criteria" in mapping
@@ -95,7 +96,7 @@ def test_ticking_held_units_gives_the_credit_total(page):
     # the view is a link to share, and the link opens the same view
     link = page.find_element(By.ID, "rpl-link").get_attribute("href")
     assert link.endswith("#rpl=cg-4430-03&held=cg-legacy%3A207,cg-legacy%3A303")
-    page.find_element(By.ID, "rpl").location_once_scrolled_into_view
+    _ = page.find_element(By.ID, "rpl").location_once_scrolled_into_view  # reading the property scrolls to it
     page.save_screenshot(str(SCREENSHOTS / "rpl-credits.png"))
 
 
@@ -203,6 +204,7 @@ def test_the_page_and_rpl_take_the_engine_from_the_one_file(published, monkeypat
     assert snake & python == set()
     # `rpl` answers with whatever the file says: an engine that counts every credit twice doubles its answer.
     before = query.rpl(Paths(published), ["207"], "4430-03")
-    doubled = source + "\nconst onceOnly = rplEngine;\nrplEngine = input => ({...onceOnly(input), credits: 2 * onceOnly(input).credits});\n"
+    doubled = (source + "\nconst onceOnly = rplEngine;\n"
+               "rplEngine = input => ({...onceOnly(input), credits: 2 * onceOnly(input).credits});\n")
     monkeypatch.setattr(rpl_engine, "source", lambda: doubled)
     assert query.rpl(Paths(published), ["207"], "4430-03").credits == 2 * before.credits == 12

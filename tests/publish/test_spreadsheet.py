@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.publish.spreadsheet import BOM, safe_text, table_csv, xlsx_bytes
-from pipeline.store.tables import to_table
 from pipeline.records import Unit, UnitMapRow, UnitMatch
 from pipeline.runner import review_csv
 from pipeline.schemas import DATASETS
+from pipeline.store.tables import to_table
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -100,7 +100,7 @@ def test_the_published_workbook(published):
     widths = {c.column_letter: sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
     assert widths["D"] > widths["A"] > 10  # from_title is wider than from_key; none left at the default
     pairs = book["criterion_map"]
-    assert [c.value for c in pairs[1]] == criterion_map.column_names + ["from_text", "to_text"]
+    assert [c.value for c in pairs[1]] == [*criterion_map.column_names, "from_text", "to_text"]
     assert pairs.max_row == criterion_map.num_rows + 1
     texts = {r[0]: r[3] for r in pairs.iter_rows(min_row=2, values_only=True)}
     # the legacy standards' criterion 207.1.1, as worded there
