@@ -62,8 +62,10 @@ def test_rules_from_the_level_prose():
     rules = parsed(DOC).rules
     assert rules[:5] == [
         Rule("cg-4430-01", "mandatory", "Mandatory", None, None, None, 2, None, CORE_L1),
-        Rule("cg-4430-01", "group_min", "Optional", None, 14, None, None, None, "You also take 14 credits' worth of optional units."),
-        Rule("cg-4430-01", "group_min", "Impression and image", None, None, None, 1, None, f"{GROUPS_3} Impression and image group"),
+        Rule("cg-4430-01", "group_min", "Optional", None, 14, None, None, None,
+             "You also take 14 credits' worth of optional units."),
+        Rule("cg-4430-01", "group_min", "Impression and image", None, None, None, 1, None,
+             f"{GROUPS_3} Impression and image group"),
         Rule("cg-4430-01", "group_min", "Delivery", None, None, None, 1, None, f"{GROUPS_3} Delivery group"),
         Rule("cg-4430-01", "group_min", "Handling problems", None, None, None, 1, None, f"{GROUPS_3} Handling problems group."),
     ]

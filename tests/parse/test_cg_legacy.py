@@ -512,9 +512,11 @@ def test_numbering_gaps_and_duplicates(tmp_path):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("207.1 Use written or ICT communication effectively", ("element", "207.1", "Use written or ICT communication effectively")),
+        ("207.1 Use written or ICT communication effectively",
+         ("element", "207.1", "Use written or ICT communication effectively")),
         ("207.1.1 operate equipment used to communicate", ("criterion", "207.1.1", "operate equipment used to communicate")),
-        (" 301.2.5 describe how your organisation balances ", ("criterion", "301.2.5", "describe how your organisation balances")),
+        (" 301.2.5 describe how your organisation balances ",
+         ("criterion", "301.2.5", "describe how your organisation balances")),
         ("301.1.14 explain the significance", ("criterion", "301.1.14", "explain the significance")),
         ("207.1.1", None),  # a number with no text
         ("1 understand customer service language", None),  # a key word
@@ -589,7 +591,8 @@ def test_part_label(text, label):
         ),
         ("Candidates must complete 7 units; 3 mandatory and 4 optional.",
          [RuleClause("Total", 7, 7, "Candidates must complete 7 units"),
-          RuleClause("Mandatory", 3, 3, "3 mandatory and 4 optional"), RuleClause("Optional", 4, 4, "3 mandatory and 4 optional")]),
+          RuleClause("Mandatory", 3, 3, "3 mandatory and 4 optional"),
+          RuleClause("Optional", 4, 4, "3 mandatory and 4 optional")]),
         ("Please see appendix 3, which outlines the themes and progression routes for this award.", []),
         ("candidates must complete several units", []),
     ],

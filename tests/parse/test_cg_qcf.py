@@ -168,7 +168,8 @@ def test_rules_of_combination(result):
     assert result.rules == [
         Rule(QID, "total", "Overall", None, 42, None, None, None, "Minimum Credit Value: 42"),
         Rule(QID, "level_min", "Level 3", 3, 22, None, None, None, "A minimum of 22 credits must be at level 3"),
-        Rule(QID, "mandatory", "Mandatory", None, 12, None, None, None, "The learner must achieve 12 credits from the Mandatory Units."),
+        Rule(QID, "mandatory", "Mandatory", None, 12, None, None, None,
+             "The learner must achieve 12 credits from the Mandatory Units."),
         Rule(QID, "group_min", "Optional", None, 30, None, None, None, further),
         Rule(QID, "group_min", IMPRESSION, None, None, None, 1, None, further),
         Rule(QID, "group_min", DELIVERY, None, None, None, 1, None, further),
@@ -365,7 +366,8 @@ def test_sample_parses_to_exact_records():
     assert result.rules == [
         Rule(q, "total", "Overall", None, 16, None, None, None, "Minimum Credit Value: 16"),
         Rule(q, "level_min", "Level 2", 2, 10, None, None, None, "A minimum of 10 credits must be at level 2"),
-        Rule(q, "mandatory", "Mandatory", None, 5, None, None, None, "The learner must achieve 5 credits from the Mandatory Units."),
+        Rule(q, "mandatory", "Mandatory", None, 5, None, None, None,
+             "The learner must achieve 5 credits from the Mandatory Units."),
         Rule(q, "group_min", "Optional", None, 11, None, None, None, further),
         Rule(q, "group_min", "Impression and Image", None, None, None, 1, None, further),
         Rule(q, "group_min", "Delivery", None, None, None, 1, None, further),
@@ -421,7 +423,8 @@ def test_sample_parses_to_exact_records():
                             "or voluntary, and when dealing with real customers, whether internal or external to the "
                             "organisation.", (), d, 4),
         EvidenceRequirement(k(201), "2", "You must provide evidence that you have used customer service language with:",
-                            ("customers", "colleagues in your own team", "colleagues in other parts of your organisation."), d, 4),
+                            ("customers", "colleagues in your own team", "colleagues in other parts of your organisation."),
+                            d, 4),
         EvidenceRequirement(k(205), "1", "Your evidence should be collected when carrying out a real job, whether paid "
                             "or voluntary.", (), d, 7),
         EvidenceRequirement(k(205), "2", "You must provide evidence that you have dealt with information about customers "
@@ -477,7 +480,8 @@ def test_nos_code_from_relates_to_sentences(sentence, code):
         ("4430-216 Use questioning techniques when delivering customer service 2 4 27 (B6)",
          ("4430-216", "Use questioning techniques when delivering customer service", "B6", (2, 4, 27))),
         ("4430-302 Demonstrate understanding of the rules that impact on improvements in customer service (F4) 3 6 40",
-         ("4430-302", "Demonstrate understanding of the rules that impact on improvements in customer service", "F4", (3, 6, 40))),
+         ("4430-302", "Demonstrate understanding of the rules that impact on improvements in customer service", "F4",
+          (3, 6, 40))),
         ("4430-222 Support customer service improvements (D2)  2 5 33",
          ("4430-222", "Support customer service improvements", "D2", (2, 5, 33))),
         # Wrapped differently: the numbers before the end of the title.
@@ -603,7 +607,7 @@ def test_case_clean_document():
 )
 def test_case_numbering(criteria, expected):
     result = parse_case(FACTS + TABLE_LINES + body("101", "Do the first thing", ["First", "Second"], criteria, ["1 Show it."]))
-    assert codes(result) == expected + ["unit-body-missing"]
+    assert codes(result) == [*expected, "unit-body-missing"]
     keys = [c.criterion_key for c in result.criteria]
     assert len(keys) == len(set(keys))
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.conftest import RAW, manifest
 
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext
 from pipeline.parse.profiles import detect_profile, parse_lines
 from pipeline.text import clean
+from tests.conftest import RAW, manifest
 
 
 @pytest.mark.parametrize("doc_id", sorted(manifest()))

@@ -18,7 +18,8 @@ ENTRIES = [entry("old-handbook", dt.date(2010, 1, 1)), entry("new-page", dt.date
 
 
 def test_unit_fields_merge_with_the_body_winning():
-    table = Unit("cg:1-303", "cg", "1-303", "Deal with customers in writing", level=3, credits=6, glh=40, nos_code="A13", doc_id="new-page")
+    table = Unit("cg:1-303", "cg", "1-303", "Deal with customers in writing", level=3, credits=6, glh=40, nos_code="A13",
+                 doc_id="new-page")
     body = Unit("cg:1-303", "cg", "1-303", "Deal with customers in writing or electronically", level=3, credits=7,
                 uan="R/601/1226", has_body=True, doc_id="old-handbook", page_start=20)
     criterion = Criterion("cg:1-303#1.1", "cg:1-303", "1", "1.1", "assessment", "operate equipment", None, "old-handbook")
@@ -37,7 +38,8 @@ def test_unit_fields_merge_with_the_body_winning():
 def test_table_only_unit_takes_the_newest_listing():
     older = Unit("cg:9", "cg", "9", "Old title", level=2, doc_id="old-handbook")
     newer = Unit("cg:9", "cg", "9", "New title", doc_id="new-page")
-    (merged,) = build_corpus({"old-handbook": ParseResult(units=[older]), "new-page": ParseResult(units=[newer])}, ENTRIES, None).units
+    results = {"old-handbook": ParseResult(units=[older]), "new-page": ParseResult(units=[newer])}
+    (merged,) = build_corpus(results, ENTRIES, None).units
     assert (merged.title, merged.level, merged.doc_id, merged.has_body) == ("New title", 2, "new-page", False)
 
 
@@ -46,7 +48,8 @@ def test_qualification_facts_keep_every_source_and_the_row_the_newest():
                              last_registration=dt.date(2014, 7, 31), doc_id="old-handbook", page=1)
     page = Qualification("q-1", "s", "P", "Level 3 NVQ Diploma", last_registration=dt.date(2026, 12, 31),
                          glh_min=279, glh_max=329, doc_id="new-page", page=1)
-    corpus = build_corpus({"old-handbook": ParseResult(qualifications=[handbook]), "new-page": ParseResult(qualifications=[page])}, ENTRIES, None)
+    results = {"old-handbook": ParseResult(qualifications=[handbook]), "new-page": ParseResult(qualifications=[page])}
+    corpus = build_corpus(results, ENTRIES, None)
     (merged,) = corpus.qualifications
     assert (merged.last_registration, merged.glh_max, merged.level, merged.doc_id) == (dt.date(2026, 12, 31), 329, 3, "new-page")
     registrations = sorted((f.doc_id, f.value, f.document_date) for f in corpus.facts if f.field == "last_registration")
@@ -55,7 +58,8 @@ def test_qualification_facts_keep_every_source_and_the_row_the_newest():
 
 def test_nos_scheme_gets_one_unit_per_code_titled_by_the_scheme_that_names_units_by_code():
     units = [
-        Unit("ocr:A13", "ocr", "A13", "Deal with customers in writing or electronically", level=3, nos_code="A13", theme="Impression and Image", doc_id="brochure"),
+        Unit("ocr:A13", "ocr", "A13", "Deal with customers in writing or electronically", level=3, nos_code="A13",
+             theme="Impression and Image", doc_id="brochure"),
         Unit("cg:1-303", "cg", "1-303", "Deal with customers electronically", nos_code="A13", doc_id="new-page"),
         Unit("cg:1-304", "cg", "1-304", "Use customer service as a tool", nos_code="A14", doc_id="new-page"),
     ]

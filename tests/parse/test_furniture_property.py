@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import lru_cache
-from typing import Sequence
+from collections.abc import Sequence
+from functools import cache
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import without_pages
-from tests.parse.test_cg_qcf import SAMPLE, SAMPLE_ENTRY
 
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import PROFILES, parse_lines
 from pipeline.records import Line
+from tests.conftest import without_pages
+from tests.parse.test_cg_qcf import SAMPLE, SAMPLE_ENTRY
 
 HEADER = "Level 2 NVQ Certificate in Customer Service (7777-02)"
 
@@ -54,7 +54,7 @@ def _parse(lines: Sequence[Line]) -> ParseResult:
     return result
 
 
-@lru_cache(maxsize=None)
+@cache
 def _clean() -> tuple[tuple[Line, ...], dict]:
     lines = extract_file(SAMPLE, SAMPLE_ENTRY.doc_id, SAMPLE.name).lines
     return lines, without_pages(_parse(lines))

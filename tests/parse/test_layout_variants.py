@@ -8,18 +8,18 @@ in an issue, or be set aside as a repeated heading, never inside another record.
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import Sequence
 
 import pytest
-from tests.conftest import RAW, manifest, parsed, without_pages
 
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import detect_profile, parse_lines
 from pipeline.parse.toolkit.swallowed import swallowed_text
 from pipeline.records import Line, Note
+from tests.conftest import RAW, manifest, parsed, without_pages
 
 LEGACY = "cg-nsvq-l3-standards"
 QCF = "cg-4430-03-handbook"
@@ -39,7 +39,7 @@ def _variant(tmp_path: Path, doc_id: str, after: int, inserted: list[str], *more
     return ctx, parse_lines(ctx, detect_profile(extraction.lines, path.name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lines(doc_id: str) -> tuple[Line, ...]:
     entry = manifest()[doc_id]
     return extract_file(RAW / entry.path, doc_id, entry.path).lines
@@ -118,7 +118,7 @@ def test_an_outcome_heading_repeated_inside_a_criterion_is_set_aside(tmp_path):
 
 def test_a_line_between_rows_does_not_end_the_structure_table(tmp_path):
     # Between rows 4430-206 and 4430-207 of the Impression and Image group (line 110).
-    ctx, result = _variant(tmp_path, QCF, 110, ["Rows continue on the next page.", ""])
+    _ctx, result = _variant(tmp_path, QCF, 110, ["Rows continue on the next page.", ""])
     assert without_pages(result) == without_pages(parsed(QCF))
     [issue] = [i for i in result.issues if i.line == 111]
     assert issue.code == "unparsed-text" and "Rows continue on the next page." in issue.message
@@ -137,7 +137,7 @@ def test_a_line_between_rows_does_not_end_the_structure_table(tmp_path):
 def test_back_matter_after_the_last_unit_is_not_evidence(doc_id, before, back_matter):
     lines = _lines(doc_id)
     at = next(i for i, line in enumerate(lines) if line.line == before)
-    ctx, result = _parse(doc_id, with_page(lines, at, back_matter))
+    _ctx, result = _parse(doc_id, with_page(lines, at, back_matter))
     assert without_pages(result) == without_pages(parsed(doc_id))
     # The chapter is reported (as unparsed text or an unmodelled section), not glued.
     assert any(i.code in ("unparsed-text", "section-not-modelled") and "Useful contacts" in i.message
