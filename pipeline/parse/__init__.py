@@ -9,8 +9,8 @@ silently.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from pipeline.manifest import Entry
 from pipeline.parse.toolkit.furniture import find_furniture

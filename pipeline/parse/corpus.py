@@ -17,8 +17,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, TypeVar
 
 from pipeline import ids
 from pipeline.editions import Editions, editions
@@ -48,10 +49,11 @@ def _fact_text(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-Recency = dict[str, tuple]  # doc_id -> a key that sorts documents oldest first
+Recency = dict[str, tuple[dt.date, int, str]]  # doc_id -> a key that sorts documents oldest first
+_Row = TypeVar("_Row")
 
 
-def _rank(recency: Recency, doc_id: str) -> tuple:
+def _rank(recency: Recency, doc_id: str) -> tuple[dt.date, int, str]:
     return recency.get(doc_id, (_UNDATED, -1, doc_id))
 
 
@@ -71,7 +73,7 @@ def merge_qualifications(
     merged = []
     for qid, stated in by_id.items():
         newest_first = sorted(stated, key=lambda q: _rank(editions.recency, q.doc_id), reverse=True)
-        values = {}
+        values: dict[str, Any] = {}  # fact field -> the newest value stated, read by field name
         for name in FACT_FIELDS:
             values[name] = next((getattr(q, name) for q in newest_first if getattr(q, name) not in (None, "")), None)
         source = newest_first[0]
@@ -88,14 +90,15 @@ def merge_units(records: Iterable[Unit], recency: Recency) -> tuple[list[Unit], 
     for key, stated in by_key.items():
         ranked = sorted(stated, key=lambda u: (u.has_body, _rank(recency, u.doc_id)), reverse=True)
         base = ranked[0]
-        values = {}
+        values: dict[str, Any] = {}  # unit field -> the value kept, read by field name
         for name in UNIT_FIELDS:
             values[name] = next((getattr(u, name) for u in ranked if getattr(u, name) not in (None, "")), None)
             stated_values = {getattr(u, name) for u in ranked if getattr(u, name) not in (None, "")}
             if len(stated_values) > 1 and name != "title":
                 issues.append(
                     Issue(base.doc_id, base.page_start, None, "warning", "unit-field-conflict",
-                          f"{key}: documents disagree on {name} ({', '.join(sorted(map(str, stated_values)))}); kept {values[name]}")
+                          f"{key}: documents disagree on {name} ({', '.join(sorted(map(str, stated_values)))}); "
+                          f"kept {values[name]}")
                 )
         merged.append(dataclasses.replace(base, **values, has_body=any(u.has_body for u in ranked)))
     return merged, issues
@@ -129,8 +132,9 @@ def nos_units(stated: list[Unit], nos_scheme: str, recency: Recency) -> list[Uni
     return out
 
 
-def _unique(rows: Iterable, key) -> list:
-    seen, out = set(), []
+def _unique(rows: Iterable[_Row], key: Callable[[_Row], Hashable]) -> list[_Row]:
+    seen: set[Hashable] = set()
+    out: list[_Row] = []
     for row in rows:
         k = key(row)
         if k not in seen:
@@ -143,7 +147,7 @@ def _withdrawn(older: list[Unit], current_keys: set[str], editions: Editions) ->
     """Units only superseded editions state: their last statement, withdrawn by the edition that followed it."""
     gone = [u for u in older if u.unit_key not in current_keys]
     merged, conflicts = merge_units(gone, editions.recency)
-    latest = {}
+    latest: dict[str, str] = {}  # unit key -> the newest document that states it
     for unit in gone:
         if unit.unit_key not in latest or _rank(editions.recency, unit.doc_id) > _rank(editions.recency, latest[unit.unit_key]):
             latest[unit.unit_key] = unit.doc_id

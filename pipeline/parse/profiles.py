@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Sequence
+from typing import Protocol
 
 from pipeline.errors import DocumentError, Location
 from pipeline.nlp import command_verbs
 from pipeline.parse import (
-    ParseContext, ParseResult, catalogue, cg_legacy, cg_qcf, nos, nos_standard, ocr, regulator, structure, unit_bank,
+    ParseContext,
+    ParseResult,
+    catalogue,
+    cg_legacy,
+    cg_qcf,
+    nos,
+    nos_standard,
+    ocr,
+    regulator,
+    structure,
+    unit_bank,
     unit_page,
 )
 from pipeline.parse.toolkit.swallowed import swallowed_text
@@ -18,6 +28,14 @@ from pipeline.records import Issue, Line
 
 # Below this detection score a document matches no family.
 MIN_DETECTION = 0.5
+
+
+class Family(Protocol):
+    """What a family module offers: ``detect`` scores its wording, ``parse`` reads its records."""
+
+    def detect(self, lines: Sequence[Line]) -> float: ...
+
+    def parse(self, ctx: ParseContext) -> ParseResult: ...
 
 
 @dataclass(frozen=True)
@@ -32,7 +50,7 @@ class Profile:
     """
 
     name: str
-    module: ModuleType
+    module: Family
     yields_records: bool = True
 
 

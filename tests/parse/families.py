@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from pipeline.extract import extract_file
@@ -58,7 +58,7 @@ def moved_break(text: str, offset: int) -> str:
 ALL_FORMS = ("text", "html", "pdf", "moved")
 
 
-@lru_cache(maxsize=None)
+@cache
 def readings(name: str, scheme: str, fmt: str | None, tmp: Path, forms: tuple[str, ...] = ALL_FORMS
              ) -> dict[str, tuple[str, ParseResult]]:
     """The fixture read in ``forms``: as text, HTML, PDF and with a page break elsewhere."""

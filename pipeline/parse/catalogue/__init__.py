@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -66,6 +67,8 @@ class _Fact:
 @dataclass
 class _Block:
     heading: Line
+    number: str  # the heading's qualification number
+    heading_title: str
     title_line: Line | None = None
     replacement: tuple[Line, str] | None = None
     facts: list[_Fact] = field(default_factory=list)
@@ -84,8 +87,8 @@ def parse(ctx: ParseContext) -> ParseResult:
     i = 0
     while i < len(lines):
         text = clean(lines[i].text)
-        if _HEADING.match(text):
-            block, i = _read_block(lines, i)
+        if heading := _HEADING.match(text):
+            block, i = _read_block(lines, i, heading)
             qualification = _qualification(ctx, block, ctx.entry.publisher)
             result.qualifications.append(qualification)
             found = pending.pop(qualification.level, [])
@@ -107,9 +110,9 @@ def parse(ctx: ParseContext) -> ParseResult:
             elif rules:
                 ctx.issue("rule-without-level", "structure prose outside a 'Level N' section", at=lines[i])
             i = end
-    for number in pending:
-        ctx.issue("rule-without-qualification", f"the Level {number} rules precede no Level {number} qualification",
-                  at=headings[number])
+    for stated_level in pending:
+        ctx.issue("rule-without-qualification",
+                  f"the Level {stated_level} rules precede no Level {stated_level} qualification", at=headings[stated_level])
     return result
 
 
@@ -119,10 +122,9 @@ def _stops_prose(line: Line) -> bool:
     return strip_bullet(text)[0] or bool(_HEADING.match(text) or _LEVEL_HEADING.match(text))
 
 
-def _read_block(lines: list[Line], start: int) -> tuple[_Block, int]:
-    """The lines of one qualification block, from its numbered heading to its last fact."""
-    block = _Block(lines[start])
-    heading_title = _HEADING.match(clean(lines[start].text)).group("title")
+def _read_block(lines: list[Line], start: int, heading: re.Match[str]) -> tuple[_Block, int]:
+    """The lines of one qualification block, from its numbered heading (``heading`` its match) to its last fact."""
+    block = _Block(lines[start], heading.group("number"), heading.group("title"))
     i = start + 1
     while i < len(lines):
         text = clean(lines[i].text)
@@ -135,7 +137,7 @@ def _read_block(lines: list[Line], start: int) -> tuple[_Block, int]:
             block.facts.append(_Fact([lines[i]], None, body))
         elif match := _REPLACEMENT.match(text):
             block.replacement = (lines[i], match.group(1))
-        elif block.title_line is None and fuzz.ratio(text.lower(), heading_title.lower()) >= MIN_TITLE_SIMILARITY:
+        elif block.title_line is None and fuzz.ratio(text.lower(), block.heading_title.lower()) >= MIN_TITLE_SIMILARITY:
             block.title_line = lines[i]
         elif block.facts and not bullet and not block.facts[-1].closed():
             # The gloss after a value wraps onto further lines when the page is printed.
@@ -150,10 +152,9 @@ def _read_block(lines: list[Line], start: int) -> tuple[_Block, int]:
 def _qualification(ctx: ParseContext, block: _Block, publisher: str) -> Qualification:
     """The qualification one block describes; facts it cannot read are issues."""
     prefix = body_prefix(publisher)
-    heading = _HEADING.match(clean(block.heading.text))
-    qualification_id = f"{prefix}-{heading.group('number')}"
-    title = clean(block.title_line.text) if block.title_line else heading.group("title")
-    title_variant(ctx, qualification_id, title, heading.group("title"), block.heading)
+    qualification_id = f"{prefix}-{block.number}"
+    title = clean(block.title_line.text) if block.title_line else block.heading_title
+    title_variant(ctx, qualification_id, title, block.heading_title, block.heading)
     ctx.use(block.heading, *([block.title_line] if block.title_line else []))
     values: dict[str, Any] = {}
     for fact in block.facts:
@@ -171,7 +172,7 @@ def _qualification(ctx: ParseContext, block: _Block, publisher: str) -> Qualific
         ctx.use(block.replacement[0])
         values["replaced_by"] = f"{prefix}-{block.replacement[1]}"
     level = _LEVEL.search(title)
-    scheme = ctx.entry.scheme or f"{prefix}-{heading.group('number').split('-')[0]}"
+    scheme = ctx.entry.scheme or f"{prefix}-{block.number.split('-')[0]}"
     return Qualification(
         qualification_id, scheme, publisher, title, level=int(level.group(1)) if level else None,
         doc_id=ctx.doc_id, page=block.heading.page, **values,

@@ -18,13 +18,16 @@ dataset column holds.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.cg_legacy.merge import memberships, merge_units, rules
 from pipeline.parse.cg_legacy.sections import find_sections, set_aside_unmodelled
 from pipeline.parse.cg_legacy.structure import (
-    find_title, parse_mapping_list, parse_rules, parse_structure_table,
+    find_title,
+    parse_mapping_list,
+    parse_rules,
+    parse_structure_table,
 )
 from pipeline.parse.cg_legacy.text import nonblank
 from pipeline.parse.cg_legacy.themes import parse_themes

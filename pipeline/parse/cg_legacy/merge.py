@@ -15,7 +15,7 @@ image" -> "Impression and Image", "Foundations" -> "Customer Service Foundations
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline import ids
 from pipeline.parse import ParseContext

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from pipeline.parse import ParseContext
-from pipeline.parse.toolkit.chapters import chapter_heading, opens_chapter_in_body
 from pipeline.parse.cg_legacy.text import unit_heading
+from pipeline.parse.toolkit.chapters import chapter_heading, opens_chapter_in_body
 from pipeline.records import Line
 from pipeline.text import clean
 

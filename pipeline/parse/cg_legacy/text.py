@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from pipeline.parse.toolkit.prose import join_lines
 from pipeline.records import Line

@@ -17,8 +17,8 @@ keeps units closest to their own level. A cell that fits nowhere is reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy.sections import Section
@@ -77,28 +77,32 @@ def is_legend(text: str, themes: Sequence[str]) -> bool:
     return bool(words) and all(w in vocabulary for w in words) and len({vocabulary[w] for w in words}) > 1
 
 
+# State: the last code in each column, the column and line of the last placed cell.
+_State = tuple[tuple[int, ...], int, int]
+# Cost: (cells unplaced, rows, levels above own level, the columns so far, -1 for unplaced).
+_Cost = tuple[int, int, int, tuple[int, ...]]
+
+
+def _offer(states: dict[_State, _Cost], key: _State, cost: _Cost) -> None:
+    """Keep ``cost`` for ``key`` when it is the cheapest seen."""
+    if key not in states or cost < states[key]:
+        states[key] = cost
+
+
 def assign_columns(codes: Sequence[str], line_of: Sequence[int], levels: Sequence[int]) -> list[int | None]:
     """The column of each cell, read in order (None: fits nowhere); ``line_of`` numbers each cell's line."""
-    # State: the last code in each column, the column and line of the last placed cell.
-    # Cost: (cells unplaced, rows, levels above own level, the columns so far, -1 for unplaced).
-    Cost = tuple[int, int, int, tuple[int, ...]]
-    states: dict[tuple[tuple[int, ...], int, int], Cost] = {((0,) * len(levels), -1, -1): (0, 0, 0, ())}
+    states: dict[_State, _Cost] = {((0,) * len(levels), -1, -1): (0, 0, 0, ())}
     for code, line in zip(codes, line_of):
         number, own_level = int(code), int(code[0])
-        following: dict[tuple[tuple[int, ...], int, int], Cost] = {}
-
-        def offer(key: tuple[tuple[int, ...], int, int], cost: Cost) -> None:
-            if key not in following or cost < following[key]:
-                following[key] = cost
-
+        following: dict[_State, _Cost] = {}
         for (lasts, column, last_line), (unplaced, rows, excess, path) in states.items():
-            offer((lasts, column, last_line), (unplaced + UNPLACED, rows, excess, path + (-1,)))
+            _offer(following, (lasts, column, last_line), (unplaced + UNPLACED, rows, excess, (*path, -1)))
             for j, level in enumerate(levels):
                 if level < own_level or number <= lasts[j] or (line == last_line and j <= column):
                     continue
                 new_row = int(j <= column)
-                lasts_after = lasts[:j] + (number,) + lasts[j + 1:]
-                offer((lasts_after, j, line), (unplaced, rows + new_row, excess + level - own_level, path + (j,)))
+                lasts_after = (*lasts[:j], number, *lasts[j + 1:])
+                _offer(following, (lasts_after, j, line), (unplaced, rows + new_row, excess + level - own_level, (*path, j)))
         states = following
     return [None if j < 0 else j for j in min(states.values())[3]]
 

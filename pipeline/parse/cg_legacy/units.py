@@ -21,8 +21,8 @@ rather than dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from pipeline import ids
 from pipeline.parse import ParseContext
@@ -168,7 +168,7 @@ class _BodyReader:
             text = clean(span[end].text)
             if part_label(text) or standard_number(text) or unit_heading(text):
                 break
-            joined = join_wrapped(parts + [text])
+            joined = join_wrapped([*parts, text])
             if not (any(continues(t, joined) for t in guide) if guide else text[:1].islower()):
                 break
             parts.append(text)

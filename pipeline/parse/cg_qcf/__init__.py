@@ -11,7 +11,7 @@ assessment criteria "1.1", evidence requirements). The work is split by section:
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.cg_qcf.facts import Facts, read_facts, read_rules

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from pipeline.parse import ParseContext
 from pipeline.parse.toolkit.prose import join_lines
@@ -73,7 +73,9 @@ def read_facts(ctx: ParseContext, lines: Sequence[Line]) -> Facts:
             if facts.accreditation_number is None:
                 ctx.issue("fact-unreadable", f"accreditation number {m.group(1)!r} is not nnn/nnnn/n", line)
         elif (m := GLH.match(text)) and found("glh", line):
-            facts.glh_min, facts.glh_max = read_range(m.group(1))
+            glh = read_range(m.group(1))
+            assert glh is not None, "GLH matches only a figure or a range"
+            facts.glh_min, facts.glh_max = glh
         elif (m := TQT.match(text)) and found("tqt", line):
             facts.tqt = int(m.group(1))
         elif (m := LAST_REGISTRATION.match(text)) and found("last_registration", line):

@@ -8,8 +8,8 @@ and every other line continues the item before it, across page breaks.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from pipeline.parse import ParseContext
 from pipeline.parse.toolkit.furniture import repeated_lines
@@ -120,7 +120,7 @@ def read_outcome_section(
     heading_text = join_wrapped([l.text for l in title_lines])
     rest = list(lines[len(title_lines):])
     criteria: list[list[Line]] = []
-    notes: list[tuple[str, list[Line]]] = []
+    notes: list[tuple[tuple[str, str], list[Line]]] = []  # (kind, text on the label's line), the note's lines
     current: list[Line] | None = None  # the criterion or note that wrapped lines go on
     i = 0
     while i < len(rest):
@@ -137,7 +137,7 @@ def read_outcome_section(
             criteria.append(current)
         elif label := note_label(text):
             current = [line]
-            notes.append((label[0], current))
+            notes.append((label, current))
         elif current is not None:
             current.append(line)  # a criterion or note wrapped over lines (and pages)
         i += 1
@@ -148,8 +148,8 @@ def read_outcome_section(
         drafts.append(CriterionDraft(int(match.group(1)), int(match.group(2)), _item_text(CRITERION, part), part[0]))
         ctx.use(*part)
     note_drafts = []
-    for kind, part in notes:
-        note_drafts.append(NoteDraft(number, kind, join_wrapped([note_label(part[0].text)[1]] + [l.text for l in part[1:]]), part[0]))  # type: ignore[index]
+    for (kind, first), part in notes:
+        note_drafts.append(NoteDraft(number, kind, join_wrapped([first] + [l.text for l in part[1:]]), part[0]))
         ctx.use(*part)
     return outcome, drafts, note_drafts
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence, TypeVar
+from collections.abc import Sequence
+from typing import TypeVar
 
 from pipeline import ids
 from pipeline.parse import ParseContext, ParseResult
@@ -114,10 +115,10 @@ def _body_records(ctx: ParseContext, result: ParseResult, key: str, code: str, b
             ctx.issue("outcome-title-mismatch", f"{code} outcome {number}: listed as {listed[number].title!r}, "
                       f"headed {headed[number].title!r}", headed[number].line)
         result.outcomes.append(Outcome(key, str(number), outcome.title, ctx.doc_id, outcome.line.page))
-    found = len(listed.keys() | headed.keys())
-    if body.declared_outcomes is not None and body.declared_outcomes != found:
+    outcome_count = len(listed.keys() | headed.keys())
+    if body.declared_outcomes is not None and body.declared_outcomes != outcome_count:
         ctx.issue("outcome-count-mismatch", f"{code} declares {body.declared_outcomes} learning outcomes, "
-                  f"{found} found", body.declared_at)
+                  f"{outcome_count} found", body.declared_at)
     emitted: set[str] = set()
     for outcome, criteria in zip(body.outcomes, body.criteria):
         if not criteria:

@@ -9,8 +9,9 @@ outcome with its assessment criteria, and the evidence requirements.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_qcf.outcomes import (

@@ -9,8 +9,8 @@ used and reports a page whose list it cannot find.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.records import Line

@@ -15,7 +15,7 @@ suite) are reported once per standard as ``fact-not-modelled``; the overview is 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline import ids
 from pipeline.parse import ParseContext, ParseResult
@@ -31,7 +31,7 @@ _URN_SHAPE = r"[A-Z][A-Z0-9]{2,11}"
 _PC_LEAD = re.compile(r"^(?:[A-Z][\w ]{0,40}\s)?You must be able to:?$", re.I)
 _KU_LEAD = re.compile(r"^(?:[A-Z][\w ]{0,40}\s)?You need to know and understand:?$", re.I)
 # Without a "URN" field, the standard's code heads its first page or every page ("CFACSA13").
-_URN_ALONE = re.compile(rf"^(?P<urn>[A-Z]{{3,}}[A-Z0-9]*\d[A-Z0-9]*)\b")
+_URN_ALONE = re.compile(r"^(?P<urn>[A-Z]{3,}[A-Z0-9]*\d[A-Z0-9]*)\b")
 _SECTION = re.compile(r"^(?:Overview|Performance criteria|Knowledge and understanding|Additional information|"
                       r"Scope/range|Values|Behaviours|Skills|Glossary|Links to other NOS|External links)$", re.I)
 

@@ -8,8 +8,8 @@ optional units, "Theme: ..." headings. Unit bodies are not in the brochure.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from pipeline.ids import unit_key
 from pipeline.parse import ParseContext, ParseResult
@@ -56,13 +56,14 @@ def parse(ctx: ParseContext) -> ParseResult:
     """The qualification, rules, units and memberships of one OCR NVQ brochure."""
     result = ParseResult()
     lines = [line for line in ctx.lines if clean(line.text)]
-    code_line = next((l for l in lines if _SCHEME_CODE.search(clean(l.text))), None)
-    if code_line is None or not ctx.entry.publisher:
-        missing = "a scheme code" if code_line is None else "a publisher in the manifest"
+    coded = next(((l, m) for l in lines if (m := _SCHEME_CODE.search(clean(l.text)))), None)
+    if coded is None or not ctx.entry.publisher:
+        missing = "a scheme code" if coded is None else "a publisher in the manifest"
         ctx.issue("qualification-missing", f"the brochure has no {missing}: nothing parsed", severity="error")
         return result
+    code_line, code_match = coded
     ctx.use(code_line)
-    qualification_id = f"{body_prefix(ctx.entry.publisher)}-{_SCHEME_CODE.search(clean(code_line.text)).group(1)}"
+    qualification_id = f"{body_prefix(ctx.entry.publisher)}-{code_match.group(1)}"
     if ctx.entry.qualification and ctx.entry.qualification != qualification_id:
         ctx.issue("qualification-id-mismatch",
                   f"the brochure's scheme code gives {qualification_id}, the manifest says {ctx.entry.qualification}",
@@ -96,16 +97,17 @@ def parse(ctx: ParseContext) -> ParseResult:
 
 def _title(ctx: ParseContext, lines: list[Line], qualification_id: str) -> tuple[str, int | None]:
     """The qualification title (the form with its size word, "Certificate") and its level."""
-    found = [(l, clean(l.text)) for l in lines if _TITLE.match(clean(l.text))]
+    found = [(l, m) for l in lines if (m := _TITLE.match(clean(l.text)))]
     if not found:
         ctx.issue("qualification-title-missing", f"{qualification_id}: no 'Level N NVQ ... in ...' title line",
                   severity="error")
         return qualification_id, None
-    title = next((t for _, t in found if _SIZED.search(t)), found[0][1])
-    for other, text in found:
+    title_match = next((m for _, m in found if _SIZED.search(m.string)), found[0][1])
+    title = title_match.string
+    for other, match in found:
         ctx.use(other)
-        title_variant(ctx, qualification_id, title, text, other)
-    return title, int(_TITLE.match(title).group(1))
+        title_variant(ctx, qualification_id, title, match.string, other)
+    return title, int(title_match.group(1))
 
 
 def _structure_lines(ctx: ParseContext, before: list[Line]) -> list[Line]:
@@ -138,7 +140,7 @@ def _rules(
         if found:
             ctx.use(*sentence.lines)
         rules.extend(found)
-    shares = [r.min_credits for r in rules if r.group in ("Mandatory", "Optional")]
+    shares = [r.min_credits for r in rules if r.group in ("Mandatory", "Optional") and r.min_credits is not None]
     if total is not None and len(shares) == 2 and sum(shares) != total:
         ctx.issue("credit-sum-mismatch",
                   f"{qualification_id}: mandatory and optional credits ({' + '.join(map(str, shares))}) "

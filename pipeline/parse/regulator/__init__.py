@@ -9,7 +9,7 @@ specification reader; this family only says how such a page is recognised.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.specification import read_specs, signs, spec_records

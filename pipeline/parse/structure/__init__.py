@@ -12,7 +12,7 @@ before either sees the text.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline import ids
 from pipeline.parse import ParseContext, ParseResult
@@ -21,7 +21,7 @@ from pipeline.parse.toolkit.prose import sentences
 from pipeline.parse.toolkit.rules import EACH, rule_of, statements
 from pipeline.parse.toolkit.unit_table import column_order, opens_row, read_rows
 from pipeline.parse.toolkit.values import read_accreditation
-from pipeline.records import Line, Qualification, Unit, UnitMembership
+from pipeline.records import Line, Qualification, Rule, Unit, UnitMembership
 from pipeline.text import clean, without_continued
 
 _TITLE = re.compile(r"\bLevel (?P<level>\d) (?:[A-Z]\w+ )*(?:Award|Certificate|Diploma|Extended Diploma) in [A-Z][\w ]*\w")
@@ -66,11 +66,11 @@ def parse(ctx: ParseContext) -> ParseResult:
     result = ParseResult()
     lines = [l for l in ctx.lines if clean(l.text)]
     first_group = next((i for i, l in enumerate(lines) if _group(clean(l.text))), len(lines))
-    title_line = next((l for l in lines if _TITLE.search(clean(l.text))), None)
-    if title_line is None:
+    titled = next(((l, m) for l in lines if (m := _TITLE.search(clean(l.text)))), None)
+    if titled is None:
         ctx.issue("qualification-title-missing", "no 'Level N ... in ...' title: no qualification", severity="error")
         return result
-    title_match = _TITLE.search(clean(title_line.text))
+    title_line, title_match = titled
     qualification_id = ctx.entry.qualification or ctx.doc_id
     scheme = ctx.entry.scheme or ctx.doc_id
     facts, used = read_block(lines[:first_group], FIELDS)
@@ -92,9 +92,9 @@ def parse(ctx: ParseContext) -> ParseResult:
     return result
 
 
-def _rules(ctx: ParseContext, prose: list[Line], qualification_id: str) -> list:
+def _rules(ctx: ParseContext, prose: list[Line], qualification_id: str) -> list[Rule]:
     """The rules the sentences state; an "each group" rule needs the groups named, which a structure does not."""
-    rules = []
+    rules: list[Rule] = []
     for sentence in sentences(prose):
         said = [s for s in statements(sentence.text) if s.group != EACH]
         if said:

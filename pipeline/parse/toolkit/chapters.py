@@ -10,7 +10,7 @@ does not go on a list the page before ended with ("1 Collect ...", a page break,
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.records import Line
 from pipeline.text import clean
@@ -38,7 +38,9 @@ def opens_chapter_in_body(lines: Sequence[Line], index: int, since: int) -> bool
     numbered list of the page before (looked for after index ``since``, where the section began)."""
     if not opens_page(lines, index):
         return False
-    number = int(_LIST_ITEM.match(clean(lines[index].text)).group(1))
+    heading = _LIST_ITEM.match(clean(lines[index].text))
+    assert heading is not None, "called on a chapter heading, which opens on its number"
+    number = int(heading.group(1))
     before = index - 1
     while before > since and lines[before].page == lines[index - 1].page:
         if item := _LIST_ITEM.match(clean(lines[before].text)):

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from pipeline.parse.toolkit.numbered import Item, Outcomes, numbered, read_items
 from pipeline.records import Line

@@ -12,8 +12,8 @@ criteria") are read and set aside.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped, strip_bullet
@@ -74,7 +74,7 @@ def follows(previous: str | None, number: str) -> bool:
     before_prefix, before = _parts(previous)
     if prefix != before_prefix:
         return False
-    if parts == before + (1,):
+    if parts == (*before, 1):
         return True
     # The next at some depth, then the first at each depth below it ("1.2" -> "2.1").
     return any(parts == before[:k] + (before[k] + 1,) + (1,) * (len(parts) - k - 1) for k in range(len(before)))

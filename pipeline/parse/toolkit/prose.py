@@ -7,8 +7,8 @@ ids and title variants.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from pipeline.parse import ParseContext
 from pipeline.records import Line
@@ -80,7 +80,7 @@ def sentences(lines: Sequence[Line]) -> list[Sentence]:
 
 def body_prefix(publisher: str) -> str:
     """The short id of an awarding body, as qualification ids begin: "City & Guilds" -> "cg", "OCR" -> "ocr"."""
-    words = [w for w in re.findall(r"[A-Za-z]+", publisher) if w[0].isupper()]
+    words: list[str] = [w for w in re.findall(r"[A-Za-z]+", publisher) if w[0].isupper()]
     if len(words) == 1:
         return words[0].lower()
     return "".join(w[0] for w in words).lower()

@@ -9,8 +9,8 @@ gives the row its ``kind`` from the group it constrains and the bounds it states
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pipeline.records import Rule
 from pipeline.text import count_of
@@ -41,28 +41,31 @@ class Statement:
     stated_count: int | None = None  # how many items the list it introduces should hold
 
 
+# How a wording's match reads into the statements it makes.
+_Reader = Callable[[re.Match[str]], list[Statement]]
+
+
 def _level(match: re.Match[str]) -> str:
     """"Level 3", "Level 3 or above", "Level 3 or higher": the group as the document words it."""
     return f"Level {match.group('level')}{(match.group('above') or '').lower()}"
 
 
-def _credits(group: str | Callable[[re.Match[str]], str], bound: str = "min_credits"):
-    """A wording whose first number is a credit bound of ``group``."""
+def _credits(group: str | Callable[[re.Match[str]], str]) -> _Reader:
+    """A wording whose first number is the minimum credits of ``group``."""
     def read(m: re.Match[str]) -> list[Statement]:
         name = group(m) if callable(group) else group
-        return [Statement(name, m.start(), m.end(), **{bound: int(m.group("n"))})]
+        return [Statement(name, m.start(), m.end(), min_credits=int(m.group("n")))]
     return read
 
 
-def _units(group: str, *, exact: bool = False, bound: str = "min_units"):
-    """A wording whose count (a word or digits) bounds the units of ``group``; ``exact``: it is both bounds."""
+def _units(group: str, *, exact: bool = False) -> _Reader:
+    """A wording whose count (a word or digits) is the minimum units of ``group``; ``exact``: the maximum too."""
     def read(m: re.Match[str]) -> list[Statement]:
         n = count_of(m.group("n"))
         if n is None:
             return []
-        bounds = {"min_units": n, "max_units": n} if exact else {bound: n}
         listed = m.group(0).endswith(":")
-        return [Statement(group, m.start(), m.end(), listed=listed, **bounds)]
+        return [Statement(group, m.start(), m.end(), min_units=n, max_units=n if exact else None, listed=listed)]
     return read
 
 
@@ -107,7 +110,7 @@ def _imported(m: re.Match[str]) -> list[Statement]:
 
 _NUMBER = r"(?P<n>\w+)"
 # Each wording and how it reads; statements of one group whose words overlap are the same rule said once.
-WORDINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], list[Statement]]], ...] = tuple(
+WORDINGS: tuple[tuple[re.Pattern[str], _Reader], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), read) for pattern, read in (
         (r"Minimum credit value\s*:?\s*(?P<n>\d+)", _credits("Overall")),
         (r"\btotal of (?P<n>\d+) credits", _credits("Overall")),
@@ -131,7 +134,7 @@ WORDINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], list[Statement]
         (rf"\bat least {_NUMBER} units? from each (?:optional group (?P<numbers>(?:\d+(?:,\s*|\s+and\s+|\s+or\s+)?)+)"
          rf"|of (?P<count>\w+) groups:$)", _each),
         (rf"\bat least {_NUMBER} optional units? from each theme\b", _units(EACH)),
-        (rf"\b(?P<a>\w+) mandatory and (?P<b>\w+) optional\b", _split),
+        (r"\b(?P<a>\w+) mandatory and (?P<b>\w+) optional\b", _split),
         (rf"\bimported from level (?P<level>\d) is {_NUMBER}\b", _imported),
         (rf"\bcomplete {_NUMBER} units\b", _units("Total", exact=True)),
     )

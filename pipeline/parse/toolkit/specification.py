@@ -11,8 +11,9 @@ unit reference number, which every record carries in ``uan`` for matching.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from pipeline import ids
 from pipeline.parse import ParseContext, ParseResult

@@ -11,14 +11,15 @@ on over the next lines until the numbers come.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from pipeline.parse.toolkit.values import UNIT_REFERENCE
 from pipeline.records import Line
 from pipeline.text import clean, join_wrapped
 
-COLUMN_WORDS = ("level", "credit", "glh")
+COLUMN_WORDS: tuple[str, ...] = ("level", "credit", "glh")
 _CODE = re.compile(r"^(?:[A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*|\d{3,4}-\d{3}|[A-Z]/\d{3}/\d{4})$")
 _NUMBERS = re.compile(r"(?<!\S)(\d{1,3})\s+(\d{1,3})\s+(\d{1,3})\s*$")
 # A row whose numbers have not come after this many lines is not a row we can read.
@@ -112,7 +113,7 @@ class Listed:
     heading: Any
     lines: list[Line]
 
-    def title(self, group: str = "title") -> str:
+    def title(self, group: str | int = "title") -> str:
         """The title the row opens with, its wrapped lines joined."""
         return join_wrapped([self.match.group(group)] + [l.text for l in self.lines[1:]])
 

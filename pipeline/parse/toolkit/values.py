@@ -19,6 +19,7 @@ UNIT_REFERENCE = re.compile(r"\b([A-Z])\s*/\s*(\d{3})\s*/\s*(\d{4})\b")
 
 def read_date(text: str) -> dt.date | None:
     """A date at the start of a value, day first: "31/07/2014", "31 Dec 2023" or "31 December 2023"."""
+    formats: tuple[str, ...]
     if match := _NUMERIC_DATE.match(text):
         written, formats = match.group(), ("%d/%m/%Y",)
     elif match := _WORDED_DATE.match(text):

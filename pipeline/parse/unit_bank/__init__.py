@@ -10,7 +10,7 @@ units are keyed by the publisher's number, else by their unit reference number.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.specification import read_specs, signs, spec_records
