@@ -13,35 +13,38 @@ import json
 import logging
 import shutil
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable, Iterator
+from itertools import pairwise
+from typing import Any
 
 from pipeline import __version__
 from pipeline.diff import compare_editions
 from pipeline.errors import DocumentError, Location, PipelineError
 from pipeline.extract import STAGE as EXTRACT_STAGE
 from pipeline.extract import Extraction, extract_file
+from pipeline.extract.cache import META as EXTRACTION_META
+from pipeline.extract.cache import cached, store
 from pipeline.extract.guard import check_extraction, check_file, deadline
-from pipeline.extract.cache import META as EXTRACTION_META, cached, store
 from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
 from pipeline.manifest import Entry, Limits, Publishing, load_limits, load_manifest, load_publishing
 from pipeline.parallel import Engine
-from pipeline.paths import Paths
 from pipeline.parse import STAGE as PARSE_STAGE
 from pipeline.parse import Conservation, ParseContext, ParseResult
 from pipeline.parse import cache as parse_cache
 from pipeline.parse.cache import Parsed
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
-from pipeline.store import staging
-from pipeline.store.keys import cache_key, file_sha256, fingerprint
+from pipeline.paths import Paths
 from pipeline.publish.interfaces import stage_interfaces
 from pipeline.publish.spreadsheet import csv_bytes, table_csv
 from pipeline.publish.validate import validate_staged
 from pipeline.records import Document, Issue, Unit, UnitMatch
 from pipeline.schemas import DATASETS
+from pipeline.store import staging
+from pipeline.store.keys import cache_key, file_sha256, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ class DocumentOutcome:
     error: str | None = None
     error_code: str = "document-failed"  # the issue code of ``error``: internal-error for an unexpected exception
     counts: dict[str, int] = field(default_factory=dict)
-    issues: Counter = field(default_factory=Counter)
+    issues: Counter[str] = field(default_factory=Counter)
     edition_changes: str | None = None  # for a new edition: how it differs from the one it replaces
     conservation: Conservation | None = None
     errors: list[Issue] = field(default_factory=list)  # error-level issues the manifest does not accept
@@ -176,7 +179,7 @@ def _extract_tasks(paths: Paths, outcome: DocumentOutcome, parallel: bool) -> li
     ranges = -(-pages // PAGES_PER_TASK)
     bounds = [pages * n // ranges for n in range(ranges + 1)]
     return [ExtractTask(entry, outcome.sha256, work * (stop - first) // pages, first, stop, ranges)
-            for first, stop in zip(bounds, bounds[1:])]
+            for first, stop in pairwise(bounds)]
 
 
 def _parse_work(outcome: DocumentOutcome) -> int:
@@ -243,7 +246,10 @@ def _joined(paths: Paths, limits: Limits, task: ExtractTask, parts: dict[int, Do
         return outcome
     shown = paths.shown(task.entry)
     with _fails_alone(outcome, shown):
-        read = [p.extraction for p in ordered]
+        read: list[Extraction] = []
+        for part in ordered:
+            assert part.extraction is not None, "a page range read without an error has its lines"
+            read.append(part.extraction)
         outcome.extraction = read[0] if len(read) == 1 else join_parts(read, task.entry.doc_id, shown)
         store(paths.extracted / task.entry.doc_id, outcome.sha256, outcome.extraction)
         outcome.extracted_now = True
@@ -320,9 +326,9 @@ def _parsed_all(
             outcomes[i].errors = _mark_accepted(outcomes[i].entry, one.result)
             if not outcomes[i].errors:
                 parse_cache.store(paths.extracted / outcomes[i].entry.doc_id, _parse_key(outcomes[i]), one)
-    for i, one in enumerate(parsed):
-        if one is not None and i not in todo:
-            outcomes[i].errors = _mark_accepted(outcomes[i].entry, one.result)
+    for i, kept in enumerate(parsed):
+        if kept is not None and i not in todo:
+            outcomes[i].errors = _mark_accepted(outcomes[i].entry, kept.result)
     return parsed
 
 
@@ -333,8 +339,8 @@ def _last_good(paths: Paths, outcome: DocumentOutcome, parsed: Parsed | None) ->
     good = parse_cache.last_good(paths.extracted / outcome.entry.doc_id)
     if good is None:
         return parsed
-    first = outcome.errors[0] if outcome.errors else None
-    reason = outcome.error or f"{len(outcome.errors)} error(s) not accepted, first {first.code}: {first.message}"
+    reason = outcome.error or (f"{len(outcome.errors)} error(s) not accepted, "
+                               f"first {outcome.errors[0].code}: {outcome.errors[0].message}")
     outcome.error = f"{reason}; its last good records (file SHA-256 {good.sha256[:12]}) are kept"
     outcome.stale = True
     good.result.issues = [dataclasses.replace(i, accepted=is_accepted(outcome.entry, i)) for i in good.result.issues]
@@ -426,7 +432,7 @@ def _remove_unlisted(paths: Paths, entries: list[Entry]) -> list[str]:
     return removed
 
 
-def _datasets(corpus: Corpus) -> dict[str, list]:
+def _datasets(corpus: Corpus) -> dict[str, list[Any]]:
     return {
         "qualifications": corpus.qualifications,
         "qualification_facts": corpus.facts,
