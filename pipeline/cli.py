@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from pipeline import __version__
-from pipeline.errors import ManifestError, PipelineError
-from pipeline.parallel import Engine, default_workers
+from pipeline.core.errors import ManifestError, PipelineError
+from pipeline.core.parallel import Engine, default_workers
 from pipeline.store import lock
 
 if TYPE_CHECKING:
-    from pipeline.paths import Paths
-    from pipeline.records import Issue
+    from pipeline.core.paths import Paths
+    from pipeline.core.records import Issue
     from pipeline.runner import RunReport
 
 # The library (and spaCy behind the parsers) is imported inside the commands, so that
@@ -74,8 +74,8 @@ def _epilog(command: str, *examples: str) -> str:
 
 def _paths(ctx: click.Context) -> Paths:
     """The project's paths; a folder with neither raw/ nor extracted/ is no project, and the error says so."""
-    from pipeline.errors import UsageError
-    from pipeline.paths import Paths
+    from pipeline.core.errors import UsageError
+    from pipeline.core.paths import Paths
 
     paths = Paths(ctx.obj["root"])
     if not paths.raw.is_dir() and not paths.extracted.is_dir():
@@ -294,7 +294,8 @@ def lookup(ctx: click.Context, code_or_title: str, fmt: str) -> None:
 
     A bare code found in several schemes lists each (303 is legacy 303 and also 4430-303).
     """
-    from pipeline import answers, query
+    from pipeline.answers import query
+    from pipeline.answers import render as answers
 
     click.echo(answers.lookup_text(query.lookup(_paths(ctx), code_or_title), fmt))
 
@@ -317,7 +318,8 @@ def rpl(ctx: click.Context, held: tuple[str, ...], target: str, fmt: str) -> Non
     plus pending, with the units that would meet each unmet rule. --format markdown is a
     record to file.
     """
-    from pipeline import answers, query
+    from pipeline.answers import query
+    from pipeline.answers import render as answers
 
     click.echo(answers.rpl_text(query.rpl(_paths(ctx), list(held), target), fmt))
 
@@ -329,7 +331,8 @@ def rpl(ctx: click.Context, held: tuple[str, ...], target: str, fmt: str) -> Non
 @click.pass_context
 def sql(ctx: click.Context, statement: str, as_csv: bool) -> None:
     """Run SQL (DuckDB) over the published datasets; each is a view named after its file."""
-    from pipeline import answers, query
+    from pipeline.answers import query
+    from pipeline.answers import render as answers
 
     frame = query.sql(_paths(ctx), statement)
     click.echo(answers.csv_text(frame) if as_csv else frame.to_string(index=False) if len(frame) else "(no rows)")
@@ -346,7 +349,7 @@ def diff(ctx: click.Context, old_doc: str, new_doc: str, fmt: str) -> None:
 
     --json prints one object with those five keys; --csv one row per unit.
     """
-    from pipeline import diff as editions_diff
+    from pipeline.answers import diff as editions_diff
 
     changes, versions = editions_diff.diff_published(_paths(ctx).extracted, old_doc, new_doc)
     if fmt == "json":

@@ -21,28 +21,28 @@ from itertools import pairwise
 from typing import Any
 
 from pipeline import __version__
-from pipeline.diff import compare_editions
-from pipeline.errors import DocumentError, Location, PipelineError
+from pipeline.answers.diff import compare_editions
+from pipeline.core.errors import DocumentError, Location, PipelineError
+from pipeline.core.manifest import Entry, Limits, Publishing, load_limits, load_manifest, load_publishing
+from pipeline.core.parallel import Engine
+from pipeline.core.paths import Paths
+from pipeline.core.records import Document, Issue, Unit, UnitMatch
+from pipeline.core.schemas import DATASETS
 from pipeline.extract import STAGE as EXTRACT_STAGE
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.cache import META as EXTRACTION_META
 from pipeline.extract.cache import cached, store
 from pipeline.extract.guard import check_extraction, check_file, deadline
 from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
-from pipeline.manifest import Entry, Limits, Publishing, load_limits, load_manifest, load_publishing
-from pipeline.parallel import Engine
 from pipeline.parse import STAGE as PARSE_STAGE
 from pipeline.parse import Conservation, ParseContext, ParseResult
 from pipeline.parse import cache as parse_cache
 from pipeline.parse.cache import Parsed
 from pipeline.parse.corpus import Corpus, build_corpus
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
-from pipeline.paths import Paths
 from pipeline.publish.interfaces import stage_interfaces
 from pipeline.publish.spreadsheet import csv_bytes, table_csv
 from pipeline.publish.validate import validate_staged
-from pipeline.records import Document, Issue, Unit, UnitMatch
-from pipeline.schemas import DATASETS
 from pipeline.store import staging
 from pipeline.store.keys import cache_key, file_sha256, fingerprint
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.core.manifest import Entry, load_manifest
 from pipeline.extract import extract_file
-from pipeline.manifest import Entry, load_manifest
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 

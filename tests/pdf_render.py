@@ -29,10 +29,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from pipeline.core.records import Line
+from pipeline.core.text import normalise_space
 from pipeline.extract import txt
 from pipeline.extract.txt import read_text
-from pipeline.records import Line
-from pipeline.text import normalise_space
 
 RENDERS = Path(__file__).resolve().parent / ".renders"
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"), Path("/usr/share/fonts/TTF"))

@@ -27,8 +27,8 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
+from pipeline.core.text import normalise_space
 from pipeline.extract.txt import read_text
-from pipeline.text import normalise_space
 from tests import pdf_render as plain
 
 _ROW_START = re.compile(r"^\d{4}-\d{3}\b")

@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from pipeline import answers, query
-from pipeline.errors import UsageError
+from pipeline.answers import query
+from pipeline.answers import render as answers
+from pipeline.core.errors import UsageError
 from pipeline.runner import Paths
 
 

@@ -85,7 +85,7 @@ def test_run_reports_per_document_counts_and_issues(project):
 
 
 def test_every_dataset_is_published_with_its_schema(project):
-    from pipeline.schemas import DATASETS
+    from pipeline.core.schemas import DATASETS
 
     root, _ = project
     for dataset in DATASETS.values():

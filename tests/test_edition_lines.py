@@ -1,11 +1,11 @@
-"""Which documents are editions of one another, and which is the newest (pipeline.editions)."""
+"""Which documents are editions of one another, and which is the newest (pipeline.core.editions)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.editions import editions
-from pipeline.manifest import Entry
+from pipeline.core.editions import editions
+from pipeline.core.manifest import Entry
 
 
 def entry(doc_id: str, published: int | None = None, replaces: str | None = None, qualification: str | None = None) -> Entry:

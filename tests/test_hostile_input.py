@@ -6,12 +6,13 @@ import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline import runner
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
+from pipeline.core.manifest import Entry
 from pipeline.extract import extract_file
-from pipeline.manifest import Entry
 from pipeline.parse import ParseContext
 from pipeline.parse.profiles import PROFILES, parse_lines
 from tests.conftest import RAW, ROOT

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.ids import criterion_key, split_criterion_key, split_unit_key, unit_key
+from pipeline.core.ids import criterion_key, split_criterion_key, split_unit_key, unit_key
 
 schemes = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
 # Codes and criterion numbers as the schemes write them, and any other text the keys allow.

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ManifestError
-from pipeline.manifest import load_manifest
+from pipeline.core.errors import ManifestError
+from pipeline.core.manifest import load_manifest
 from tests.conftest import RAW
 
 FORMATS = frozenset({"cg-qcf", "cg-legacy"})
@@ -171,7 +171,7 @@ replaces = "a"
 
 
 def test_publish_settings_default_to_valid_uris_and_are_read(tmp_path):
-    from pipeline.manifest import Publishing, load_publishing
+    from pipeline.core.manifest import Publishing, load_publishing
 
     raw = _raw(tmp_path, GOOD)
     assert load_publishing(raw) == Publishing()
@@ -185,7 +185,7 @@ def test_publish_settings_default_to_valid_uris_and_are_read(tmp_path):
 
 
 def test_bad_publish_settings_are_reported_with_the_documents_problems(tmp_path):
-    from pipeline.manifest import load_publishing
+    from pipeline.core.manifest import load_publishing
 
     manifest = """\
 [publish]
@@ -218,7 +218,7 @@ owner = "me"
     ("http://[::1/", "base_uri must be an absolute http:// or https:// URI, not 'http://[::1/'"),
 ])
 def test_a_base_uri_is_an_absolute_web_uri_ending_in_a_separator(tmp_path, base_uri, message):
-    from pipeline.manifest import load_publishing
+    from pipeline.core.manifest import load_publishing
 
     raw = _raw(tmp_path, f'[publish]\nbase_uri = "{base_uri}"\n\n' + GOOD)
     with pytest.raises(ManifestError) as caught:

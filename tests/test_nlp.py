@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.nlp import command_verb, command_verbs, lemmas
+from pipeline.core.nlp import command_verb, command_verbs, lemmas
 from tests.conftest import parsed
 
 

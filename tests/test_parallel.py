@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from pipeline import runner
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
+from pipeline.core.parallel import Engine
 from pipeline.extract.cache import cached
-from pipeline.parallel import Engine
 from tests.conftest import RAW, manifest
 from tests.pdf_render import render
 from tests.test_cli import new_project, snapshot

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
+from pipeline.core.records import Criterion, Unit
+from pipeline.core.schemas import DATASETS
 from pipeline.publish.validate import validate_staged
-from pipeline.records import Criterion, Unit
-from pipeline.schemas import DATASETS
 from pipeline.store import staging
 
 

@@ -17,9 +17,10 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from pipeline import query, runner
+from pipeline import runner
+from pipeline.answers import query
 from pipeline.cli import cli
-from pipeline.errors import ManifestError
+from pipeline.core.errors import ManifestError
 from pipeline.store import faults, lock
 from tests.conftest import DATA, ROOT
 
@@ -368,7 +369,7 @@ def test_the_time_limit_stops_a_slow_document(tmp_path):
 
 
 def test_bad_limits_are_manifest_errors(tmp_path):
-    from pipeline.manifest import load_limits
+    from pipeline.core.manifest import load_limits
 
     (tmp_path / "manifest.toml").write_text("[limits]\nmax_pages = 1.5\nmax_files = 3\n\n" + MANIFEST, encoding="utf-8")
     with pytest.raises(ManifestError) as raised:

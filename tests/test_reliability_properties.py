@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
+from pipeline.core.manifest import Entry
+from pipeline.core.text import clean
 from pipeline.extract import extract_file
 from pipeline.extract.guard import check_extraction, check_file
-from pipeline.manifest import Entry
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
-from pipeline.text import clean
 from tests.conftest import DATA
 from tests.pdf_render import render_pdf
 

@@ -18,9 +18,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from pipeline import answers, query
+from pipeline.answers import query
+from pipeline.answers import render as answers
 from pipeline.cli import cli
-from pipeline.errors import UsageError
+from pipeline.core.errors import UsageError
 from pipeline.runner import Paths
 
 MANDATORY = ["4430-301", "4430-302"]  # 6 + 6 credits, level 3

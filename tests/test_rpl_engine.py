@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.rpl import Inputs, evaluate
-from pipeline.rule_kinds import KINDS, member_groups
+from pipeline.answers.rpl import Inputs, evaluate
+from pipeline.core.rule_kinds import KINDS, member_groups
 
 # A made-up qualification: two mandatory units at level 3, an optional group "Service" with a level-2 and a
 # level-4 unit, and an optional group "Sales" with one level-2 unit.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from pipeline.schemas import DATASETS
+from pipeline.core.schemas import DATASETS
 
 # Copied from DESIGN.md ("Published datasets" and "Mappings"): the contract, by hand.
 DESIGN_COLUMNS = {

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.text import clean, count_of, join_wrapped, strip_bullet
+from pipeline.core.text import clean, count_of, join_wrapped, strip_bullet
 
 # Text as the handbooks have it: letters, digits, punctuation, curly quotes, bullets,
 # tabs, no-break spaces, and the private-use and control glyphs of PDF extraction.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import DocumentError, Location
-from pipeline.records import Issue, Line
+from pipeline.core.errors import DocumentError, Location
+from pipeline.core.records import Issue, Line
 from pipeline.store.keys import CORE, Stage
 
 # What an extraction depends on besides the file: this package's code and the readers' libraries.

@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.extract import STAGE, Extraction
-from pipeline.records import Issue, Line
-from pipeline.schemas import schema_of
+from pipeline.core.records import Issue, Line
+from pipeline.core.schemas import schema_of
 from pipeline.store import atomic
 from pipeline.store.keys import cache_key
 

@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.errors import DocumentError, Location
+from pipeline.core.errors import DocumentError, Location
 from pipeline.extract import Extraction
 from pipeline.extract.pdf import page_count
-from pipeline.manifest import Limits
+from pipeline.core.manifest import Limits
 
 _TEXT_SUFFIXES = (".txt", ".html", ".htm")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

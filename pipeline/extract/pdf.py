@@ -12,13 +12,13 @@ from typing import Sequence
 
 import pypdfium2 as pdfium
 
-from pipeline.errors import DocumentError, Location
+from pipeline.core.errors import DocumentError, Location
 from pipeline.extract import Extraction
 from pipeline.extract.glyphs import read_page
 from pipeline.extract.layout import LaidOutPage, page_lines
 from pipeline.extract.lines import font_of
 from pipeline.extract.wordsplit import check_word_split
-from pipeline.records import Issue, Line
+from pipeline.core.records import Issue, Line
 
 MEDIA_TYPE = "application/pdf"
 

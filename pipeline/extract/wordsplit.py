@@ -18,7 +18,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Sequence
 
-from pipeline.records import Issue, Line
+from pipeline.core.records import Issue, Line
 
 CODE = "pdf-words-split"
 _WORD = re.compile(r"[^\W\d_]+")

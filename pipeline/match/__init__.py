@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from pipeline.manifest import Entry
-from pipeline.parallel import Engine
+from pipeline.core.manifest import Entry
+from pipeline.core.parallel import Engine
 from pipeline.match.blocking import block
 from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.families import build_families
@@ -27,7 +27,7 @@ from pipeline.match.scoring import MATCH_THRESHOLD, score_pair
 from pipeline.match.justify import strongest_method
 from pipeline.match.succession import Supersession, scheme_rank, supersessions
 from pipeline.match.unit_map import build_unit_map
-from pipeline.records import Criterion, CriterionMapRow, Family, Issue, Unit, UnitMapRow, UnitMatch
+from pipeline.core.records import Criterion, CriterionMapRow, Family, Issue, Unit, UnitMapRow, UnitMatch
 
 __all__ = ["MatchResult", "match_corpus"]
 

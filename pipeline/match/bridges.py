@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from pipeline.records import Family, Unit, UnitMatch
+from pipeline.core.records import Family, Unit, UnitMatch
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pipeline.manifest import Entry
+from pipeline.core.manifest import Entry
 from pipeline.match import MatchResult
-from pipeline.schemas import DATASETS
+from pipeline.core.schemas import DATASETS
 from pipeline.store import atomic
 from pipeline.store.keys import CORE, Stage, cache_key, file_sha256
 from pipeline.store.tables import read_records, to_table, write_parquet
@@ -26,7 +26,7 @@ from pipeline.store.tables import read_records, to_table, write_parquet
 FOLDER = ".match"
 META = "result.json"
 # What a match depends on besides its inputs: this package's code, the spaCy pipeline and the scoring libraries.
-STAGE = Stage("match", ("match", "nlp.py", *CORE), ("spacy", "spacy-lookups-data", "rapidfuzz", "numpy"))
+STAGE = Stage("match", ("match", "core/nlp.py", *CORE), ("spacy", "spacy-lookups-data", "rapidfuzz", "numpy"))
 # MatchResult field -> the dataset whose schema stores it; the other fields are kept as JSON.
 _DATASET_OF = {
     "unit_matches": "unit_matches", "families": "families", "unit_map": "unit_map",

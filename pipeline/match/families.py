@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pipeline.records import Family, Unit, UnitMatch
+from pipeline.core.records import Family, Unit, UnitMatch
 
 
 class _Groups:

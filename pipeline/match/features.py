@@ -11,8 +11,8 @@ from typing import Sequence
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
 from pipeline.match.normalise import Rarity, content_words
 from pipeline.match.similarity import overlap_and_shared
-from pipeline.parallel import Engine
-from pipeline.records import Criterion, Unit
+from pipeline.core.parallel import Engine
+from pipeline.core.records import Criterion, Unit
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Iterable
 
 from rapidfuzz.distance import Prefix
 
-from pipeline.nlp import lemma_lists
+from pipeline.core.nlp import lemma_lists
 
 # Function words: articles, prepositions, conjunctions, pronouns, possessives and
 # auxiliaries. Kept short and explicit (spaCy's list also drops "make", "call" and

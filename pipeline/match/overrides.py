@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.records import Issue, UnitMatch
+from pipeline.core.records import Issue, UnitMatch
 
 HEADER = ("from_key", "to_key", "decision", "note")
 DECISIONS = {"confirm": "match", "reject": "non-match"}

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from pipeline.match.comparisons import COMPARISONS, Comparison, ComparisonLevel
 from pipeline.match.features import Features
-from pipeline.records import UnitMatch
+from pipeline.core.records import UnitMatch
 
 # Prior chance that a candidate pair left by blocking is one competence: most
 # candidates share a word or a level, few are the same unit.

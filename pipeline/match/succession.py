@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pipeline.manifest import Entry
+from pipeline.core.manifest import Entry
 
 
 @dataclass(frozen=True)

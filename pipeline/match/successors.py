@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from pipeline.records import UnitMatch
+from pipeline.core.records import UnitMatch
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pipeline.match.justify import justification, strongest_method
 from pipeline.match.overrides import Override
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, relations, successor_links
-from pipeline.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
+from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
 
 # A unit with no successor is one row: SSSOM writes that cardinality "1:0".
 NO_SUCCESSOR = "1:0"

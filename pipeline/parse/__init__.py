@@ -12,9 +12,8 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pipeline.manifest import Entry
-from pipeline.parse.toolkit.furniture import find_furniture
-from pipeline.records import (
+from pipeline.core.manifest import Entry
+from pipeline.core.records import (
     Criterion,
     EvidenceRequirement,
     Issue,
@@ -27,11 +26,12 @@ from pipeline.records import (
     Unit,
     UnitMembership,
 )
+from pipeline.core.text import clean
+from pipeline.parse.toolkit.furniture import find_furniture
 from pipeline.store.keys import CORE, Stage
-from pipeline.text import clean
 
 # What a parse depends on besides its document: this package's code, the one spaCy pipeline and its lookups.
-STAGE = Stage("parse", ("parse", "nlp.py", *CORE), ("spacy", "spacy-lookups-data"))
+STAGE = Stage("parse", ("parse", "core/nlp.py", *CORE), ("spacy", "spacy-lookups-data"))
 
 
 @dataclass

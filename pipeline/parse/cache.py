@@ -14,8 +14,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.core.schemas import DATASETS
 from pipeline.parse import Conservation, ParseResult
-from pipeline.schemas import DATASETS
 from pipeline.store import atomic
 from pipeline.store.tables import read_records, to_table, write_parquet
 

@@ -2,7 +2,7 @@
 
 Every document's own statement of a unit, outcome and criterion is kept as a
 version. The current view follows the newest edition of each document (see
-``pipeline.editions``): a unit named by several current documents (a structure
+``pipeline.core.editions``): a unit named by several current documents (a structure
 table here, a body there) becomes one unit, the body's document winning where they
 disagree and other fields filled from the newest document that states them; a
 unit that only superseded editions state is ``withdrawn``. Memberships and rules
@@ -21,12 +21,12 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pipeline import ids
-from pipeline.editions import Editions, editions
-from pipeline.manifest import Entry
+from pipeline.core import ids
+from pipeline.core.editions import Editions, editions
+from pipeline.core.manifest import Entry
+from pipeline.core.records import Issue, Qualification, QualificationFact, Unit, UnitMembership, Versions
 from pipeline.parse import ParseResult
 from pipeline.parse.versions import all_versions
-from pipeline.records import Issue, Qualification, QualificationFact, Unit, UnitMembership, Versions
 
 # Fields of a Qualification that are facts a document states (not identity or provenance).
 FACT_FIELDS = tuple(

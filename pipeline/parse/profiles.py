@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from pipeline.errors import DocumentError, Location
-from pipeline.nlp import command_verbs
+from pipeline.core.errors import DocumentError, Location
+from pipeline.core.nlp import command_verbs
+from pipeline.core.records import Issue, Line
 from pipeline.parse import (
     ParseContext,
     ParseResult,
@@ -24,7 +25,6 @@ from pipeline.parse import (
     unit_page,
 )
 from pipeline.parse.toolkit.swallowed import swallowed_text
-from pipeline.records import Issue, Line
 
 # Below this detection score a document matches no family.
 MIN_DETECTION = 0.5

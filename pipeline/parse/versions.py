@@ -7,8 +7,8 @@ import hashlib
 import json
 from collections import defaultdict
 
+from pipeline.core.records import Criterion, CriterionVersion, Outcome, OutcomeVersion, Unit, UnitVersion, Versions
 from pipeline.parse import ParseResult
-from pipeline.records import Criterion, CriterionVersion, Outcome, OutcomeVersion, Unit, UnitVersion, Versions
 
 
 def content_sha256(unit: Unit, outcomes: list[Outcome], criteria: list[Criterion]) -> str:

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from pipeline.manifest import Publishing
+from pipeline.core.manifest import Publishing
+from pipeline.core.records import Criterion, Document, Outcome, Unit, UnitMapRow
 from pipeline.publish.iris import case_iri, iri, outcome_iri, scheme_prefix
-from pipeline.records import Criterion, Document, Outcome, Unit, UnitMapRow
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:handbook-pipeline")
 CASE_VERSION = "1.1"

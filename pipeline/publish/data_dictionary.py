@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.schemas import DATASETS
+from pipeline.core.schemas import DATASETS
 
 _INTRO = {
     "extracted": (

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.manifest import Publishing
+from pipeline.core.manifest import Publishing
+from pipeline.core.schemas import DATASETS
 from pipeline.publish.case import case_packages
 from pipeline.publish.data_dictionary import data_dictionary
 from pipeline.publish.lookup_page import lookup_page
 from pipeline.publish.spreadsheet import xlsx_bytes
 from pipeline.publish.sssom import FILE_NAME as SSSOM_FILE
 from pipeline.publish.sssom import sssom_tsv
-from pipeline.schemas import DATASETS
 from pipeline.store import staging
 from pipeline.store.tables import to_table
 

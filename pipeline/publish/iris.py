@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from pipeline.ids import split_criterion_key, split_unit_key
+from pipeline.core.ids import split_criterion_key, split_unit_key
 
 
 def scheme_prefix(base_uri: str, scheme: str) -> str:

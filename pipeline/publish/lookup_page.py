@@ -1,7 +1,7 @@
 """``mappings/index.html``: the lookup page for centres, one static file with its data inlined.
 
-The page's RPL is the one engine, ``pipeline/rpl_engine.js``, inlined as it is and run on
-the inlined rows with the rule kinds of ``pipeline.rule_kinds``; ``handbooks rpl`` runs the
+The page's RPL is the one engine, ``pipeline/core/rpl_engine.js``, inlined as it is and run on
+the inlined rows with the rule kinds of ``pipeline.core.rule_kinds``; ``handbooks rpl`` runs the
 same file, and a parity test holds the page and ``rpl --json`` to identical answers.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
-from pipeline import rpl_engine
-from pipeline.rule_kinds import description, member_groups
+from pipeline.core import rpl_engine
+from pipeline.core.rule_kinds import description, member_groups
 
 # What the page needs of each dataset; the rest stays in the Parquet files.
 _FIELDS = {

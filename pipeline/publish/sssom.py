@@ -14,9 +14,9 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 
-from pipeline.manifest import Publishing
+from pipeline.core.manifest import Publishing
+from pipeline.core.records import UnitMapRow
 from pipeline.publish.iris import curie, curie_prefix, file_iri, scheme_prefix
-from pipeline.records import UnitMapRow
 
 FILE_NAME = "unit_map.sssom.tsv"
 # method -> SEMAPV justification: a shared unit code, NOS code or unit reference is background knowledge,

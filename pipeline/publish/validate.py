@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.errors import PipelineError
-from pipeline.schemas import DATASETS
+from pipeline.core.errors import PipelineError
+from pipeline.core.schemas import DATASETS
 from pipeline.store import staging
 
 # (dataset, column) pairs whose values must be unit keys of units.parquet.

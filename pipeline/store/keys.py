@@ -18,7 +18,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1]
 
 # The modules below every stage that shape what a stage produces: part of each stage's code.
-CORE = ("records.py", "schemas.py", "text.py", "ids.py", "errors.py")
+CORE = ("core/records.py", "core/schemas.py", "core/text.py", "core/ids.py", "core/errors.py")
 
 
 @dataclass(frozen=True)

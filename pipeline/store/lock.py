@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 
 LOCK_NAME = ".lock"
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline.errors import PipelineError
-from pipeline.schemas import DATASETS, Dataset
+from pipeline.core.errors import PipelineError
+from pipeline.core.schemas import DATASETS, Dataset
 from pipeline.store import atomic, generations
 from pipeline.store.tables import duplicate_keys, read_records, to_table, write_parquet
 

@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.schemas import Dataset
+from pipeline.core.schemas import Dataset
 
 
 def to_table(dataset: Dataset, rows: Iterable[object], sort: bool = True) -> pa.Table:

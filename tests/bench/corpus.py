@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from pipeline.manifest import Entry
+from pipeline.core.manifest import Entry
 from tests.conftest import RAW, manifest
 from tests.pdf_render import RENDERS, render
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.core.parallel import Engine, default_workers
 from pipeline.match import match_corpus
 from pipeline.match.blocking import block
 from pipeline.match.features import prepare, rarities
 from pipeline.match.similarity import overlap_matrix
 from pipeline.match.succession import scheme_rank
-from pipeline.parallel import Engine, default_workers
 from pipeline.parse.corpus import build_corpus
 from tests.bench.synthetic import synthetic_corpus
 from tests.conftest import manifest, parsed

@@ -25,9 +25,9 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from pipeline import runner
+from pipeline.core.parallel import Engine, default_workers
 from pipeline.extract import extract_file
 from pipeline.match import cache as match_cache
-from pipeline.parallel import Engine, default_workers
 from pipeline.parse import cache as parse_cache
 from tests.bench.corpus import LONG_PAGES, handbook_pdfs, long_pdf, long_project, pdf_project
 from tests.bench.matching import match_at_scale

@@ -18,8 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from pipeline.manifest import Entry
-from pipeline.records import Criterion, Unit
+from pipeline.core.manifest import Entry
+from pipeline.core.records import Criterion, Unit
 
 _WORD = re.compile(r"[a-z]{5,}")
 # Share of competences stated by a single scheme (units with no true partner).

@@ -14,7 +14,7 @@ from statistics import median
 import pdfplumber
 from pdfplumber.utils import cluster_objects
 
-from pipeline.records import Line
+from pipeline.core.records import Line
 
 # pdfminer writes "(cid:NN)" for a glyph whose font has no Unicode mapping: the
 # character is unknowable, so it is dropped from the text and counted per page.

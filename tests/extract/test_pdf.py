@@ -16,11 +16,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import runner
-from pipeline.errors import DocumentError
+from pipeline.core.errors import DocumentError
+from pipeline.core.records import Line
 from pipeline.extract import extract_file
 from pipeline.extract.glyphs import SPACE_SHARE, Glyph
 from pipeline.extract.lines import without_fake_bold
-from pipeline.records import Line
 from tests.conftest import RAW, ROOT, manifest
 from tests.extract.plumber_reader import plumber_lines
 from tests.pdf_render import BOLD, REGULAR, register_fonts

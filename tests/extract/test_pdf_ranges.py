@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from pipeline.errors import DocumentError
+from pipeline.core.errors import DocumentError
 from pipeline.extract import extract_file
 from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
 from tests.conftest import RAW, manifest

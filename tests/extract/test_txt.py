@@ -6,7 +6,7 @@ from functools import cache
 
 import pytest
 
-from pipeline.errors import DocumentError
+from pipeline.core.errors import DocumentError
 from pipeline.extract import Extraction, extract_file
 from pipeline.extract.txt import read_text
 from tests.conftest import RAW, manifest, parse_path, without_pages

@@ -6,9 +6,9 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from pipeline.core.records import Line
 from pipeline.extract import extract_file
 from pipeline.extract.wordsplit import check_word_split
-from pipeline.records import Line
 from tests.pdf_render import REGULAR, register_fonts
 
 # Pages of plain prose, in our own words, that share their vocabulary.

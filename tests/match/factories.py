@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.ids import criterion_key, unit_key
-from pipeline.manifest import Entry
-from pipeline.records import Criterion, Unit
+from pipeline.core.ids import criterion_key, unit_key
+from pipeline.core.manifest import Entry
+from pipeline.core.records import Criterion, Unit
 
 
 def unit(scheme: str, code: str, title: str, **fields: object) -> Unit:

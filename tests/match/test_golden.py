@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.core.schemas import DATASETS
 from pipeline.match import MatchResult, match_corpus
 from pipeline.parse.corpus import Corpus, build_corpus
-from pipeline.schemas import DATASETS
 from tests.conftest import ROOT, manifest, parsed
 
 NOS_SCHEME = "nos-2010"

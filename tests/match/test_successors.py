@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.core.records import UnitMatch
 from pipeline.match.successors import Relation, relations, successor_links
-from pipeline.records import UnitMatch
 
 
 def pair(left: str, right: str, score: float, decision: str) -> UnitMatch:

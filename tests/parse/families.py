@@ -12,8 +12,8 @@ import html
 from functools import cache
 from pathlib import Path
 
+from pipeline.core.manifest import Entry
 from pipeline.extract import extract_file
-from pipeline.manifest import Entry
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
 from tests.conftest import without_pages

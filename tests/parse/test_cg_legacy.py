@@ -13,15 +13,15 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from pipeline.core.manifest import Entry
+from pipeline.core.records import Criterion, EvidenceRequirement, Outcome, Qualification, Rule, Unit, UnitMembership
 from pipeline.extract import extract_file
-from pipeline.manifest import Entry
 from pipeline.parse import ParseContext, ParseResult, cg_legacy
 from pipeline.parse.cg_legacy.sections import find_sections
 from pipeline.parse.cg_legacy.structure import RuleClause, rule_clauses
 from pipeline.parse.cg_legacy.text import nonblank, unit_heading
 from pipeline.parse.cg_legacy.themes import ThemeEntry, assign_columns, column_levels, is_legend, parse_themes, theme_heading
 from pipeline.parse.cg_legacy.units import part_label, standard_number, theme_of
-from pipeline.records import Criterion, EvidenceRequirement, Outcome, Qualification, Rule, Unit, UnitMembership
 from tests.conftest import DATA, RAW, manifest, parse_path, parsed, without_pages
 from tests.pdf_render import render
 

@@ -12,15 +12,8 @@ from collections import Counter
 
 import pytest
 
-from pipeline.extract import extract_file
-from pipeline.manifest import Entry
-from pipeline.parse import ParseContext, ParseResult, cg_qcf
-from pipeline.parse.cg_qcf.structure import column_order, parse_group_heading, parse_row
-from pipeline.parse.cg_qcf.text import is_footer
-from pipeline.parse.cg_qcf.units import nos_code_from
-from pipeline.parse.profiles import PROFILES, parse_lines
-from pipeline.parse.toolkit.values import read_accreditation, read_date
-from pipeline.records import (
+from pipeline.core.manifest import Entry
+from pipeline.core.records import (
     Criterion,
     EvidenceRequirement,
     Line,
@@ -30,6 +23,13 @@ from pipeline.records import (
     Unit,
     UnitMembership,
 )
+from pipeline.extract import extract_file
+from pipeline.parse import ParseContext, ParseResult, cg_qcf
+from pipeline.parse.cg_qcf.structure import column_order, parse_group_heading, parse_row
+from pipeline.parse.cg_qcf.text import is_footer
+from pipeline.parse.cg_qcf.units import nos_code_from
+from pipeline.parse.profiles import PROFILES, parse_lines
+from pipeline.parse.toolkit.values import read_accreditation, read_date
 from tests.conftest import DATA, RAW, manifest, parse_path, parsed, without_pages
 from tests.pdf_render import render
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from pipeline.core.text import clean
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext
 from pipeline.parse.profiles import detect_profile, parse_lines
-from pipeline.text import clean
 from tests.conftest import RAW, manifest
 
 

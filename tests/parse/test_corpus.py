@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.manifest import Entry
+from pipeline.core.manifest import Entry
+from pipeline.core.records import Criterion, Qualification, Rule, Unit, UnitMembership
 from pipeline.parse import ParseResult
 from pipeline.parse.corpus import build_corpus
-from pipeline.records import Criterion, Qualification, Rule, Unit, UnitMembership
 
 
 def entry(doc_id: str, published: dt.date | None) -> Entry:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.core.records import Line
 from pipeline.parse.toolkit.numbered import read_outcomes
 from pipeline.parse.toolkit.rules import rule_of, statements
-from pipeline.records import Line
 from tests.parse.families import FAMILIES, entry, errors, parse_file, readings, records
 
 FORMS = ("text", "html", "pdf", "moved")

@@ -10,10 +10,10 @@ from functools import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.core.records import Line
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import PROFILES, parse_lines
-from pipeline.records import Line
 from tests.conftest import without_pages
 from tests.parse.test_cg_qcf import SAMPLE, SAMPLE_ENTRY
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.core.records import Line, Note
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.profiles import detect_profile, parse_lines
 from pipeline.parse.toolkit.swallowed import swallowed_text
-from pipeline.records import Line, Note
 from tests.conftest import RAW, manifest, parsed, without_pages
 
 LEGACY = "cg-nsvq-l3-standards"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.core.manifest import Entry
+from pipeline.core.records import Line
 from pipeline.extract import extract_file
-from pipeline.manifest import Entry
 from pipeline.parse import ParseContext, ParseResult, nos
 from pipeline.parse.profiles import PROFILES, parse_lines
-from pipeline.records import Line
 from tests.conftest import DATA, RAW, manifest, parsed
 from tests.pdf_render import render
 

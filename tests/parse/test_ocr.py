@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.core.manifest import Entry
+from pipeline.core.records import Line, Qualification, Rule, UnitMembership
 from pipeline.extract import extract_file
-from pipeline.manifest import Entry
 from pipeline.parse import ParseContext, ParseResult, ocr
 from pipeline.parse.profiles import PROFILES, parse_lines
-from pipeline.records import Line, Qualification, Rule, UnitMembership
 from tests.conftest import DATA, RAW, manifest, parse_path, parsed, without_pages
 from tests.pdf_render import render
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.core.rule_kinds import KINDS
 from pipeline.parse.toolkit.rules import typed_rule
-from pipeline.rule_kinds import KINDS
 from tests.conftest import manifest, parsed
 
 

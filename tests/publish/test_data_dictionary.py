@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.core.schemas import DATASETS
 from pipeline.publish.data_dictionary import data_dictionary
-from pipeline.schemas import DATASETS
 
 
 @pytest.mark.parametrize("name", sorted(DATASETS))

@@ -15,11 +15,11 @@ import yaml
 from click.testing import CliRunner, Result
 
 from pipeline import runner
-from pipeline.manifest import Publishing
-from pipeline.paths import Paths
+from pipeline.core.manifest import Publishing
+from pipeline.core.paths import Paths
+from pipeline.core.records import Document, Unit, UnitMapRow
 from pipeline.publish.case import NAMESPACE, case_packages
 from pipeline.publish.iris import curie, iri
-from pipeline.records import Document, Unit, UnitMapRow
 
 # sssom 0.4 still uses pandas options that pandas 3 deprecates: its warnings are not ours to act on
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:sssom.util")

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.ids import criterion_key, unit_key
+from pipeline.core.ids import criterion_key, unit_key
 from pipeline.publish.iris import curie, curie_prefix, iri, outcome_iri, scheme_prefix
 from tests.test_ids import codes, numbers, schemes
 

@@ -103,7 +103,7 @@ def test_ticking_held_units_gives_the_credit_total(page):
 @pytest.mark.parametrize("needle", ["303", "207", "A13", "cg-legacy:303", "4430-303", "complaints",
                                     "customer service", "  Deal   with  ", "zz-nonsense-99"])
 def test_the_page_search_follows_the_lookup_rule(page, published, needle):
-    from pipeline import query
+    from pipeline.answers import query
     from pipeline.runner import Paths
 
     with query.connect(Paths(published)) as con:
@@ -184,10 +184,11 @@ def test_the_print_view_is_a_record_to_file(page, published):
 
 
 def test_the_page_and_rpl_take_the_engine_from_the_one_file(published, monkeypatch):
-    """The page inlines pipeline/rpl_engine.js as it is, and `rpl` runs that file's text: no second copy beside it."""
+    """The page inlines pipeline/core/rpl_engine.js as it is, and `rpl` runs that file's text: no second copy beside it."""
     import ast
 
-    from pipeline import query, rpl_engine
+    from pipeline.answers import query
+    from pipeline.core import rpl_engine
     from pipeline.runner import Paths
 
     source = rpl_engine.source()

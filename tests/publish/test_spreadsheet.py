@@ -10,10 +10,10 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.core.records import Unit, UnitMapRow, UnitMatch
+from pipeline.core.schemas import DATASETS
 from pipeline.publish.spreadsheet import BOM, safe_text, table_csv, xlsx_bytes
-from pipeline.records import Unit, UnitMapRow, UnitMatch
 from pipeline.runner import review_csv
-from pipeline.schemas import DATASETS
 from pipeline.store.tables import to_table
 
 

@@ -10,8 +10,8 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.core.schemas import DATASETS
 from pipeline.publish.spreadsheet import safe_text, table_csv, xlsx_bytes
-from pipeline.schemas import DATASETS
 from pipeline.store.tables import to_table
 from tests.publish.test_spreadsheet import TITLE, hostile_row
 

@@ -17,13 +17,13 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from pipeline.core.records import Line, Qualification, Rule
+from pipeline.core.text import clean, strip_bullet
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.fields import Field, find_field
 from pipeline.parse.toolkit.prose import Sentence, body_prefix, sentences, title_variant
 from pipeline.parse.toolkit.rules import EACH, rule_of, statements
 from pipeline.parse.toolkit.values import read_accreditation, read_date, read_fee, read_int, read_range
-from pipeline.records import Line, Qualification, Rule
-from pipeline.text import clean, strip_bullet
 
 _HEADING = re.compile(r"^(?P<title>\S.*?)\s*\((?P<number>\d{3,5}-\d{2,3})\)$")
 _LEVEL_HEADING = re.compile(r"^Level (\d+)$")

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.core.records import Line, Qualification
+from pipeline.core.text import clean
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.cg_legacy.merge import memberships, merge_units, rules
 from pipeline.parse.cg_legacy.sections import find_sections, set_aside_unmodelled
@@ -32,8 +34,6 @@ from pipeline.parse.cg_legacy.structure import (
 from pipeline.parse.cg_legacy.text import nonblank
 from pipeline.parse.cg_legacy.themes import parse_themes
 from pipeline.parse.cg_legacy.units import parse_bodies
-from pipeline.records import Line, Qualification
-from pipeline.text import clean
 
 # The scheme of this family (DESIGN.md, Identifiers), for a document the manifest does not describe.
 FAMILY_SCHEME = "cg-legacy"

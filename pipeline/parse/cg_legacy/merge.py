@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from pipeline import ids
+from pipeline.core import ids
+from pipeline.core.records import Rule, Unit, UnitMembership
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy.structure import Listing, RuleClause
 from pipeline.parse.cg_legacy.text import fold
 from pipeline.parse.cg_legacy.themes import ThemeEntry
 from pipeline.parse.cg_legacy.units import Body
 from pipeline.parse.toolkit.rules import typed_rule
-from pipeline.records import Rule, Unit, UnitMembership
 
 
 def theme_spelling(table_themes: Sequence[str], body_themes: Sequence[str]) -> dict[str, str]:

@@ -6,11 +6,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy.text import unit_heading
 from pipeline.parse.toolkit.chapters import chapter_heading, opens_chapter_in_body
-from pipeline.records import Line
-from pipeline.text import clean
 
 _APPENDIX = re.compile(r"^Appendix\s+(\d{1,2})\b\s*(.*)$", re.I)
 

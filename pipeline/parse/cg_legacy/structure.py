@@ -15,14 +15,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean, join_wrapped
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy.sections import Section
 from pipeline.parse.cg_legacy.text import search_lines, unit_heading
 from pipeline.parse.toolkit.furniture import printed_footer
 from pipeline.parse.toolkit.rules import EACH, statements
 from pipeline.parse.toolkit.unit_table import read_listing
-from pipeline.records import Line
-from pipeline.text import clean, join_wrapped
 
 # The title as the page footer prints it, page number last ("Level 3 N/SVQ in Customer
 # Services 43"); the prose names it too, wrapped ("the Level 3 N/SVQ in" / "Customer Service.").

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean
 from pipeline.parse.toolkit.prose import join_lines
-from pipeline.records import Line
-from pipeline.text import clean
 
 # "Unit NNN <title>": a unit body heading, also
 # repeated as the running header at the top of the unit's later pages.

@@ -20,10 +20,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean, join_wrapped
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy.sections import Section
-from pipeline.records import Line
-from pipeline.text import clean, join_wrapped
 
 _COLUMNS = re.compile(r"^Level\s+\d(?:\s+Level\s+\d)+$", re.I)
 _CODE = re.compile(r"(?<!\S)(\d{3})(?!\S)")

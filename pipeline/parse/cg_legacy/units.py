@@ -24,13 +24,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline import ids
+from pipeline.core import ids
+from pipeline.core.records import Criterion, EvidenceRequirement, KeyWord, Line, Note, Outcome
+from pipeline.core.text import clean, join_wrapped
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy.sections import Section
 from pipeline.parse.cg_legacy.text import continues, fold, search_lines, unit_heading
 from pipeline.parse.toolkit.notes import note_label
-from pipeline.records import Criterion, EvidenceRequirement, KeyWord, Line, Note, Outcome
-from pipeline.text import clean, join_wrapped
 
 RATIONALE, ABOUT, STANDARDS, KNOWLEDGE, KEY_WORDS, EVIDENCE = (
     "Rationale", "What this unit is about", "standards", "Knowledge and understanding",

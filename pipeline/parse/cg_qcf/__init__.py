@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.core.records import Line, Qualification
+from pipeline.core.text import clean
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.cg_qcf.facts import Facts, read_facts, read_rules
 from pipeline.parse.cg_qcf.records import unit_records
 from pipeline.parse.cg_qcf.structure import code_prefix, read_structure
 from pipeline.parse.cg_qcf.text import is_footer
 from pipeline.parse.cg_qcf.units import body_spans, read_body
-from pipeline.records import Line, Qualification
-from pipeline.text import clean
 
 # The awarding body of the family: qualification ids are "cg-" + the C&G number ("cg-4430-03").
 ID_PREFIX = "cg"

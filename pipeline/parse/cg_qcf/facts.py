@@ -7,12 +7,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipeline.core.records import Line, Rule
+from pipeline.core.text import clean
 from pipeline.parse import ParseContext
 from pipeline.parse.toolkit.prose import join_lines
 from pipeline.parse.toolkit.rules import EACH, rule_of, statements
 from pipeline.parse.toolkit.values import read_accreditation, read_date, read_range
-from pipeline.records import Line, Rule
-from pipeline.text import clean
 
 # The labelled rows of the handbook's first table ("GLH 279", "Last registration date 31/07/2014").
 TITLE = re.compile(r"^Qualification title(?: and level)?\s*:?\s*(.*)$", re.IGNORECASE)

@@ -11,12 +11,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean, count_of, join_wrapped
 from pipeline.parse import ParseContext
 from pipeline.parse.toolkit.furniture import repeated_lines
 from pipeline.parse.toolkit.notes import note_label
 from pipeline.parse.toolkit.prose import join_lines
-from pipeline.records import Line
-from pipeline.text import clean, count_of, join_wrapped
 
 OUTCOME_HEADING = re.compile(r"^(?:Learning )?Outcome\s+(\d+)\s*[:.\-\u2013]?\s*(.*)$", re.IGNORECASE)
 DECLARED_COUNT = re.compile(r"There (?:are|is) (\w+) learning outcomes?\b", re.IGNORECASE)

@@ -6,12 +6,12 @@ import re
 from collections.abc import Sequence
 from typing import TypeVar
 
-from pipeline import ids
+from pipeline.core import ids
+from pipeline.core.records import Criterion, EvidenceRequirement, Line, Note, Outcome, Unit, UnitMembership
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.cg_qcf.outcomes import CriterionDraft, OutcomeDraft
 from pipeline.parse.cg_qcf.structure import TableRow
 from pipeline.parse.cg_qcf.units import BodyDraft
-from pipeline.records import Criterion, EvidenceRequirement, Line, Note, Outcome, Unit, UnitMembership
 
 T = TypeVar("T")
 

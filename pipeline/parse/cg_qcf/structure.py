@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean, join_wrapped, without_continued
 from pipeline.parse import ParseContext
 from pipeline.parse.toolkit.unit_table import COLUMN_WORDS, column_order
-from pipeline.records import Line
-from pipeline.text import clean, join_wrapped, without_continued
 
 ROW_CODE = re.compile(r"^(\d{4})-(\d{3})\b\s*(.*)$")
 # "Mandatory Units -  Customer Service Foundations Level Credit": the group heading

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean, join_wrapped
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_qcf.outcomes import (
     OUTCOME_HEADING,
@@ -30,8 +32,6 @@ from pipeline.parse.toolkit.chapters import chapter_starts
 from pipeline.parse.toolkit.fields import UNIT_FIELDS, find_field, read_field
 from pipeline.parse.toolkit.furniture import split_repeats
 from pipeline.parse.toolkit.prose import join_lines
-from pipeline.records import Line
-from pipeline.text import clean, join_wrapped
 
 HEADING = re.compile(r"^Unit\s+(\d{3})\b\s*(.*)$")
 # What ends the last unit: the appendices that follow the units.

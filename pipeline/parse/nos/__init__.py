@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean, count_of, strip_bullet
 from pipeline.parse import ParseContext, ParseResult
-from pipeline.records import Line
-from pipeline.text import clean, count_of, strip_bullet
 
 _NOS = re.compile(r"\bNational Occupational Standards \(NOS\)|\bNOS\b")
 _SUITE = re.compile(r"\bsuite of (?:[\w ]+ )?(?:NOS|National Occupational Standards)\b", re.I)

@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline import ids
+from pipeline.core import ids
+from pipeline.core.records import Criterion, KeyWord, Line, Unit
+from pipeline.core.text import clean
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.fields import Field, read_block
 from pipeline.parse.toolkit.furniture import split_repeats
 from pipeline.parse.toolkit.numbered import read_items
-from pipeline.records import Criterion, KeyWord, Line, Unit
-from pipeline.text import clean
 
 _URN_SHAPE = r"[A-Z][A-Z0-9]{2,11}"
 # The lead-ins, with what a side column of labels may put before them on the same line ("Performance criteria

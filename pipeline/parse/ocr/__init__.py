@@ -11,13 +11,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.ids import unit_key
+from pipeline.core.ids import unit_key
+from pipeline.core.records import Line, Qualification, Rule, Unit, UnitMembership
+from pipeline.core.text import clean
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.prose import body_prefix, sentences, title_variant
 from pipeline.parse.toolkit.rules import EACH, rule_of, statements
 from pipeline.parse.toolkit.unit_table import Listed, read_listing
-from pipeline.records import Line, Qualification, Rule, Unit, UnitMembership
-from pipeline.text import clean
 
 _OCR = re.compile(r"\bOCR\b")
 _SCHEME_CODE = re.compile(r"\bScheme code:?\s*(\d{4,6})\b", re.I)

@@ -14,15 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline import ids
+from pipeline.core import ids
+from pipeline.core.records import Line, Qualification, Rule, Unit, UnitMembership
+from pipeline.core.text import clean, without_continued
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.fields import Field, read_block
 from pipeline.parse.toolkit.prose import sentences
 from pipeline.parse.toolkit.rules import EACH, rule_of, statements
 from pipeline.parse.toolkit.unit_table import column_order, opens_row, read_rows
 from pipeline.parse.toolkit.values import read_accreditation
-from pipeline.records import Line, Qualification, Rule, Unit, UnitMembership
-from pipeline.text import clean, without_continued
 
 _TITLE = re.compile(r"\bLevel (?P<level>\d) (?:[A-Z]\w+ )*(?:Award|Certificate|Diploma|Extended Diploma) in [A-Z][\w ]*\w")
 _GROUP = re.compile(r"^(?P<name>Group [A-Z0-9]{1,2})\b\s*[-\u2013:]?\s*(?P<rest>[^.]*)$", re.I)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.records import Line
-from pipeline.text import clean
+from pipeline.core.records import Line
+from pipeline.core.text import clean
 
 _CHAPTER = re.compile(r"^(\d{1,2})\s+([A-Z][^.;:]*)$")
 _LIST_ITEM = re.compile(r"^(\d{1,2})\s")

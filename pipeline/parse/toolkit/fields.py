@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean, strip_bullet
 from pipeline.parse.toolkit.values import read_int, read_unit_reference
-from pipeline.records import Line
-from pipeline.text import clean, strip_bullet
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from pipeline.records import Line
-from pipeline.text import clean, without_continued
+from pipeline.core.records import Line
+from pipeline.core.text import clean, without_continued
 
 # A line is furniture when it recurs at the same edge of at least this share of pages.
 MIN_SHARE = 0.4

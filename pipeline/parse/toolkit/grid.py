@@ -17,8 +17,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pipeline.core.records import Line
 from pipeline.parse.toolkit.numbered import Item, Outcomes, numbered, read_items
-from pipeline.records import Line
 
 _GAP = re.compile(r"\S+(?: \S+)*")  # a run of words parted by single spaces
 _HEADING = re.compile(r"^(?:the learner will:?|the learner can:?|learning outcomes?|assessment criteria|"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.text import clean
+from pipeline.core.text import clean
 
 # The label stands alone on its line or is followed by a colon or dash: a criterion's
 # wrapped line may begin with the word ("range of customers"), never capitalised so.

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.records import Line
-from pipeline.text import clean, join_wrapped, strip_bullet
+from pipeline.core.records import Line
+from pipeline.core.text import clean, join_wrapped, strip_bullet
 
 # "1", "1.", "1.1", "1.1.a", "P3", "K12" followed by the item's text; "LO1" and "AC1.1" name an outcome and
 # a criterion so.

@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean
 from pipeline.parse import ParseContext
-from pipeline.records import Line
-from pipeline.text import clean
 
 # A sentence runs to a full stop, question mark or colon followed by a space or the
 # end, so a list introduction ("... from each of three groups:") is a sentence too.

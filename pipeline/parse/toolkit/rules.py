@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.records import Rule
-from pipeline.text import count_of
+from pipeline.core.records import Rule
+from pipeline.core.text import count_of
 
 # The group names the wordings give ("Overall", "Mandatory", "Level 3 or above", "Imported from level 2").
 _WHOLE = {"overall", "total"}

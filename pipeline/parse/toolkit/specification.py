@@ -15,15 +15,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline import ids
+from pipeline.core import ids
+from pipeline.core.records import Criterion, Line, Outcome, Unit
+from pipeline.core.text import clean, join_wrapped, without_continued
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.fields import UNIT_FIELDS, Field, find_field, read_block
 from pipeline.parse.toolkit.furniture import split_repeats
 from pipeline.parse.toolkit.grid import grid_headings, read_grid
 from pipeline.parse.toolkit.numbered import Item, Outcomes, read_outcomes
 from pipeline.parse.toolkit.values import read_unit_reference
-from pipeline.records import Criterion, Line, Outcome, Unit
-from pipeline.text import clean, join_wrapped, without_continued
 
 _TITLE_FIELD = re.compile(r"^(?:Unit title|Title of unit|Title)\s*:?\s*(?P<title>\S.*)?$", re.I)
 _TITLE_ALONE = re.compile(r"^(?:Unit title|Title of unit|Title)\s*:?$", re.I)

@@ -6,9 +6,9 @@ import re
 import statistics
 from collections import defaultdict
 
+from pipeline.core.records import Issue
+from pipeline.core.text import without_continued
 from pipeline.parse import ParseResult
-from pipeline.records import Issue
-from pipeline.text import without_continued
 
 # Another item's number inside a text ("... the service offer 1.3 use language ..."),
 # or a heading carried over a page break.

@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.core.records import Line
+from pipeline.core.text import clean, join_wrapped
 from pipeline.parse.toolkit.values import UNIT_REFERENCE
-from pipeline.records import Line
-from pipeline.text import clean, join_wrapped
 
 COLUMN_WORDS: tuple[str, ...] = ("level", "credit", "glh")
 _CODE = re.compile(r"^(?:[A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*|\d{3,4}-\d{3}|[A-Z]/\d{3}/\d{4})$")

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pipeline.core.records import Line
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.specification import read_specs, signs, spec_records
-from pipeline.records import Line
 
 
 def detect(lines: Sequence[Line]) -> float:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.answers.rpl import CREDITED, GAP, OPEN, UNVERIFIED, RplResult, RuleCheck, TargetUnit, Withdrawal
 from pipeline.publish.spreadsheet import csv_bytes
-from pipeline.rpl import CREDITED, GAP, OPEN, UNVERIFIED, RplResult, RuleCheck, TargetUnit, Withdrawal
 
 
 def csv_text(frame: pd.DataFrame) -> str:

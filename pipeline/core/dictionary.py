@@ -1,6 +1,6 @@
 """What each published dataset and column means, with an example value: the data dictionary.
 
-``pipeline.schemas`` attaches these as Arrow field metadata (``description``,
+``pipeline.core.schemas`` attaches these as Arrow field metadata (``description``,
 ``example``), and the publish stage writes ``extracted/README.md`` and
 ``mappings/README.md`` from those schemas, so the files and their documentation
 cannot drift apart.

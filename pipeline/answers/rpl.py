@@ -6,11 +6,11 @@ each of its criteria a counterpart, or when a held unit maps to it as ``equivale
 unit is a *gap* (its credits pending, the criteria to evidence listed) or
 *unverified* (criteria could not be compared). A held unit whose only successor was
 withdrawn earns nothing, and the edition that withdrew it is named. Every rule of
-``rules.parquet`` is evaluated by its kind (``pipeline.rule_kinds``) on the credited
+``rules.parquet`` is evaluated by its kind (``pipeline.core.rule_kinds``) on the credited
 units and on the credited plus pending ones.
 
-The evaluation is written once, in JavaScript: ``pipeline/rpl_engine.js``, which the lookup
-page inlines and ``pipeline.rpl_engine`` runs in QuickJS. Here: resolving what was typed, reading the
+The evaluation is written once, in JavaScript: ``pipeline/core/rpl_engine.js``, which the lookup
+page inlines and ``pipeline.core.rpl_engine`` runs in QuickJS. Here: resolving what was typed, reading the
 published rows through DuckDB into the engine's plain input, and typing its answer.
 """
 
@@ -21,9 +21,9 @@ from typing import Any
 
 import duckdb
 
-from pipeline import rpl_engine
-from pipeline.errors import UsageError
-from pipeline.rule_kinds import BOUNDS, member_groups
+from pipeline.core import rpl_engine
+from pipeline.core.errors import UsageError
+from pipeline.core.rule_kinds import BOUNDS, member_groups
 
 # A row as DuckDB or the engine's JSON gives it: column name to value.
 Row = dict[str, Any]

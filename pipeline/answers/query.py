@@ -11,10 +11,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipeline.errors import UsageError
-from pipeline.paths import Paths
-from pipeline.rpl import RplResult, assess
-from pipeline.schemas import DATASETS
+from pipeline.answers.rpl import RplResult, assess
+from pipeline.core.errors import UsageError
+from pipeline.core.paths import Paths
+from pipeline.core.schemas import DATASETS
 from pipeline.store.generations import current, published_dirs
 
 

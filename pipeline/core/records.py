@@ -2,7 +2,7 @@
 
 Field names match the columns of DESIGN.md letter for letter. Storage types that a
 plain Python annotation cannot express are named with ``Annotated`` (``"int16"``);
-the Arrow schemas in ``pipeline.schemas`` are derived from these classes and nowhere
+the Arrow schemas in ``pipeline.core.schemas`` are derived from these classes and nowhere
 else, so the records themselves depend on no storage library.
 """
 

@@ -1,4 +1,4 @@
-"""Arrow schemas of every published dataset, derived once from ``pipeline.records``."""
+"""Arrow schemas of every published dataset, derived once from ``pipeline.core.records``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline import records as r
-from pipeline.dictionary import ROWS, describe
+from pipeline.core import records as r
+from pipeline.core.dictionary import ROWS, describe
 
 _PLAIN_TYPES: dict[Any, pa.DataType] = {
     str: pa.string(),
@@ -23,7 +23,7 @@ _PLAIN_TYPES: dict[Any, pa.DataType] = {
 }
 
 
-# The storage types ``pipeline.records`` names in its ``Annotated`` fields.
+# The storage types ``pipeline.core.records`` names in its ``Annotated`` fields.
 _NAMED_TYPES: dict[str, pa.DataType] = {
     "int8": pa.int8(), "int16": pa.int16(), "int32": pa.int32(), "decimal(9,2)": pa.decimal128(9, 2),
 }

@@ -1,4 +1,4 @@
-// The RPL engine, written once: `handbooks rpl` runs this file in QuickJS (pipeline/rpl_engine.py) and the lookup
+// The RPL engine, written once: `handbooks rpl` runs this file in QuickJS (pipeline/core/rpl_engine.py) and the lookup
 // page inlines it (pipeline/publish/lookup_page.py). A pure function over plain data, returning plain data.
 //
 // input: {target, held: [unit_key], members: [{unit_key, title, group, mandatory, level, credits, groups, doc_id}]

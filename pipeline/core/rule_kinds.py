@@ -53,7 +53,7 @@ def member_groups(group: str, theme: str | None, mandatory: bool) -> list[str]:
 
 
 def description() -> dict[str, object]:
-    """The kinds, scopes and bounds as plain data, as the RPL engine (``pipeline/rpl_engine.js``) reads them."""
+    """The kinds, scopes and bounds as plain data, as the RPL engine (``pipeline/core/rpl_engine.js``) reads them."""
     return {"kinds": KINDS, "scopes": {k: list(v) if v else None for k, v in SCOPES.items()},
             "bounds": {k: list(v) for k, v in BOUNDS.items()}}
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import ids
-from pipeline.errors import UsageError
-from pipeline.records import UnitVersion, Versions
-from pipeline.schemas import DATASETS
+from pipeline.core import ids
+from pipeline.core.errors import UsageError
+from pipeline.core.records import UnitVersion, Versions
+from pipeline.core.schemas import DATASETS
 from pipeline.store.tables import read_records
 
 # The fields of a unit a new edition can restate.
@@ -234,7 +234,7 @@ def to_csv(diff: EditionDiff) -> str:
     rows.sort(key=lambda r: (order[r["category"]], r["unit_key"]))
     import pandas as pd  # here: the runner compares editions without pandas
 
-    from pipeline.answers import csv_text
+    from pipeline.answers.render import csv_text
 
     return csv_text(pd.DataFrame(rows, columns=columns).astype(object).fillna(""))
 

@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from pipeline.manifest import Entry
+from pipeline.core.manifest import Entry
 
 _UNDATED = dt.date.min
 

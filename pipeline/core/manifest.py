@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from pipeline.errors import Location, ManifestError, PipelineError
+from pipeline.core.errors import Location, ManifestError, PipelineError
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import quickjs
 
-from pipeline.rule_kinds import description
+from pipeline.core.rule_kinds import description
 
 ENGINE = "rpl_engine.js"  # beside this module, in the package
 ENTRY = "rplEngine"  # the function the file declares: plain input in, plain answer out
@@ -25,7 +25,7 @@ def source() -> str:
 
 
 def run(given: dict[str, Any]) -> dict[str, Any]:
-    """The engine's answer for ``given`` (its input, less the rule kinds, which come from ``pipeline.rule_kinds``)."""
+    """The engine's answer for ``given`` (its input, less the rule kinds, which come from ``pipeline.core.rule_kinds``)."""
     context = quickjs.Context()
     context.eval(source())
     call = context.eval(f"(function (input) {{ return JSON.stringify({ENTRY}(JSON.parse(input))); }})")

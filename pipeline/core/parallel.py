@@ -17,7 +17,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures import as_completed as futures_completed
 from typing import Any, TypeVar
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 
 T = TypeVar("T")
 R = TypeVar("R")

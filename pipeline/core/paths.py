@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.manifest import Entry
+from pipeline.core.manifest import Entry
 
 
 @dataclass(frozen=True)
