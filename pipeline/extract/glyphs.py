@@ -209,18 +209,33 @@ def _glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[Glyph], int]:
     textpage = page.get_textpage()
     try:
         chars = _TextPage(textpage.raw, _Fonts())
+        raw, box, box_ref, objects, mapped = chars.raw, chars.box, chars.box_ref, chars.objects, chars.mapped
         text = chars.text(pdfium_c.FPDFText_CountChars(textpage.raw))
         glyphs: list[Glyph] = []
         unmapped = 0
         spaced = False  # PDFium found a word break before the next glyph
         for word in _WORD.finditer(text):
             start, stop = word.span()
-            opening = _text_object(chars.raw, start)
+            opening = _text_object(raw, start)
             if not opening:
                 # A character of no text object is one PDFium generated: a space where the PDF prints none,
                 # evidence of a word break before the next glyph.
                 spaced = True
                 continue
+            # Most words are one run of one text object; those are read here without the general path's lists.
+            if stop - start == 1 or _text_object(raw, stop - 1) == opening:
+                font, size, space, handle = objects.get(opening) or chars.font(opening, start)
+                piece = text[start:stop]
+                known = mapped.get(handle)
+                if known is not None and known.issuperset(piece):
+                    _loose_box(raw, stop - 1, box_ref)
+                    right = box.right
+                    if stop - start > 1:
+                        _loose_box(raw, start, box_ref)
+                    glyphs.append(Glyph(piece.translate(_READABLE), box.left, right, height - box.top,
+                                        height - box.bottom, font, size, space, spaced))
+                    spaced = False
+                    continue
             for first, end, text_object in chars.runs(start, stop, opening):
                 font, size, space, handle = chars.font(text_object, first)
                 # A glyph whose font has no Unicode mapping is unknowable: dropped, and counted.
