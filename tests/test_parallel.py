@@ -11,8 +11,11 @@ import pytest
 
 from pipeline import runner
 from pipeline.errors import PipelineError
+from pipeline.extract import Extraction
 from pipeline.extract.cache import cached
+from pipeline.manifest import Limits
 from pipeline.parallel import Engine
+from pipeline.records import Line
 from tests.conftest import DATA, RAW, manifest
 from tests.pdf_render import render
 from tests.test_cli import new_project, snapshot
@@ -131,6 +134,21 @@ def test_a_long_pdf_read_in_page_ranges_by_the_pool_is_the_whole_read(tmp_path, 
     assert pooled.error is None and pooled.extracted_now
     assert pooled.extraction == runner.extract(paths, entries, force=True)[0].extraction
     assert cached(paths.extracted / "grid", pooled.sha256) == pooled.extraction
+
+
+def test_page_ranges_are_held_to_the_time_limit_together(tmp_path):
+    # Two ranges of 4 s each: within a 6 s limit one at a time, past it as one document.
+    entry = manifest()["cg-4430-03-handbook"]
+    part = Extraction("application/pdf", 10, (Line(page=1, line=1, text="Unit 301", font=None, size=None, bold=None),))
+    parts = {first: runner.DocumentOutcome(entry, "0" * 64, extraction=part, seconds=4.0) for first in (0, 5)}
+    task = runner.ExtractTask(entry, "0" * 64, 1, first=5, stop=10, ranges=2)
+    paths = runner.Paths(tmp_path)
+    over = runner._joined(paths, Limits(max_seconds=6), task, parts)
+    assert over.error == (f"raw/{entry.path}: took longer than 6 s to read (8.0 s over its 2 page ranges; "
+                          "limits.max_seconds in the manifest)")
+    assert over.extraction is None and not over.extracted_now
+    within = runner._joined(paths, Limits(max_seconds=10), task, parts)
+    assert within.error is None and within.extracted_now and within.extraction is not None
 
 
 def test_workers_below_one_are_refused():
