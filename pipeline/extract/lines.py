@@ -89,7 +89,10 @@ def without_fake_bold(glyphs: list[Glyph]) -> list[Glyph]:
     doubled = set()
     for key, xs in bands.items():
         # A copy within a point sits in the same one-point band of tops or the next.
-        near = sorted(xs + bands.get((*key[:3], key[3] + 1), []))
+        below = bands.get((key[0], key[1], key[2], key[3] + 1))
+        if below is None and len(xs) == 1:
+            continue  # most runs: nothing like them nearby
+        near = sorted(xs + (below or []))
         if any(b - a <= DUPLICATE_TOLERANCE for a, b in zip(near, near[1:])):
             doubled.add(key[:3])
     if not doubled:
