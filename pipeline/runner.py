@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import shutil
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,16 +31,17 @@ from pipeline.core.records import Document, Issue, Unit, UnitMatch
 from pipeline.core.schemas import DATASETS
 from pipeline.extract import STAGE as EXTRACT_STAGE
 from pipeline.extract import Extraction, extract_file
+from pipeline.core.nlp import warm
 from pipeline.extract.cache import META as EXTRACTION_META
 from pipeline.extract.cache import cached, store
-from pipeline.extract.guard import check_extraction, check_file, deadline
+from pipeline.extract.guard import TimeLimit, check_extraction, check_file, within
 from pipeline.extract.pdf import join_parts, page_count, read_pdf_pages
 from pipeline.parse import STAGE as PARSE_STAGE
 from pipeline.parse import Conservation, ParseContext, ParseResult
 from pipeline.parse import cache as parse_cache
 from pipeline.parse.cache import Parsed
 from pipeline.parse.corpus import Corpus, build_corpus
-from pipeline.parse.profiles import PROFILES, detect_profile, parse_lines
+from pipeline.parse.profiles import PROFILES, Profile, detect_profile, parse_lines
 from pipeline.publish.interfaces import stage_interfaces
 from pipeline.publish.spreadsheet import csv_bytes, table_csv
 from pipeline.publish.validate import validate_staged
@@ -75,6 +77,7 @@ class DocumentOutcome:
     conservation: Conservation | None = None
     errors: list[Issue] = field(default_factory=list)  # error-level issues the manifest does not accept
     stale: bool = False  # published from the last good records, not from this run's file
+    seconds: float = 0.0  # how long its reading took (one page range's, for a range)
 
 
 @dataclass
@@ -227,11 +230,13 @@ def _extract_one(paths: Paths, limits: Limits, task: ExtractTask) -> DocumentOut
     path, shown = paths.raw / task.entry.path, paths.shown(task.entry)
     with _fails_alone(outcome, shown):
         log.info("extracting %s%s", shown, f" pages {task.first + 1}-{task.stop}" if task.stop else "")
-        with deadline(limits.max_seconds, shown, "read"):
-            if task.stop is None:
-                outcome.extraction = extract_file(path, task.entry.doc_id, shown)
-            else:
-                outcome.extraction = read_pdf_pages(path, task.entry.doc_id, shown, task.first, task.stop)
+        start = time.monotonic()
+        if task.stop is None:
+            outcome.extraction = within(limits.max_seconds, shown, "read", extract_file, path, task.entry.doc_id, shown)
+        else:
+            outcome.extraction = within(limits.max_seconds, shown, "read", read_pdf_pages, path, task.entry.doc_id,
+                                        shown, task.first, task.stop)
+        outcome.seconds = time.monotonic() - start
     return outcome
 
 
@@ -246,6 +251,11 @@ def _joined(paths: Paths, limits: Limits, task: ExtractTask, parts: dict[int, Do
         return outcome
     shown = paths.shown(task.entry)
     with _fails_alone(outcome, shown):
+        # The limit is the document's: its page ranges' readings together, wherever they ran.
+        seconds = sum(p.seconds for p in ordered)
+        if seconds > limits.max_seconds:
+            raise TimeLimit(f"took longer than {limits.max_seconds:g} s to read ({seconds:.1f} s over its "
+                            f"{len(ordered)} page ranges; limits.max_seconds in the manifest)", Location(shown))
         read: list[Extraction] = []
         for part in ordered:
             assert part.extraction is not None, "a page range read without an error has its lines"
@@ -273,16 +283,22 @@ def _parse_one(paths: Paths, seconds: float, outcome: DocumentOutcome) -> Parsed
     try:
         ctx = ParseContext(entry, extraction.lines)
         profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
-        with deadline(seconds, shown, "parse"):
-            result = parse_lines(ctx, profile, shown)
+        warm()  # loaded here once, not again in each document's child
+        result, conservation = within(seconds, shown, "parse", _parsed_with_conservation, ctx, profile)
     except DocumentError as exc:
         return Failure("document-failed", str(exc))
     except Exception as exc:  # any fault of a parser fails this document alone
         log.debug("parsing %s failed", shown, exc_info=True)
         return Failure("internal-error", internal_error(exc, shown, "parsing"))
     result.issues = list(extraction.issues) + result.issues
-    return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages, ctx.conservation(),
+    return Parsed(result, outcome.sha256, profile.name, extraction.media_type, extraction.pages, conservation,
                   extraction.pdf_producer, extraction.pdf_creator)
+
+
+def _parsed_with_conservation(ctx: ParseContext, profile: Profile) -> tuple[ParseResult, Conservation]:
+    """A parse and its conservation account, which the parse's context keeps (run in a child by ``within``)."""
+    result = parse_lines(ctx, profile)
+    return result, ctx.conservation()
 
 
 def is_accepted(entry: Entry, issue: Issue) -> bool:

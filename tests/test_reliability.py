@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from pipeline import runner
 from pipeline.answers import query
 from pipeline.cli import cli
-from pipeline.core.errors import ManifestError
+from pipeline.core.errors import DocumentError, Location, ManifestError
 from pipeline.store import faults, lock
 from tests.conftest import DATA, ROOT
 
@@ -361,11 +361,33 @@ def test_a_document_past_a_limit_fails_alone(tiny, tmp_path, key):
 
 
 def test_the_time_limit_stops_a_slow_document(tmp_path):
-    from pipeline.extract.guard import TimeLimit, deadline
+    from pipeline.extract.guard import TimeLimit, within
 
-    with (pytest.raises(TimeLimit, match=r"raw/x.pdf: took longer than 0.05 s to parse \(limits.max_seconds"),
-          deadline(0.05, "raw/x.pdf", "parse")):
-        time.sleep(2)
+    with pytest.raises(TimeLimit, match=r"raw/x.pdf: took longer than 0.05 s to parse \(limits.max_seconds"):
+        within(0.05, "raw/x.pdf", "parse", time.sleep, 30)
+
+
+def test_work_within_the_limit_gives_its_answer_or_raises_its_error():
+    from pipeline.extract.guard import within
+
+    assert within(30, "raw/x.pdf", "read", sorted, [3, 1, 2]) == [1, 2, 3]
+    with pytest.raises(DocumentError, match=r"^raw/x.pdf:4: unreadable page$"):
+        within(30, "raw/x.pdf", "read", _fails, "raw/x.pdf")
+
+
+def _fails(shown: str) -> None:
+    raise DocumentError("unreadable page", Location(shown, 4))
+
+
+def test_a_child_that_dies_fails_its_document_with_how_it_ended():
+    from pipeline.extract.guard import within
+
+    with pytest.raises(DocumentError, match=r"raw/x.pdf: the work to read it stopped without an answer \(killed by signal 9\)"):
+        within(30, "raw/x.pdf", "read", _dies)
+
+
+def _dies() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # as a crash in the PDF library would end it
 
 
 def test_bad_limits_are_manifest_errors(tmp_path):

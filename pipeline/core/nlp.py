@@ -40,6 +40,11 @@ def _word_classes() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(index["verb"]), frozenset(index["adv"])
 
 
+def warm() -> None:
+    """Load the pipeline and its word lists now: processes forked from this one then share them."""
+    command_verbs(["explain"])
+
+
 def _docs(texts: list[str]) -> Iterator[Doc]:
     """The texts through the pipeline, lower-cased first: the lemma tables are keyed in lower case."""
     return nlp().pipe(text.lower() for text in texts)

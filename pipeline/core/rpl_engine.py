@@ -21,7 +21,7 @@ ENTRY = "rplEngine"  # the function the file declares: plain input in, plain ans
 
 def source() -> str:
     """The engine's JavaScript, as the page inlines it and QuickJS runs it."""
-    return resources.files("pipeline").joinpath(ENGINE).read_text(encoding="utf-8")
+    return resources.files("pipeline.core").joinpath(ENGINE).read_text(encoding="utf-8")
 
 
 def run(given: dict[str, Any]) -> dict[str, Any]:

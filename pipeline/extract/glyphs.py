@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -11,10 +13,10 @@ import pypdfium2.raw as pdfium_c
 # pdfplumber's table of ligature glyphs, so "ﬁnance" reads "finance" as it did there.
 from pdfplumber.utils.text import LIGATURES
 
-_NEWLINES = {0x0A, 0x0D}
 _SPACE = 0x20
-# PDFium reports a hyphen that ends a line as U+0002; it is printed as "-".
-_LINE_END_HYPHEN = 0x02
+# PDFium reports a hyphen that ends a line as U+0002 (one character's Unicode) or U+FFFE
+# (the page's text); it is printed as "-".
+_LINE_END_HYPHENS = (0x02, 0xFFFE)
 # A stroke that strays less than this (points) from the horizontal or vertical is straight.
 _STRAIGHT = 0.5
 # A space is about this share of the type size in text faces (Helvetica .28, DejaVu .32):
@@ -62,15 +64,21 @@ class PageContent:
     unmapped: int
 
 
-def _prototype(function, restype, *argtypes):
+def _prototype(function: Any, restype: Any, *argtypes: Any) -> Any:
     """The same PDFium function called with other ctypes types: handles as plain addresses, which compare cheaply."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value or 0)
 
 
 _text_object = _prototype(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _object_font = _prototype(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
 _font_base_name = _prototype(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_char_p,
                              ctypes.c_ulong)
+_get_text = _prototype(pdfium_c.FPDFText_GetText, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
+                       ctypes.c_char_p)
+_get_unicode = _prototype(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+_map_error = _prototype(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_font_size = _prototype(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, ctypes.c_void_p, ctypes.c_int)
+_loose_box = _prototype(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 _glyph_width = _prototype(pdfium_c.FPDFFont_GetGlyphWidth, ctypes.c_int, ctypes.c_void_p, ctypes.c_uint, ctypes.c_float,
                           ctypes.POINTER(ctypes.c_float))
 
@@ -104,60 +112,142 @@ class _Fonts:
         return self.spaces[key]
 
 
+# A word: what the page's text holds between spaces and line breaks.
+_WORD = re.compile(r"[^ \r\n]+| ")
+# Ligature glyphs read as their letters, and a line-end hyphen as "-".
+_READABLE = str.maketrans({**{ord(k): v for k, v in LIGATURES.items()}, **dict.fromkeys(_LINE_END_HYPHENS, "-")})
+
+
+class _TextPage:
+    """One page's characters through PDFium: their text at once, and a character's box or text object on demand."""
+
+    def __init__(self, raw: Any, fonts: _Fonts) -> None:
+        self.raw = ctypes.cast(raw, ctypes.c_void_p).value
+        self.fonts = fonts
+        self.box = pdfium_c.FS_RECTF()
+        self.box_ref = ctypes.addressof(self.box)
+        self.objects: dict[int, tuple[str | None, float, float, int]] = {}  # text object -> font, size, space, font handle
+        self.mapped: dict[int, set[str]] = {}  # font handle -> the characters it maps
+        self.unmappable: set[tuple[int, str]] = set()  # (font handle, character) it maps to no text
+
+    def text(self, count: int) -> str:
+        """Every character of the page, one per index (PDFium's generated spaces and line breaks too)."""
+        buffer = ctypes.create_string_buffer(2 * (count + 1))
+        written = _get_text(self.raw, 0, count, buffer) - 1  # less the terminating NUL
+        text = buffer.raw[:2 * max(written, 0)].decode("utf-16-le", "replace")
+        if len(text) == count:
+            return text
+        # The page's text leaves out glyphs with no Unicode mapping, and a character outside the Basic
+        # Multilingual Plane takes two UTF-16 units: one character at a time, then.
+        return "".join(chr(_get_unicode(self.raw, index)) for index in range(count))
+
+    def font(self, text_object: int, index: int) -> tuple[str | None, float, float, int]:
+        """The font name, size, space width and font handle of a text object, looked up once each."""
+        found = self.objects.get(text_object)
+        if found is None:
+            handle = _object_font(text_object) or 0
+            size = round(_font_size(self.raw, index), 2)
+            found = self.objects[text_object] = (self.fonts.name(handle), size, self.fonts.space(handle, size), handle)
+        return found
+
+    def unmapped(self, handle: int, text: str, first: int) -> list[int]:
+        """The indexes of the characters of ``text`` (from index ``first``) whose glyphs the font maps to no text;
+        PDFium is asked once per font and character."""
+        known = self.mapped.setdefault(handle, set())
+        if known.issuperset(text):
+            return []
+        found = []
+        for index, char in enumerate(text, first):
+            if char in known:
+                continue
+            if (handle, char) in self.unmappable or _map_error(self.raw, index):
+                self.unmappable.add((handle, char))
+                found.append(index)
+            else:
+                known.add(char)
+        return found
+
+    def runs(self, start: int, stop: int, first: int) -> list[tuple[int, int, int]]:
+        """Characters ``start`` to ``stop`` as (first, stop, text object) runs, ``first`` the text object of
+        ``start``: a text object's characters are consecutive, so only a run's ends are asked for theirs, and a
+        boundary is found by halving."""
+        last = first if stop - start == 1 else _text_object(self.raw, stop - 1)
+        runs = []
+        while first != last:
+            low, high = start, stop - 1  # low is in ``first``'s object, high is not
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _text_object(self.raw, middle) == first:
+                    low = middle
+                else:
+                    high = middle
+            runs.append((start, high, first))
+            start, first = high, _text_object(self.raw, high)
+        runs.append((start, stop, first))
+        return runs
+
+    def edges(self, first: int, last: int) -> tuple[float, float, float, float]:
+        """The left of character ``first``'s loose box, the right of ``last``'s, and their top and bottom (PDF
+        coordinates). The loose box spans the advance width and the font's ascent and descent, as pdfminer's
+        character boxes do."""
+        box = self.box
+        _loose_box(self.raw, last, self.box_ref)
+        right = box.right
+        if first != last:
+            _loose_box(self.raw, first, self.box_ref)
+        return box.left, right, box.top, box.bottom
+
+
 def _glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[Glyph], int]:
+    """The page's glyphs, a word's abutting glyphs of one text object as one run (one ``Glyph``).
+
+    Within a text object PDFium generates a space wherever a gap passes half the font's
+    space, the word gap ``lines`` looks for, so a run is cut at PDFium's spaces and
+    line breaks, at printed spaces, and where the text object changes; only the ends of
+    a run are asked for their boxes.
+    """
     textpage = page.get_textpage()
     try:
-        raw = textpage.raw
-        box = pdfium_c.FS_RECTF()
-        x, y = ctypes.c_double(), ctypes.c_double()
-        fonts = _Fonts()
+        chars = _TextPage(textpage.raw, _Fonts())
+        raw, box, box_ref, objects, mapped = chars.raw, chars.box, chars.box_ref, chars.objects, chars.mapped
+        text = chars.text(pdfium_c.FPDFText_CountChars(textpage.raw))
         glyphs: list[Glyph] = []
         unmapped = 0
-        current, font, size, space = None, None, 0.0, 0.0
-        last_code, last_index = None, 0
-        spaced = False
-        for index in range(pdfium_c.FPDFText_CountChars(raw)):
-            code = pdfium_c.FPDFText_GetUnicode(raw, index)
-            if code in _NEWLINES:
-                continue
-            # PDFium adds a space where it sees a word break that the PDF prints no space for
-            # (only spaces and line breaks are ever generated): evidence for the next glyph.
-            if code == _SPACE and pdfium_c.FPDFText_IsGenerated(raw, index):
+        spaced = False  # PDFium found a word break before the next glyph
+        for word in _WORD.finditer(text):
+            start, stop = word.span()
+            opening = _text_object(raw, start)
+            if not opening:
+                # A character of no text object is one PDFium generated: a space where the PDF prints none,
+                # evidence of a word break before the next glyph.
                 spaced = True
                 continue
-            if pdfium_c.FPDFText_HasUnicodeMapError(raw, index):
-                unmapped += 1  # a glyph whose font has no Unicode mapping: unknowable
-                continue
-            # Font and size are looked up once per text object, not once per glyph.
-            text_object = _text_object(raw, index)
-            if text_object != current:
-                current, last_code = text_object, None
-                handle = _object_font(text_object)
-                font = fonts.name(handle)
-                size = round(pdfium_c.FPDFText_GetFontSize(raw, index), 2)
-                space = fonts.space(handle, size)
-            # The loose box spans the advance width and the font's ascent and descent,
-            # as pdfminer's character boxes do.
-            pdfium_c.FPDFText_GetLooseCharBox(raw, index, box)
-            char = "-" if code == _LINE_END_HYPHEN else chr(code)
-            if code == last_code:
-                # A glyph whose Unicode mapping is several characters (a ligature's "ff")
-                # comes as one character each, all at the origin of the one glyph; they stay
-                # one glyph, so the fake-bold filter cannot take its second "f" for a copy.
-                # Only a repeated character needs the (costly) origins compared.
-                pdfium_c.FPDFText_GetCharOrigin(raw, last_index, x, y)
-                before = (x.value, y.value)
-                pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
-                if (x.value, y.value) == before:
-                    last = glyphs[-1]
-                    glyphs[-1] = Glyph(last.text + char, last.x0, max(last.x1, box.right), last.top, last.bottom,
-                                       font, size, space, last.spaced)
-                    last_index = index
+            # Most words are one run of one text object; those are read here without the general path's lists.
+            if stop - start == 1 or _text_object(raw, stop - 1) == opening:
+                font, size, space, handle = objects.get(opening) or chars.font(opening, start)
+                piece = text[start:stop]
+                known = mapped.get(handle)
+                if known is not None and known.issuperset(piece):
+                    _loose_box(raw, stop - 1, box_ref)
+                    right = box.right
+                    if stop - start > 1:
+                        _loose_box(raw, start, box_ref)
+                    glyphs.append(Glyph(piece.translate(_READABLE), box.left, right, height - box.top,
+                                        height - box.bottom, font, size, space, spaced))
+                    spaced = False
                     continue
-            last_code, last_index = code, index
-            glyphs.append(Glyph(LIGATURES.get(char, char), box.left, box.right, height - box.top, height - box.bottom,
-                                font, size, space, spaced))
-            spaced = False
+            for first, end, text_object in chars.runs(start, stop, opening):
+                font, size, space, handle = chars.font(text_object, first)
+                # A glyph whose font has no Unicode mapping is unknowable: dropped, and counted.
+                cut = chars.unmapped(handle, text[first:end], first)
+                unmapped += len(cut)
+                for a, b in zip([first - 1, *cut], [*cut, end]) if cut else ((first - 1, end),):
+                    if b == a + 1:
+                        continue
+                    x0, x1, top, bottom = chars.edges(a + 1, b - 1)
+                    glyphs.append(Glyph(text[a + 1:b].translate(_READABLE), x0, x1, height - top, height - bottom,
+                                        font, size, space, spaced))
+                    spaced = False
         return glyphs, unmapped
     finally:
         textpage.close()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import select
 import signal
-import threading
+import time
 from collections import Counter
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Iterator
+from typing import Any, BinaryIO, TypeVar, cast
 
 from pipeline.core.errors import DocumentError, Location
 from pipeline.extract import Extraction
@@ -16,6 +19,8 @@ from pipeline.core.manifest import Limits
 
 _TEXT_SUFFIXES = (".txt", ".html", ".htm")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+T = TypeVar("T")
 
 
 def _over(what: str, value: float, limit: float, key: str) -> str:
@@ -55,7 +60,7 @@ def check_extraction(extraction: Extraction, shown: str, limits: Limits = Limits
     """Raise ``DocumentError`` when the extracted text is past the page count or page size limits."""
     if extraction.pages > limits.max_pages:
         raise DocumentError(_over("the page count is", extraction.pages, limits.max_pages, "max_pages"), Location(shown))
-    chars: Counter = Counter()
+    chars: Counter[int] = Counter()
     for line in extraction.lines:
         chars[line.page] += len(line.text)
     page, most = max(chars.items(), key=lambda item: item[1], default=(None, 0))
@@ -68,21 +73,59 @@ class TimeLimit(DocumentError):
     """A document took longer than ``limits.max_seconds``."""
 
 
-@contextmanager
-def deadline(seconds: float, shown: str, what: str) -> Iterator[None]:
-    """Raise ``TimeLimit`` inside the block once ``seconds`` have passed (main thread only: SIGALRM)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def within(seconds: float, shown: str, what: str, work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)`` in a forked child that is stopped once ``seconds`` have passed (``TimeLimit``).
 
-    def expire(signum, frame):
-        raise TimeLimit(f"took longer than {seconds:g} s to {what} (limits.max_seconds in the manifest)",
-                        Location(shown))
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    A child can be stopped from any thread (a Dask worker's, a pool's), where an alarm
+    signal reaches only the main thread; a child that dies (a crash in the PDF library)
+    fails its document alone too. Its answer, or the exception it raised, comes back pickled.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, then leave without running the parent's exit handlers
+        os.close(read)
+        status = 1
+        try:
+            try:
+                answer: tuple[bool, Any] = (True, work(*args))
+            except BaseException as exc:  # handed to the parent, which raises it
+                answer = (False, exc)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    end = time.monotonic() + seconds
+    chunks: list[bytes] = []
     try:
-        yield
+        with os.fdopen(read, "rb", buffering=0) as pipe:
+            while chunk := _next_chunk(pipe, end):
+                chunks.append(chunk)
+    except TimeoutError:
+        os.kill(pid, signal.SIGKILL)
+        raise TimeLimit(f"took longer than {seconds:g} s to {what} (limits.max_seconds in the manifest)",
+                        Location(shown)) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _, status = os.waitpid(pid, 0)
+    if not chunks:
+        raise DocumentError(f"the work to {what} it stopped without an answer ({_ended(status)})", Location(shown))
+    done, value = pickle.loads(b"".join(chunks))
+    if done:
+        return cast(T, value)
+    raise cast(BaseException, value)
+
+
+def _next_chunk(pipe: BinaryIO, end: float) -> bytes:
+    """The next bytes from the child, empty at its end; ``TimeoutError`` when none come before ``end``."""
+    left = end - time.monotonic()
+    if left <= 0 or not select.select([pipe], [], [], left)[0]:
+        raise TimeoutError
+    return pipe.read(1 << 20) or b""
+
+
+def _ended(status: int) -> str:
+    """How a child process ended, from its wait status."""
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"

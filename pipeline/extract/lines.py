@@ -89,7 +89,10 @@ def without_fake_bold(glyphs: list[Glyph]) -> list[Glyph]:
     doubled = set()
     for key, xs in bands.items():
         # A copy within a point sits in the same one-point band of tops or the next.
-        near = sorted(xs + bands.get((*key[:3], key[3] + 1), []))
+        below = bands.get((key[0], key[1], key[2], key[3] + 1))
+        if below is None and len(xs) == 1:
+            continue  # most runs: nothing like them nearby
+        near = sorted(xs + (below or []))
         if any(b - a <= DUPLICATE_TOLERANCE for a, b in zip(near, near[1:])):
             doubled.add(key[:3])
     if not doubled:
@@ -119,10 +122,14 @@ def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
 
 
 def font_of(glyphs: tuple[Glyph, ...]) -> tuple[str | None, float | None, bool | None]:
-    """The dominant font of a line's glyphs, their median size and whether it is bold."""
+    """The dominant font of a line's letters, their median size and whether it is bold (a run counts its letters)."""
     printed = [g for g in glyphs if not g.text.isspace()]
     if not printed:
         return None, None, None
-    name = Counter(g.font for g in printed).most_common(1)[0][0]
-    size = round(median(g.size for g in printed), 2)
+    letters: Counter[str | None] = Counter()
+    for glyph in printed:
+        letters[glyph.font] += len(glyph.text)
+    name = letters.most_common(1)[0][0]
+    sizes = [g.size for g in printed]
+    size = sizes[0] if min(sizes) == max(sizes) else round(median(g.size for g in printed for _ in g.text), 2)
     return name, size, bool(name and _BOLD_FONT.search(name))
