@@ -9,9 +9,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.extract import STAGE, Extraction
 from pipeline.core.records import Issue, Line
 from pipeline.core.schemas import schema_of
+from pipeline.extract import STAGE, Extraction
 from pipeline.store import atomic
 from pipeline.store.keys import cache_key
 

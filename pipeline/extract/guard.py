@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
 
 from pipeline.core.errors import DocumentError, Location
+from pipeline.core.manifest import Limits
 from pipeline.extract import Extraction
 from pipeline.extract.pdf import page_count
-from pipeline.core.manifest import Limits
 
 _TEXT_SUFFIXES = (".txt", ".html", ".htm")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -27,8 +27,9 @@ def _over(what: str, value: float, limit: float, key: str) -> str:
     return f"{what} {value:g}, over the limit of {limit:g} (limits.{key} in the manifest)"
 
 
-def check_file(path: Path, shown: str, limits: Limits = Limits()) -> None:
+def check_file(path: Path, shown: str, limits: Limits | None = None) -> None:
     """Raise ``DocumentError`` for a file no reader should be given: too big, empty, binary text, an encrypted PDF."""
+    limits = limits or Limits()
     where = Location(shown)
     size_mb = path.stat().st_size / 1e6
     if size_mb > limits.max_file_mb:
@@ -56,8 +57,9 @@ def check_file(path: Path, shown: str, limits: Limits = Limits()) -> None:
             raise DocumentError(_over("the PDF's page count is", pages, limits.max_pages, "max_pages"), where)
 
 
-def check_extraction(extraction: Extraction, shown: str, limits: Limits = Limits()) -> None:
+def check_extraction(extraction: Extraction, shown: str, limits: Limits | None = None) -> None:
     """Raise ``DocumentError`` when the extracted text is past the page count or page size limits."""
+    limits = limits or Limits()
     if extraction.pages > limits.max_pages:
         raise DocumentError(_over("the page count is", extraction.pages, limits.max_pages, "max_pages"), Location(shown))
     chars: Counter[int] = Counter()

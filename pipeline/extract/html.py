@@ -6,10 +6,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from pipeline.extract import Extraction
-from pipeline.extract.txt import decode
 from pipeline.core.records import Line
 from pipeline.core.text import clean
+from pipeline.extract import Extraction
+from pipeline.extract.txt import decode
 
 _BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption", "br", "section", "article", "blockquote", "pre"}
 _CELLS = {"td", "th"}

@@ -39,7 +39,7 @@ class LaidOutPage:
     table_heads: tuple[str, ...]
 
 
-def _edge(ruling: Ruling) -> dict:
+def _edge(ruling: Ruling) -> dict[str, float | str]:
     return {
         "x0": ruling.x0, "x1": ruling.x1, "top": ruling.top, "bottom": ruling.bottom,
         "width": ruling.x1 - ruling.x0, "height": ruling.bottom - ruling.top,

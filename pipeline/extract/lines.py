@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from statistics import median
-
-from pdfplumber.utils import cluster_objects
+from typing import TypeVar
 
 from pipeline.extract.glyphs import Glyph
 
@@ -18,6 +19,26 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 DUPLICATE_TOLERANCE = 1.0
 # Glyphs whose tops are this close (points) sit on one line: pdfplumber's default.
 Y_TOLERANCE = 3.0
+
+T = TypeVar("T")
+
+
+def clusters(items: Sequence[T], key: Callable[[T], float], tolerance: float) -> list[list[T]]:
+    """Items grouped by ``key``: a value within ``tolerance`` of the one below it joins its group.
+
+    pdfplumber's ``cluster_objects``, as the handbooks were first read with: groups in
+    the order of their values, items in their own order within a group.
+    """
+    group_of: dict[float, int] = {}
+    group, last = -1, float("-inf")
+    for value in sorted(set(map(key, items))):
+        if value > last + tolerance:
+            group += 1
+        group_of[value], last = group, value
+    grouped: dict[int, list[T]] = defaultdict(list)
+    for item in items:
+        grouped[group_of[key(item)]].append(item)
+    return [grouped[g] for g in sorted(grouped)]
 # A gap wider than this share of the font's space parts two words where the PDF prints
 # no space glyph (Chromium's Skia writer, for one, prints none); where PDFium saw a word
 # break there too (a space it generated), a gap of the narrower share is enough. Within
@@ -68,8 +89,8 @@ class TextLine:
             # A gap parts words (``parts_words``, inlined: it runs for every glyph); so does
             # a step down, where a wrapped line of a table cell was joined onto the line before it.
             gap = glyph.x0 - last.x1
-            if gap > 0 and gap > (SPACED_WORD_GAP if glyph.spaced else WORD_GAP) * (
-                    last.space if last.space > glyph.space else glyph.space) or glyph.top > last.top + Y_TOLERANCE:
+            if (gap > 0 and gap > (SPACED_WORD_GAP if glyph.spaced else WORD_GAP) * (
+                    last.space if last.space > glyph.space else glyph.space)) or glyph.top > last.top + Y_TOLERANCE:
                 parts.append(" ")
             parts.append(glyph.text)
             last = glyph
@@ -83,7 +104,7 @@ def without_fake_bold(glyphs: list[Glyph]) -> list[Glyph]:
     it runs only on the kinds of glyph that have a copy within a point, which most
     pages have none of.
     """
-    bands: dict[tuple, list[float]] = defaultdict(list)
+    bands: dict[tuple[str, str | None, float, int], list[float]] = defaultdict(list)
     for glyph in glyphs:
         bands[glyph.text, glyph.font, glyph.size, int(glyph.top)].append(glyph.x0)
     doubled = set()
@@ -93,18 +114,18 @@ def without_fake_bold(glyphs: list[Glyph]) -> list[Glyph]:
         if below is None and len(xs) == 1:
             continue  # most runs: nothing like them nearby
         near = sorted(xs + (below or []))
-        if any(b - a <= DUPLICATE_TOLERANCE for a, b in zip(near, near[1:])):
+        if any(b - a <= DUPLICATE_TOLERANCE for a, b in pairwise(near)):
             doubled.add(key[:3])
     if not doubled:
         return glyphs
-    alike: dict[tuple, list[Glyph]] = defaultdict(list)
+    alike: dict[tuple[str, str | None, float], list[Glyph]] = defaultdict(list)
     for glyph in glyphs:
         if (glyph.text, glyph.font, glyph.size) in doubled:
             alike[glyph.text, glyph.font, glyph.size].append(glyph)
     duplicates: set[int] = set()
     for group in alike.values():
-        for row in cluster_objects(group, lambda g: g.top, DUPLICATE_TOLERANCE):
-            for cluster in cluster_objects(row, lambda g: g.x0, DUPLICATE_TOLERANCE):
+        for row in clusters(group, lambda g: g.top, DUPLICATE_TOLERANCE):
+            for cluster in clusters(row, lambda g: g.x0, DUPLICATE_TOLERANCE):
                 kept = min(cluster, key=lambda g: (g.top, g.x0))
                 duplicates.update(id(g) for g in cluster if g is not kept)
     return [g for g in glyphs if id(g) not in duplicates]
@@ -113,7 +134,7 @@ def without_fake_bold(glyphs: list[Glyph]) -> list[Glyph]:
 def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
     """Glyphs grouped into lines, top to bottom, each left to right; blank lines dropped."""
     lines = []
-    for row in cluster_objects(glyphs, lambda g: g.top, Y_TOLERANCE):
+    for row in clusters(glyphs, lambda g: g.top, Y_TOLERANCE):
         row.sort(key=lambda g: g.x0)
         line = TextLine(tuple(row))
         if line.text:

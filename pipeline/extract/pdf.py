@@ -7,18 +7,18 @@ reads its repeated header row once, as a whole-document read does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pypdfium2 as pdfium
 
 from pipeline.core.errors import DocumentError, Location
+from pipeline.core.records import Issue, Line
 from pipeline.extract import Extraction
 from pipeline.extract.glyphs import read_page
 from pipeline.extract.layout import LaidOutPage, page_lines
 from pipeline.extract.lines import font_of
 from pipeline.extract.wordsplit import check_word_split
-from pipeline.core.records import Issue, Line
 
 MEDIA_TYPE = "application/pdf"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import charset_normalizer
 
 from pipeline.core.errors import DocumentError, Location
-from pipeline.extract import Extraction
 from pipeline.core.records import Issue, Line
+from pipeline.extract import Extraction
 
 # The text handbooks were extracted page by page and joined: each page's text begins
 # with one space ("Unit 301 ..." at a page top reads " Unit 301 ..."). Table cells can

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.core.records import Issue, Line
 
@@ -50,7 +50,7 @@ def _suspects(words: list[list[str]], page: int, pages_of: dict[str, set[int]], 
                     reach[end] = reach.get(end, False) or with_common or part in common
         return reach.get(len(word), False)
 
-    found = set()
+    found: set[str] = set()
     for line in words:
         found.update(word for word in line if len(word) >= 2 * MIN_PART and not elsewhere(word) and glued(word))
         found.update(f"{left} {right}" for left, right in itertools.pairwise(line)
