@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pipeline.core.manifest import Entry
-from pipeline.match import MatchResult
 from pipeline.core.schemas import DATASETS
-from pipeline.store import atomic
+from pipeline.match import MatchResult
+from pipeline.store.entries import read_entry, write_entry
 from pipeline.store.keys import CORE, Stage, cache_key, file_sha256
-from pipeline.store.tables import read_records, to_table, write_parquet
 
 FOLDER = ".match"
-META = "result.json"
 # What a match depends on besides its inputs: this package's code, the spaCy pipeline and the scoring libraries.
 STAGE = Stage("match", ("match", "core/nlp.py", *CORE), ("spacy", "spacy-lookups-data", "rapidfuzz", "numpy"))
 # MatchResult field -> the dataset whose schema stores it; the other fields are kept as JSON.
@@ -43,30 +40,16 @@ def match_key(inputs: Iterable[Path], entries: list[Entry]) -> str:
 
 def cached(extracted: Path, key: str) -> MatchResult | None:
     """The match result stored under ``key``, or None."""
-    entry = extracted / FOLDER / key
-    if not (entry / META).exists():
+    found = read_entry(extracted / FOLDER / key, {name: DATASETS[dataset] for name, dataset in _DATASET_OF.items()})
+    if found is None:
         return None
-    rest = json.loads((entry / META).read_text(encoding="utf-8"))
-    fields: dict[str, Any] = {name: read_records(DATASETS[dataset], entry / f"{name}.parquet")
-                              for name, dataset in _DATASET_OF.items()}
-    return MatchResult(**fields, **rest)
+    records, rest = found
+    fields: dict[str, Any] = {**records, **rest}
+    return MatchResult(**fields)
 
 
 def store(extracted: Path, key: str, result: MatchResult) -> None:
     """Keep one match result (the latest), written whole and renamed in."""
-    root = extracted / FOLDER
-    tmp = root / f".{key}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for name, dataset in _DATASET_OF.items():
-        write_parquet(to_table(DATASETS[dataset], getattr(result, name), sort=False), tmp / f"{name}.parquet")
+    records = {name: (DATASETS[dataset], getattr(result, name)) for name, dataset in _DATASET_OF.items()}
     rest = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name not in _DATASET_OF}
-    (tmp / META).write_text(json.dumps(rest, indent=1, ensure_ascii=False), encoding="utf-8")
-    for written in tmp.iterdir():
-        atomic.fsync_path(written)
-    final = root / key
-    shutil.rmtree(final, ignore_errors=True)
-    atomic.replace(tmp, final)
-    for other in root.iterdir():
-        if other.name != key:
-            shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink()
+    write_entry(extracted / FOLDER, key, records, rest)
