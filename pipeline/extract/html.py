@@ -11,7 +11,8 @@ from pipeline.extract.txt import decode
 from pipeline.records import Line
 from pipeline.text import clean
 
-_BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption", "br", "section", "article", "blockquote", "pre"}
+_BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption", "br", "section", "article",
+           "blockquote", "pre")
 _CELLS = {"td", "th"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th"}
 _SKIP = {"script", "style", "noscript", "template", "head"}
@@ -46,7 +47,9 @@ def _blocks(root: Tag, out: list[tuple[str, bool]]) -> None:
                     out.append(("", False))
                 _append(out, piece, bold)
         elif isinstance(child, Tag) and child.name not in _SKIP:
-            block = child.name in _BLOCKS
+            # A cell of several blocks stands on lines of its own, as a ruled table's cell of several
+            # paragraphs does in a PDF; a run of one-line cells stays one line.
+            block = child.name in _BLOCKS or (child.name in _CELLS and child.find(_BLOCKS) is not None)
             if block:
                 out.append(("", False))
                 stack.append(None)
