@@ -15,10 +15,11 @@ import pytest
 from pipeline.extract import extract_file
 from pipeline.manifest import Entry
 from pipeline.parse import ParseContext, ParseResult, cg_qcf
-from pipeline.parse.cg_qcf.structure import column_order, parse_group_heading, parse_row
+from pipeline.parse.cg_qcf.structure import column_order, parse_group_heading
 from pipeline.parse.cg_qcf.text import is_footer
 from pipeline.parse.cg_qcf.units import nos_code_from
 from pipeline.parse.profiles import PROFILES, parse_lines
+from pipeline.parse.toolkit.unit_table import COLUMN_WORDS, read_row
 from pipeline.parse.toolkit.values import read_accreditation, read_date
 from pipeline.records import (
     Criterion,
@@ -168,7 +169,8 @@ def test_rules_of_combination(result):
     assert result.rules == [
         Rule(QID, "total", "Overall", None, 42, None, None, None, "Minimum Credit Value: 42"),
         Rule(QID, "level_min", "Level 3", 3, 22, None, None, None, "A minimum of 22 credits must be at level 3"),
-        Rule(QID, "mandatory", "Mandatory", None, 12, None, None, None, "The learner must achieve 12 credits from the Mandatory Units."),
+        Rule(QID, "mandatory", "Mandatory", None, 12, None, None, None,
+             "The learner must achieve 12 credits from the Mandatory Units."),
         Rule(QID, "group_min", "Optional", None, 30, None, None, None, further),
         Rule(QID, "group_min", IMPRESSION, None, None, None, 1, None, further),
         Rule(QID, "group_min", DELIVERY, None, None, None, 1, None, further),
@@ -365,7 +367,8 @@ def test_sample_parses_to_exact_records():
     assert result.rules == [
         Rule(q, "total", "Overall", None, 16, None, None, None, "Minimum Credit Value: 16"),
         Rule(q, "level_min", "Level 2", 2, 10, None, None, None, "A minimum of 10 credits must be at level 2"),
-        Rule(q, "mandatory", "Mandatory", None, 5, None, None, None, "The learner must achieve 5 credits from the Mandatory Units."),
+        Rule(q, "mandatory", "Mandatory", None, 5, None, None, None,
+             "The learner must achieve 5 credits from the Mandatory Units."),
         Rule(q, "group_min", "Optional", None, 11, None, None, None, further),
         Rule(q, "group_min", "Impression and Image", None, None, None, 1, None, further),
         Rule(q, "group_min", "Delivery", None, None, None, 1, None, further),
@@ -421,7 +424,8 @@ def test_sample_parses_to_exact_records():
                             "or voluntary, and when dealing with real customers, whether internal or external to the "
                             "organisation.", (), d, 4),
         EvidenceRequirement(k(201), "2", "You must provide evidence that you have used customer service language with:",
-                            ("customers", "colleagues in your own team", "colleagues in other parts of your organisation."), d, 4),
+                            ("customers", "colleagues in your own team", "colleagues in other parts of your organisation."),
+                            d, 4),
         EvidenceRequirement(k(205), "1", "Your evidence should be collected when carrying out a real job, whether paid "
                             "or voluntary.", (), d, 7),
         EvidenceRequirement(k(205), "2", "You must provide evidence that you have dealt with information about customers "
@@ -477,18 +481,20 @@ def test_nos_code_from_relates_to_sentences(sentence, code):
         ("4430-216 Use questioning techniques when delivering customer service 2 4 27 (B6)",
          ("4430-216", "Use questioning techniques when delivering customer service", "B6", (2, 4, 27))),
         ("4430-302 Demonstrate understanding of the rules that impact on improvements in customer service (F4) 3 6 40",
-         ("4430-302", "Demonstrate understanding of the rules that impact on improvements in customer service", "F4", (3, 6, 40))),
+         ("4430-302", "Demonstrate understanding of the rules that impact on improvements in customer service", "F4",
+          (3, 6, 40))),
         ("4430-222 Support customer service improvements (D2)  2 5 33",
          ("4430-222", "Support customer service improvements", "D2", (2, 5, 33))),
         # Wrapped differently: the numbers before the end of the title.
         ("4430-216 Use questioning techniques 2 4 27 when delivering customer service (B6)",
          ("4430-216", "Use questioning techniques when delivering customer service", "B6", (2, 4, 27))),
-        ("4430-404 Make customer service environmentally friendly and sustainable (A18)",
-         ("4430-404", "Make customer service environmentally friendly and sustainable", "A18", None)),
+        ("4430-404 Make customer service environmentally friendly and sustainable (A18)", None),
     ],
 )
-def test_parse_row(row, expected):
-    assert parse_row(row) == expected
+def test_read_row(row, expected):
+    """A structure-table row through the toolkit's unit-table reader, numbers in level, credit, GLH order."""
+    found = read_row([Line(1, 1, row)], COLUMN_WORDS)
+    assert (found and (found.code, found.title, found.nos, (found.level, found.credits, found.glh))) == expected
 
 
 @pytest.mark.parametrize(
@@ -603,7 +609,7 @@ def test_case_clean_document():
 )
 def test_case_numbering(criteria, expected):
     result = parse_case(FACTS + TABLE_LINES + body("101", "Do the first thing", ["First", "Second"], criteria, ["1 Show it."]))
-    assert codes(result) == expected + ["unit-body-missing"]
+    assert codes(result) == [*expected, "unit-body-missing"]
     keys = [c.criterion_key for c in result.criteria]
     assert len(keys) == len(set(keys))
 
