@@ -92,7 +92,8 @@ def read_structure(ctx: ParseContext, lines: Sequence[Line]) -> list[TableRow]:
             return
         row = read_row(pending, order)
         if row is None:
-            code = clean(pending[0].text).split()[0]
+            opened = ROW_CODE.match(clean(pending[0].text))
+            code = f"{opened[1]}-{opened[2]}" if opened else clean(pending[0].text)
             ctx.issue("table-row-unreadable", f"structure-table row {code} has no level, credit and GLH", pending[0])
         else:
             rows.append(TableRow(row.code, row.title, row.nos, row.level, row.credits, row.glh,

@@ -22,7 +22,9 @@ from pipeline.records import Line
 from pipeline.text import clean, join_wrapped
 
 COLUMN_WORDS = ("level", "credit", "glh")
-_CODE = re.compile(r"^(?:[A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*|\d{3,4}-\d{3}|[A-Z]/\d{3}/\d{4})$")
+_CODE_SHAPE = r"(?:[A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*|\d{3,4}-\d{3}|[A-Z]/\d{3}/\d{4})"
+_CODE = re.compile(rf"^{_CODE_SHAPE}$")
+_LEADING_CODE = re.compile(rf"^{_CODE_SHAPE}\b")  # a code that punctuation, not a space, may end ("4430-201:")
 # Three whole numbers standing alone: after the title, or inside a title wrapped past them.
 _NUMBERS = re.compile(r"(?<!\S)(\d{1,3})\s+(\d{1,3})\s+(\d{1,3})(?!\S)")
 NOS_IN_PARENS = re.compile(r"\(\s*([A-Z]\d{1,2})\s*\)")
@@ -72,15 +74,17 @@ def _columns(values: tuple[int, int, int], order: tuple[str, ...] | None) -> dic
 
 
 def read_row(lines: Sequence[Line], order: tuple[str, ...] | None) -> UnitRow | None:
-    """The unit a row's lines state, or None when its numbers are not there."""
+    """The unit a row's lines state, or None when its code or its numbers are not there."""
     text = join_wrapped([_cells(l.text) for l in lines])
     nos = NOS_IN_PARENS.search(text)
     text = clean(NOS_IN_PARENS.sub(" ", text))
     numbers = [*_NUMBERS.finditer(text)][-1:]
     if not numbers:
         return None
-    words = (text[: numbers[0].start()] + " " + text[numbers[0].end():]).split()
-    code, rest = words[0], " ".join(words[1:])
+    text = clean(text[: numbers[0].start()] + " " + text[numbers[0].end():])
+    if (lead := _LEADING_CODE.match(text)) is None:
+        return None
+    code, rest = lead.group(), text[lead.end():].strip()
     uan = code if UNIT_REFERENCE.fullmatch(code) else None
     if uan is None and (second := UNIT_REFERENCE.match(rest)):
         uan, rest = "/".join(second.groups()), rest[second.end():]
