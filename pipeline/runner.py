@@ -25,13 +25,13 @@ from pipeline import __version__
 from pipeline.answers.diff import compare_editions
 from pipeline.core.errors import DocumentError, Location, PipelineError
 from pipeline.core.manifest import Entry, Limits, Publishing, load_limits, load_manifest, load_publishing
+from pipeline.core.nlp import warm
 from pipeline.core.parallel import Engine
 from pipeline.core.paths import Paths
 from pipeline.core.records import Document, Issue, Unit, UnitMatch
 from pipeline.core.schemas import DATASETS
 from pipeline.extract import STAGE as EXTRACT_STAGE
 from pipeline.extract import Extraction, extract_file
-from pipeline.core.nlp import warm
 from pipeline.extract.cache import META as EXTRACTION_META
 from pipeline.extract.cache import cached, store
 from pipeline.extract.guard import TimeLimit, check_extraction, check_file, within
@@ -284,7 +284,7 @@ def _parse_one(paths: Paths, seconds: float, outcome: DocumentOutcome) -> Parsed
         ctx = ParseContext(entry, extraction.lines)
         profile = PROFILES[entry.format] if entry.format else detect_profile(extraction.lines, shown)
         warm()  # loaded here once, not again in each document's child
-        result, conservation = within(seconds, shown, "parse", _parsed_with_conservation, ctx, profile)
+        result, conservation = within(seconds, shown, "parse", _parsed_with_conservation, ctx, profile, shown)
     except DocumentError as exc:
         return Failure("document-failed", str(exc))
     except Exception as exc:  # any fault of a parser fails this document alone
@@ -295,9 +295,9 @@ def _parse_one(paths: Paths, seconds: float, outcome: DocumentOutcome) -> Parsed
                   extraction.pdf_producer, extraction.pdf_creator)
 
 
-def _parsed_with_conservation(ctx: ParseContext, profile: Profile) -> tuple[ParseResult, Conservation]:
+def _parsed_with_conservation(ctx: ParseContext, profile: Profile, shown: str) -> tuple[ParseResult, Conservation]:
     """A parse and its conservation account, which the parse's context keeps (run in a child by ``within``)."""
-    result = parse_lines(ctx, profile)
+    result = parse_lines(ctx, profile, shown)
     return result, ctx.conservation()
 
 

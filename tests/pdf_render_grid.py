@@ -11,7 +11,9 @@ standards a two-column grid, one row per element: the element on the left, its
 numbered performance criteria on the right (a page that opens with criteria of the
 element before leaves the left cell empty), and its knowledge items a grid of
 letter and item. An OCR brochure: its units list is a ruled table of code and title
-under spanning group and theme rows. Cells wrap their text to the column.
+under spanning group and theme rows. A unit bank's grid, set in columns parted by
+gaps, is a ruled table of two or three columns, one row per outcome, each criterion
+and knowledge entry a paragraph of its cell. Cells wrap their text to the column.
 Everything else is set as the plain render sets it, one text page per PDF page
 (continued overleaf when it does not fit), with the same running header and
 "Page N" footer. The words of every line are kept exactly.
@@ -47,6 +49,11 @@ _KNOWLEDGE = "knowledge and understanding"
 # An OCR units list: group and theme rows over rows of unit code and title.
 _LIST_GROUP = re.compile(r"^(?:[A-Z][a-z]+ Units|Theme:.*)$")
 _LIST_ROW = re.compile(r"^([A-Z]\d{1,2})\s+(\S.*)$")
+# A unit bank's grid: columns parted by gaps under their headings, outcomes and criteria opening rows and paragraphs.
+GRID_HEAD = re.compile(r"^Learning outcomes {2,}\S")
+_GAP_PIECE = re.compile(r"\S+(?: \S+)*")
+_GRID_OUTCOME = re.compile(r"^\d{1,2} ")
+_GRID_CRITERION = re.compile(r"^\d{1,2}\.\d{1,2} ")
 # The last words of a title wrapped over lines ("distressed", "and problems").
 MAX_WRAPPED_WORDS = 5
 # Column widths (points) of the structure table and of the outcome grid.
@@ -258,17 +265,63 @@ def _carry_tables_over(pages: list[list[str]]) -> None:
     page break, with its header row repeated.
     """
     for page, following in itertools.pairwise(pages):
-        starts = [i for i, text in enumerate(page) if text == _TABLE_START]
-        if not starts or not following or _structure_end(page, starts[-1]) < len(page):
+        texts = [text.strip() for text in page + following]
+        starts = [i for i, text in enumerate(texts[:len(page)]) if text == _TABLE_START]
+        if not starts or not following or _structure_end(texts[:len(page)], starts[-1]) < len(page):
             continue
-        moved = _structure_end(page + following, starts[-1]) - len(page)
+        moved = _structure_end(texts, starts[-1]) - len(page)
         page += following[:moved]
         del following[:moved]
 
 
-def _page_story(texts: list[str], classifier) -> list[Flowable]:
+def split_grid(lines: list[str]) -> tuple[list[list[str]], list[list[list[str]]]]:
+    """A grid set in columns parted by gaps (from its headings' first line) as its header cells and its rows.
+
+    Each column starts where its heading does. A row is an outcome: its cells are each
+    column's paragraphs. An outcome ("1 ...") opens a row, a criterion ("1.1 ...") a
+    paragraph of the second column, and a third column's entry a paragraph where it
+    begins level with a criterion; other lines go on the paragraph above them.
+    """
+    starts = [match.start() for match in _GAP_PIECE.finditer(lines[0])]
+
+    def cells(text: str) -> list[str]:
+        text = text.expandtabs(4)
+        return [text[a:b].strip() for a, b in zip(starts, [*starts[1:], None])]
+
+    head: list[list[str]] = [[cell] for cell in cells(lines[0])]
+    rows: list[list[list[str]]] = []
+    for text in lines[1:]:
+        parts = cells(text)
+        if not rows and not _GRID_OUTCOME.match(parts[0]):
+            for cell, part in zip(head, parts):
+                cell += [part] if part else []
+            continue
+        if _GRID_OUTCOME.match(parts[0]):
+            rows.append([[] for _ in starts])
+        for column, part in enumerate(parts):
+            opens = _GRID_OUTCOME.match(part) if column == 0 else _GRID_CRITERION.match(parts[1])
+            if part and (opens or not rows[-1][column]):
+                rows[-1][column].append(part)
+            elif part:
+                rows[-1][column][-1] += " " + part
+    return head, rows
+
+
+def _grid_table(lines: list[str]) -> Table:
+    """A grid set in columns parted by gaps as a ruled table, one row per outcome, its header row repeated."""
+    head, rows = split_grid(lines)
+    width = plain.BODY_WIDTH / len(head)
+    data = [[[_para(text, HEAD_STYLE) for text in cell] for cell in head]]
+    data += [[[_para(text, CELL_STYLE) for text in cell] for cell in row] for row in rows]
+    table = Table(data, colWidths=[width] * len(head), repeatRows=1, hAlign="LEFT")
+    table.setStyle(RULED)
+    return table
+
+
+def _page_story(raw: list[str], classifier) -> list[Flowable]:
     """One text page as flowables: structure groups and outcome runs as tables, other lines as paragraphs."""
     story: list[Flowable] = []
+    texts = [text.strip() for text in raw]
     kinds = [classifier.kind(text) for text in texts]
     i = 0
     knowledge = False  # under a "Knowledge and understanding" heading
@@ -280,6 +333,9 @@ def _page_story(texts: list[str], classifier) -> list[Flowable]:
             table, i = _knowledge_grid(texts, kinds, i)
             story += [Spacer(1, 4), table]
             continue
+        if GRID_HEAD.match(raw[i]):  # a grid runs to its page's end
+            story += [Spacer(1, 4), _grid_table(raw[i:])]
+            break
         if text == _TABLE_START:
             end = _structure_end(texts, i)
             table = _structure_table(texts[i:end])
@@ -352,7 +408,7 @@ def render_grid(source: Path, target: Path, header: str) -> tuple[int, ...]:
     doc.addPageTemplates([PageTemplate("page", [frame], onPage=furniture, onPageEnd=page_end)])
     classifier = plain._Classifier()
     story: list[Flowable] = []
-    pages = [[l.text.strip() for l in group if l.text.strip()] for _, group in itertools.groupby(lines, key=lambda l: l.page)]
+    pages = [[l.text.rstrip() for l in group if l.text.strip()] for _, group in itertools.groupby(lines, key=lambda l: l.page)]
     _carry_tables_over(pages)
     for page, texts in enumerate(pages, 1):
         if story:

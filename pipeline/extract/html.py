@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PageElement, Tag
 
 from pipeline.core.records import Line
 from pipeline.core.text import clean
 from pipeline.extract import Extraction
 from pipeline.extract.txt import decode
 
-_BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption", "br", "section", "article", "blockquote", "pre"}
+_BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption", "br", "section", "article",
+           "blockquote", "pre")
 _CELLS = {"td", "th"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th"}
 _SKIP = {"script", "style", "noscript", "template", "head"}
@@ -32,7 +34,7 @@ def _blocks(root: Tag, out: list[tuple[str, bool]]) -> None:
     The tree is walked with a stack of its own, never by recursion: any depth reads.
     """
     # (node, bold, pre), or None where a block element closes.
-    stack: list[tuple[Tag | NavigableString, bool, bool] | None] = [(c, False, False) for c in reversed(root.contents)]
+    stack: list[tuple[PageElement, bool, bool] | None] = [(c, False, False) for c in reversed(root.contents)]
     while stack:
         item = stack.pop()
         if item is None:
@@ -46,7 +48,9 @@ def _blocks(root: Tag, out: list[tuple[str, bool]]) -> None:
                     out.append(("", False))
                 _append(out, piece, bold)
         elif isinstance(child, Tag) and child.name not in _SKIP:
-            block = child.name in _BLOCKS
+            # A cell of several blocks stands on lines of its own, as a ruled table's cell of several
+            # paragraphs does in a PDF; a run of one-line cells stays one line.
+            block = child.name in _BLOCKS or (child.name in _CELLS and child.find(_BLOCKS) is not None)
             if block:
                 out.append(("", False))
                 stack.append(None)
@@ -63,7 +67,7 @@ def read_html(path: Path, doc_id: str, shown: str) -> Extraction:
     soup = BeautifulSoup(text, "html.parser")
     runs: list[tuple[str, bool]] = [("", False)]
     _blocks(soup.body or soup, runs)
-    lines = []
+    lines: list[Line] = []
     for run, bold in runs:
         if cleaned := clean(run):
             lines.append(Line(page=1, line=len(lines) + 1, text=cleaned, bold=bold))

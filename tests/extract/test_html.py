@@ -76,3 +76,14 @@ def test_preformatted_text_keeps_its_lines(tmp_path):
     path.write_text("<pre>Unit 301\n  1.1 explain the <b>service offer</b>\n\nUnit 302</pre><p>after\nthe pre</p>", "utf-8")
     lines = extract_file(path, "pre", path.name).lines
     assert [line.text for line in lines] == ["Unit 301", "1.1 explain the service offer", "Unit 302", "after the pre"]
+
+
+def test_a_cell_of_several_lines_stands_apart_as_in_a_ruled_pdf_table(tmp_path):
+    """One-line cells of a row join into one line; a cell of several lines keeps them, apart from its neighbours."""
+    path = tmp_path / "grid.html"
+    path.write_text("<table><tr><td>4430-201</td><td>Deal with customers</td><td>3</td></tr>"
+                    "<tr><td>1 Know the procedure</td><td>1.1 Outline its stages<br>1.2 State who settles</td>"
+                    "<td>How a complaint moves<br>Who may decide</td><td><p>Note</p></td></tr></table>", "utf-8")
+    assert [line.text for line in extract_file(path, "grid", path.name).lines] == [
+        "4430-201 Deal with customers 3", "1 Know the procedure", "1.1 Outline its stages", "1.2 State who settles",
+        "How a complaint moves", "Who may decide", "Note"]

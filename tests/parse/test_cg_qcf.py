@@ -25,10 +25,11 @@ from pipeline.core.records import (
 )
 from pipeline.extract import extract_file
 from pipeline.parse import ParseContext, ParseResult, cg_qcf
-from pipeline.parse.cg_qcf.structure import column_order, parse_group_heading, parse_row
+from pipeline.parse.cg_qcf.structure import column_order, parse_group_heading
 from pipeline.parse.cg_qcf.text import is_footer
 from pipeline.parse.cg_qcf.units import nos_code_from
 from pipeline.parse.profiles import PROFILES, parse_lines
+from pipeline.parse.toolkit.unit_table import COLUMN_WORDS, read_row
 from pipeline.parse.toolkit.values import read_accreditation, read_date
 from tests.conftest import DATA, RAW, manifest, parse_path, parsed, without_pages
 from tests.pdf_render import render
@@ -487,12 +488,13 @@ def test_nos_code_from_relates_to_sentences(sentence, code):
         # Wrapped differently: the numbers before the end of the title.
         ("4430-216 Use questioning techniques 2 4 27 when delivering customer service (B6)",
          ("4430-216", "Use questioning techniques when delivering customer service", "B6", (2, 4, 27))),
-        ("4430-404 Make customer service environmentally friendly and sustainable (A18)",
-         ("4430-404", "Make customer service environmentally friendly and sustainable", "A18", None)),
+        ("4430-404 Make customer service environmentally friendly and sustainable (A18)", None),
     ],
 )
-def test_parse_row(row, expected):
-    assert parse_row(row) == expected
+def test_read_row(row, expected):
+    """A structure-table row through the toolkit's unit-table reader, numbers in level, credit, GLH order."""
+    found = read_row([Line(1, 1, row)], COLUMN_WORDS)
+    assert (found and (found.code, found.title, found.nos, (found.level, found.credits, found.glh))) == expected
 
 
 @pytest.mark.parametrize(

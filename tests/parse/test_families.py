@@ -209,9 +209,10 @@ BANK_CRITERIA = {
 }
 
 
-@pytest.mark.parametrize("form", ["text", "moved"])
+@pytest.mark.parametrize("form", FORMS)
 def test_unit_bank(tmp, form):
-    family, result = readings("unit_bank", "ocr-2014", None, tmp, ("text", "moved"))[form]
+    """Two- and three-column grids: interleaved in the text, ruled tables in the PDF, tables in HTML."""
+    family, result = readings("unit_bank", "ocr-2014", None, tmp)[form]
     assert family == "unit-bank"
     assert [(u.unit_code, u.title, u.level, u.credits, u.glh) for u in result.units] == [
         ("F/506/1901", "Communicate effectively with customers", 2, 3, 20),
@@ -224,6 +225,11 @@ def test_unit_bank(tmp, form):
     assert {(c.unit_key.split(":")[1], c.criterion_no): (c.outcome_no, c.kind, c.text)
             for c in result.criteria} == BANK_CRITERIA
     assert errors(result) == [] and not [i for i in result.issues if i.code == "unparsed-text"]
+
+
+def test_unit_bank_forms_agree(tmp):
+    read = readings("unit_bank", "ocr-2014", None, tmp)
+    assert all(records(read[form][1]) == records(read["text"][1]) for form in FORMS)
 
 
 # --- other wordings of the same layouts ----------------------------------------------------------

@@ -30,6 +30,7 @@ from pipeline.core.text import clean, join_wrapped
 from pipeline.parse import ParseContext
 from pipeline.parse.cg_legacy.sections import Section
 from pipeline.parse.cg_legacy.text import continues, fold, search_lines, unit_heading
+from pipeline.parse.toolkit.furniture import split_repeats
 from pipeline.parse.toolkit.notes import note_label
 
 RATIONALE, ABOUT, STANDARDS, KNOWLEDGE, KEY_WORDS, EVIDENCE = (
@@ -135,36 +136,31 @@ class _BodyReader:
                         EVIDENCE: self._read_evidence}
 
     def read(self, span: Sequence[Line]) -> Body:
-        index = self._read_heading(span, 0, self.variants)
+        index = self._read_heading(span, self.variants)
         self.ctx.use(*span[:index])
-        while index < len(span):
-            line = span[index]
-            heading = unit_heading(line.text)
-            if heading and heading[0] == self.code:  # the running header
-                end = self._read_heading(span, index, [self.title])
-                self.ctx.furniture(*span[index:end])
-                index = end
-                continue
+        # The heading restated as the running header of the unit's later pages.
+        body, repeats = split_repeats(span[index:], clean(" ".join(l.text for l in span[:index])))
+        self.ctx.furniture(*repeats)
+        for line in body:
             if (label := part_label(line.text)) is not None:
                 self._close_part()
                 self.part, self.label = label, line
                 self.parts_seen.append(label)
             elif self.part in self.readers:
                 self.readers[self.part](line)
-            index += 1
         self._close_part()
         self._check_complete(span[-1])
         return Body(self.code, self.title, self.theme, span[0], span[-1], tuple(self.outcomes.values()),
                     tuple(self.criteria.values()), tuple(self.evidence), tuple(self.key_words), tuple(self.notes))
 
-    def _read_heading(self, span: Sequence[Line], start: int, known: Sequence[str]) -> int:
-        """Index after a heading and its wrapped title lines; sets the title at the first heading."""
-        parts = [unit_heading(span[start].text)[1]]  # type: ignore[index]
+    def _read_heading(self, span: Sequence[Line], known: Sequence[str]) -> int:
+        """Index after the unit's heading and its wrapped title lines; sets the title."""
+        parts = [unit_heading(span[0].text)[1]]  # type: ignore[index]
         # Follow a known title (table or first heading) while the heading agrees with it so far;
         # without one, a wrapped title goes on in lower case ("Unit 301 Understand ... improve" / "service delivery").
         guide = [t for t in known if continues(t, parts[0])]
-        end = start + 1
-        while end < len(span) and end - start <= MAX_TITLE_LINES:
+        end = 1
+        while end < len(span) and end <= MAX_TITLE_LINES:
             text = clean(span[end].text)
             if part_label(text) or standard_number(text) or unit_heading(text):
                 break
@@ -173,8 +169,7 @@ class _BodyReader:
                 break
             parts.append(text)
             end += 1
-        if not self.title:
-            self.title = join_wrapped(parts)
+        self.title = join_wrapped(parts)
         return end
 
     # --- parts ---------------------------------------------------------------

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.core.records import Line
-from pipeline.core.text import clean, join_wrapped, without_continued
+from pipeline.core.text import clean, without_continued
 from pipeline.parse import ParseContext
-from pipeline.parse.toolkit.unit_table import COLUMN_WORDS, column_order
+from pipeline.parse.toolkit.unit_table import COLUMN_WORDS, NOS_IN_PARENS, column_order, read_row
 
 ROW_CODE = re.compile(r"^(\d{4})-(\d{3})\b\s*(.*)$")
 # "Mandatory Units -  Customer Service Foundations Level Credit": the group heading
@@ -23,10 +23,7 @@ _COLUMN_HEADER = re.compile(
     r"(?:(?:level|credits?|credit value|glh)\s*)+)$",
     re.IGNORECASE,
 )
-NOS_IN_PARENS = re.compile(r"\(\s*([A-Z]\d{1,2})\s*\)")
 _ENDS_WITH_NOS = re.compile(r"\(\s*[A-Z]\d{1,2}\s*\)$")
-# Level, credit and GLH: three numbers standing alone, after the title or (wrapped) inside it.
-_NUMBERS = re.compile(r"(?<!\S)(\d{1,2})\s+(\d{1,3})\s+(\d{1,3})(?!\S)")
 MAX_GROUP_WORDS = 8
 # A row whose numbers have not come after this many lines is not a row we can read.
 MAX_ROW_LINES = 6
@@ -81,23 +78,6 @@ def parse_group_heading(text: str) -> Group | None:
     return Group("Mandatory" if mandatory else theme or "Optional", theme, mandatory)
 
 
-def parse_row(text: str) -> tuple[str, str, str | None, tuple[int, int, int] | None]:
-    """(code, title, NOS code, the three numbers in column order) of a row's joined text."""
-    match = ROW_CODE.match(clean(text))
-    if match is None:
-        raise ValueError(f"not a structure-table row: {text!r}")
-    code = f"{match.group(1)}-{match.group(2)}"
-    nos = NOS_IN_PARENS.search(match.group(3))
-    nos_code = nos.group(1) if nos else None
-    rest = clean(NOS_IN_PARENS.sub(" ", match.group(3)))
-    numbers = list(_NUMBERS.finditer(rest))
-    if not numbers:
-        return code, rest, nos_code, None
-    last = numbers[-1]
-    title = clean(rest[: last.start()] + " " + rest[last.end():])
-    return code, title, nos_code, (int(last.group(1)), int(last.group(2)), int(last.group(3)))
-
-
 def read_structure(ctx: ParseContext, lines: Sequence[Line]) -> list[TableRow]:
     """Every unit row of the structure tables, with its group; the table lines are marked used."""
     rows: list[TableRow] = []
@@ -106,19 +86,17 @@ def read_structure(ctx: ParseContext, lines: Sequence[Line]) -> list[TableRow]:
     headings = ""  # column headings seen since the last row
     pending: list[Line] = []  # the lines of the row being read
 
-    def row_text() -> str:
-        return join_wrapped([l.text for l in pending])
-
     def close_row() -> None:
         if not pending or group is None:
             pending.clear()
             return
-        code, title, nos, values = parse_row(row_text())
-        if values is None:
+        row = read_row(pending, order)
+        if row is None:
+            opened = ROW_CODE.match(clean(pending[0].text))
+            code = f"{opened[1]}-{opened[2]}" if opened else clean(pending[0].text)
             ctx.issue("table-row-unreadable", f"structure-table row {code} has no level, credit and GLH", pending[0])
         else:
-            fields = dict(zip(order, values))
-            rows.append(TableRow(code, title, nos, fields["level"], fields["credit"], fields["glh"],
+            rows.append(TableRow(row.code, row.title, row.nos, row.level, row.credits, row.glh,
                                  group.name, group.theme, group.mandatory, pending[0]))
             ctx.use(*pending)
         pending.clear()
@@ -150,9 +128,9 @@ def read_structure(ctx: ParseContext, lines: Sequence[Line]) -> list[TableRow]:
             order = column_order(headings) or order
             headings = ""
             pending.append(line)
-        elif pending and parse_row(row_text())[3] is None and len(pending) < MAX_ROW_LINES:
+        elif pending and read_row(pending, order) is None and len(pending) < MAX_ROW_LINES:
             pending.append(line)  # the title wraps; the numbers come on a later line
-        elif pending and _ENDS_WITH_NOS.search(text) and parse_row(row_text())[2] is None:
+        elif pending and _ENDS_WITH_NOS.search(text) and not NOS_IN_PARENS.search(" ".join(l.text for l in pending)):
             # The rest of a title after its numbers: "NNNN-NNN Use questioning techniques when
             # delivering customer service 2 4 27" with " (B6)" on the next line.
             pending.append(line)

@@ -8,6 +8,14 @@ heading starts nearest to its left; a column is then read down as one numbered l
 The first column holds the outcomes ("1 ..."), the second their criteria ("1.1 ..."),
 a third the knowledge, understanding and skills, each entry beside the criterion it
 starts level with.
+
+A ruled grid read row by row and cell by cell (a PDF's ruled table, an HTML table)
+gives each cell's paragraphs as whole lines, one cell after the next: the outcome,
+its numbered criteria, then the knowledge column's entries. Its headings stand on
+one line ("Learning outcomes Assessment criteria Knowledge, understanding and
+skills") or one heading a line. There, an unnumbered line after a row's criteria is
+a knowledge entry; the row's n-th entry is numbered after its outcome ("K1.2"), as
+cells read one after another no longer show which criterion an entry starts level with.
 """
 
 from __future__ import annotations
@@ -18,11 +26,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.core.records import Line
-from pipeline.parse.toolkit.numbered import Item, Outcomes, numbered, read_items
+from pipeline.core.text import clean
+from pipeline.parse.toolkit.numbered import LEAD_INS, Item, Outcomes, numbered, read_items, read_outcomes
 
 _GAP = re.compile(r"\S+(?: \S+)*")  # a run of words parted by single spaces
 _HEADING = re.compile(r"^(?:the learner will:?|the learner can:?|learning outcomes?|assessment criteria|"
                       r"knowledge,? understanding and skills)$", re.I)
+# The headings of a three-column grid read cell by cell: on one line, the knowledge column's last.
+_CELL_HEADINGS = re.compile(r"^(?:(?:learning outcomes?|the learner will:?|assessment criteria|the learner can:?)\s+)*"
+                            r"knowledge,? understanding and skills$", re.I)
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,42 @@ def _beside(criteria: Sequence[Line], knowledge: Sequence[Line]) -> list[Item]:
     return items
 
 
+def cell_headings(line: Line) -> bool:
+    """Whether a line heads a three-column grid read cell by cell."""
+    return bool(_CELL_HEADINGS.match(clean(line.text)))
+
+
+def _read_cells(lines: Sequence[Line], stop: Callable[[str], bool]) -> Grid | None:
+    """The three-column grid read cell by cell among ``lines``, or None when no line heads one."""
+    at = next((k for k, line in enumerate(lines) if cell_headings(line)), None)
+    if at is None:
+        return None
+    listed: list[Line] = []
+    knowledge: list[Item] = []
+    used = [lines[at]]
+    outcome, criteria = None, 0  # the row's outcome, and how many criteria it has shown
+    for line in lines[at + 1:]:
+        text = clean(line.text)
+        if stop(text):
+            break
+        if cell_headings(line) or LEAD_INS.match(text):
+            used.append(line)  # restated at a page top
+            continue
+        if (found := numbered(text)) and "." not in found[0]:
+            outcome, criteria = found[0], 0
+        elif found:
+            criteria += 1
+        elif outcome is not None and criteria:
+            row = sum(1 for item in knowledge if item.outcome == outcome)
+            knowledge.append(Item(f"K{outcome}.{row + 1}", [text], [line], outcome))
+            used.append(line)
+            continue
+        listed.append(line)
+    outcomes = read_outcomes(listed)
+    outcomes.used[:0] = used
+    return Grid(outcomes, knowledge)
+
+
 def read_grid(lines: Sequence[Line], stop: Callable[[str], bool] = lambda text: False) -> Grid | None:
     """The grid among ``lines``, or None when no line heads one."""
     starts: list[int] | None = None
@@ -82,7 +130,7 @@ def read_grid(lines: Sequence[Line], stop: Callable[[str], bool] = lambda text: 
             columns[column].append(dataclasses.replace(line, text=words))
         used.append(line)
     if starts is None:
-        return None
+        return _read_cells(lines, stop)
     outcomes, _ = read_items(columns[0])
     criteria, _ = read_items(columns[1])
     knowledge = _beside(columns[1], columns[2]) if len(columns) > 2 else []

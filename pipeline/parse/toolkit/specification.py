@@ -21,7 +21,7 @@ from pipeline.core.text import clean, join_wrapped, without_continued
 from pipeline.parse import ParseContext, ParseResult
 from pipeline.parse.toolkit.fields import UNIT_FIELDS, Field, find_field, read_block
 from pipeline.parse.toolkit.furniture import split_repeats
-from pipeline.parse.toolkit.grid import grid_headings, read_grid
+from pipeline.parse.toolkit.grid import cell_headings, grid_headings, read_grid
 from pipeline.parse.toolkit.numbered import Item, Outcomes, read_outcomes
 from pipeline.parse.toolkit.values import read_unit_reference
 
@@ -154,7 +154,8 @@ def spec_records(ctx: ParseContext, specs: Sequence[Spec], kind: str = "assessme
 class Signs:
     """What a document shows of a unit specification, for the families' ``detect``: how many overview fields,
     units (titles), criteria ("1.1"), rows carrying an outcome and its first criterion, rows between pipes,
-    and whether a line heads a grid whose columns are parted by gaps ("The learner will:   The learner can:")."""
+    and whether a line heads a grid (its columns parted by gaps, "The learner will:   The learner can:", or its
+    three headings read cell by cell)."""
 
     fields: int
     units: int
@@ -176,7 +177,7 @@ def signs(lines: Sequence[Line]) -> Signs:
     return Signs(
         fields=len(fields), units=len(_starts(lines)), criteria=sum(1 for t in texts if _CRITERION.match(t)),
         rows=rows, pipes=sum(1 for l in lines if clean(l.text).startswith("|")),
-        grid=any(grid_headings(l) for l in lines),
+        grid=any(grid_headings(l) or cell_headings(l) for l in lines),
     )
 
 

@@ -3,9 +3,11 @@
 A row opens with a unit's code (a sector code such as "CFACSA13", a unit number such as
 "4430-301", or a unit reference number such as "R/506/2134"); it may carry a second
 reference, then the title, then small whole numbers for credit, level and GLH, in the
-order the header names them ("Credit Level GLH") or, without a header, the order the
-usual order, level, credit, GLH (a level is 1 to 8, so a larger first figure is the credit). A title that wraps goes
-on over the next lines until the numbers come.
+order the header names them ("Credit Level GLH") or, without a header, the usual
+order, level, credit, GLH (a level is 1 to 8, so a larger first figure is the credit).
+A title that wraps goes on over the next lines until the numbers come, and may go on
+after them where it wrapped past them; a NOS unit in parentheses ("(B6)") anywhere in
+the row is the unit's NOS link.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from pipeline.core.text import clean, join_wrapped
 from pipeline.parse.toolkit.values import UNIT_REFERENCE
 
 COLUMN_WORDS: tuple[str, ...] = ("level", "credit", "glh")
-_CODE = re.compile(r"^(?:[A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*|\d{3,4}-\d{3}|[A-Z]/\d{3}/\d{4})$")
-_NUMBERS = re.compile(r"(?<!\S)(\d{1,3})\s+(\d{1,3})\s+(\d{1,3})\s*$")
+_CODE_SHAPE = r"(?:[A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*|\d{3,4}-\d{3}|[A-Z]/\d{3}/\d{4})"
+_CODE = re.compile(rf"^{_CODE_SHAPE}$")
+_LEADING_CODE = re.compile(rf"^{_CODE_SHAPE}\b")  # a code that punctuation, not a space, may end ("4430-201:")
+# Three whole numbers standing alone: after the title, or inside a title wrapped past them.
+_NUMBERS = re.compile(r"(?<!\S)(\d{1,3})\s+(\d{1,3})\s+(\d{1,3})(?!\S)")
+NOS_IN_PARENS = re.compile(r"\(\s*([A-Z]\d{1,2})\s*\)")
 # A row whose numbers have not come after this many lines is not a row we can read.
 MAX_ROW_LINES = 4
 MAX_LEVEL = 8  # QCF and RQF levels run from entry to 8
@@ -29,7 +35,8 @@ MAX_LEVEL = 8  # QCF and RQF levels run from entry to 8
 
 @dataclass(frozen=True)
 class UnitRow:
-    """One unit of a table: its code, its unit reference number if stated, title, level, credit and GLH."""
+    """One unit of a table: its code, its unit reference number and NOS unit if stated, title, level, credit
+    and GLH."""
 
     code: str
     uan: str | None
@@ -38,6 +45,7 @@ class UnitRow:
     credits: int | None
     glh: int | None
     lines: tuple[Line, ...]
+    nos: str | None = None
 
 
 def column_order(header_text: str) -> tuple[str, ...] | None:
@@ -66,19 +74,24 @@ def _columns(values: tuple[int, int, int], order: tuple[str, ...] | None) -> dic
 
 
 def read_row(lines: Sequence[Line], order: tuple[str, ...] | None) -> UnitRow | None:
-    """The unit a row's lines state, or None when its numbers are not there."""
+    """The unit a row's lines state, or None when its code or its numbers are not there."""
     text = join_wrapped([_cells(l.text) for l in lines])
-    numbers = _NUMBERS.search(text)
-    if numbers is None:
+    nos = NOS_IN_PARENS.search(text)
+    text = clean(NOS_IN_PARENS.sub(" ", text))
+    numbers = [*_NUMBERS.finditer(text)][-1:]
+    if not numbers:
         return None
-    words = text[: numbers.start()].split()
-    code, rest = words[0], " ".join(words[1:])
+    text = clean(text[: numbers[0].start()] + " " + text[numbers[0].end():])
+    if (lead := _LEADING_CODE.match(text)) is None:
+        return None
+    code, rest = lead.group(), text[lead.end():].strip()
     uan = code if UNIT_REFERENCE.fullmatch(code) else None
     if uan is None and (second := UNIT_REFERENCE.match(rest)):
         uan, rest = "/".join(second.groups()), rest[second.end():]
-    values = tuple(int(v) for v in numbers.groups())
+    values = tuple(int(v) for v in numbers[0].groups())
     fields = _columns(values, order)  # type: ignore[arg-type]
-    return UnitRow(code, uan, clean(rest), fields["level"], fields["credit"], fields["glh"], tuple(lines))
+    return UnitRow(code, uan, clean(rest), fields["level"], fields["credit"], fields["glh"], tuple(lines),
+                   nos.group(1) if nos else None)
 
 
 def read_rows(lines: Sequence[Line], order: tuple[str, ...] | None) -> tuple[list[UnitRow], list[Line]]:

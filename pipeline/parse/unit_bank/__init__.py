@@ -4,8 +4,9 @@ Each unit opens with its title and header block (unit reference number, level, c
 value, guided learning hours); its grid sets "The learner will:" beside "The learner
 can:", and OCR's 2014 units add a third column, "Knowledge, understanding and skills",
 whose items are the unit's ``knowledge`` criteria. Text extraction gives the columns
-interleaved line by line; the grid reader finds them from the gaps between words. The
-units are keyed by the publisher's number, else by their unit reference number.
+interleaved line by line; the grid reader finds them from the gaps between words, and
+reads a PDF's ruled grid or an HTML table cell by cell. The units are keyed by the
+publisher's number, else by their unit reference number.
 """
 
 from __future__ import annotations
