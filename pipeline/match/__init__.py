@@ -1,6 +1,6 @@
 """Match stage: compare units across schemes and levels, group them, and map old units to new.
 
-    blocking -> features -> comparison levels -> score  (every candidate pair)
+    blocking -> features -> model (m, u by EM) -> comparison levels -> score  (every candidate pair)
     overrides -> successors -> unit_map + criterion_map -> families
 
 The library never prints; ``progress`` (a callable taking a message) hears what
@@ -22,12 +22,14 @@ from pipeline.match.blocking import block
 from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare, compare_all, prepare, rarities
+from pipeline.match.comparisons import COMPARISONS, CRITERIA
+from pipeline.match.model import Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
-from pipeline.match.scoring import MATCH_THRESHOLD, score_pair
+from pipeline.match.scoring import MATCH_THRESHOLD, Scorer
 from pipeline.match.justify import strongest_method
 from pipeline.match.succession import Supersession, scheme_rank, supersessions
 from pipeline.match.unit_map import build_unit_map
-from pipeline.records import Criterion, CriterionMapRow, Family, Issue, Unit, UnitMapRow, UnitMatch
+from pipeline.records import Criterion, CriterionMapRow, Family, Issue, Outcome, Unit, UnitMapRow, UnitMatch
 
 __all__ = ["MatchResult", "match_corpus"]
 
@@ -45,6 +47,7 @@ class MatchResult:
     review: list[UnitMatch]
     issues: list[Issue]
     summary: dict[str, int] = field(default_factory=dict)
+    model: dict = field(default_factory=dict)  # the fitted model, as mappings/model.json holds it
 
 
 def _uncertainty(pair: UnitMatch) -> tuple[float, str, str]:
@@ -60,6 +63,7 @@ def _apply_overrides(
     rarity: Rarities,
     by_key: dict[str, Unit],
     rank: dict[str, int],
+    scorer: Scorer,
 ) -> tuple[dict[tuple[str, str], UnitMatch], dict[tuple[str, str], Override]]:
     """The scored pairs with each person's decision in place, and the decisions by pair.
 
@@ -74,7 +78,7 @@ def _apply_overrides(
         pair = (a.unit_key, b.unit_key) if older_first else (b.unit_key, a.unit_key)
         if pair not in features:
             features[pair] = compare(profiles[pair[0]], profiles[pair[1]], rarity)
-            effective[pair] = score_pair(pair[0], pair[1], features[pair])
+            effective[pair] = scorer.score_pair(pair[0], pair[1], features[pair])
         effective[pair] = overridden(effective[pair], o)
         applied[pair] = o
     return effective, applied
@@ -104,6 +108,21 @@ def _bridges(
     return out
 
 
+def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitProfile], rarity: Rarities,
+            all_pairs: int, engine: Engine) -> Model:
+    """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
+    by_scheme: dict[str, list[str]] = {}
+    with_criteria: dict[str, list[str]] = {}
+    for key, profile in profiles.items():
+        by_scheme.setdefault(profile.scheme, []).append(key)
+        if profile.criteria:
+            with_criteria.setdefault(profile.scheme, []).append(key)
+    drawn = compare_all(random_pairs(by_scheme), profiles, rarity, engine)
+    drawn_with_criteria = compare_all(random_pairs(with_criteria), profiles, rarity, engine)
+    values = lambda found: [tuple(getattr(f, c.feature) for c in COMPARISONS) for f in found.values()]  # noqa: E731
+    return fit(COMPARISONS, values(features), values(drawn), all_pairs, {CRITERIA.name: values(drawn_with_criteria)})
+
+
 def _cycle_collection_paused(function: Callable[..., T]) -> Callable[..., T]:
     """``function`` run with Python's cyclic garbage collector paused."""
     # Matching builds millions of small objects (features, scored pairs, map rows) and
@@ -130,6 +149,7 @@ def match_corpus(
     overrides_path: Path,
     progress: Callable[[str], None] | None = None,
     engine: Engine = Engine(),
+    outcomes: list[Outcome] | None = None,
 ) -> MatchResult:
     """Score candidate pairs (spread over ``engine``), apply the human decisions, and build families and the map."""
     say = progress or (lambda message: None)
@@ -137,20 +157,23 @@ def match_corpus(
     schemes = {u.scheme for u in units}
     rank = scheme_rank(entries, schemes)
 
-    profiles = prepare(units, criteria)
+    profiles = prepare(units, criteria, outcomes or [])
     rarity = rarities(profiles)
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
     features = compare_all(blocking.pairs, profiles, rarity, engine)
-    scored = {pair: score_pair(pair[0], pair[1], f) for pair, f in features.items()}
+    model = _fitted(features, profiles, rarity, blocking.all_pairs, engine)
+    say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
+    scorer = Scorer(model)
+    scored = {pair: scorer.score_pair(pair[0], pair[1], f) for pair, f in features.items()}
     decisions = Counter(p.decision for p in scored.values())
     say(f"scored {len(scored)} pairs: {decisions['match']} match, {decisions['possible']} possible")
 
     read, issues = read_overrides(overrides_path)
     valid, unknown = known_only(read, set(by_key))
     issues += unknown
-    effective, applied = _apply_overrides(valid, scored, features, profiles, rarity, by_key, rank)
+    effective, applied = _apply_overrides(valid, scored, features, profiles, rarity, by_key, rank, scorer)
     if applied:
         say(f"applied {len(applied)} override(s)")
 
@@ -162,7 +185,7 @@ def match_corpus(
     if bridges:
         found = compare_all([key for key in bridges if key not in features], profiles, rarity, engine)
         features.update(found)
-        effective.update({key: score_pair(key[0], key[1], f) for key, f in found.items()})
+        effective.update({key: scorer.score_pair(key[0], key[1], f) for key, f in found.items()})
         mapped = build_unit_map(by_key, succession, effective, features, applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
     review = sorted((p for k, p in scored.items() if p.decision == "possible" and k not in applied), key=_uncertainty)
@@ -189,6 +212,9 @@ def match_corpus(
         "overrides_applied": len(applied),
         "overrides_ignored": len(issues),
         "review": len(review),
+        "model_pairs": model.pairs,
+        "model_random_pairs": model.random_pairs,
+        "model_iterations": model.iterations,
     }
     return MatchResult(
         unit_matches=sorted(effective.values(), key=lambda p: (p.left_key, p.right_key)),
@@ -198,4 +224,5 @@ def match_corpus(
         review=review,
         issues=issues,
         summary=summary,
+        model=model.to_json(),
     )

@@ -5,8 +5,8 @@ order: the first level whose test passes is the level hit. A level's weight is
 its log2 Bayes factor, log2(m / u), where ``m`` is the chance of landing on that
 level when the two units are the same competence and ``u`` the chance when they
 are not. The null level (a side has no value) weighs nothing. The m and u values
-are set by judgement, as a splink model's starting values would be, and read as
-"how often does this happen for true pairs, and for unrelated pairs".
+written here are starting values only, as a splink model's are: the weights a
+run uses are estimated from its own data (``pipeline.match.model``).
 """
 
 from __future__ import annotations
@@ -47,9 +47,13 @@ class Comparison:
 
     def level(self, value: Any) -> ComparisonLevel:
         """The first level whose test the value passes."""
-        for level in self.levels:
+        return self.levels[self.index(value)]
+
+    def index(self, value: Any) -> int:
+        """The position of the first level whose test the value passes (0 is the null level)."""
+        for i, level in enumerate(self.levels):
             if level.test(value):
-                return level
+                return i
         raise ValueError(f"{self.name}: no level for {value!r}")  # an else level always passes
 
 
@@ -122,4 +126,19 @@ LEVEL = Comparison(
 
 THEME = Comparison("theme", "theme_equal", (null_level(), exact_level(0.85, 0.30), else_level(0.15, 0.70)))
 
-COMPARISONS: tuple[Comparison, ...] = (UAN, NOS, TITLE, CRITERIA, LEVEL, THEME)
+# One unit's title said by the other unit's outcomes and criteria: a renamed successor
+# ("Exceed customer expectations") is described by its predecessor's body.
+BODY = Comparison(
+    "body",
+    "body_score",
+    (
+        null_level(),
+        at_least(0.80, 0.45, 0.02),
+        at_least(0.50, 0.35, 0.15),
+        else_level(0.20, 0.83),
+    ),
+)
+
+COMPARISONS: tuple[Comparison, ...] = (UAN, NOS, TITLE, CRITERIA, LEVEL, THEME, BODY)
+# Comparisons whose exact level is the documents' own statement that two units are one.
+IDENTITY: tuple[Comparison, ...] = (UAN, NOS)

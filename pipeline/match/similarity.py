@@ -47,6 +47,18 @@ def overlap_and_shared(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -
     return (_weight(left_agree, rarity) + _weight(right_agree, rarity)) / total, shared
 
 
+def containment(words: tuple[str, ...], within: frozenset[str], rarity: Rarity) -> float | None:
+    """The share of ``words``' weight that ``within`` also has (or a longer spelling of); None when either is empty."""
+    own = frozenset(words)
+    if not own or not within:
+        return None
+    total = _weight(own, rarity)
+    if total == 0:
+        return 0.0
+    relation = _relation(own, within, rarity)
+    return _weight(frozenset(w for w in own if not relation[w].isdisjoint(within)), rarity) / total
+
+
 def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], rarity: Rarity) -> np.ndarray:
     """``weighted_overlap`` of every (left, right) pair (None as 0), as matrix products.
 
