@@ -212,6 +212,7 @@ def match_corpus(
         "overrides_applied": len(applied),
         "overrides_ignored": len(issues),
         "review": len(review),
+        "equivalences_learned": sum(len(v) for v in rarity.equivalences.values()) // 2,
         "model_pairs": model.pairs,
         "model_random_pairs": model.random_pairs,
         "model_iterations": model.iterations,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from typing import Sequence
 
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
+from pipeline.match.equivalences import learned_equivalences
 from pipeline.match.normalise import Rarity, content_words, vocabulary
 from pipeline.match.similarity import containment, overlap_and_shared
 from pipeline.parallel import Engine
@@ -52,6 +53,11 @@ class Features:
     left_criteria: int
     right_criteria: int
 
+    @property
+    def title_and_body(self) -> tuple[float | None, float | None]:
+        """The title score and the body score, which the title comparison weighs together."""
+        return self.title_score, self.body_score
+
 
 def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Outcome] = ()) -> dict[str, UnitProfile]:
     """Normalise every unit's title, theme, criteria and outcome titles in one pass through the NLP pipeline.
@@ -92,14 +98,18 @@ class Rarities:
 
     title: Rarity
     criteria: Rarity
+    equivalences: dict[str, frozenset[str]] = field(default_factory=dict)  # learned from linked titles
 
 
 def rarities(profiles: dict[str, UnitProfile]) -> Rarities:
-    """Word rarity over the distinct unit titles (with the body words titles are compared with) and over the
-    distinct criteria of the corpus."""
+    """Word rarity over the distinct unit titles (with the body words titles are compared with, and the word
+    equivalences the corpus's linked titles teach) and over the distinct criteria of the corpus."""
+    learned = learned_equivalences((p.unit, p.title_words) for p in profiles.values())
+    title = Rarity.from_texts((p.title_words for p in profiles.values()), {w for p in profiles.values() for w in p.body_words})
     return Rarities(
-        Rarity.from_texts((p.title_words for p in profiles.values()), {w for p in profiles.values() for w in p.body_words}),
+        title.with_equivalences(learned),
         Rarity.from_texts(c.words for p in profiles.values() for c in p.criteria),
+        learned,
     )
 
 

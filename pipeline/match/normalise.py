@@ -161,6 +161,13 @@ class Rarity:
         idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in counts.items()}
         return cls(idf, math.log((n + 1) / 0.5), counterparts(set(counts) | set(also)))
 
+    def with_equivalences(self, equivalent: dict[str, frozenset[str]]) -> Rarity:
+        """The same rarity, with each word also agreeing with the words ``equivalent`` gives it."""
+        merged = dict(self.counterparts)
+        for word, others in equivalent.items():
+            merged[word] = merged.get(word, frozenset({word})) | others
+        return Rarity(self.idf, self.unseen, merged)
+
     def weight(self, word: str) -> float:
         """The word's IDF; a word never seen weighs as much as the rarest."""
         return self.idf.get(word, self.unseen)

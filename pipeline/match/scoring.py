@@ -28,8 +28,10 @@ class LevelHit:
     value: object
 
     def describe(self) -> str:
-        """E.g. ``title >=0.60 (0.72) +4.6``; a yes/no feature shows no value."""
-        if self.value is None or isinstance(self.value, bool):
+        """E.g. ``criteria >=0.50 (0.72) +4.6``; a yes/no feature shows no value."""
+        if isinstance(self.value, tuple):
+            shown = " (" + "/".join("-" if v is None else f"{v:.2f}" for v in self.value) + ")"
+        elif self.value is None or isinstance(self.value, bool):
             shown = ""
         elif isinstance(self.value, float):
             shown = f" ({self.value:.2f})"

@@ -12,7 +12,7 @@ FEATURES = [c.feature for c in COMPARISONS]
 
 def row(title: float | None, level: int | None = 0) -> tuple:
     values = dict(zip(FEATURES, [None] * len(FEATURES)))
-    values.update(title_score=title, level_diff=level)
+    values.update(title_and_body=(title, None), level_diff=level)
     return tuple(values[f] for f in FEATURES)
 
 
@@ -38,7 +38,7 @@ def test_u_comes_from_the_random_pairs():
     candidates = [row(1.0)] * 20 + [row(0.1, 1)] * 80
     few_alike = title_weights(candidates, [row(0.1, 1)] * 990 + [row(0.45, 0)] * 10)
     many_alike = title_weights(candidates, [row(0.1, 1)] * 700 + [row(0.45, 0)] * 300)
-    assert few_alike[3] > many_alike[3]  # a >=0.40 title is rarer by chance in the first corpus: it weighs more
+    assert few_alike[4] > many_alike[4]  # a >=0.40 title is rarer by chance in the first corpus: it weighs more
 
 
 def test_levels_never_weigh_more_than_a_stronger_level():

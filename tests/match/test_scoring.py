@@ -27,7 +27,7 @@ def test_explanation_lists_every_comparison_with_its_weight():
     parts = pair.explanation.split("; ")
     assert parts[0] == f"prior {PRIOR_WEIGHT:+.1f}"
     assert [p.split()[0] for p in parts[1:]] == [c.name for c in COMPARISONS]
-    assert "title exact (1.00) +10.0" in pair.explanation
+    assert "title exact (1.00/-) +10.0" in pair.explanation
     assert "nos null +0.0" in pair.explanation
     assert "level same (0) +1.0" in pair.explanation
 
@@ -54,6 +54,7 @@ def test_a_stated_identifier_outranks_the_words():
     (dict(title_score=1.0, nos_equal=False), "non-match"),  # two different standards, same words
     (dict(title_score=0.19, criteria_score=0.67, level_diff=0, theme_equal=True), "match"),  # renamed, same criteria
     (dict(title_score=0.9, criteria_score=0.1, level_diff=0, body_score=0.3), "non-match"),  # alike names, other content
+    (dict(title_score=0.3, body_score=0.9, level_diff=0, theme_equal=True), "possible"),  # title said by the body
 ])
 def test_decisions(values: dict, decision: str):
     assert score_pair("a:1", "b:1", features(**values)).decision == decision
