@@ -22,7 +22,7 @@ from pipeline.match.blocking import block
 from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare, compare_all, prepare, rarities
-from pipeline.match.comparisons import COMPARISONS, CRITERIA
+from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.model import Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
 from pipeline.match.scoring import MATCH_THRESHOLD, Scorer
@@ -111,16 +111,20 @@ def _bridges(
 def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitProfile], rarity: Rarities,
             all_pairs: int, engine: Engine) -> Model:
     """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
-    by_scheme: dict[str, list[str]] = {}
-    with_criteria: dict[str, list[str]] = {}
-    for key, profile in profiles.items():
-        by_scheme.setdefault(profile.scheme, []).append(key)
-        if profile.criteria:
-            with_criteria.setdefault(profile.scheme, []).append(key)
-    drawn = compare_all(random_pairs(by_scheme), profiles, rarity, engine)
-    drawn_with_criteria = compare_all(random_pairs(with_criteria), profiles, rarity, engine)
     values = lambda found: [tuple(getattr(f, c.feature) for c in COMPARISONS) for f in found.values()]  # noqa: E731
-    return fit(COMPARISONS, values(features), values(drawn), all_pairs, {CRITERIA.name: values(drawn_with_criteria)})
+
+    def drawn(among: Callable[[UnitProfile], object]) -> list[tuple]:
+        by_scheme: dict[str, list[str]] = {}
+        for key, profile in profiles.items():
+            if among(profile):
+                by_scheme.setdefault(profile.scheme, []).append(key)
+        return values(compare_all(random_pairs(by_scheme), profiles, rarity, engine))
+
+    # A comparison that only some units can make (criteria, a unit reference, a NOS code) draws its own
+    # random pairs among those units, so that its u rests on pairs that reach its levels.
+    own = {CRITERIA.name: drawn(lambda p: p.criteria), UAN.name: drawn(lambda p: p.unit.uan),
+           NOS.name: drawn(lambda p: p.unit.nos_code)}
+    return fit(COMPARISONS, values(features), drawn(lambda p: True), all_pairs, own)
 
 
 def _cycle_collection_paused(function: Callable[..., T]) -> Callable[..., T]:

@@ -43,6 +43,9 @@ _INTRO = {
         "| `unit_map.sssom.tsv` | the unit map as SSSOM (Simple Standard for Sharing Ontological Mappings) |\n"
         "| `case/` | units, outcomes, criteria and mappings as a 1EdTech CASE package, one file per scheme |\n"
         "| `review.csv` | pairs the matcher was unsure of, as a decision sheet in `overrides.csv`'s columns |\n"
+        "| `model.json` | the matching model fitted to this corpus: each comparison's levels with m, u, Bayes factor "
+        "and weight (log2), the prior match probability, and how EM converged; `unit_matches.explanation` "
+        "reads from it |\n"
         "| `overrides.csv` | human decisions (`from_key`, `to_key`, `decision` confirm/reject, `note`), kept in git |\n"
     ),
 }
