@@ -23,7 +23,7 @@ from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare, compare_all, prepare, rarities
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
-from pipeline.match.model import Model, fit, random_pairs
+from pipeline.match.model import CRITERIA_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
 from pipeline.match.scoring import MATCH_THRESHOLD, Scorer
 from pipeline.match.justify import strongest_method
@@ -113,17 +113,18 @@ def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitP
     """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
     values = lambda found: [tuple(getattr(f, c.feature) for c in COMPARISONS) for f in found.values()]  # noqa: E731
 
-    def drawn(among: Callable[[UnitProfile], object]) -> list[tuple]:
+    def drawn(among: Callable[[UnitProfile], object], count: int = RANDOM_PAIRS, criteria: bool = False) -> list[tuple]:
         by_scheme: dict[str, list[str]] = {}
         for key, profile in profiles.items():
             if among(profile):
                 by_scheme.setdefault(profile.scheme, []).append(key)
-        return values(compare_all(random_pairs(by_scheme), profiles, rarity, engine))
+        return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, engine, criteria))
 
     # A comparison that only some units can make (criteria, a unit reference, a NOS code) draws its own
-    # random pairs among those units, so that its u rests on pairs that reach its levels.
-    own = {CRITERIA.name: drawn(lambda p: p.criteria), UAN.name: drawn(lambda p: p.unit.uan),
-           NOS.name: drawn(lambda p: p.unit.nos_code)}
+    # random pairs among those units, so that its u rests on pairs that reach its levels. Aligning criteria
+    # is the costly part: only the criteria's own sample does it.
+    own = {CRITERIA.name: drawn(lambda p: p.criteria, CRITERIA_RANDOM_PAIRS, criteria=True),
+           UAN.name: drawn(lambda p: p.unit.uan), NOS.name: drawn(lambda p: p.unit.nos_code)}
     return fit(COMPARISONS, values(features), drawn(lambda p: True), all_pairs, own)
 
 

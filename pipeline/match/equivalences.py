@@ -2,7 +2,8 @@
 documents themselves link.
 
 Two units of different schemes that state the same NOS code or the same unit
-reference are one competence by the documents' own word. Where their titles differ,
+reference are one competence by the documents' own word, where the code names one
+unit in each scheme (a code that names several units of one scheme identifies none). Where their titles differ,
 the words one title has and the other lacks are candidates for saying the same
 thing ("knowledge set" / "knowledge base"). A pair of words becomes an equivalence
 only when it recurs across ``MIN_LINKS`` distinct linked pairs of titles: once may be
@@ -39,6 +40,9 @@ def learned_equivalences(titled: Iterable[tuple[Unit, tuple[str, ...]]]) -> dict
             by_key[key].append((unit.scheme, frozenset(words)))
     linked: set[frozenset[frozenset[str]]] = set()
     for members in by_key.values():
+        schemes = [scheme for scheme, _ in members]
+        if len(schemes) != len(set(schemes)):
+            continue
         for (scheme_a, a), (scheme_b, b) in product(members, members):
             if scheme_a < scheme_b and a != b and a and b:
                 linked.add(frozenset((a, b)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -26,6 +26,9 @@ class UnitProfile:
     theme_words: frozenset[str] | None
     criteria: tuple[CriterionText, ...]
     body_words: frozenset[str] = frozenset()
+    # Whether its NOS code and unit reference each name this unit alone in its scheme: a code that
+    # names several units of one scheme states no identity.
+    codes_unique: bool = True
 
     @property
     def key(self) -> str:
@@ -52,6 +55,7 @@ class Features:
     alignment: tuple[AlignedPair, ...]
     left_criteria: int
     right_criteria: int
+    stated_identity: bool = False  # the same unit reference or NOS code, each naming one unit per scheme
 
     @property
     def title_and_body(self) -> tuple[float | None, float | None]:
@@ -85,9 +89,13 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
         body[criterion.unit_key].update(criterion_words)
     for (unit_key, _), outcome_words in zip(flat_outcomes, words[2 * n + len(flat):]):
         body[unit_key].update(outcome_words)
+    codes = Counter((u.scheme, kind, code.strip().casefold()) for u in ordered
+                    for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
     return {
         u.unit_key: UnitProfile(u, title, frozenset(theme) or None, tuple(texts.get(u.unit_key, ())),
-                                frozenset(body.get(u.unit_key, ())))
+                                frozenset(body.get(u.unit_key, ())),
+                                all(codes[(u.scheme, kind, code.strip().casefold())] == 1
+                                    for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
         for u, title, theme in zip(ordered, titles, themes)
     }
 
@@ -140,13 +148,14 @@ def _body_score(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> float 
 
 
 def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None, tuple[str, ...], float | None],
-              alignment: tuple[AlignedPair, ...]) -> Features:
+              alignment: tuple[AlignedPair, ...], criteria: bool = True) -> Features:
     a, b = left.unit, right.unit
+    uan_equal, nos_equal = _equal(a.uan, b.uan), _equal(a.nos_code, b.nos_code)
     return Features(
-        uan_equal=_equal(a.uan, b.uan),
-        nos_equal=_equal(a.nos_code, b.nos_code),
+        uan_equal=uan_equal,
+        nos_equal=nos_equal,
         title_score=titles[0],
-        criteria_score=_rounded(criteria_score(alignment, len(left.criteria), len(right.criteria))),
+        criteria_score=_rounded(criteria_score(alignment, len(left.criteria), len(right.criteria))) if criteria else None,
         level_diff=abs(a.level - b.level) if a.level is not None and b.level is not None else None,
         theme_equal=_same_theme(left.theme_words, right.theme_words),
         body_score=titles[2],
@@ -154,6 +163,7 @@ def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None,
         alignment=alignment,
         left_criteria=len(left.criteria),
         right_criteria=len(right.criteria),
+        stated_identity=bool((uan_equal or nos_equal) and left.codes_unique and right.codes_unique),
     )
 
 
@@ -173,12 +183,13 @@ def align_chunk(rarity: Rarity, chunk: tuple[tuple[tuple[str, str], ...], dict[s
 
 
 def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfile], rarity: Rarities,
-                engine: Engine) -> dict[tuple[str, str], Features]:
-    """The features of every pair, in the order of ``pairs``, criteria alignments spread over ``engine``."""
+                engine: Engine, criteria: bool = True) -> dict[tuple[str, str], Features]:
+    """The features of every pair, in the order of ``pairs``, criteria alignments spread over ``engine``
+    (without ``criteria``, none are aligned and the criteria score is left empty)."""
     # Aligning criteria is most of the work, and only the pairs whose units both list
     # criteria need it: those go to the engine in chunks (with only their criteria), while
     # this process compares every pair's titles, a share as each chunk finishes.
-    both = [p for p in pairs if profiles[p[0]].criteria and profiles[p[1]].criteria]
+    both = [p for p in pairs if profiles[p[0]].criteria and profiles[p[1]].criteria] if criteria else []
     chunks = []
     for start in range(0, len(both), PAIRS_PER_TASK):
         part = tuple(both[start:start + PAIRS_PER_TASK])
@@ -194,7 +205,7 @@ def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfil
         titles += [_titles(left, right, rarity.title) for left, right in islice(todo, share)]
     titles += [_titles(left, right, rarity.title) for left, right in todo]
     return {
-        pair: _features(profiles[pair[0]], profiles[pair[1]], found_titles, alignments.get(pair, ()))
+        pair: _features(profiles[pair[0]], profiles[pair[1]], found_titles, alignments.get(pair, ()), criteria)
         for pair, found_titles in zip(pairs, titles)
     }
 

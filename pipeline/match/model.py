@@ -6,7 +6,13 @@ to one competence) and the share of matches among the candidate pairs are
 estimated by EM over the candidate pairs. Random pairs are not all unrelated
 where a few standards recur in every scheme (one in seventy random pairs of
 ``raw/`` is the same standard), so at each step each random pair counts towards
-``u`` only by its chance of not being a match under the current model. The share of matches among the candidates is then read
+``u`` only by its chance of not being a match under the current model. A sample
+cannot see a level rarer than one pair in its size, and strong agreement (an
+identical title) is far rarer than that among unrelated units of a large corpus;
+blocking, though, proposes nearly every pair that agrees that strongly. So a
+level that fewer than ``MIN_SEEN`` random pairs reach is too rare for the sample
+to measure: its u is counted over the candidates instead (each by its chance of
+not being a match), against all cross-scheme pairs. The share of matches among the candidates is then read
 back as the chance that two random units of different schemes match (the
 prior), as splink adjusts it for the blocking rule: blocking keeps nearly every
 match, so the matches found over all cross-scheme pairs. The comparisons' own m
@@ -37,15 +43,19 @@ from pipeline.match.comparisons import Comparison
 
 # Random pairs counted for u: enough that a level one pair in a hundred lands on is seen.
 RANDOM_PAIRS = 3000
+# Below this many (weighted) random pairs on a level, the sample cannot measure its u.
+MIN_SEEN = 10
+# Random pairs whose criteria are aligned for the criteria's u: each costs about a millisecond.
+CRITERIA_RANDOM_PAIRS = 500
 SEED = 17
 # Weight of the starting values, in pairs, in every estimate.
 PRIOR_PAIRS = 2.0
 MAX_ITERATIONS = 200
-TOLERANCE = 1e-7
+TOLERANCE = 1e-6
 # The share of matches EM starts from.
 START_MATCH_SHARE = 0.1
-# Probabilities are kept to this many decimals, so the same data gives the same bytes.
-DECIMALS = 8
+# Probabilities are kept to this many significant digits, so the same data gives the same bytes.
+DIGITS = 8
 
 
 @dataclass(frozen=True)
@@ -124,16 +134,25 @@ def _match_chance(gamma: np.ndarray, ms: list[np.ndarray], us: list[np.ndarray],
     return 1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700)))
 
 
-def _unmatched(samples: list[np.ndarray], ms: list[np.ndarray], us: list[np.ndarray], prior: float,
+def _unmatched(samples: list[np.ndarray], candidates: np.ndarray, unmatched: np.ndarray, all_pairs: int,
+               ms: list[np.ndarray], us: list[np.ndarray], prior: float,
                comparisons: Sequence[Comparison]) -> list[np.ndarray]:
-    """u: each comparison's random pairs' level shares, each pair weighed by its chance of not being a match, floored."""
+    """u: each comparison's level shares among random pairs, each pair weighed by its chance of not being a
+    match; for a level too few random pairs reach, its share among the candidates over all pairs."""
     out = []
+    chances: dict[int, np.ndarray] = {}  # comparisons that share a sample weigh its pairs once
     for j, c in enumerate(comparisons):
         gamma = samples[j]
-        weights = 1.0 - _match_chance(gamma, ms, us, prior) if len(gamma) else np.zeros(0)
-        present = int((gamma[:, j] > 0).sum()) if len(gamma) else 0
-        floor = 0.5 / max(present, 1)  # no level is rarer than half of one random pair that reaches it
-        u = np.maximum(_counted(gamma[:, j], weights, len(c.levels), _starting(c, "u")), floor)
+        if id(gamma) not in chances:
+            chances[id(gamma)] = 1.0 - _match_chance(gamma, ms, us, prior) if len(gamma) else np.zeros(0)
+        weights = chances[id(gamma)]
+        levels = np.bincount(gamma[:, j], weights=weights, minlength=len(c.levels)).astype(np.float64)
+        reached = levels[1:].sum()
+        sampled = levels / reached if reached else np.zeros(len(c.levels))
+        # How many of all cross-scheme pairs this comparison reaches (not null), as the sample says.
+        reaching = all_pairs * (float((gamma[:, j] > 0).mean()) if len(gamma) else 1.0)
+        counted = np.bincount(candidates[:, j], weights=unmatched, minlength=len(c.levels)) / max(reaching, 1.0)
+        u = np.maximum(np.where(levels >= MIN_SEEN, sampled, counted), 0.5 / max(reaching, 1.0))
         u[0] = 0.0
         out.append(u / u[1:].sum())
     return out
@@ -169,11 +188,12 @@ def fit(comparisons: Sequence[Comparison], candidates: Sequence[Sequence[object]
     ms = [_counted(np.zeros(0, dtype=np.int64), np.zeros(0), len(c.levels), _starting(c, "m")) for c in comparisons]
     us = [_counted(np.zeros(0, dtype=np.int64), np.zeros(0), len(c.levels), _starting(c, "u")) for c in comparisons]
     share = START_MATCH_SHARE
+    match = np.full(len(candidates), share)
     scale = len(candidates) / all_pairs if all_pairs else 0.0  # candidates' match share -> random pairs'
     iterations, converged = 0, not len(candidates)
     while len(candidates) and iterations < MAX_ITERATIONS:
         iterations += 1
-        us = _unmatched(samples, ms, us, max(share * scale, 1e-9), comparisons)
+        us = _unmatched(samples, gamma, 1.0 - match, all_pairs, ms, us, max(share * scale, 1e-9), comparisons)
         match = _match_chance(gamma, ms, us, share)  # E step
         # M step: m from the candidates weighed by their chance of being a match.
         new_ms = [monotone(_counted(gamma[:, j], match, len(c.levels), _starting(c, "m")), us[j])
@@ -187,13 +207,17 @@ def fit(comparisons: Sequence[Comparison], candidates: Sequence[Sequence[object]
     ms = [monotone(m, u) for m, u in zip(ms, us)]
     fitted = tuple(
         dataclasses.replace(c, levels=tuple(
-            level if level.is_null else dataclasses.replace(level, m=round(float(m[i]), DECIMALS),
-                                                            u=round(float(u[i]), DECIMALS))
+            level if level.is_null else dataclasses.replace(level, m=_kept(m[i]), u=_kept(u[i]))
             for i, level in enumerate(c.levels)))
         for c, m, u in zip(comparisons, ms, us)
     )
     prior = min(share * scale, 1 - 1e-6) if all_pairs else START_MATCH_SHARE
-    return Model(fitted, round(max(prior, 1e-9), DECIMALS), iterations, converged, len(candidates), len(random))
+    return Model(fitted, _kept(max(prior, 1e-12)), iterations, converged, len(candidates), len(random))
+
+
+def _kept(value: float) -> float:
+    """A probability to ``DIGITS`` significant digits, never 0 (its weight must stay finite)."""
+    return max(float(f"{float(value):.{DIGITS}g}"), 1e-300)
 
 
 def random_pairs(keys_by_scheme: dict[str, list[str]], count: int = RANDOM_PAIRS) -> list[tuple[str, str]]:

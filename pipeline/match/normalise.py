@@ -110,7 +110,8 @@ def content_words(texts: list[str], known: frozenset[str] | None = None) -> list
     ``known`` is the corpus's vocabulary (``vocabulary``); by default the words of ``texts``.
     """
     known = vocabulary(texts) if known is None else known
-    prepared = [compounds_joined(_prepare(t), known) for t in texts]
+    joined = {t: compounds_joined(_prepare(t), known) for t in dict.fromkeys(texts)}  # each distinct text once
+    prepared = [joined[t] for t in texts]
     # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
     distinct = list(dict.fromkeys(prepared))
     found = {

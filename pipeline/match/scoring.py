@@ -56,7 +56,7 @@ def decide(score: float) -> str:
 
 def stated(features: Features) -> str | None:
     """The decision the documents' own identifiers make, if they make one."""
-    if features.uan_equal or features.nos_equal:
+    if features.stated_identity:
         return "match"
     if features.nos_equal is False:
         return "non-match"
@@ -72,7 +72,7 @@ class Scorer:
 
     def weighed(self, values: tuple) -> tuple[float, float, str]:
         """The match weight, probability and explanation for feature values given in comparison order."""
-        key = tuple((type(v), v) for v in values)  # typed: True and 1.0 are different values
+        key = (values, tuple(v.__class__ is bool for v in values))  # True and 1.0 land on different levels
         found = self._weighed.get(key)
         if found is None:
             hits = [LevelHit(c, c.level(v), v) for c, v in zip(self.model.comparisons, values)]

@@ -41,14 +41,16 @@ def test_score_is_the_probability_of_the_summed_weights():
 
 
 def test_a_stated_identifier_outranks_the_words():
-    same = score_pair("a:1", "b:1", features(title_score=0.1, nos_equal=True, level_diff=2))
+    same = score_pair("a:1", "b:1", features(title_score=0.1, nos_equal=True, level_diff=2, stated_identity=True))
     assert same.decision == "match" and same.explanation.endswith("; match by the nos the documents state")
-    assert score_pair("a:1", "b:1", features(title_score=0.1, uan_equal=True)).decision == "match"
+    assert score_pair("a:1", "b:1", features(title_score=0.1, uan_equal=True, stated_identity=True)).decision == "match"
+    # A code that names several units of one scheme states no identity: the words decide.
+    assert score_pair("a:1", "b:1", features(title_score=0.1, nos_equal=True, level_diff=2)).decision == "non-match"
 
 
 @pytest.mark.parametrize(("values", "decision"), [
     (dict(title_score=1.0, level_diff=0, theme_equal=True), "match"),
-    (dict(nos_equal=True), "match"),
+    (dict(nos_equal=True, stated_identity=True), "match"),
     (dict(title_score=0.5, level_diff=0, theme_equal=True), "possible"),
     (dict(title_score=0.2, level_diff=0, theme_equal=True), "non-match"),
     (dict(title_score=1.0, nos_equal=False), "non-match"),  # two different standards, same words
