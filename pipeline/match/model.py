@@ -3,25 +3,27 @@
 As splink trains a model: ``u`` (how often each level happens to two unrelated
 units) is counted on random cross-scheme pairs; then ``m`` (how often it happens
 to one competence) and the share of matches among the candidate pairs are
-estimated by EM over the candidate pairs. Random pairs are not all unrelated
-where a few standards recur in every scheme (one in seventy random pairs of
-``raw/`` is the same standard), so at each step each random pair counts towards
-``u`` only by its chance of not being a match under the current model. A sample
-cannot see a level rarer than one pair in its size, and strong agreement (an
-identical title) is far rarer than that among unrelated units of a large corpus;
-blocking, though, proposes nearly every pair that agrees that strongly. So a
-level that fewer than ``MIN_SEEN`` random pairs reach is too rare for the sample
-to measure: its u is counted over the candidates instead (each by its chance of
-not being a match), against all cross-scheme pairs. The share of matches among the candidates is then read
-back as the chance that two random units of different schemes match (the
-prior), as splink adjusts it for the blocking rule: blocking keeps nearly every
-match, so the matches found over all cross-scheme pairs. The comparisons' own m
-and u are the starting values, and
-also a weak prior (``PRIOR_PAIRS`` pseudo-pairs), so that a level no pair lands on
-keeps a finite weight. A comparison's levels run from the strongest agreement to
-the weakest, so their Bayes factors must not rise down the list: where EM's
-estimate does (a handful of pairs on a level), adjacent levels are pooled
-(pool-adjacent-violators), as an isotonic fit does.
+estimated by EM over the candidate pairs.
+
+- Random pairs are not all unrelated where a few standards recur in every scheme
+  (one in seventy random pairs of ``raw/`` is the same standard), so at each step
+  a random pair counts towards ``u`` only by its chance of not being a match.
+- A sample cannot see a level rarer than one pair in its size, and strong
+  agreement (an identical title) is far rarer than that among unrelated units of
+  a large corpus; blocking, though, proposes nearly every pair that agrees that
+  strongly. A level that fewer than ``MIN_SEEN`` random pairs reach has its u
+  counted over the candidates instead (each by its chance of not being a
+  match), against all cross-scheme pairs.
+- The share of matches among the candidates is read back as the chance that two
+  random units of different schemes match (the prior), as splink adjusts it for
+  a blocking rule: blocking keeps nearly every match.
+- The comparisons' own m and u are the starting values, and a weak prior
+  (``PRIOR_PAIRS`` pseudo-pairs), so that a level no pair lands on keeps a
+  finite weight.
+- A comparison's levels run from the strongest agreement to the weakest, so
+  their Bayes factors must not rise down the list: where EM's estimate does (a
+  handful of pairs on a level), adjacent levels are pooled
+  (pool-adjacent-violators), as an isotonic fit does.
 
 Own code rather than splink on DuckDB: the comparisons' features (criterion
 alignment, rarity-weighted word agreement) are computed in Python and are not SQL
