@@ -8,6 +8,8 @@ code is a ``match``, two different NOS codes a ``non-match``, whatever the words
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
 
 from pipeline.match.comparisons import Comparison, ComparisonLevel, NOS, UAN
 from pipeline.match.features import Features
@@ -68,19 +70,23 @@ class Scorer:
     """Scores pairs with one fitted model; feature values repeat, so each combination is weighed once."""
 
     model: Model
-    _weighed: dict[tuple, tuple[float, float, str]] = field(default_factory=dict, repr=False)
+    # Feature values are rounded, so a corpus's pairs repeat a few combinations of them; the cache is
+    # bounded, since a large corpus has many combinations seen once.
+    _cache: Callable[[tuple, tuple], tuple[float, float, str]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._cache = lru_cache(maxsize=1 << 16)(self._weigh)
 
     def weighed(self, values: tuple) -> tuple[float, float, str]:
         """The match weight, probability and explanation for feature values given in comparison order."""
-        key = (values, tuple(v.__class__ is bool for v in values))  # True and 1.0 land on different levels
-        found = self._weighed.get(key)
-        if found is None:
-            hits = [LevelHit(c, c.level(v), v) for c, v in zip(self.model.comparisons, values)]
-            weight = self.model.prior_weight + sum(h.level.weight for h in hits)
-            score = round(probability(weight), 4)
-            explanation = "; ".join([f"prior {self.model.prior_weight:+.1f}", *(h.describe() for h in hits)])
-            found = self._weighed[key] = (round(weight, 4), score, f"{explanation} = {weight:+.1f} -> {score:.3f}")
-        return found
+        return self._cache(values, tuple(v.__class__ is bool for v in values))  # True and 1.0 differ
+
+    def _weigh(self, values: tuple, _types: tuple) -> tuple[float, float, str]:
+        hits = [LevelHit(c, c.level(v), v) for c, v in zip(self.model.comparisons, values)]
+        weight = self.model.prior_weight + sum(h.level.weight for h in hits)
+        score = round(probability(weight), 4)
+        explanation = "; ".join([f"prior {self.model.prior_weight:+.1f}", *(h.describe() for h in hits)])
+        return round(weight, 4), score, f"{explanation} = {weight:+.1f} -> {score:.3f}"
 
     def score_pair(self, left_key: str, right_key: str, features: Features) -> UnitMatch:
         """The scored pair: features, probability, decision and the levels that made it."""
