@@ -23,7 +23,7 @@ from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare, compare_all, prepare, rarities
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
-from pipeline.match.model import CRITERIA_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
+from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
 from pipeline.match.scoring import MATCH_THRESHOLD, Scorer
 from pipeline.match.justify import strongest_method
@@ -109,7 +109,7 @@ def _bridges(
 
 
 def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitProfile], rarity: Rarities,
-            all_pairs: int, engine: Engine) -> Model:
+            all_pairs: int) -> Model:
     """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
     values = lambda found: [tuple(getattr(f, c.feature) for c in COMPARISONS) for f in found.values()]  # noqa: E731
 
@@ -118,13 +118,15 @@ def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitP
         for key, profile in profiles.items():
             if among(profile):
                 by_scheme.setdefault(profile.scheme, []).append(key)
-        return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, engine, criteria))
+        # A few thousand pairs: compared here, since handing them to a pool costs more than it saves.
+        return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, Engine(), criteria))
 
     # A comparison that only some units can make (criteria, a unit reference, a NOS code) draws its own
     # random pairs among those units, so that its u rests on pairs that reach its levels. Aligning criteria
     # is the costly part: only the criteria's own sample does it.
-    own = {CRITERIA.name: drawn(lambda p: p.criteria, CRITERIA_RANDOM_PAIRS, criteria=True),
-           UAN.name: drawn(lambda p: p.unit.uan), NOS.name: drawn(lambda p: p.unit.nos_code)}
+    own = {CRITERIA.name: drawn(lambda p: p.criteria, OWN_RANDOM_PAIRS, criteria=True),
+           UAN.name: drawn(lambda p: p.unit.uan, OWN_RANDOM_PAIRS),
+           NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
     return fit(COMPARISONS, values(features), drawn(lambda p: True), all_pairs, own)
 
 
@@ -168,7 +170,7 @@ def match_corpus(
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
     features = compare_all(blocking.pairs, profiles, rarity, engine)
-    model = _fitted(features, profiles, rarity, blocking.all_pairs, engine)
+    model = _fitted(features, profiles, rarity, blocking.all_pairs)
     say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
     scorer = Scorer(model)
     scored = {pair: scorer.score_pair(pair[0], pair[1], f) for pair, f in features.items()}

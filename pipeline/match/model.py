@@ -47,13 +47,14 @@ from pipeline.match.comparisons import Comparison
 RANDOM_PAIRS = 3000
 # Below this many (weighted) random pairs on a level, the sample cannot measure its u.
 MIN_SEEN = 10
-# Random pairs whose criteria are aligned for the criteria's u: each costs about a millisecond.
-CRITERIA_RANDOM_PAIRS = 500
+# Random pairs drawn among the units one comparison can compare (criteria, a unit reference, a NOS code):
+# aligning criteria costs about a millisecond a pair.
+OWN_RANDOM_PAIRS = 500
 SEED = 17
 # Weight of the starting values, in pairs, in every estimate.
 PRIOR_PAIRS = 2.0
 MAX_ITERATIONS = 200
-TOLERANCE = 1e-6
+TOLERANCE = 1e-5
 # The share of matches EM starts from.
 START_MATCH_SHARE = 0.1
 # Probabilities are kept to this many significant digits, so the same data gives the same bytes.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Callable
 
 from pipeline.match.comparisons import Comparison, ComparisonLevel, NOS, UAN
@@ -72,16 +73,20 @@ class Scorer:
     model: Model
     # Feature values are rounded, so a corpus's pairs repeat a few combinations of them; the cache is
     # bounded, since a large corpus has many combinations seen once.
-    _cache: Callable[[tuple, tuple], tuple[float, float, str]] = field(init=False, repr=False)
+    _cache: Callable[[tuple], tuple[float, float, str]] = field(init=False, repr=False)
+
+    _values: Callable[[Features], tuple] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # Each comparison reads one feature of one type, so equal values never mean two levels.
         self._cache = lru_cache(maxsize=1 << 16)(self._weigh)
+        self._values = attrgetter(*(c.feature for c in self.model.comparisons))
 
     def weighed(self, values: tuple) -> tuple[float, float, str]:
         """The match weight, probability and explanation for feature values given in comparison order."""
-        return self._cache(values, tuple(v.__class__ is bool for v in values))  # True and 1.0 differ
+        return self._cache(values)
 
-    def _weigh(self, values: tuple, _types: tuple) -> tuple[float, float, str]:
+    def _weigh(self, values: tuple) -> tuple[float, float, str]:
         hits = [LevelHit(c, c.level(v), v) for c, v in zip(self.model.comparisons, values)]
         weight = self.model.prior_weight + sum(h.level.weight for h in hits)
         score = round(probability(weight), 4)
@@ -90,7 +95,7 @@ class Scorer:
 
     def score_pair(self, left_key: str, right_key: str, features: Features) -> UnitMatch:
         """The scored pair: features, probability, decision and the levels that made it."""
-        weight, score, explanation = self.weighed(tuple(getattr(features, c.feature) for c in self.model.comparisons))
+        weight, score, explanation = self._cache(self._values(features))
         decision = stated(features)
         if decision is not None:
             named = UAN.name if features.uan_equal else NOS.name
