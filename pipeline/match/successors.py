@@ -40,10 +40,17 @@ class Relation:
     cardinality: str  # 1:1 / 1:n / n:1 / n:n
 
 
+def _rank(pair: UnitMatch) -> tuple:
+    """Greatest match weight first; where weights tie (pairs on the same levels), the closer titles, then
+    the closer criteria, then the lowest keys."""
+    return (-pair.match_weight, -(pair.title_score or 0.0), -(pair.criteria_score or 0.0), pair.left_key,
+            pair.right_key)
+
+
 def _best(pairs: Iterable[UnitMatch], side: str) -> dict[str, UnitMatch]:
-    """For each unit on ``side`` ("left"/"right"), its pair of greatest match weight (ties: lowest keys)."""
+    """For each unit on ``side`` ("left"/"right"), its best-ranked pair (``_rank``)."""
     best: dict[str, UnitMatch] = {}
-    for pair in sorted(pairs, key=lambda p: (-p.match_weight, p.left_key, p.right_key)):
+    for pair in sorted(pairs, key=_rank):
         best.setdefault(pair.left_key if side == "left" else pair.right_key, pair)
     return best
 

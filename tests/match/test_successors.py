@@ -48,6 +48,15 @@ def test_a_title_carried_over_word_for_word_outranks_a_stronger_reworded_one():
     ) == [("11", "11"), ("12", "12")]
 
 
+def test_where_weights_tie_the_closer_title_wins_whatever_the_keys():
+    # A2 lands on the same levels with N1 and N2; N2's title is the closer, and N1 has a better old unit.
+    assert links(
+        pair("A2", "N1", 0.99, "match", title_score=0.41),
+        pair("A2", "N2", 0.99, "match", title_score=0.56),
+        pair("X", "N1", 0.995, "match", title_score=0.9),
+    ) == [("A2", "N2"), ("X", "N1")]
+
+
 def test_a_unit_accounted_for_by_its_identical_title_takes_no_near_title_as_a_share():
     # "Deliver reliable ..." beside "Organise the delivery of reliable ...", whose own predecessor is listed:
     # the first has no successor in the list, and gets none rather than a weak partial.
