@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import gc
+from operator import attrgetter
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,7 +112,10 @@ def _bridges(
 def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitProfile], rarity: Rarities,
             all_pairs: int) -> Model:
     """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
-    values = lambda found: [tuple(getattr(f, c.feature) for c in COMPARISONS) for f in found.values()]  # noqa: E731
+    read = attrgetter(*(c.feature for c in COMPARISONS))
+
+    def values(found: dict[tuple[str, str], Features]) -> list[tuple]:
+        return [read(f) for f in found.values()]
 
     def drawn(among: Callable[[UnitProfile], object], count: int = RANDOM_PAIRS, criteria: bool = False) -> list[tuple]:
         by_scheme: dict[str, list[str]] = {}
@@ -127,7 +131,9 @@ def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitP
     own = {CRITERIA.name: drawn(lambda p: p.criteria, OWN_RANDOM_PAIRS, criteria=True),
            UAN.name: drawn(lambda p: p.unit.uan, OWN_RANDOM_PAIRS),
            NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
-    return fit(COMPARISONS, values(features), drawn(lambda p: True), all_pairs, own)
+    # Each comparison reads a feature of one type, so equal values are the same level: the candidates are
+    # handed over as their distinct combinations of values, with how many pairs have each.
+    return fit(COMPARISONS, Counter(map(read, features.values())), drawn(lambda p: True), all_pairs, own)
 
 
 def _cycle_collection_paused(function: Callable[..., T]) -> Callable[..., T]:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -175,33 +175,48 @@ def monotone(m: np.ndarray, u: np.ndarray) -> np.ndarray:
     return out
 
 
-def fit(comparisons: Sequence[Comparison], candidates: Sequence[Sequence[object]],
+def patterns(comparisons: Sequence[Comparison], combinations: Mapping[tuple[object, ...], int]
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct level patterns (one row each, levels in comparison order) that feature value combinations
+    land on, and how many pairs land on each: EM over these counts is EM over the pairs."""
+    gamma = level_indexes(comparisons, list(combinations))
+    counts = np.fromiter(combinations.values(), dtype=np.float64, count=len(combinations))
+    if not len(gamma):
+        return gamma, counts
+    distinct, inverse = np.unique(gamma, axis=0, return_inverse=True)
+    return distinct, np.bincount(inverse.reshape(-1), weights=counts, minlength=len(distinct))
+
+
+def fit(comparisons: Sequence[Comparison], candidates: Mapping[tuple[object, ...], int],
         random: Sequence[Sequence[object]], all_pairs: int,
         own_random: dict[str, Sequence[Sequence[object]]] | None = None) -> Model:
-    """The comparisons with m and u estimated from ``candidates`` and ``random`` (feature values in comparison
-    order), and the prior over ``all_pairs`` cross-scheme pairs.
+    """The comparisons with m and u estimated from ``candidates`` (each combination of feature values, in
+    comparison order, with how many candidate pairs have it) and ``random`` (feature values of random pairs),
+    and the prior over ``all_pairs`` cross-scheme pairs.
 
     ``own_random`` gives a comparison (by name) its own random pairs, drawn among the units it can compare
     (criteria are compared only where both units list some: a few of all random pairs).
     """
-    gamma = level_indexes(comparisons, candidates)
+    gamma, counts = patterns(comparisons, candidates)
+    total = float(counts.sum())
     random_gamma = level_indexes(comparisons, random)
     samples = [level_indexes(comparisons, (own_random or {})[c.name]) if c.name in (own_random or {})
                else random_gamma for c in comparisons]
     ms = [_counted(np.zeros(0, dtype=np.int64), np.zeros(0), len(c.levels), _starting(c, "m")) for c in comparisons]
     us = [_counted(np.zeros(0, dtype=np.int64), np.zeros(0), len(c.levels), _starting(c, "u")) for c in comparisons]
     share = START_MATCH_SHARE
-    match = np.full(len(candidates), share)
-    scale = len(candidates) / all_pairs if all_pairs else 0.0  # candidates' match share -> random pairs'
-    iterations, converged = 0, not len(candidates)
-    while len(candidates) and iterations < MAX_ITERATIONS:
+    match = np.full(len(gamma), share)
+    scale = total / all_pairs if all_pairs else 0.0  # candidates' match share -> random pairs'
+    iterations, converged = 0, not total
+    while total and iterations < MAX_ITERATIONS:
         iterations += 1
-        us = _unmatched(samples, gamma, 1.0 - match, all_pairs, ms, us, max(share * scale, 1e-9), comparisons)
+        us = _unmatched(samples, gamma, (1.0 - match) * counts, all_pairs, ms, us, max(share * scale, 1e-9),
+                        comparisons)
         match = _match_chance(gamma, ms, us, share)  # E step
         # M step: m from the candidates weighed by their chance of being a match.
-        new_ms = [monotone(_counted(gamma[:, j], match, len(c.levels), _starting(c, "m")), us[j])
+        new_ms = [monotone(_counted(gamma[:, j], match * counts, len(c.levels), _starting(c, "m")), us[j])
                   for j, c in enumerate(comparisons)]
-        new_share = float(np.clip(match.mean(), 1e-6, 1 - 1e-6))
+        new_share = float(np.clip((match * counts).sum() / total, 1e-6, 1 - 1e-6))
         change = max([abs(new_share - share)] + [float(np.abs(a - b).max()) for a, b in zip(new_ms, ms)])
         ms, share = new_ms, new_share
         if change < TOLERANCE:
@@ -215,7 +230,7 @@ def fit(comparisons: Sequence[Comparison], candidates: Sequence[Sequence[object]
         for c, m, u in zip(comparisons, ms, us)
     )
     prior = min(share * scale, 1 - 1e-6) if all_pairs else START_MATCH_SHARE
-    return Model(fitted, _kept(max(prior, 1e-12)), iterations, converged, len(candidates), len(random))
+    return Model(fitted, _kept(max(prior, 1e-12)), iterations, converged, int(total), len(random))
 
 
 def _kept(value: float) -> float:

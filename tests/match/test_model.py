@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from pipeline.match.comparisons import COMPARISONS, TITLE
@@ -17,7 +19,7 @@ def row(title: float | None, level: int | None = 0) -> tuple:
 
 
 def title_weights(candidates: list[tuple], random: list[tuple]) -> list[float]:
-    model = fit(COMPARISONS, candidates, random, all_pairs=len(random) * 10)
+    model = fit(COMPARISONS, Counter(candidates), random, all_pairs=len(random) * 10)
     (title,) = [c for c in model.comparisons if c.name == TITLE.name]
     return [round(level.weight, 3) for level in title.levels[1:]]
 
