@@ -11,25 +11,26 @@ from __future__ import annotations
 
 import functools
 import gc
-from operator import attrgetter
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from pipeline.manifest import Entry
-from pipeline.parallel import Engine
 from pipeline.match.blocking import block
 from pipeline.match.bridges import Bridge, family_bridges
+from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare, compare_all, prepare, rarities
-from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
+from pipeline.match.justify import strongest_method
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
 from pipeline.match.scoring import MATCH_THRESHOLD, Scorer
-from pipeline.match.justify import strongest_method
 from pipeline.match.succession import Supersession, scheme_rank, supersessions
 from pipeline.match.unit_map import build_unit_map
+from pipeline.parallel import Engine
 from pipeline.records import Criterion, CriterionMapRow, Family, Issue, Outcome, Unit, UnitMapRow, UnitMatch
 
 __all__ = ["MatchResult", "match_corpus"]
@@ -48,7 +49,7 @@ class MatchResult:
     review: list[UnitMatch]
     issues: list[Issue]
     summary: dict[str, int] = field(default_factory=dict)
-    model: dict = field(default_factory=dict)  # the fitted model, as mappings/model.json holds it
+    model: dict[str, object] = field(default_factory=dict)  # the fitted model, as mappings/model.json holds it
 
 
 def _uncertainty(pair: UnitMatch) -> tuple[float, str, str]:
@@ -114,10 +115,11 @@ def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitP
     """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
     read = attrgetter(*(c.feature for c in COMPARISONS))
 
-    def values(found: dict[tuple[str, str], Features]) -> list[tuple]:
+    def values(found: dict[tuple[str, str], Features]) -> list[tuple[object, ...]]:
         return [read(f) for f in found.values()]
 
-    def drawn(among: Callable[[UnitProfile], object], count: int = RANDOM_PAIRS, criteria: bool = False) -> list[tuple]:
+    def drawn(among: Callable[[UnitProfile], object], count: int = RANDOM_PAIRS,
+              criteria: bool = False) -> list[tuple[object, ...]]:
         by_scheme: dict[str, list[str]] = {}
         for key, profile in profiles.items():
             if among(profile):
@@ -161,10 +163,11 @@ def match_corpus(
     entries: list[Entry],
     overrides_path: Path,
     progress: Callable[[str], None] | None = None,
-    engine: Engine = Engine(),
+    engine: Engine | None = None,
     outcomes: list[Outcome] | None = None,
 ) -> MatchResult:
     """Score candidate pairs (spread over ``engine``), apply the human decisions, and build families and the map."""
+    engine = engine or Engine()
     say = progress or (lambda message: None)
     by_key = {u.unit_key: u for u in units}
     schemes = {u.scheme for u in units}

@@ -12,10 +12,14 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 from pipeline.manifest import Entry
+
+if TYPE_CHECKING:
+    from pipeline.match import MatchResult
 
 FOLDER = ".match"
 # The modules whose code decides a match result.
@@ -32,13 +36,16 @@ def match_key(inputs: Iterable[Path], entries: list[Entry]) -> str:
     return digest.hexdigest()
 
 
-def cached(extracted: Path, key: str):
+def cached(extracted: Path, key: str) -> MatchResult | None:
     """The match result stored under ``key``, or None."""
     path = extracted / FOLDER / f"{key}.pickle"
-    return pickle.loads(path.read_bytes()) if path.exists() else None
+    if not path.exists():
+        return None
+    result: MatchResult = pickle.loads(path.read_bytes())
+    return result
 
 
-def store(extracted: Path, key: str, result) -> None:
+def store(extracted: Path, key: str, result: MatchResult) -> None:
     """Keep one match result (the latest), written whole and renamed in."""
     folder = extracted / FOLDER
     folder.mkdir(parents=True, exist_ok=True)

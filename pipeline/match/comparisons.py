@@ -12,8 +12,9 @@ run uses are estimated from its own data (``pipeline.match.model``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ def similarity_matrix(left: list[CriterionText], right: list[CriterionText], rar
         [c.text for c in left], [c.text for c in right], scorer=fuzz.token_set_ratio, dtype=np.float64
     ) / 100.0
     weighted = overlap_matrix([c.words for c in left], [c.words for c in right], rarity)
-    return (token_set + weighted) / 2.0
+    averaged: np.ndarray = (token_set + weighted) / 2.0
+    return averaged
 
 
 def align(left: list[CriterionText], right: list[CriterionText], rarity: Rarity) -> tuple[AlignedPair, ...]:

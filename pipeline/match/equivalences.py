@@ -13,8 +13,8 @@ a rewording, twice is the corpus's habit. No list of synonyms is written by hand
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from itertools import product
-from typing import Iterable
 
 from pipeline.records import Unit
 
@@ -53,9 +53,9 @@ def learned_equivalences(titled: Iterable[tuple[Unit, tuple[str, ...]]]) -> dict
         if 0 < len(only_a) <= MAX_DIFFERENT_WORDS and 0 < len(only_b) <= MAX_DIFFERENT_WORDS:
             counts.update(frozenset(p) for p in product(only_a, only_b))
     found: dict[str, set[str]] = defaultdict(set)
-    for words, n in counts.items():
-        if n >= MIN_LINKS and len(words) == 2:
-            first, second = sorted(words)
+    for swapped, n in counts.items():
+        if n >= MIN_LINKS and len(swapped) == 2:
+            first, second = sorted(swapped)
             found[first].add(second)
             found[second].add(first)
     return {w: frozenset(others) for w, others in sorted(found.items())}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
-from typing import Sequence
 
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
 from pipeline.match.equivalences import learned_equivalences

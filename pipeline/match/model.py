@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -76,7 +76,7 @@ class Model:
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1.0 - self.prior))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         """The model as ``mappings/model.json`` holds it: each comparison's levels with m, u and Bayes factor."""
         return {
             "method": "Fellegi-Sunter; u from random cross-scheme pairs, m and the prior by expectation maximisation",
@@ -122,7 +122,7 @@ def _counted(indexes: np.ndarray, weights: np.ndarray, size: int, start: np.ndar
     """Weighted share of rows on each non-null level, pulled towards ``start`` by ``PRIOR_PAIRS``."""
     counts = np.bincount(indexes, weights=weights, minlength=size).astype(np.float64)
     counts[0] = 0.0
-    shares = (counts + PRIOR_PAIRS * start) / (counts.sum() + PRIOR_PAIRS * start[1:].sum())
+    shares: np.ndarray = (counts + PRIOR_PAIRS * start) / (counts.sum() + PRIOR_PAIRS * start[1:].sum())
     shares[0] = 0.0
     return shares
 
@@ -134,7 +134,8 @@ def _match_chance(gamma: np.ndarray, ms: list[np.ndarray], us: list[np.ndarray],
         levels = gamma[:, j]
         present = levels > 0
         odds[present] += np.log(ms[j][levels[present]]) - np.log(us[j][levels[present]])
-    return 1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700)))
+    chance: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700)))
+    return chance
 
 
 def _unmatched(samples: list[np.ndarray], candidates: np.ndarray, unmatched: np.ndarray, all_pairs: int,
@@ -165,10 +166,10 @@ def monotone(m: np.ndarray, u: np.ndarray) -> np.ndarray:
     """m adjusted so that m/u does not rise from one non-null level to the next (adjacent violators pooled)."""
     blocks: list[list[float]] = []  # [m, u, first level, last level]
     for i in range(1, len(m)):
-        blocks.append([float(m[i]), float(u[i]), i, i])
+        blocks.append([float(m[i]), float(u[i]), float(i), float(i)])
         while len(blocks) > 1 and blocks[-1][0] * blocks[-2][1] > blocks[-2][0] * blocks[-1][1]:
-            last = blocks.pop()
-            blocks[-1] = [blocks[-1][0] + last[0], blocks[-1][1] + last[1], blocks[-1][2], last[3]]
+            popped = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + popped[0], blocks[-1][1] + popped[1], blocks[-1][2], popped[3]]
     out = m.copy()
     for block_m, block_u, first, last in blocks:
         out[int(first):int(last) + 1] = u[int(first):int(last) + 1] * (block_m / block_u)
@@ -189,7 +190,7 @@ def patterns(comparisons: Sequence[Comparison], combinations: Mapping[tuple[obje
 
 def fit(comparisons: Sequence[Comparison], candidates: Mapping[tuple[object, ...], int],
         random: Sequence[Sequence[object]], all_pairs: int,
-        own_random: dict[str, Sequence[Sequence[object]]] | None = None) -> Model:
+        own_random: Mapping[str, Sequence[Sequence[object]]] | None = None) -> Model:
     """The comparisons with m and u estimated from ``candidates`` (each combination of feature values, in
     comparison order, with how many candidate pairs have it) and ``random`` (feature values of random pairs),
     and the prior over ``all_pairs`` cross-scheme pairs.

@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from rapidfuzz.distance import Prefix
 
@@ -39,7 +39,7 @@ STOPWORDS = frozenset(
     one one's who whom whose which what that this these those
     be am is are was were been being do does did have has had can could may might must
     shall should will would all any each every some such other others
-    """.split()
+    """.split()  # noqa: SIM905 -- a word list reads best as the words
 )
 
 # A word counts as agreeing with a longer spelling of itself ("deliver"/"delivery",

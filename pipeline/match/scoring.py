@@ -7,12 +7,12 @@ code is a ``match``, two different NOS codes a ``non-match``, whatever the words
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
-from typing import Callable
 
-from pipeline.match.comparisons import Comparison, ComparisonLevel, NOS, UAN
+from pipeline.match.comparisons import NOS, UAN, Comparison, ComparisonLevel
 from pipeline.match.features import Features
 from pipeline.match.model import Model
 from pipeline.records import UnitMatch
@@ -45,7 +45,8 @@ class LevelHit:
 
 def probability(match_weight: float) -> float:
     """Match probability from a total match weight (log2 odds)."""
-    return 1.0 / (1.0 + 2.0 ** (-match_weight))
+    chance: float = 1.0 / (1.0 + 2.0 ** (-match_weight))
+    return chance
 
 
 def decide(score: float) -> str:
@@ -73,20 +74,20 @@ class Scorer:
     model: Model
     # Feature values are rounded, so a corpus's pairs repeat a few combinations of them; the cache is
     # bounded, since a large corpus has many combinations seen once.
-    _cache: Callable[[tuple], tuple[float, float, str]] = field(init=False, repr=False)
+    _cache: Callable[[tuple[object, ...]], tuple[float, float, str]] = field(init=False, repr=False)
 
-    _values: Callable[[Features], tuple] = field(init=False, repr=False)
+    _values: Callable[[Features], tuple[object, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Each comparison reads one feature of one type, so equal values never mean two levels.
         self._cache = lru_cache(maxsize=1 << 16)(self._weigh)
         self._values = attrgetter(*(c.feature for c in self.model.comparisons))
 
-    def weighed(self, values: tuple) -> tuple[float, float, str]:
+    def weighed(self, values: tuple[object, ...]) -> tuple[float, float, str]:
         """The match weight, probability and explanation for feature values given in comparison order."""
         return self._cache(values)
 
-    def _weigh(self, values: tuple) -> tuple[float, float, str]:
+    def _weigh(self, values: tuple[object, ...]) -> tuple[float, float, str]:
         hits = [LevelHit(c, c.level(v), v) for c, v in zip(self.model.comparisons, values)]
         weight = self.model.prior_weight + sum(h.level.weight for h in hits)
         score = round(probability(weight), 4)

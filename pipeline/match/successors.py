@@ -25,8 +25,8 @@ ranked by match weight (probabilities round to 1 where the evidence is strong):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from pipeline.records import UnitMatch
 
@@ -40,7 +40,7 @@ class Relation:
     cardinality: str  # 1:1 / 1:n / n:1 / n:n
 
 
-def _rank(pair: UnitMatch) -> tuple:
+def _rank(pair: UnitMatch) -> tuple[float | str, ...]:
     """Greatest match weight first; where weights tie (pairs on the same levels), the closer titles, then
     the closer criteria, then the lowest keys."""
     return (-pair.match_weight, -(pair.title_score or 0.0), -(pair.criteria_score or 0.0), pair.left_key,

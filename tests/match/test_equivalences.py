@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pipeline.match.equivalences import learned_equivalences
+from pipeline.match.features import prepare, rarities
 from pipeline.match.normalise import content_words
 from pipeline.match.similarity import weighted_overlap
-from pipeline.match.features import prepare, rarities
 from tests.match.factories import unit
 
 # Two schemes title the same standards (same NOS codes) with "set" where the other says "base", twice.

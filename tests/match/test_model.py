@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 import numpy as np
 
@@ -48,5 +49,5 @@ def test_levels_never_weigh_more_than_a_stronger_level():
     u = np.array([0.0, 0.001, 0.001, 0.004, 0.994])
     pooled = monotone(m, u)
     ratios = pooled[1:] / u[1:]
-    assert all(a >= b for a, b in zip(ratios, ratios[1:]))
+    assert all(a >= b for a, b in pairwise(ratios))
     assert abs(pooled.sum() - m.sum()) < 1e-12

@@ -16,8 +16,10 @@ score_pair = SCORER.score_pair
 
 
 def features(**values: object) -> Features:
-    fields = dict(uan_equal=None, nos_equal=None, title_score=None, criteria_score=None, level_diff=None,
-                  theme_equal=None, body_score=None, title_shared=(), alignment=(), left_criteria=0, right_criteria=0)
+    fields: dict[str, object] = {
+        "uan_equal": None, "nos_equal": None, "title_score": None, "criteria_score": None, "level_diff": None,
+        "theme_equal": None, "body_score": None, "title_shared": (), "alignment": (), "left_criteria": 0, "right_criteria": 0,
+    }
     fields.update(values)
     return Features(**fields)
 
@@ -49,14 +51,14 @@ def test_a_stated_identifier_outranks_the_words():
 
 
 @pytest.mark.parametrize(("values", "decision"), [
-    (dict(title_score=1.0, level_diff=0, theme_equal=True), "match"),
-    (dict(nos_equal=True, stated_identity=True), "match"),
-    (dict(title_score=0.5, level_diff=0, theme_equal=True), "possible"),
-    (dict(title_score=0.2, level_diff=0, theme_equal=True), "non-match"),
-    (dict(title_score=1.0, nos_equal=False), "non-match"),  # two different standards, same words
-    (dict(title_score=0.19, criteria_score=0.67, level_diff=0, theme_equal=True), "match"),  # renamed, same criteria
-    (dict(title_score=0.9, criteria_score=0.1, level_diff=0, body_score=0.3), "non-match"),  # alike names, other content
-    (dict(title_score=0.3, body_score=0.9, level_diff=0, theme_equal=True), "possible"),  # title said by the body
+    ({"title_score": 1.0, "level_diff": 0, "theme_equal": True}, "match"),
+    ({"nos_equal": True, "stated_identity": True}, "match"),
+    ({"title_score": 0.5, "level_diff": 0, "theme_equal": True}, "possible"),
+    ({"title_score": 0.2, "level_diff": 0, "theme_equal": True}, "non-match"),
+    ({"title_score": 1.0, "nos_equal": False}, "non-match"),  # two different standards, same words
+    ({"title_score": 0.19, "criteria_score": 0.67, "level_diff": 0, "theme_equal": True}, "match"),  # renamed, same criteria
+    ({"title_score": 0.9, "criteria_score": 0.1, "level_diff": 0, "body_score": 0.3}, "non-match"),  # alike names, other content
+    ({"title_score": 0.3, "body_score": 0.9, "level_diff": 0, "theme_equal": True}, "possible"),  # title said by the body
 ])
 def test_decisions(values: dict, decision: str):
     assert score_pair("a:1", "b:1", features(**values)).decision == decision

@@ -72,7 +72,7 @@ def test_overlap_matrix_is_weighted_overlap_of_every_pair():
     """The matrix the criteria alignment uses gives exactly the pairwise scores, on real criteria."""
     old = [c.text for c in parsed("cg-nsvq-l3-standards").criteria if c.unit_key.endswith(":207")]
     new = [c.text for c in parsed("cg-4430-03-handbook").criteria if c.unit_key.endswith("-303")]
-    left, right = content_words(old), content_words(new) + [()]
+    left, right = content_words(old), [*content_words(new), ()]
     rarity = Rarity.from_texts(left + right)
     matrix = overlap_matrix(left, right, rarity)
     assert matrix.shape == (len(left), len(right))
@@ -85,6 +85,6 @@ def test_corpus_counterparts_score_as_words_compared_pair_by_pair():
     """Scores from the counterparts found once for the corpus equal those found for each pair alone."""
     unknown = dataclasses.replace(RARITY, counterparts={})
     for a in TITLES:
-        for b in TITLES + ["Deliver customer service on the telephone"]:
+        for b in [*TITLES, "Deliver customer service on the telephone"]:
             words = WORDS.get(b) or content_words([b])[0]
             assert overlap_and_shared(WORDS[a], words, RARITY) == overlap_and_shared(WORDS[a], words, unknown)
