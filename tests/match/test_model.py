@@ -8,7 +8,7 @@ from itertools import pairwise
 import numpy as np
 
 from pipeline.match.comparisons import COMPARISONS, TITLE
-from pipeline.match.model import fit, monotone
+from pipeline.match.model import fit, monotone, patterns
 
 FEATURES = [c.feature for c in COMPARISONS]
 
@@ -51,3 +51,21 @@ def test_levels_never_weigh_more_than_a_stronger_level():
     ratios = pooled[1:] / u[1:]
     assert all(a >= b for a, b in pairwise(ratios))
     assert abs(pooled.sum() - m.sum()) < 1e-12
+
+
+def test_values_on_the_same_levels_fit_as_one_pattern():
+    # 0.45 and 0.55 both land on the title's >=0.40 level, 0.1 and 0.2 on its last: EM sees the same level
+    # patterns with the same counts, so the fitted model is the same to the byte.
+    random = [row(0.1, 1)] * 900 + [row(0.45, 0)] * 100
+    spread = Counter([row(1.0)] * 20 + [row(0.45)] * 10 + [row(0.55)] * 10 + [row(0.1, 1)] * 30 + [row(0.2, 1)] * 30)
+    gathered = Counter([row(1.0)] * 20 + [row(0.45)] * 20 + [row(0.1, 1)] * 60)
+    first = fit(COMPARISONS, spread, random, all_pairs=10_000)
+    second = fit(COMPARISONS, gathered, random, all_pairs=10_000)
+    assert first.to_json() == second.to_json()
+    assert first.pairs == 100
+
+
+def test_patterns_count_the_pairs_on_each():
+    distinct, counts = patterns(COMPARISONS, Counter([row(0.45)] * 3 + [row(0.55)] * 2 + [row(0.1, 1)] * 4))
+    title = FEATURES.index(TITLE.feature)
+    assert sorted(zip(distinct[:, title].tolist(), counts.tolist())) == [(5, 5.0), (7, 4.0)]
