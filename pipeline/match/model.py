@@ -3,7 +3,9 @@
 As splink trains a model: ``u`` (how often each level happens to two unrelated
 units) is counted on random cross-scheme pairs; then ``m`` (how often it happens
 to one competence) and the share of matches among the candidate pairs are
-estimated by EM over the candidate pairs.
+estimated by EM over the candidate pairs, taken as the distinct patterns of levels they
+land on with how many pairs land on each: exact, and never more rows than the product of the
+comparisons' level counts, however many pairs there are.
 
 - Random pairs are not all unrelated where a few standards recur in every scheme
   (one in seventy random pairs of ``raw/`` is the same standard), so at each step
