@@ -56,8 +56,10 @@ check: $(TEST_STAMP)
 test: $(SYSTEM)
 	$(BIN)/python -m pytest -q
 
+# SUCCESSOR: the folder of the real successor development set (nos_2013.tsv).
+SUCCESSOR ?= ../shared/successor
 eval: run
-	$(BIN)/python tests/eval/evaluate.py
+	$(BIN)/python tests/eval/evaluate.py --successor $(SUCCESSOR)
 
 # BENCH=--quick: the speed-up on 10 handbooks and matching on 20,000 units.
 bench: $(TEST_STAMP)

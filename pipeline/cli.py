@@ -174,6 +174,9 @@ def _match_summary(s: dict[str, int]) -> str:
         f"{s['map_none']} none); {s['criterion_pairs']} criterion pairs",
         f"  overrides: {s['overrides_applied']} applied, {s['overrides_ignored']} ignored; "
         f"{s['review']} pair(s) to decide in mappings/review.csv",
+        f"  model: m by EM over {s['model_pairs']} candidate pairs ({s['model_iterations']} iterations), u from "
+        f"{s['model_random_pairs']} random pairs, {s['equivalences_learned']} word equivalence(s) learned; "
+        "mappings/model.json",
     ])
 
 

@@ -51,6 +51,7 @@ from pipeline.store.keys import cache_key, file_sha256, fingerprint
 log = logging.getLogger(__name__)
 
 OVERRIDES = "overrides.csv"  # a person's file in mappings/, kept in git: never published over
+MODEL = "model.json"  # the fitted matching model, beside the mappings it scored
 
 # progress(stage, done, total, item): called as work advances; the CLI draws it.
 Progress = Callable[[str, int, int, str], None]
@@ -490,7 +491,7 @@ def match(
     from pipeline.match import cache as match_cache
     from pipeline.match.overrides import DOC_ID as OVERRIDES_DOC
 
-    files = [staging.dataset_file(paths.extracted, DATASETS[name]) for name in ("units", "criteria")]
+    files = [staging.dataset_file(paths.extracted, DATASETS[name]) for name in ("units", "criteria", "outcomes")]
     key = match_cache.match_key([*files, paths.mappings / OVERRIDES], entries)
     units = staging.read_dataset(paths.extracted, DATASETS["units"])
     progress("match", 0, 1, f"{len(units)} units")
@@ -499,8 +500,9 @@ def match(
         from pipeline.match import match_corpus  # spaCy and the matcher load only when there is matching to do
 
         criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
+        outcomes = staging.read_dataset(paths.extracted, DATASETS["outcomes"])
         result = match_corpus(units, criteria, entries, paths.mappings / OVERRIDES, progress=lambda m: log.info(m),
-                              engine=engine)
+                              engine=engine, outcomes=outcomes)
         match_cache.store(paths.extracted, key, result)
     staging.stage(
         paths.mappings,
@@ -513,6 +515,7 @@ def match(
         csv=table_csv,
     )
     staging.stage_file(paths.mappings, "review.csv", review_csv(result.review, units))
+    staging.stage_file(paths.mappings, MODEL, (json.dumps(result.model, indent=2) + "\n").encode())
     stage_interfaces(paths.extracted, paths.mappings, manifest_publishing(paths))
     # The match stage's own issues replace those of an earlier match, never add to them.
     existing = [i for i in staging.read_dataset(paths.extracted, DATASETS["issues"]) if i.doc_id != OVERRIDES_DOC]

@@ -202,7 +202,11 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "criteria_score": ("criteria text similarity, 0–1", "0.82"),
         "level_diff": ("level of right minus level of left", "0"),
         "theme_equal": ("whether the themes agree", "true"),
-        "score": ("match probability, 0–1", "0.97"),
+        "body_score": ("how much of one unit's title the other unit's outcome titles and criteria say, the better "
+                       "of the two directions, 0–1 (empty: neither has a body)", "0.67"),
+        "match_weight": ("the prior and every level's weight summed (log2 odds of a match): what ranks "
+                         "a unit's candidates where probabilities round to 1", "12.4"),
+        "score": ("match probability, 0–1, from the fitted model in `model.json`", "0.97"),
         "decision": ("`match`, `possible` (for a person to review) or `non-match`", "match"),
         "explanation": ("each comparison level hit and its weight", "nos exact +10.0; title exact (1.00) +10.0 …"),
     },

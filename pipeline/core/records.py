@@ -273,6 +273,8 @@ class UnitMatch:
     criteria_score: float | None
     level_diff: Int8 | None
     theme_equal: bool | None
+    body_score: float | None
+    match_weight: float
     score: float
     decision: str  # match / possible / non-match
     explanation: str

@@ -1,6 +1,6 @@
 """Match stage: compare units across schemes and levels, group them, and map old units to new.
 
-    blocking -> features -> comparison levels -> score  (every candidate pair)
+    blocking -> features -> model (m, u by EM) -> comparison levels -> score  (every candidate pair)
     overrides -> successors -> unit_map + criterion_map -> families
 
 The library never prints; ``progress`` (a callable taking a message) hears what
@@ -12,22 +12,26 @@ from __future__ import annotations
 import functools
 import gc
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from pipeline.core.manifest import Entry
 from pipeline.core.parallel import Engine
+from pipeline.core.records import Criterion, CriterionMapRow, Family, Issue, Outcome, Unit, UnitMapRow, UnitMatch
 from pipeline.match.blocking import block
 from pipeline.match.bridges import Bridge, family_bridges
+from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare, compare_all, prepare, rarities
-from pipeline.match.overrides import Override, known_only, overridden, read_overrides
-from pipeline.match.scoring import MATCH_THRESHOLD, score_pair
 from pipeline.match.justify import strongest_method
+from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
+from pipeline.match.overrides import Override, known_only, overridden, read_overrides
+from pipeline.match.scoring import MATCH_THRESHOLD, Scorer
 from pipeline.match.succession import Supersession, scheme_rank, supersessions
 from pipeline.match.unit_map import build_unit_map
-from pipeline.core.records import Criterion, CriterionMapRow, Family, Issue, Unit, UnitMapRow, UnitMatch
 
 __all__ = ["MatchResult", "match_corpus"]
 
@@ -45,6 +49,7 @@ class MatchResult:
     review: list[UnitMatch]
     issues: list[Issue]
     summary: dict[str, int] = field(default_factory=dict)
+    model: dict[str, object] = field(default_factory=dict)  # the fitted model, as mappings/model.json holds it
 
 
 def _uncertainty(pair: UnitMatch) -> tuple[float, str, str]:
@@ -60,6 +65,7 @@ def _apply_overrides(
     rarity: Rarities,
     by_key: dict[str, Unit],
     rank: dict[str, int],
+    scorer: Scorer,
 ) -> tuple[dict[tuple[str, str], UnitMatch], dict[tuple[str, str], Override]]:
     """The scored pairs with each person's decision in place, and the decisions by pair.
 
@@ -74,7 +80,7 @@ def _apply_overrides(
         pair = (a.unit_key, b.unit_key) if older_first else (b.unit_key, a.unit_key)
         if pair not in features:
             features[pair] = compare(profiles[pair[0]], profiles[pair[1]], rarity)
-            effective[pair] = score_pair(pair[0], pair[1], features[pair])
+            effective[pair] = scorer.score_pair(pair[0], pair[1], features[pair])
         effective[pair] = overridden(effective[pair], o)
         applied[pair] = o
     return effective, applied
@@ -104,6 +110,34 @@ def _bridges(
     return out
 
 
+def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitProfile], rarity: Rarities,
+            all_pairs: int) -> Model:
+    """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
+    read = attrgetter(*(c.feature for c in COMPARISONS))
+
+    def values(found: dict[tuple[str, str], Features]) -> list[tuple[object, ...]]:
+        return [read(f) for f in found.values()]
+
+    def drawn(among: Callable[[UnitProfile], object], count: int = RANDOM_PAIRS,
+              criteria: bool = False) -> list[tuple[object, ...]]:
+        by_scheme: dict[str, list[str]] = {}
+        for key, profile in profiles.items():
+            if among(profile):
+                by_scheme.setdefault(profile.scheme, []).append(key)
+        # A few thousand pairs: compared here, since handing them to a pool costs more than it saves.
+        return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, Engine(), criteria))
+
+    # A comparison that only some units can make (criteria, a unit reference, a NOS code) draws its own
+    # random pairs among those units, so that its u rests on pairs that reach its levels. Aligning criteria
+    # is the costly part: only the criteria's own sample does it.
+    own = {CRITERIA.name: drawn(lambda p: p.criteria, OWN_RANDOM_PAIRS, criteria=True),
+           UAN.name: drawn(lambda p: p.unit.uan, OWN_RANDOM_PAIRS),
+           NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
+    # Each comparison reads a feature of one type, so equal values are the same level: the candidates are
+    # handed over as their distinct combinations of values, with how many pairs have each.
+    return fit(COMPARISONS, Counter(map(read, features.values())), drawn(lambda p: True), all_pairs, own)
+
+
 def _cycle_collection_paused(function: Callable[..., T]) -> Callable[..., T]:
     """``function`` run with Python's cyclic garbage collector paused."""
     # Matching builds millions of small objects (features, scored pairs, map rows) and
@@ -130,6 +164,7 @@ def match_corpus(
     overrides_path: Path,
     progress: Callable[[str], None] | None = None,
     engine: Engine | None = None,
+    outcomes: list[Outcome] | None = None,
 ) -> MatchResult:
     """Score candidate pairs (spread over ``engine``), apply the human decisions, and build families and the map."""
     engine = engine or Engine()
@@ -138,20 +173,23 @@ def match_corpus(
     schemes = {u.scheme for u in units}
     rank = scheme_rank(entries, schemes)
 
-    profiles = prepare(units, criteria)
+    profiles = prepare(units, criteria, outcomes or [])
     rarity = rarities(profiles)
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
     features = compare_all(blocking.pairs, profiles, rarity, engine)
-    scored = {pair: score_pair(pair[0], pair[1], f) for pair, f in features.items()}
+    model = _fitted(features, profiles, rarity, blocking.all_pairs)
+    say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
+    scorer = Scorer(model)
+    scored = {pair: scorer.score_pair(pair[0], pair[1], f) for pair, f in features.items()}
     decisions = Counter(p.decision for p in scored.values())
     say(f"scored {len(scored)} pairs: {decisions['match']} match, {decisions['possible']} possible")
 
     read, issues = read_overrides(overrides_path)
     valid, unknown = known_only(read, set(by_key))
     issues += unknown
-    effective, applied = _apply_overrides(valid, scored, features, profiles, rarity, by_key, rank)
+    effective, applied = _apply_overrides(valid, scored, features, profiles, rarity, by_key, rank, scorer)
     if applied:
         say(f"applied {len(applied)} override(s)")
 
@@ -163,7 +201,7 @@ def match_corpus(
     if bridges:
         found = compare_all([key for key in bridges if key not in features], profiles, rarity, engine)
         features.update(found)
-        effective.update({key: score_pair(key[0], key[1], f) for key, f in found.items()})
+        effective.update({key: scorer.score_pair(key[0], key[1], f) for key, f in found.items()})
         mapped = build_unit_map(by_key, succession, effective, features, applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
     review = sorted((p for k, p in scored.items() if p.decision == "possible" and k not in applied), key=_uncertainty)
@@ -190,6 +228,10 @@ def match_corpus(
         "overrides_applied": len(applied),
         "overrides_ignored": len(issues),
         "review": len(review),
+        "equivalences_learned": sum(len(v) for v in rarity.equivalences.values()) // 2,
+        "model_pairs": model.pairs,
+        "model_random_pairs": model.random_pairs,
+        "model_iterations": model.iterations,
     }
     return MatchResult(
         unit_matches=sorted(effective.values(), key=lambda p: (p.left_key, p.right_key)),
@@ -199,4 +241,5 @@ def match_corpus(
         review=review,
         issues=issues,
         summary=summary,
+        model=model.to_json(),
     )

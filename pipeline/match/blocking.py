@@ -18,21 +18,24 @@ grows, so that a block does not grow with it. Distinct, because a title that
 three schemes repeat word for word is one piece of evidence, not three. A block
 that still gathers more than ``MAX_BLOCK`` distinct titles, or more than
 ``MAX_MEMBERS`` units (a NOS code that hundreds of units name), is split by its
-members' title words, and what is still too large is left out. Units of one scheme are never compared with each other: a scheme does
-not list one unit twice.
+members' title words, and what is still too large is left out. Units of one scheme
+are never compared with each other: a scheme does not list one unit twice.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from itertools import combinations
-from typing import Callable, Iterable
+from typing import TypeVar
 
 import numpy as np
 
 from pipeline.match.features import UnitProfile
+
+K = TypeVar("K")  # what a unit is known by: its key, or its position
 
 RARE_SHARE = 0.08
 RARE_MIN_UNITS = 4
@@ -66,7 +69,7 @@ def rare_limit(distinct: int) -> int:
     return min(MAX_BLOCK, max(RARE_MIN_UNITS, int(RARE_SHARE * distinct)))
 
 
-def rare_words(word_sets: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+def rare_words(word_sets: dict[K, frozenset[str]]) -> dict[K, frozenset[str]]:
     """For each unit, its words that few distinct word sets share."""
     distinct = {words for words in word_sets.values() if words}
     counts = Counter(w for words in distinct for w in words)
@@ -74,7 +77,7 @@ def rare_words(word_sets: dict[str, frozenset[str]]) -> dict[str, frozenset[str]
     return {key: frozenset(w for w in words if counts[w] <= limit) for key, words in word_sets.items()}
 
 
-def rare_pairs(word_sets: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+def rare_pairs(word_sets: dict[K, frozenset[str]]) -> dict[K, frozenset[str]]:
     """For each unit, the pairs of its words past ``MAX_BLOCK`` that few distinct word sets share."""
     distinct = {words for words in word_sets.values() if words}
     word_counts = Counter(w for words in distinct for w in words)
@@ -143,7 +146,7 @@ def _bounded(keys: dict[tuple[str, str], list[int]], titles: list[frozenset[str]
     return bounded, left_out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _upper_triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, 1)
 

@@ -12,8 +12,8 @@ unit's own ``match`` pair with a member, and that member's NOS code (or its own
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pipeline.core.records import Family, Unit, UnitMatch
 
@@ -83,7 +83,7 @@ def family_bridges(
     bridges = []
     for old_key in unlinked:
         family_id = family_of.get(old_key)
-        family = [k for k in members.get(family_id, []) if k in units]
+        family = [k for k in members.get(family_id, []) if k in units] if family_id is not None else []
         old = units[old_key]
         partners = sorted(match_partners[old_key].intersection(family))
         for new in (units[k] for k in family if units[k].scheme in new_schemes):

@@ -23,7 +23,7 @@ from pipeline.store.keys import CORE, Stage, cache_key, file_sha256
 
 FOLDER = ".match"
 # What a match depends on besides its inputs: this package's code, the spaCy pipeline and the scoring libraries.
-STAGE = Stage("match", ("match", "core/nlp.py", *CORE), ("spacy", "spacy-lookups-data", "rapidfuzz", "numpy"))
+STAGE = Stage("match", ("match", "core/nlp.py", *CORE), ("spacy", "spacy-lookups-data", "rapidfuzz", "numpy", "scipy"))
 # MatchResult field -> the dataset whose schema stores it; the other fields are kept as JSON.
 _DATASET_OF = {
     "unit_matches": "unit_matches", "families": "families", "unit_map": "unit_map",

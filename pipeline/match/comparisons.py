@@ -5,15 +5,16 @@ order: the first level whose test passes is the level hit. A level's weight is
 its log2 Bayes factor, log2(m / u), where ``m`` is the chance of landing on that
 level when the two units are the same competence and ``u`` the chance when they
 are not. The null level (a side has no value) weighs nothing. The m and u values
-are set by judgement, as a splink model's starting values would be, and read as
-"how often does this happen for true pairs, and for unrelated pairs".
+written here are starting values only, as a splink model's are: the weights a
+run uses are estimated from its own data (``pipeline.match.model``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,13 @@ class Comparison:
 
     def level(self, value: Any) -> ComparisonLevel:
         """The first level whose test the value passes."""
-        for level in self.levels:
+        return self.levels[self.index(value)]
+
+    def index(self, value: Any) -> int:
+        """The position of the first level whose test the value passes (0 is the null level)."""
+        for i, level in enumerate(self.levels):
             if level.test(value):
-                return level
+                return i
         raise ValueError(f"{self.name}: no level for {value!r}")  # an else level always passes
 
 
@@ -82,18 +87,32 @@ UAN = Comparison("uan", "uan_equal", (null_level(), exact_level(0.05, 0.00005), 
 # equivalence; two different codes are two different standards, whatever the titles say.
 NOS = Comparison("nos", "nos_equal", (null_level(), exact_level(0.998, 0.001), else_level(0.002, 0.999)))
 
-# Successor units are often renamed ("Understand ..." became "Demonstrate understanding
-# of ..."), so unlike titles happen to one true pair in ten.
+def title_at_least(threshold: float, m: float, u: float) -> ComparisonLevel:
+    return ComparisonLevel(f">={threshold:.2f}", lambda v: v[0] is not None and v[0] >= threshold, m, u)
+
+
+def body_at_least(threshold: float, m: float, u: float) -> ComparisonLevel:
+    return ComparisonLevel(f"body >={threshold:.2f}", lambda v: v[1] is not None and v[1] >= threshold, m, u)
+
+
+# The titles, and a title against the other unit's outcomes and criteria, as one comparison
+# of (title score, body score): both measure the title's words, so they fail together on a
+# renamed unit ("Understand ..." became "Demonstrate understanding of ..."), and weighed
+# apart they would count one rewording twice. A title said by the other unit's body
+# ("Exceed customer expectations" against a body about exceeding expectations) ranks
+# beside a similar title.
 TITLE = Comparison(
     "title",
-    "title_score",
+    "title_and_body",
     (
-        null_level(),
-        exact_level(0.50, 0.0005),
-        at_least(0.80, 0.18, 0.001),
-        at_least(0.60, 0.12, 0.005),
-        at_least(0.40, 0.10, 0.03),
-        else_level(0.10, 0.9635),
+        ComparisonLevel("null", lambda v: v[0] is None and v[1] is None),
+        ComparisonLevel("exact", lambda v: v[0] == 1.0, 0.50, 0.0005),
+        title_at_least(0.80, 0.16, 0.001),
+        title_at_least(0.60, 0.10, 0.004),
+        body_at_least(0.80, 0.06, 0.006),
+        title_at_least(0.40, 0.08, 0.025),
+        body_at_least(0.50, 0.04, 0.08),
+        else_level(0.06, 0.8835),
     ),
 )
 
@@ -123,3 +142,5 @@ LEVEL = Comparison(
 THEME = Comparison("theme", "theme_equal", (null_level(), exact_level(0.85, 0.30), else_level(0.15, 0.70)))
 
 COMPARISONS: tuple[Comparison, ...] = (UAN, NOS, TITLE, CRITERIA, LEVEL, THEME)
+# Comparisons whose exact level is the documents' own statement that two units are one.
+IDENTITY: tuple[Comparison, ...] = (UAN, NOS)

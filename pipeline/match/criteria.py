@@ -7,11 +7,11 @@ of ..."), and the rarity-weighted word overlap also used for titles, which makes
 the telling words of a criterion ("competitor", "benchmark") count for more than
 the words every criterion shares ("customer", "organisation").
 
-scipy is not installed, so the assignment is greedy best-first: the most similar
-pair of free criteria is taken first, then the next, until no pair left clears
-``ALIGN_MIN``. On wording that was carried over with light edits (the usual case
-between a standard and its successor) this finds the same pairs as an optimal
-assignment, since the right pair is also the best pair for each criterion.
+The pairs are an exact assignment (``scipy.optimize.linear_sum_assignment``):
+the one-to-one pairing with the greatest total similarity, among the cells that
+clear ``ALIGN_MIN`` (the floor). A greedy best-first pairing can take a
+criterion's second-best partner away from the one criterion it fits; the
+assignment never does.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from scipy.optimize import linear_sum_assignment
 
 from pipeline.match.normalise import Rarity
 from pipeline.match.similarity import overlap_matrix
@@ -56,30 +57,21 @@ def similarity_matrix(left: list[CriterionText], right: list[CriterionText], rar
         [c.text for c in left], [c.text for c in right], scorer=fuzz.token_set_ratio, dtype=np.float64
     ) / 100.0
     weighted = overlap_matrix([c.words for c in left], [c.words for c in right], rarity)
-    return (token_set + weighted) / 2.0
+    averaged: np.ndarray = (token_set + weighted) / 2.0
+    return averaged
 
 
 def align(left: list[CriterionText], right: list[CriterionText], rarity: Rarity) -> tuple[AlignedPair, ...]:
-    """Greedy best-first one-to-one alignment of two units' criteria, best pairs first."""
+    """The one-to-one alignment of two units' criteria with the greatest total similarity above the floor."""
     if not left or not right:
         return ()
-    scores = similarity_matrix(left, right, rarity).ravel()
-    # Only the cells that clear ALIGN_MIN can pair. A stable sort keeps ties in document
-    # order, so equal scores pair criteria in sequence.
-    cells = np.flatnonzero(scores >= ALIGN_MIN)
-    cells = cells[np.argsort(-scores[cells], kind="stable")]
-    used_left: set[int] = set()
-    used_right: set[int] = set()
-    pairs: list[AlignedPair] = []
-    for flat, score in zip(cells.tolist(), scores[cells].tolist()):
-        i, j = divmod(flat, len(right))
-        if i in used_left or j in used_right:
-            continue
-        used_left.add(i)
-        used_right.add(j)
-        pairs.append(AlignedPair(left[i].criterion_key, right[j].criterion_key, round(score, 4)))
-        if len(used_left) == len(left) or len(used_right) == len(right):
-            break
+    scores = similarity_matrix(left, right, rarity)
+    usable = np.where(scores >= ALIGN_MIN, scores, 0.0)
+    if not usable.any():
+        return ()
+    rows, columns = linear_sum_assignment(usable, maximize=True)
+    pairs = [AlignedPair(left[i].criterion_key, right[j].criterion_key, round(float(scores[i, j]), 4))
+             for i, j in zip(rows.tolist(), columns.tolist()) if usable[i, j] > 0]
     return tuple(sorted(pairs, key=lambda p: (p.left_key, p.right_key)))
 
 

@@ -51,7 +51,7 @@ class _Groups:
             self.schemes[ra] |= self.schemes.pop(rb)
 
 
-def _code_order(code: str) -> tuple:
+def _code_order(code: str) -> tuple[int | str, ...]:
     """Natural order of NOS codes: A2 before A11."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
 
@@ -71,9 +71,9 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: list[
             groups.join(old, new)
     ranked = sorted((p for p in pairs if p.decision == "match"), key=lambda p: (-p.score, p.left_key, p.right_key))
     for pair in ranked:
-        if pair.left_key in groups.parent and pair.right_key in groups.parent:
-            if not groups.clashes(pair.left_key, pair.right_key):
-                groups.join(pair.left_key, pair.right_key)
+        known = pair.left_key in groups.parent and pair.right_key in groups.parent
+        if known and not groups.clashes(pair.left_key, pair.right_key):
+            groups.join(pair.left_key, pair.right_key)
 
     nos_of = {u.unit_key: u.nos_code.strip() for u in units if u.nos_code}
     families = []

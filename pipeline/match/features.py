@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
-from typing import Sequence
 
-from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
-from pipeline.match.normalise import Rarity, content_words
-from pipeline.match.similarity import overlap_and_shared
 from pipeline.core.parallel import Engine
-from pipeline.core.records import Criterion, Unit
+from pipeline.core.records import Criterion, Outcome, Unit
+from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
+from pipeline.match.equivalences import learned_equivalences
+from pipeline.match.normalise import Rarity, content_words, vocabulary
+from pipeline.match.similarity import containment, overlap_and_shared
 
 
 @dataclass(frozen=True)
 class UnitProfile:
-    """A unit as the matcher sees it: normalised title and theme words, and its criteria."""
+    """A unit as the matcher sees it: normalised title and theme words, its criteria, and its body's words
+    (outcome titles and criteria)."""
 
     unit: Unit
     title_words: tuple[str, ...]
     theme_words: frozenset[str] | None
     criteria: tuple[CriterionText, ...]
+    body_words: frozenset[str] = frozenset()
+    # Whether its NOS code and unit reference each name this unit alone in its scheme: a code that
+    # names several units of one scheme states no identity.
+    codes_unique: bool = True
 
     @property
     def key(self) -> str:
@@ -44,27 +50,52 @@ class Features:
     criteria_score: float | None
     level_diff: int | None
     theme_equal: bool | None
+    body_score: float | None
     title_shared: tuple[str, ...]
     alignment: tuple[AlignedPair, ...]
     left_criteria: int
     right_criteria: int
+    stated_identity: bool = False  # the same unit reference or NOS code, each naming one unit per scheme
+
+    @property
+    def title_and_body(self) -> tuple[float | None, float | None]:
+        """The title score and the body score, which the title comparison weighs together."""
+        return self.title_score, self.body_score
 
 
-def prepare(units: list[Unit], criteria: list[Criterion]) -> dict[str, UnitProfile]:
-    """Normalise every unit's title, theme and criteria in one pass through the NLP pipeline."""
+def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Outcome] = ()) -> dict[str, UnitProfile]:
+    """Normalise every unit's title, theme, criteria and outcome titles in one pass through the NLP pipeline.
+
+    Compounds and spelling variants are settled against the whole corpus's vocabulary.
+    """
     by_unit: dict[str, list[Criterion]] = defaultdict(list)
     for criterion in criteria:
         by_unit[criterion.unit_key].append(criterion)
+    outcome_titles: dict[str, list[str]] = defaultdict(list)
+    for outcome in outcomes:
+        outcome_titles[outcome.unit_key].append(outcome.title)
     ordered = sorted(units, key=lambda u: u.unit_key)
-    titles = content_words([u.title for u in ordered])
-    themes = content_words([u.theme or "" for u in ordered])
     flat = [c for u in ordered for c in by_unit.get(u.unit_key, [])]
-    flat_words = content_words([c.text for c in flat])
+    flat_outcomes = [(u.unit_key, t) for u in ordered for t in outcome_titles.get(u.unit_key, [])]
+    texts_in_order = ([u.title for u in ordered] + [u.theme or "" for u in ordered] + [c.text for c in flat]
+                      + [t for _, t in flat_outcomes])
+    words = content_words(texts_in_order, vocabulary(texts_in_order))
+    n = len(ordered)
+    titles, themes, flat_words = words[:n], words[n:2 * n], words[2 * n:2 * n + len(flat)]
     texts: dict[str, list[CriterionText]] = defaultdict(list)
-    for criterion, words in zip(flat, flat_words):
-        texts[criterion.unit_key].append(CriterionText(criterion.criterion_key, words))
+    body: dict[str, set[str]] = defaultdict(set)
+    for criterion, criterion_words in zip(flat, flat_words):
+        texts[criterion.unit_key].append(CriterionText(criterion.criterion_key, criterion_words))
+        body[criterion.unit_key].update(criterion_words)
+    for (unit_key, _), outcome_words in zip(flat_outcomes, words[2 * n + len(flat):]):
+        body[unit_key].update(outcome_words)
+    codes = Counter((u.scheme, kind, code.strip().casefold()) for u in ordered
+                    for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
     return {
-        u.unit_key: UnitProfile(u, title, frozenset(theme) or None, tuple(texts.get(u.unit_key, ())))
+        u.unit_key: UnitProfile(u, title, frozenset(theme) or None, tuple(texts.get(u.unit_key, ())),
+                                frozenset(body.get(u.unit_key, ())),
+                                all(codes[(u.scheme, kind, code.strip().casefold())] == 1
+                                    for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
         for u, title, theme in zip(ordered, titles, themes)
     }
 
@@ -75,13 +106,18 @@ class Rarities:
 
     title: Rarity
     criteria: Rarity
+    equivalences: dict[str, frozenset[str]] = field(default_factory=dict)  # learned from linked titles
 
 
 def rarities(profiles: dict[str, UnitProfile]) -> Rarities:
-    """Word rarity over the distinct unit titles and over the distinct criteria of the corpus."""
+    """Word rarity over the distinct unit titles (with the body words titles are compared with, and the word
+    equivalences the corpus's linked titles teach) and over the distinct criteria of the corpus."""
+    learned = learned_equivalences((p.unit, p.title_words) for p in profiles.values())
+    title = Rarity.from_texts((p.title_words for p in profiles.values()), {w for p in profiles.values() for w in p.body_words})
     return Rarities(
-        Rarity.from_texts(p.title_words for p in profiles.values()),
+        title.with_equivalences(learned),
         Rarity.from_texts(c.words for p in profiles.values() for c in p.criteria),
+        learned,
     )
 
 
@@ -97,26 +133,37 @@ def compare(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> Features
     return _features(left, right, _titles(left, right, rarity.title), alignment)
 
 
-def _titles(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> tuple[float | None, tuple[str, ...]]:
-    """The title score of a pair and the title words it shares, rarest first."""
+def _titles(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> tuple[float | None, tuple[str, ...], float | None]:
+    """The title score of a pair, the title words it shares (rarest first), and its body score."""
     score, shared = overlap_and_shared(left.title_words, right.title_words, rarity)
-    return _rounded(score), shared
+    return _rounded(score), shared, _body_score(left, right, rarity)
 
 
-def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None, tuple[str, ...]],
-              alignment: tuple[AlignedPair, ...]) -> Features:
+def _body_score(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> float | None:
+    """How much of one unit's title the other unit's outcomes and criteria say, the better direction
+    ("Exceed customer expectations" against a body about exceeding expectations); None without a body."""
+    scores = [s for s in (containment(left.title_words, right.body_words, rarity),
+                          containment(right.title_words, left.body_words, rarity)) if s is not None]
+    return _rounded(max(scores)) if scores else None
+
+
+def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None, tuple[str, ...], float | None],
+              alignment: tuple[AlignedPair, ...], criteria: bool = True) -> Features:
     a, b = left.unit, right.unit
+    uan_equal, nos_equal = _equal(a.uan, b.uan), _equal(a.nos_code, b.nos_code)
     return Features(
-        uan_equal=_equal(a.uan, b.uan),
-        nos_equal=_equal(a.nos_code, b.nos_code),
+        uan_equal=uan_equal,
+        nos_equal=nos_equal,
         title_score=titles[0],
-        criteria_score=_rounded(criteria_score(alignment, len(left.criteria), len(right.criteria))),
+        criteria_score=_rounded(criteria_score(alignment, len(left.criteria), len(right.criteria))) if criteria else None,
         level_diff=abs(a.level - b.level) if a.level is not None and b.level is not None else None,
         theme_equal=_same_theme(left.theme_words, right.theme_words),
+        body_score=titles[2],
         title_shared=titles[1],
         alignment=alignment,
         left_criteria=len(left.criteria),
         right_criteria=len(right.criteria),
+        stated_identity=bool((uan_equal or nos_equal) and left.codes_unique and right.codes_unique),
     )
 
 
@@ -136,12 +183,13 @@ def align_chunk(rarity: Rarity, chunk: tuple[tuple[tuple[str, str], ...], dict[s
 
 
 def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfile], rarity: Rarities,
-                engine: Engine) -> dict[tuple[str, str], Features]:
-    """The features of every pair, in the order of ``pairs``, criteria alignments spread over ``engine``."""
+                engine: Engine, criteria: bool = True) -> dict[tuple[str, str], Features]:
+    """The features of every pair, in the order of ``pairs``, criteria alignments spread over ``engine``
+    (without ``criteria``, none are aligned and the criteria score is left empty)."""
     # Aligning criteria is most of the work, and only the pairs whose units both list
     # criteria need it: those go to the engine in chunks (with only their criteria), while
     # this process compares every pair's titles, a share as each chunk finishes.
-    both = [p for p in pairs if profiles[p[0]].criteria and profiles[p[1]].criteria]
+    both = [p for p in pairs if profiles[p[0]].criteria and profiles[p[1]].criteria] if criteria else []
     chunks = []
     for start in range(0, len(both), PAIRS_PER_TASK):
         part = tuple(both[start:start + PAIRS_PER_TASK])
@@ -149,7 +197,7 @@ def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfil
     found = engine.as_completed(partial(align_chunk, rarity.criteria), chunks,
                                 [len(part) * PAIR_WORK for part, _ in chunks])
     alignments: dict[tuple[str, str], tuple[AlignedPair, ...]] = {}
-    titles: list[tuple[float | None, tuple[str, ...]]] = []
+    titles: list[tuple[float | None, tuple[str, ...], float | None]] = []
     todo = ((profiles[a], profiles[b]) for a, b in pairs)
     share = len(pairs) // (len(chunks) + 1) + 1
     for index, aligned in found:
@@ -157,7 +205,7 @@ def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfil
         titles += [_titles(left, right, rarity.title) for left, right in islice(todo, share)]
     titles += [_titles(left, right, rarity.title) for left, right in todo]
     return {
-        pair: _features(profiles[pair[0]], profiles[pair[1]], found_titles, alignments.get(pair, ()))
+        pair: _features(profiles[pair[0]], profiles[pair[1]], found_titles, alignments.get(pair, ()), criteria)
         for pair, found_titles in zip(pairs, titles)
     }
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pipeline.core.records import Unit, UnitMatch
 from pipeline.match.comparisons import CRITERIA, NOS, TITLE, UAN
 from pipeline.match.features import Features
 from pipeline.match.scoring import decide
-from pipeline.core.records import Unit, UnitMatch
 
 # How many shared title words a justification quotes.
 SHOWN_WORDS = 3

@@ -6,6 +6,13 @@ both become ``customer``), plurals fold into singulars through the lookup
 lemmatizer, and possessives ("your", "their") are dropped, since the older
 standards address the candidate ("your customer") where the QCF units speak of
 the learner ("their customer").
+
+Two general rules then make spellings of one word agree, each only where the
+corpus itself writes the other form: a hyphenated or spaced compound is written
+as one word when the corpus has that word ("on-line"/"online", "hand
+over"/"handover"), else split ("customer-friendly" is "customer friendly"); and
+a spelling variant folds into the other spelling by its ending ("organization"
+is "organisation", "behavior" is "behaviour") when the corpus has that spelling.
 """
 
 from __future__ import annotations
@@ -13,8 +20,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from rapidfuzz.distance import Prefix
 
@@ -32,7 +39,7 @@ STOPWORDS = frozenset(
     one one's who whom whose which what that this these those
     be am is are was were been being do does did have has had can could may might must
     shall should will would all any each every some such other others
-    """.split()
+    """.split()  # noqa: SIM905 -- a word list reads best as the words
 )
 
 # A word counts as agreeing with a longer spelling of itself ("deliver"/"delivery",
@@ -42,6 +49,16 @@ MIN_SHARED_PREFIX = 6
 MIN_PREFIX_SHARE = 0.75
 
 _APOSTROPHES = re.compile(r"[\u2019\u2018'`]")
+_TOKENS = re.compile(r"[a-z0-9]+|[^a-z0-9]+")
+_WORD = re.compile(r"[a-z]+")
+# What may stand between the two halves of a compound: a hyphen or one space.
+_JOINERS = frozenset({"-", " ", "\u2010", "\u2011"})
+# Spelling variants by ending (one spelling, the other): a word folds into the other
+# spelling only where the corpus writes that spelling too.
+SPELLING_ENDINGS = (
+    ("ization", "isation"), ("izing", "ising"), ("ized", "ised"), ("ize", "ise"), ("yze", "yse"),
+    ("or", "our"), ("ter", "tre"), ("ense", "ence"), ("og", "ogue"), ("am", "amme"),
+)
 
 
 def _prepare(text: str) -> str:
@@ -49,15 +66,61 @@ def _prepare(text: str) -> str:
     return _APOSTROPHES.sub(" ", text.lower())
 
 
-def content_words(texts: list[str]) -> list[tuple[str, ...]]:
-    """For each text, its lemmas without function words, in order."""
-    prepared = [_prepare(t) for t in texts]
+def vocabulary(texts: Iterable[str]) -> frozenset[str]:
+    """The words (lower case, letters only) that a set of texts writes."""
+    return frozenset(w for t in texts for w in _WORD.findall(_prepare(t)))
+
+
+def compounds_joined(text: str, known: frozenset[str]) -> str:
+    """``text`` (prepared) with each two-word compound written as ``known`` writes it: one word, or two."""
+    tokens = _TOKENS.findall(text)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if i + 2 < len(tokens) and tokens[i + 1] in _JOINERS and token.isalpha() and tokens[i + 2].isalpha():
+            joined = token + tokens[i + 2]
+            # Two function words ("any one") are no compound; a compound is one word of content.
+            if (joined in known or f"{joined}s" in known) and joined not in STOPWORDS and not {token, tokens[i + 2]} <= STOPWORDS:
+                out.append(joined)
+                i += 3
+                continue
+        out.append(" " if token in _JOINERS - {" "} else token)
+        i += 1
+    return "".join(out)
+
+
+def spelling_folds(words: Iterable[str]) -> dict[str, str]:
+    """For each word with a variant spelling among ``words``, the spelling it folds into."""
+    known = set(words)
+    folds: dict[str, str] = {}
+    for word in sorted(known):
+        for one, other in SPELLING_ENDINGS:
+            if word.endswith(one) and len(word) > len(one) + 2:
+                variant = word[: -len(one)] + other
+                if variant in known:
+                    folds[word] = variant
+                    break
+    return folds
+
+
+def content_words(texts: list[str], known: frozenset[str] | None = None) -> list[tuple[str, ...]]:
+    """For each text, its lemmas without function words, in order, compounds and spellings as ``known`` writes them.
+
+    ``known`` is the corpus's vocabulary (``vocabulary``); by default the words of ``texts``.
+    """
+    known = vocabulary(texts) if known is None else known
+    joined = {t: compounds_joined(_prepare(t), known) for t in dict.fromkeys(texts)}  # each distinct text once
+    prepared = [joined[t] for t in texts]
     # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
     distinct = list(dict.fromkeys(prepared))
     found = {
         text: tuple(w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isalpha()))
         for text, words in zip(distinct, lemma_lists(distinct))
     }
+    folds = spelling_folds(known | {w for words in found.values() for w in words})
+    if folds:
+        found = {t: tuple(folds.get(w, w) for w in words) for t, words in found.items()}
     return [found[t] for t in prepared]
 
 
@@ -90,13 +153,21 @@ class Rarity:
     counterparts: dict[str, frozenset[str]]
 
     @classmethod
-    def from_texts(cls, texts: Iterable[tuple[str, ...]]) -> Rarity:
-        """IDF over *distinct* word sets, so a title that several schemes repeat word for word counts once."""
+    def from_texts(cls, texts: Iterable[tuple[str, ...]], also: Iterable[str] = ()) -> Rarity:
+        """IDF over *distinct* word sets, so a title that several schemes repeat word for word counts once;
+        counterparts also for the words ``also`` names (the texts these are compared with)."""
         distinct = {frozenset(t) for t in texts if t}
         counts = Counter(w for words in distinct for w in words)
         n = len(distinct)
         idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in counts.items()}
-        return cls(idf, math.log((n + 1) / 0.5), counterparts(counts))
+        return cls(idf, math.log((n + 1) / 0.5), counterparts(set(counts) | set(also)))
+
+    def with_equivalences(self, equivalent: dict[str, frozenset[str]]) -> Rarity:
+        """The same rarity, with each word also agreeing with the words ``equivalent`` gives it."""
+        merged = dict(self.counterparts)
+        for word, others in equivalent.items():
+            merged[word] = merged.get(word, frozenset({word})) | others
+        return Rarity(self.idf, self.unseen, merged)
 
     def weight(self, word: str) -> float:
         """The word's IDF; a word never seen weighs as much as the rarest."""

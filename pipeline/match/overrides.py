@@ -56,7 +56,7 @@ def read_overrides(path: Path) -> tuple[list[Override], list[Issue]]:
     for number, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        from_key, to_key, decision, note = (list(c.strip() for c in row) + ["", "", "", ""])[:4]
+        from_key, to_key, decision, note = [*(c.strip() for c in row), "", "", "", ""][:4]
         if decision not in DECISIONS or not from_key or not to_key:
             issues.append(
                 _issue("override-bad-row", f"needs from_key, to_key and decision confirm/reject: {','.join(row)}", number)

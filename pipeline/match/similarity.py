@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -47,6 +47,18 @@ def overlap_and_shared(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -
     return (_weight(left_agree, rarity) + _weight(right_agree, rarity)) / total, shared
 
 
+def containment(words: tuple[str, ...], within: frozenset[str], rarity: Rarity) -> float | None:
+    """The share of ``words``' weight that ``within`` also has (or a longer spelling of); None when either is empty."""
+    own = frozenset(words)
+    if not own or not within:
+        return None
+    total = _weight(own, rarity)
+    if total == 0:
+        return 0.0
+    relation = _relation(own, within, rarity)
+    return _weight(frozenset(w for w in own if not relation[w].isdisjoint(within)), rarity) / total
+
+
 def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], rarity: Rarity) -> np.ndarray:
     """``weighted_overlap`` of every (left, right) pair (None as 0), as matrix products.
 
@@ -69,12 +81,12 @@ def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], 
     left_agree = (left * left_weight) @ ((partners @ right.T) > 0)
     right_agree = ((right * right_weight) @ ((partners.T @ left.T) > 0)).T
     totals = (left @ left_weight)[:, None] + (right @ right_weight)[None, :]
-    filled = (left.any(axis=1)[:, None]) & (right.any(axis=1)[None, :])
+    filled = np.asarray(left.any(axis=1))[:, None] & np.asarray(right.any(axis=1))[None, :]
     np.divide(left_agree + right_agree, totals, out=matrix, where=filled)
     return np.round(matrix, 12)
 
 
-def _incidence(texts: list[Iterable[str]], vocabulary: list[str]) -> np.ndarray:
+def _incidence(texts: Sequence[Iterable[str]], vocabulary: list[str]) -> np.ndarray:
     """One row per text (a collection of words), one column per word: 1 where the text has the word."""
     index = {w: j for j, w in enumerate(vocabulary)}
     cells = [(i, index[w]) for i, words in enumerate(texts) for w in set(words)]

@@ -1,22 +1,32 @@
 """Which new units succeed each old unit: a one-to-one-first assignment over the scored pairs.
 
 Pairwise scores say how alike two units are; a successor table also needs the
-units' competitors. Within one supersession (old scheme -> new scheme):
+units' competitors. Within one supersession (old scheme -> new scheme), candidates
+ranked by match weight (probabilities round to 1 where the evidence is strong):
 
-1. A ``match`` pair is a link when each side is the other's best match, or when
-   the old unit is the new unit's best match (several new units each best
-   explained by one old unit: the old unit was split), or the new unit is the old
-   unit's best (several old units folded into one new unit).
-2. A ``possible`` pair is a link when the old unit has no ``match`` link and is the
-   new unit's best candidate, and the new unit has no ``match`` candidate of its
-   own: the best evidence there is, with nothing better competing for either
-   side. Such links keep their lower confidence and stay on the review list.
+1. Identity first: a ``match`` or ``possible`` pair whose units state the same
+   unit reference or NOS code, or carry the same title once normalised, is a
+   link when each side is the other's best such pair (or one side's best: a unit
+   the documents split). A title carried over word for word outranks any
+   reworded one, whatever the weights.
+   A unit so linked is accounted for: a near title elsewhere ("Organise the
+   delivery of reliable customer service" beside "Deliver reliable customer
+   service") is another competence, not a share of it.
+2. Among the other ``match`` pairs, of units not accounted for, a pair is a link
+   when each side is the other's best match, or when the old unit is the new
+   unit's best match (several new units each best explained by one old unit: the
+   old unit was split), or the new unit is the old unit's best (several old units
+   folded into one new unit).
+3. A ``possible`` pair is a link when neither unit has a link yet and the old
+   unit is the new unit's best candidate: the best evidence there is, with
+   nothing better competing for either side. Such links keep their lower confidence and stay on
+   the review list. Any other old unit gets ``none``, its candidates left for review.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from pipeline.core.records import UnitMatch
 
@@ -30,30 +40,46 @@ class Relation:
     cardinality: str  # 1:1 / 1:n / n:1 / n:n
 
 
+def _rank(pair: UnitMatch) -> tuple[float | str, ...]:
+    """Greatest match weight first; where weights tie (pairs on the same levels), the closer titles, then
+    the closer criteria, then the lowest keys."""
+    return (-pair.match_weight, -(pair.title_score or 0.0), -(pair.criteria_score or 0.0), pair.left_key,
+            pair.right_key)
+
+
 def _best(pairs: Iterable[UnitMatch], side: str) -> dict[str, UnitMatch]:
-    """For each unit on ``side`` ("left"/"right"), its highest-scoring pair (ties: lowest keys)."""
+    """For each unit on ``side`` ("left"/"right"), its best-ranked pair (``_rank``)."""
     best: dict[str, UnitMatch] = {}
-    for pair in sorted(pairs, key=lambda p: (-p.score, p.left_key, p.right_key)):
+    for pair in sorted(pairs, key=_rank):
         best.setdefault(pair.left_key if side == "left" else pair.right_key, pair)
     return best
+
+
+def is_identity(pair: UnitMatch) -> bool:
+    """The documents state one reference or NOS code for both units, or both carry one title."""
+    return bool(pair.uan_equal or pair.nos_equal or pair.title_score == 1.0)
+
+
+def _linked(pairs: list[UnitMatch]) -> list[UnitMatch]:
+    """The pairs each the best of one side or the other (one to one, splits and folds)."""
+    best_new = _best(pairs, "left")
+    best_old = _best(pairs, "right")
+    return [p for p in pairs if best_new[p.left_key] == p or best_old[p.right_key] == p]
 
 
 def successor_links(pairs: list[UnitMatch]) -> list[UnitMatch]:
     """The pairs (old unit on the left, new on the right) that become rows of the map."""
     matched = [p for p in pairs if p.decision == "match"]
-    best_new = _best(matched, "left")
-    best_old = _best(matched, "right")
-    links = [p for p in matched if best_new[p.left_key] == p or best_old[p.right_key] == p]
+    links = _linked([p for p in pairs if p.decision != "non-match" and is_identity(p)])
+    old = {p.left_key for p in links}
+    new = {p.right_key for p in links}
+    links += _linked([p for p in matched if p.left_key not in old and p.right_key not in new])
 
-    linked_old = {p.left_key for p in links}
-    has_match = {p.right_key for p in matched}
-    possible = [p for p in pairs if p.decision == "possible"]
-    best_possible_old = _best([p for p in pairs if p.decision != "non-match"], "right")
-    links += [
-        p
-        for p in possible
-        if p.left_key not in linked_old and p.right_key not in has_match and best_possible_old[p.right_key] == p
-    ]
+    old = {p.left_key for p in links}
+    new = {p.right_key for p in links}
+    open_pairs = [p for p in pairs if p.decision != "non-match" and p.left_key not in old and p.right_key not in new]
+    best_old = _best(open_pairs, "right")
+    links += [p for p in open_pairs if p.decision == "possible" and best_old[p.right_key] == p]
     return sorted(links, key=lambda p: (p.left_key, p.right_key))
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
+from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
 from pipeline.match.bridges import Bridge
 from pipeline.match.features import Features
 from pipeline.match.justify import justification, strongest_method
 from pipeline.match.overrides import Override
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, relations, successor_links
-from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
 
 # A unit with no successor is one row: SSSOM writes that cardinality "1:0".
 NO_SUCCESSOR = "1:0"
@@ -55,7 +56,7 @@ def _coverage(features: Features) -> tuple[int | None, int | None]:
     return len(features.alignment), features.right_criteria
 
 
-def _row(old: Unit, new: Unit | None, **fields: object) -> UnitMapRow:
+def _row(old: Unit, new: Unit | None, **fields: Any) -> UnitMapRow:
     return UnitMapRow(
         from_key=old.unit_key,
         from_scheme=old.scheme,
@@ -213,9 +214,9 @@ def build_unit_map(
         by_old[k[0]].append(p)
     for old_scheme in sorted({s.old_scheme for s in supersessions}):
         new_schemes = sorted({s.new_scheme for s in supersessions if s.old_scheme == old_scheme})
-        for key in sorted(k for k, u in units.items() if u.scheme == old_scheme and k not in listed):
-            candidates = [p for p in by_old[key] if units[p.right_key].scheme in new_schemes]
+        for old_key in sorted(k for k, u in units.items() if u.scheme == old_scheme and k not in listed):
+            candidates = [p for p in by_old[old_key] if units[p.right_key].scheme in new_schemes]
             best = max(candidates, key=lambda p: (p.score, p.right_key), default=None)
             best_features = features.get((best.left_key, best.right_key)) if best else None
-            rows.append(_none_row(units[key], new_schemes, best, best_features, units))
+            rows.append(_none_row(units[old_key], new_schemes, best, best_features, units))
     return UnitMap(rows, criterion_rows, all_links)

@@ -52,6 +52,9 @@ _INTRO = {
         "| `case/` | units, outcomes, criteria and mappings as 1EdTech CASE 1.1 packages (`CFPackage`), one file "
         "per scheme; each item's `uri` is the same IRI |\n"
         "| `review.csv` | pairs the matcher was unsure of, as a decision sheet in `overrides.csv`'s columns |\n"
+        "| `model.json` | the matching model fitted to this corpus: each comparison's levels with m, u, Bayes factor "
+        "and weight (log2), the prior match probability, and how EM converged; `unit_matches.explanation` "
+        "reads from it |\n"
         "| `overrides.csv` | human decisions (`from_key`, `to_key`, `decision` confirm/reject, `note`), kept in git |\n"
     ),
 }

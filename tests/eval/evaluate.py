@@ -1,18 +1,23 @@
-"""Score the published mappings against pairs labelled by reading the handbooks.
+"""Score the published mappings against pairs labelled by reading the handbooks, and on a real successor.
 
-Labels (written by hand, never read by the pipeline):
+Labels (written by hand, never read by the pipeline), split by scheme pair:
 
-- ``unit_pairs.csv``: for every legacy unit, the 4430 unit(s) carrying the same
-  competence (``equivalent`` where the documents show the old unit covering the new one
-  whole: every criterion has a counterpart, or the same unit reference; else ``partial``),
-  or one row with an empty ``to_key``
-  and ``none``;
+- tuning, ``unit_pairs.csv`` (cg-legacy -> cg-4430): for every legacy unit, the
+  4430 unit(s) carrying the same competence (``equivalent`` where the documents
+  show the old unit covering the new one whole: every criterion has a
+  counterpart, or the same unit reference; else ``partial``), or one row with
+  an empty ``to_key`` and ``none``; the pairs the matcher was developed against;
+- held out, ``heldout_pairs.csv`` (cg-legacy -> nos-2010): the legacy units
+  against the NOS standards, which state no level and no criteria; scored on the
+  ``match`` decisions of ``unit_matches``, since no supersession links the two;
 - ``criterion_pairs.csv``: criterion counterparts for a few fully read unit pairs.
 
 Reads what the pipeline published (``mappings/unit_map.parquet``,
-``criterion_map.parquet``, ``unit_matches.parquet``, ``extracted/units.parquet``),
-prints precision, recall and F1 for unit and criterion pairs and the blocking
-figures, and exits 1 when unit precision or recall is under the target.
+``criterion_map.parquet``, ``unit_matches.parquet``, ``extracted/*.parquet``),
+prints precision, recall and F1 for each, the number traps (legacy ``N`` mapped
+to ``4430-N`` against the labels) and the blocking figures; then matches the
+2013 NOS development set (``--successor``, see ``successor.py``) next to the
+published units and scores it. Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import tempfile
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
@@ -28,6 +34,9 @@ import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
 TARGET = 0.95
+SUCCESSOR_TARGET = 0.97
+TUNING = ("cg-legacy", "cg-4430")
+HELD_OUT = ("cg-legacy", "nos-2010")
 
 
 def read_labels(name: str) -> list[dict[str, str]]:
@@ -61,7 +70,16 @@ def show_errors(predicted: set, truth: set) -> None:
         print(f"    missed: {pair[0]} -> {pair[1]}")
 
 
-def evaluate_units(unit_map: list[dict]) -> tuple[float, float]:
+def number_traps(predicted: set, truth: set, units: list[dict]) -> tuple[int, int]:
+    """(traps fallen into, traps): legacy ``N`` -> ``4430-N`` where the labels say otherwise."""
+    old = [u["unit_key"] for u in units if u["scheme"] == TUNING[0]]
+    new = [u["unit_key"] for u in units if u["scheme"] == TUNING[1]]
+    code = lambda key: key.partition(":")[2].rpartition("-")[2]  # noqa: E731
+    traps = {(a, b) for a in old for b in new if code(a) == code(b) and (a, b) not in truth}
+    return len(traps & predicted), len(traps)
+
+
+def evaluate_units(unit_map: list[dict], units: list[dict]) -> tuple[float, float]:
     labels = read_labels("unit_pairs.csv")
     labelled_from = {r["from_key"] for r in labels}
     truth = {(r["from_key"], r["to_key"]) for r in labels if r["to_key"]}
@@ -70,7 +88,7 @@ def evaluate_units(unit_map: list[dict]) -> tuple[float, float]:
     mapped = [r for r in rows if r["to_key"] and r["status"] != "rejected" and r["method"] != "override"]
     predicted = {(r["from_key"], r["to_key"]) for r in mapped}
     precision, recall, f1 = scores(predicted, truth)
-    print(f"unit pairs ({len(labelled_from)} labelled old units; method other than override)")
+    print(f"tuning: unit pairs {' -> '.join(TUNING)} ({len(labelled_from)} labelled old units; method other than override)")
     print(f"  labelled {len(truth)}, predicted {len(predicted)}")
     print(f"  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
     agree = sum(1 for r in mapped if relation.get((r["from_key"], r["to_key"])) == r["relation"])
@@ -79,10 +97,54 @@ def evaluate_units(unit_map: list[dict]) -> tuple[float, float]:
     said_none = {r["from_key"] for r in rows if r["relation"] == "none" and not r["to_key"]}
     print(f"  no successor: {len(without & said_none)} of {len(without)} labelled units say none"
           f" ({len(said_none - without)} wrongly)")
+    fallen, traps = number_traps(predicted, truth, units)
+    print(f"  number traps: {fallen} of {traps} (legacy N mapped to 4430-N against the labels)")
     unlisted = labelled_from - {r["from_key"] for r in rows}
     if unlisted:
         print(f"  not in the map at all: {', '.join(sorted(unlisted))}")
     show_errors(predicted, truth)
+    return precision, recall
+
+
+def evaluate_held_out(unit_matches: list[dict]) -> tuple[float, float]:
+    labels = read_labels("heldout_pairs.csv")
+    labelled_from = {r["from_key"] for r in labels}
+    truth = {(r["from_key"], r["to_key"]) for r in labels if r["to_key"]}
+    predicted = {
+        (m["left_key"], m["right_key"]) for m in unit_matches
+        if m["decision"] == "match" and m["left_key"] in labelled_from and m["right_key"].startswith(f"{HELD_OUT[1]}:")
+    }
+    precision, recall, f1 = scores(predicted, truth)
+    print(f"held out: unit pairs {' -> '.join(HELD_OUT)} ({len(labelled_from)} labelled old units; `match` decisions)")
+    print(f"  labelled {len(truth)}, predicted {len(predicted)}")
+    print(f"  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
+    show_errors(predicted, truth)
+    return precision, recall
+
+
+def evaluate_successor(root: Path, folder: Path, tmp: Path) -> tuple[float, float]:
+    from successor import NEW_SCHEME, OLD_SCHEME, match_with_successor, read_successor_units, truth
+
+    successor = read_successor_units(folder)
+    overrides = tmp / "overrides.csv"
+    overrides.write_text("from_key,to_key,decision,note\n", encoding="utf-8")
+    result, units = match_with_successor(root, successor, overrides)
+    true = truth(units, successor)
+    rows = [r for r in result.unit_map if r.from_scheme == OLD_SCHEME]
+    predicted = {(r.from_key, r.to_key) for r in rows if r.to_key and r.to_scheme == NEW_SCHEME}
+    precision, recall, f1 = scores(predicted, true)
+    print(f"development set: {OLD_SCHEME} -> {NEW_SCHEME} ({len(successor)} units of {folder / 'nos_2013.tsv'}, "
+          "codes and titles only)")
+    print(f"  true pairs {len(true)}, predicted {len(predicted)}, none rows {sum(not r.to_key for r in rows)}")
+    print(f"  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
+    successors = {b for _, b in true}
+    without = sorted(u.unit_key for u in successor if u.unit_key not in successors)
+    for key in without:
+        found = sorted(a for a, b in predicted if b == key)
+        print(f"  {key} (no predecessor in {OLD_SCHEME}): {'given ' + ', '.join(found) if found else 'none'}")
+    review = sum(1 for p in result.review if p.right_key.startswith(f"{NEW_SCHEME}:"))
+    print(f"  {review} pair(s) with the new scheme left for review")
+    show_errors(predicted, true)
     return precision, recall
 
 
@@ -122,17 +184,37 @@ def evaluate_blocking(units: list[dict], unit_matches: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=HERE.parent.parent, help="project root (default: this checkout)")
-    root = parser.parse_args(argv).root
+    parser.add_argument("--successor", type=Path, default=None,
+                        help="folder of the development set (default: ../shared/successor beside the root)")
+    parser.add_argument("--no-successor", action="store_true", help="leave the development set out")
+    args = parser.parse_args(argv)
+    root = args.root
     unit_map = read_rows(root / "mappings" / "unit_map.parquet")
-    precision, recall = evaluate_units(unit_map)
+    unit_matches = read_rows(root / "mappings" / "unit_matches.parquet")
+    units = read_rows(root / "extracted" / "units.parquet")
+    precision, recall = evaluate_units(unit_map, units)
+    print()
+    held = evaluate_held_out(unit_matches)
     print()
     evaluate_criteria(read_rows(root / "mappings" / "criterion_map.parquet"))
     print()
-    evaluate_blocking(read_rows(root / "extracted" / "units.parquet"), read_rows(root / "mappings" / "unit_matches.parquet"))
+    evaluate_blocking(units, unit_matches)
     met = precision >= TARGET and recall >= TARGET
+    dev_met = True
+    if not args.no_successor:
+        print()
+        sys.path.insert(0, str(HERE))
+        with tempfile.TemporaryDirectory() as tmp:
+            dev = evaluate_successor(root, args.successor or root.resolve().parent / "shared" / "successor", Path(tmp))
+        dev_met = min(dev) >= SUCCESSOR_TARGET
     print()
-    print(f"unit pairs {'meet' if met else 'MISS'} the target of {TARGET} precision and recall")
-    return 0 if met else 1
+    print(f"{'tuning':<16}precision {precision:.3f}  recall {recall:.3f}  "
+          f"({'meets' if met else 'MISSES'} the target of {TARGET})")
+    print(f"{'held out':<16}precision {held[0]:.3f}  recall {held[1]:.3f}")
+    if not args.no_successor:
+        print(f"{'development set':<16}precision {dev[0]:.3f}  recall {dev[1]:.3f}  "
+              f"({'meets' if dev_met else 'MISSES'} the target of {SUCCESSOR_TARGET})")
+    return 0 if met and dev_met else 1
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from pipeline.match import criteria as criteria_module
 from pipeline.match.criteria import ALIGN_MIN, CriterionText, align, criteria_score, similarity_matrix
 from pipeline.match.normalise import Rarity, content_words
 
@@ -61,3 +64,14 @@ def test_no_criteria_no_alignment():
 def test_criteria_score_is_weighted_dice():
     pairs = align(LEFT, RIGHT, RARITY)
     assert criteria_score(pairs, 4, 5) == sum(p.score for p in pairs) * 2 / 9
+
+
+def test_assignment_is_exact_where_best_first_would_strand_a_criterion(monkeypatch):
+    # Old 1 fits new 1 best (0.9) and new 2 well (0.8); old 2 fits only new 1 (0.7). Taking the best pair
+    # first would leave old 2 with nothing above the floor; the assignment pairs both.
+    left = [CriterionText("old:1#1", ("a",)), CriterionText("old:1#2", ("b",))]
+    right = [CriterionText("new:1#1", ("c",)), CriterionText("new:1#2", ("d",))]
+    scores = np.array([[0.9, 0.8], [0.7, 0.2]])
+    monkeypatch.setattr(criteria_module, "similarity_matrix", lambda *args: scores)
+    assert [(p.left_key, p.right_key, p.score) for p in align(left, right, RARITY)] == [
+        ("old:1#1", "new:1#2", 0.8), ("old:1#2", "new:1#1", 0.7)]

@@ -128,7 +128,7 @@ def test_summary_counts(result: MatchResult):
 
 def test_every_scored_pair_explains_itself(result: MatchResult):
     for pair in result.unit_matches:
-        assert pair.explanation.startswith("prior ") and pair.explanation.endswith(f"-> {pair.score:.3f}")
+        assert pair.explanation.startswith("prior ") and f"-> {pair.score:.3f}" in pair.explanation
         assert pair.decision in {"match", "possible", "non-match"}
 
 
@@ -175,4 +175,5 @@ def test_missing_overrides_file_is_no_decision(tmp_path: Path):
 def test_progress_messages(tmp_path: Path):
     heard: list[str] = []
     match_corpus(UNITS, CRITERIA, ENTRIES, tmp_path / "absent.csv", progress=heard.append)
-    assert heard[0].startswith("blocking kept") and heard[1].startswith("scored")
+    assert heard[0].startswith("blocking kept") and heard[1].startswith("model fitted by EM")
+    assert heard[2].startswith("scored")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.match.normalise import Rarity, content_words, counterparts, words_agree
+from pipeline.match.normalise import Rarity, content_words, counterparts, spelling_folds, words_agree
 from tests.conftest import parsed
 
 
@@ -66,3 +66,31 @@ def test_counterparts_are_words_agree_over_the_vocabulary():
 def test_repeated_texts_get_the_words_of_each_alone():
     texts = ["Deal with customers by telephone", "Make telephone calls to customers", "Deal with customers by telephone"]
     assert content_words(texts) == [content_words([t])[0] for t in texts]
+
+
+@pytest.mark.parametrize(("texts", "words"), [
+    # A compound is one word where the corpus writes it as one word, with a hyphen or a space.
+    (["Support customers using on-line services", "Use online tools"], [("support", "customer", "use", "online",
+                                                                         "service"), ("use", "online", "tool")]),
+    (["Maintain service through effective hand over", "Plan handovers"], [("maintain", "service", "effective",
+                                                                            "handover"), ("plan", "handover")]),
+    # Nowhere written as one word: the halves stay two words.
+    (["Keep a customer-friendly attitude"], [("keep", "customer", "friendly", "attitude")]),
+    # Two function words are no compound ("any one"), even where the corpus writes "anyone".
+    (["Help any one customer", "anyone"], [("help", "customer"), ("anyone",)]),
+])
+def test_compounds_are_written_as_the_corpus_writes_them(texts: list[str], words: list[tuple[str, ...]]):
+    assert content_words(texts) == words
+
+
+def test_spelling_variants_fold_where_the_corpus_has_both():
+    texts = ["your organization", "the organisation", "adapt behavior", "a good behaviour", "the size of it"]
+    assert content_words(texts) == [("organisation",), ("organisation",), ("adapt", "behaviour"),
+                                     ("good", "behaviour"), ("size",)]
+    # Alone, a spelling stays as written: nothing to fold into.
+    assert content_words(["your organization"]) == [("organization",)]
+
+
+def test_spelling_folds_by_ending_only():
+    assert spelling_folds(["organization", "organisation", "color", "colour", "size", "sise", "center", "centre"]) == {
+        "color": "colour", "center": "centre", "organization": "organisation"}

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from pipeline.core.records import UnitMatch
 from pipeline.match.successors import Relation, relations, successor_links
 
 
-def pair(left: str, right: str, score: float, decision: str) -> UnitMatch:
-    return UnitMatch(f"old:{left}", f"new:{right}", None, None, None, None, None, None, score, decision, "")
+def pair(left: str, right: str, score: float, decision: str, title_score: float | None = None) -> UnitMatch:
+    weight = math.log2(score / (1 - score)) if 0 < score < 1 else (20.0 if score >= 1 else -20.0)
+    return UnitMatch(f"old:{left}", f"new:{right}", None, None, title_score, None, None, None, None, weight, score,
+                     decision, "")
 
 
 def links(*pairs: UnitMatch) -> list[tuple[str, str]]:
@@ -33,6 +37,33 @@ def test_exclusive_possible_pairs_are_links():
     # Nothing better competes for either side: the best evidence there is.
     assert links(pair("209", "210", 0.5, "possible"), pair("209", "211", 0.5, "possible")) == [
         ("209", "210"), ("209", "211")]
+
+
+def test_a_title_carried_over_word_for_word_outranks_a_stronger_reworded_one():
+    # Weights alone prefer 11 -> 12 (more shared rare words); the identical title wins, and 12 keeps its own.
+    assert links(
+        pair("11", "11", 0.82, "possible", title_score=1.0),
+        pair("11", "12", 0.87, "possible", title_score=0.59),
+        pair("12", "12", 0.82, "possible", title_score=1.0),
+    ) == [("11", "11"), ("12", "12")]
+
+
+def test_where_weights_tie_the_closer_title_wins_whatever_the_keys():
+    # A2 lands on the same levels with N1 and N2; N2's title is the closer, and N1 has a better old unit.
+    assert links(
+        pair("A2", "N1", 0.99, "match", title_score=0.41),
+        pair("A2", "N2", 0.99, "match", title_score=0.56),
+        pair("X", "N1", 0.995, "match", title_score=0.9),
+    ) == [("A2", "N2"), ("X", "N1")]
+
+
+def test_a_unit_accounted_for_by_its_identical_title_takes_no_near_title_as_a_share():
+    # "Deliver reliable ..." beside "Organise the delivery of reliable ...", whose own predecessor is listed:
+    # the first has no successor in the list, and gets none rather than a weak partial.
+    assert links(
+        pair("B10", "B10", 0.99, "match", title_score=1.0),
+        pair("B2", "B10", 0.93, "match", title_score=0.7),
+    ) == [("B10", "B10")]
 
 
 def test_possible_pair_does_not_add_to_an_old_unit_already_matched():

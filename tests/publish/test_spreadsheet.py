@@ -65,7 +65,8 @@ def test_a_formula_title_is_inert_in_the_csv_which_opens_as_utf8_with_bom(tmp_pa
 
 
 def test_review_csv_is_safe_too():
-    pair = UnitMatch("cg-legacy:999", "cg-4430:4430-999", None, None, 0.5, None, None, None, 0.5, "possible", "=1+1")
+    pair = UnitMatch("cg-legacy:999", "cg-4430:4430-999", None, None, 0.5, None, None, None, None, 0.0, 0.5, "possible",
+                     "=1+1")
     units = [Unit("cg-legacy:999", "cg-legacy", "999", TITLE)]
     text = review_csv([pair], units).decode("utf-8")
     assert text.startswith(BOM + "from_key,to_key,decision,note,")
