@@ -53,7 +53,7 @@ check: $(TEST_STAMP)
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/mypy
 
-test: $(SYSTEM)
+test: check $(SYSTEM)
 	$(BIN)/python -m pytest -q
 
 # SUCCESSOR: the folder of the real successor development set (nos_2013.tsv).

@@ -231,7 +231,8 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "predicate": ("the SKOS predicate, as in SSSOM; empty for `none`", "skos:exactMatch"),
         "cardinality": ("how many new units the old one maps to, and back", "1:1"),
         "confidence": ("how sure the mapping is, 0–1 (1.0 only on complete evidence)", "0.98"),
-        "method": ("the strongest evidence used: `code`, `nos`, `title`, `criteria` or `override`", "nos"),
+        "method": ("the strongest evidence used: `uan` (the same unit reference), `nos`, `criteria`, `title` or "
+                   "`override`", "nos"),
         "justification": ("what agreed and how strongly, in one line", "same NOS A13; titles 0.92 alike; …"),
         "criteria_covered": ("of the new unit's criteria, how many have a counterpart in the old unit; "
                              "empty when criteria were not compared", "25"),

@@ -13,11 +13,11 @@ from pipeline.match.scoring import decide
 SHOWN_WORDS = 3
 
 # Evidence kinds in the order they win a tie (the map's ``method`` column).
-_METHODS = (("code", UAN), ("nos", NOS), ("criteria", CRITERIA), ("title", TITLE))
+_METHODS = (("uan", UAN), ("nos", NOS), ("criteria", CRITERIA), ("title", TITLE))
 
 
 def strongest_method(features: Features) -> str:
-    """The kind of evidence that weighed most for the pair (code, nos, criteria, title); titles by default."""
+    """The kind of evidence that weighed most for the pair (uan, nos, criteria, title); titles by default."""
     return _strongest(*(getattr(features, comparison.feature) for _, comparison in _METHODS))
 
 

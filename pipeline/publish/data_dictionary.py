@@ -25,7 +25,7 @@ _INTRO = {
         "still to show. `none`: the old unit was looked at and no new unit matches it; no credit follows.\n"
         "- **confidence** (0–1): how complete the evidence is. 1.0 only where it is complete (same NOS code "
         "and aligned criteria, or a person's decision); lower values say what to check before crediting.\n"
-        "- **method**: the strongest evidence used: `code` (same unit reference), `nos` (same National "
+        "- **method**: the strongest evidence used: `uan` (same unit reference), `nos` (same National "
         "Occupational Standard), `title` (titles alike), `criteria` (criteria texts alike), or `override` "
         "(a person's decision in `overrides.csv`). **justification** says in one line what agreed.\n"
         "- **coverage** (`criteria_covered` of `criteria_total`): of the new unit's criteria, how many have a "

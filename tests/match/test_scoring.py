@@ -70,3 +70,14 @@ def test_decisions(values: dict, decision: str):
 ])
 def test_thresholds(score: float, decision: str):
     assert decide(score) == decision
+
+
+@pytest.mark.parametrize(("found", "method"), [
+    ({"uan_equal": True, "title_score": 0.2}, "uan"),  # one unit reference names one unit, whoever offers it
+    ({"nos_equal": True, "title_score": 0.5}, "nos"),
+    ({"title_score": 0.9, "level_diff": 0}, "title"),
+])
+def test_the_method_names_the_strongest_evidence(found, method):
+    from pipeline.match.justify import strongest_method
+
+    assert strongest_method(features(**found)) == method
