@@ -13,13 +13,12 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from pipeline.publish.tables import read_records
-
 from pipeline.core.manifest import Entry, load_manifest
 from pipeline.core.records import Unit
 from pipeline.core.schemas import DATASETS
 from pipeline.match import MatchResult, match_corpus
 from pipeline.parse.profiles import PROFILES
+from pipeline.store.tables import read_records
 
 FILE = "nos_2013.tsv"
 OLD_SCHEME = "nos-2010"
