@@ -3,16 +3,19 @@
 A legacy unit may match the NOS standard by title while the new scheme's unit states
 that NOS code and no longer shares the legacy title (a new edition retitled it). The
 direct pair then scores low, yet the family holds both: the map must say so. For each
-old unit the direct links left without a successor, every unit of the new scheme in
-its family becomes a link, through the strongest path the family offers: the old
-unit's own ``match`` pair with a member, and that member's NOS code (or its own
-``match`` pair) with the new unit.
+old unit the direct links left without a successor, a unit of the new scheme in its
+family becomes a link only where the evidence singles it out: a path through a member
+(the old unit's own ``match`` pair with it, then that member's NOS code, naming this
+one unit in the new scheme, or the member's own ``match`` pair with the new unit), or,
+without a path, the family holding no other unit of the new scheme. A NOS code that
+many units of the new scheme state gathers them all into one family, yet says nothing
+of which of them succeeds the old unit.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pipeline.core.records import Family, Unit, UnitMatch
@@ -33,12 +36,21 @@ def _pair_index(pairs: list[UnitMatch]) -> dict[frozenset[str], UnitMatch]:
     return {frozenset((p.left_key, p.right_key)): p for p in pairs if p.decision == "match"}
 
 
-def _path(old: Unit, new: Unit, via: Unit, matched: dict[frozenset[str], UnitMatch]) -> tuple[float, str, str] | None:
+def _alone(named: Iterable[tuple[tuple[str, str], str]]) -> dict[tuple[str, str], str]:
+    """Each name (a scheme's NOS code, a family's scheme) given to one unit alone, with that unit's key."""
+    found: dict[tuple[str, str], str] = {}
+    for name, key in named:
+        found[name] = "" if name in found else key
+    return {name: key for name, key in found.items() if key}
+
+
+def _path(old: Unit, new: Unit, via: Unit, matched: dict[frozenset[str], UnitMatch],
+          coded: dict[tuple[str, str], str]) -> tuple[float, str, str] | None:
     """The confidence and wording of old -> via -> new, when both steps hold."""
     first = matched.get(frozenset((old.unit_key, via.unit_key)))
     if first is None:
         return None
-    if via.nos_code and via.nos_code == new.nos_code:
+    if via.nos_code and via.nos_code == new.nos_code and coded.get((new.scheme, new.nos_code)) == new.unit_key:
         second, step = 1.0, f"{new.unit_code} states NOS {new.nos_code}"
     elif (pair := matched.get(frozenset((via.unit_key, new.unit_key)))) is not None:
         second, step = pair.score, f"{via.unit_code} matches {new.unit_code} at {pair.score:.3f}"
@@ -67,11 +79,12 @@ def family_bridges(
     pairs: list[UnitMatch],
     method_of: Callable[[str, str], str],
 ) -> list[Bridge]:
-    """Links from each unlinked old unit to the units of ``new_schemes`` in its family, strongest path first."""
-    family_of = {f.unit_key: f.family_id for f in families}
-    members: dict[str, list[str]] = {}
-    for f in families:
-        members.setdefault(f.family_id, []).append(f.unit_key)
+    """Links from each unlinked old unit to the units of ``new_schemes`` in its family that the evidence singles
+    out, strongest path first."""
+    family_of = {f.unit_key: f.family_id for f in families if f.unit_key in units}
+    # (scheme, NOS code) -> the one unit of the scheme stating it; (family, scheme) -> the family's one unit of it.
+    coded = _alone(((u.scheme, u.nos_code), u.unit_key) for u in units.values() if u.nos_code)
+    sole = _alone(((family_id, units[key].scheme), key) for key, family_id in family_of.items())
     matched = _pair_index(pairs)
     # A path starts with one of the old unit's own matches: only those members are tried,
     # since a family that a NOS code gathers grows with the corpus.
@@ -83,13 +96,20 @@ def family_bridges(
     bridges = []
     for old_key in unlinked:
         family_id = family_of.get(old_key)
-        family = [k for k in members.get(family_id, []) if k in units] if family_id is not None else []
+        if family_id is None:
+            continue
         old = units[old_key]
-        partners = sorted(match_partners[old_key].intersection(family))
-        for new in (units[k] for k in family if units[k].scheme in new_schemes):
-            paths = [p for via in partners if via != new.unit_key if (p := _path(old, new, units[via], matched))]
-            if not paths:
+        partners = sorted(k for k in match_partners[old_key] if family_of.get(k) == family_id)
+        reached = {k for via in partners for k in match_partners[via]}
+        reached |= {coded.get((scheme, units[via].nos_code or ""), "") for via in partners for scheme in new_schemes}
+        reached |= {sole.get((family_id, scheme), "") for scheme in new_schemes}
+        in_family = sorted(k for k in reached if k and family_of.get(k) == family_id and units[k].scheme in new_schemes)
+        for new in (units[k] for k in in_family):
+            paths = [p for via in partners if via != new.unit_key if (p := _path(old, new, units[via], matched, coded))]
+            if not paths and sole.get((family_id, new.scheme)) == new.unit_key:
                 paths = [_joined(old, partners, matched)]
+            if not paths:
+                continue
             confidence, reason, via = max(paths)
             method = method_of(old_key, via) if via else "nos"
             bridges.append(Bridge(old_key, new.unit_key, confidence, method,
