@@ -112,6 +112,7 @@ def stages(tmp: Path) -> dict[str, float]:
     for folder in paths.extracted.glob(f"*/{parse_cache.FOLDER}"):
         shutil.rmtree(folder)
     shutil.rmtree(paths.extracted / match_cache.FOLDER)
+    shutil.rmtree(paths.extracted / match_cache.KEPT)
     seconds, report = timed(runner.parse, paths, entries)
     lines = sum(len(d.extraction.lines) for d in report.documents if d.extraction)
     say(f"parse ({lines} lines; extraction cached, parse not)", f"{lines / seconds:8.0f} lines/s")
