@@ -167,7 +167,7 @@ def _match_summary(s: dict[str, int]) -> str:
     saved = s["comparisons_saved"] / s["all_pairs"] if s["all_pairs"] else 0.0
     return "\n".join([
         f"match: {s['units']} units; blocking kept {s['comparisons']} of {s['all_pairs']} cross-scheme pairs "
-        f"({saved:.1%} saved)",
+        f"({saved:.1%} saved); {s['pairs_compared']} compared, {s['pairs_kept']} kept from an earlier run",
         f"  pairs: {s['matches']} match, {s['possible']} possible, {s['non_matches']} non-match; "
         f"{s['families']} families",
         f"  unit_map: {s['map_rows']} rows ({s['map_equivalent']} equivalent, {s['map_partial']} partial, "

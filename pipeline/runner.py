@@ -502,7 +502,7 @@ def match(
         criteria = staging.read_dataset(paths.extracted, DATASETS["criteria"])
         outcomes = staging.read_dataset(paths.extracted, DATASETS["outcomes"])
         result = match_corpus(units, criteria, entries, paths.mappings / OVERRIDES, progress=lambda m: log.info(m),
-                              engine=engine, outcomes=outcomes)
+                              engine=engine, outcomes=outcomes, kept=match_cache.kept_folder(paths.extracted))
         match_cache.store(paths.extracted, key, result)
     staging.stage(
         paths.mappings,

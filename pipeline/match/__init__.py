@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -27,6 +27,7 @@ from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare, compare_all, prepare, rarities
 from pipeline.match.justify import strongest_method
+from pipeline.match.kept import ProfilePair, profile_hashes, read_kept, split_kept, write_kept
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
 from pipeline.match.scoring import MATCH_THRESHOLD, Scorer
@@ -110,6 +111,15 @@ def _bridges(
     return out
 
 
+def _compared(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfile], rarity: Rarities, engine: Engine,
+              hashes: dict[str, str], kept: dict[ProfilePair, Features]) -> tuple[dict[tuple[str, str], Features], int]:
+    """The features of ``pairs``, in their order: those ``kept`` holds as they were, the others compared now
+    (spread over ``engine``); and how many were compared."""
+    found, missing = split_kept(pairs, hashes, kept)
+    found.update(compare_all(missing, profiles, rarity, engine))
+    return {pair: found[pair] for pair in pairs}, len(missing)
+
+
 def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitProfile], rarity: Rarities,
             all_pairs: int) -> Model:
     """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
@@ -165,8 +175,13 @@ def match_corpus(
     progress: Callable[[str], None] | None = None,
     engine: Engine | None = None,
     outcomes: list[Outcome] | None = None,
+    kept: Path | None = None,
 ) -> MatchResult:
-    """Score candidate pairs (spread over ``engine``), apply the human decisions, and build families and the map."""
+    """Score candidate pairs (spread over ``engine``), apply the human decisions, and build families and the map.
+
+    ``kept`` is a folder of pairs compared before (``pipeline.match.kept``): a pair kept there is not compared
+    again, and the folder then keeps this run's pairs.
+    """
     engine = engine or Engine()
     say = progress or (lambda message: None)
     by_key = {u.unit_key: u for u in units}
@@ -178,7 +193,10 @@ def match_corpus(
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
-    features = compare_all(blocking.pairs, profiles, rarity, engine)
+    hashes = profile_hashes(profiles, rarity)
+    earlier = read_kept(kept)
+    features, compared = _compared(blocking.pairs, profiles, rarity, engine, hashes, earlier)
+    say(f"compared {compared} pairs; {len(features) - compared} kept from an earlier run")
     model = _fitted(features, profiles, rarity, blocking.all_pairs)
     say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
     scorer = Scorer(model)
@@ -199,12 +217,16 @@ def match_corpus(
     families = build_families(units, mapped.links + confirmed, list(effective.values()))
     bridges = _bridges(mapped.rows, succession, by_key, families, effective, features)
     if bridges:
-        found = compare_all([key for key in bridges if key not in features], profiles, rarity, engine)
+        found, more = _compared([key for key in bridges if key not in features], profiles, rarity, engine, hashes,
+                                earlier)
+        compared += more
         features.update(found)
         effective.update({key: scorer.score_pair(key[0], key[1], f) for key, f in found.items()})
         mapped = build_unit_map(by_key, succession, effective, features, applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
     review = sorted((p for k, p in scored.items() if p.decision == "possible" and k not in applied), key=_uncertainty)
+    if kept is not None:
+        write_kept(kept, {(hashes[a], hashes[b]): f for (a, b), f in features.items()})
 
     relations = Counter(r.relation for r in mapped.rows)
     rules = Counter(rule for hit in blocking.rules.values() for rule in hit)
@@ -216,6 +238,8 @@ def match_corpus(
         "blocks_left_out": blocking.blocks_left_out,
         **{f"blocked_by_{rule.replace('-', '_')}": n for rule, n in sorted(rules.items())},
         "pairs_scored": len(scored),
+        "pairs_compared": compared,
+        "pairs_kept": len(features) - compared,
         "matches": decisions["match"],
         "possible": decisions["possible"],
         "non_matches": decisions["non-match"],

@@ -1,4 +1,4 @@
-"""The match cache: a corpus matched before is not matched again.
+"""The match cache: a corpus matched before is not matched again, nor a pair compared before (``kept_folder``).
 
 The key (``pipeline.store.keys``) covers everything the match stage reads: the units
 and criteria files, ``overrides.csv``, what the manifest says of each document
@@ -19,9 +19,10 @@ from pipeline.core.manifest import Entry
 from pipeline.core.schemas import DATASETS
 from pipeline.match import MatchResult
 from pipeline.store.entries import read_entry, write_entry
-from pipeline.store.keys import CORE, Stage, cache_key, file_sha256
+from pipeline.store.keys import CORE, Stage, cache_key, file_sha256, fingerprint
 
 FOLDER = ".match"
+KEPT = ".match-pairs"
 # What a match depends on besides its inputs: this package's code, the spaCy pipeline and the scoring libraries.
 STAGE = Stage("match", ("match", "core/nlp.py", *CORE), ("spacy", "spacy-lookups-data", "rapidfuzz", "numpy", "scipy"))
 # MatchResult field -> the dataset whose schema stores it; the other fields are kept as JSON.
@@ -29,6 +30,12 @@ _DATASET_OF = {
     "unit_matches": "unit_matches", "families": "families", "unit_map": "unit_map",
     "criterion_map": "criterion_map", "review": "unit_matches", "issues": "issues",
 }
+
+
+def kept_folder(extracted: Path) -> Path:
+    """Where the pairs compared before are kept (``pipeline.match.kept``): a folder named by the stage's code and
+    libraries."""
+    return extracted / KEPT / fingerprint(STAGE)[:16]
 
 
 def match_key(inputs: Iterable[Path], entries: list[Entry]) -> str:

@@ -142,6 +142,27 @@ def counterparts(vocabulary: Iterable[str]) -> dict[str, frozenset[str]]:
     return {w: frozenset(o for o in stem if words_agree(w, o)) for stem in by_stem.values() for w in stem}
 
 
+# Counts up to EXACT_COUNTS weigh as they are; larger ones go down to the step below, with
+# STEPS_PER_DOUBLING steps from one power of two to the next (a word's weight is off by at
+# most a third of a nat).
+EXACT_COUNTS = 16
+STEPS_PER_DOUBLING = 2
+
+
+def stepped(count: int) -> float:
+    """A count as rarity weighs it: exact when small, else rounded down to a step of half a doubling.
+
+    A release that adds a few units moves a common word's count, but seldom across a
+    step: the weights, and so the profiles of the units using those words, stay as
+    they were, and the pairs compared before need not be compared again
+    (``pipeline.match.kept``).
+    """
+    if count <= EXACT_COUNTS:
+        return float(count)
+    step: float = 2.0 ** (math.floor(math.log2(count) * STEPS_PER_DOUBLING) / STEPS_PER_DOUBLING)
+    return step
+
+
 @dataclass(frozen=True)
 class Rarity:
     """Inverse document frequency of words over a set of distinct texts (rarer words weigh more), and their counterparts."""
@@ -158,8 +179,8 @@ class Rarity:
         counterparts also for the words ``also`` names (the texts these are compared with)."""
         distinct = {frozenset(t) for t in texts if t}
         counts = Counter(w for words in distinct for w in words)
-        n = len(distinct)
-        idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in counts.items()}
+        n = stepped(len(distinct))
+        idf = {w: math.log((n + 1) / (stepped(c) + 0.5)) for w, c in counts.items()}
         return cls(idf, math.log((n + 1) / 0.5), counterparts(set(counts) | set(also)))
 
     def with_equivalences(self, equivalent: dict[str, frozenset[str]]) -> Rarity:
