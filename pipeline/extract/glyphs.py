@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ctypes
 import math
+import operator
 import re
 from dataclasses import dataclass
+from itertools import compress, repeat
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -157,7 +159,7 @@ class _TextPage:
         self.box_ref = ctypes.addressof(self.box)
         self.objects: dict[int, tuple[str | None, float, float, int]] = {}  # text object -> font, size, space, font handle
         self.mapped: dict[int, set[str]] = {}  # font handle -> the characters it maps
-        self.unmappable: set[tuple[int, str]] = set()  # (font handle, character) it maps to no text
+        self.unmappable: dict[int, set[str]] = {}  # font handle -> the characters it maps to no text
 
     def text(self, count: int) -> str:
         """Every character of the page, one per index (PDFium's generated spaces and line breaks too)."""
@@ -181,20 +183,16 @@ class _TextPage:
 
     def unmapped(self, handle: int, text: str, first: int) -> list[int]:
         """The indexes of the characters of ``text`` (from index ``first``) whose glyphs the font maps to no text;
-        PDFium is asked once per font and character."""
+        PDFium is asked once per font and character, at its first place."""
         known = self.mapped.setdefault(handle, set())
         if known.issuperset(text):
             return []
-        found = []
-        for index, char in enumerate(text, first):
-            if char in known:
-                continue
-            if (handle, char) in self.unmappable or _map_error(self.raw, index):
-                self.unmappable.add((handle, char))
-                found.append(index)
-            else:
-                known.add(char)
-        return found
+        unknowable = self.unmappable.setdefault(handle, set())
+        for char in set(text) - known - unknowable:
+            (unknowable if _map_error(self.raw, first + text.index(char)) else known).add(char)
+        if unknowable.isdisjoint(text):
+            return []
+        return [index for index, char in enumerate(text, first) if char in unknowable]
 
     def runs(self, start: int, stop: int, first: int) -> list[tuple[int, int, int]]:
         """Characters ``start`` to ``stop`` as (first, stop, text object) runs, ``first`` the text object of
@@ -290,7 +288,8 @@ def read_text(page: pdfium.PdfPage, by_word: bool) -> PageText:
         runs = _Runs(chars, text, page.get_height(), by_word)
         # A character of no text object is one PDFium generated: a space where the PDF prints none parts runs.
         raw = chars.raw
-        generated = iter([space.start() for space in _SPACES.finditer(text) if not _text_object(raw, space.start())])
+        spaces = [space.start() for space in _SPACES.finditer(text)]
+        generated = compress(spaces, map(operator.not_, map(_text_object, repeat(raw), spaces)))
         cut = next(generated, len(text))
         for line in _LINE.finditer(text):
             start, stop = line.span()
