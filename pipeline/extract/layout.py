@@ -102,11 +102,10 @@ def ruled_tables(rulings: tuple[Ruling, ...]) -> list[list[list[Box]]]:
     return sorted(tables, key=lambda table: table[0][0][1])
 
 
-def _cell_of(glyph: Glyph, table: list[list[Box]]) -> tuple[int, int] | None:
-    """The (row, cell) of a table that holds the glyph's middle, if any."""
-    middle_x, middle_y = (glyph.x0 + glyph.x1) / 2, (glyph.top + glyph.bottom) / 2
-    if not (table[0][0][1] <= middle_y <= table[-1][0][3]):
-        return None
+def _cell_of(glyph: Glyph, middle_y: float, table: list[list[Box]]) -> tuple[int, int] | None:
+    """The (row, cell) of a table that holds the glyph's middle (``middle_y`` down, within the table's rows), if
+    any."""
+    middle_x = (glyph.x0 + glyph.x1) / 2
     for r, row in enumerate(table):
         if row[0][1] <= middle_y <= row[0][3]:
             for c, box in enumerate(row):
@@ -175,10 +174,11 @@ def page_lines(text: PageText, tables: list[list[list[Box]]], repeated_head: str
         return LaidOutPage(tuple(lines), (), not text.by_word and any(line.overlapping() for line in lines))
     in_cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in tables]
     free: list[Glyph] = []
+    spans = [(table[0][0][1], table[-1][0][3]) for table in tables]  # each table's top and bottom
     for glyph in glyphs:
-        for t, table in enumerate(tables):
-            cell = _cell_of(glyph, table)
-            if cell is not None:
+        middle_y = (glyph.top + glyph.bottom) / 2
+        for t, (top, bottom) in enumerate(spans):
+            if top <= middle_y <= bottom and (cell := _cell_of(glyph, middle_y, tables[t])) is not None:
                 in_cells[t].setdefault(cell, []).append(glyph)
                 break
         else:

@@ -14,6 +14,8 @@ from typing import TypeVar
 from pipeline.extract.glyphs import Glyph
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+# White space other than the space: a word of it alone is no letters.
+_OTHER_SPACE = re.compile(r"[^\S ]")
 # Fake bold is drawn by printing each glyph twice, slightly offset: a glyph with the
 # same text, font and size as another within this distance (points) is its duplicate.
 DUPLICATE_TOLERANCE = 1.0
@@ -167,4 +169,6 @@ def _letters(text: str) -> int:
     """The characters of a run's words, less its spaces and its words of white space alone."""
     if " " not in text:
         return 0 if text.isspace() else len(text)
+    if not _OTHER_SPACE.search(text):
+        return len(text) - text.count(" ")
     return sum(len(word) for word in text.split(" ") if word and not word.isspace())
