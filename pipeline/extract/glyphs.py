@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ctypes
+import math
+import operator
 import re
 from dataclasses import dataclass
+from itertools import compress, repeat
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -19,6 +22,11 @@ _SPACE = 0x20
 _LINE_END_HYPHENS = (0x02, 0xFFFE)
 # A stroke that strays less than this (points) from the horizontal or vertical is straight.
 _STRAIGHT = 0.5
+# PDFium's loose boxes of tall glyphs ("l", "f") reach a hair above the others' on one
+# baseline (about a thousandth of an em); a raised or lowered word moves by a third of one.
+# Ends of a run whose tops or bottoms differ by more than this share of the type size are
+# not on one baseline.
+BASELINE_SHARE = 0.05
 # A space is about this share of the type size in text faces (Helvetica .28, DejaVu .32):
 # the space of a font that maps none, or whose width PDFium cannot give.
 SPACE_SHARE = 0.3
@@ -26,11 +34,15 @@ SPACE_SHARE = 0.3
 
 @dataclass(frozen=True, slots=True)
 class Glyph:
-    """One printed glyph: its text, box (top-down page coordinates) and font.
+    """A run of printed glyphs of one font and size on one line: its text, box (top-down page coordinates) and font.
 
-    ``text`` is every character the glyph maps to (a ligature's "ff" or "ffi"); ``space``
-    is the width of a space in its font at its size, and ``spaced`` says that PDFium
-    found a word break before it (a space it generated where the PDF prints none).
+    ``text`` is every character the run maps to: one word or printed space where the
+    page is read word by word, else the words and printed spaces of one text object
+    up to a word break that PDFium generated (a ligature's "ff" or "ffi" is two or
+    three letters). ``space`` is the width of a space in its font at its size, and
+    ``spaced`` says that PDFium found a word break before it (a space it generated
+    where the PDF prints none). ``last_x0`` is the left of its last character, which
+    no word of the run starts right of.
     """
 
     text: str
@@ -42,6 +54,7 @@ class Glyph:
     size: float
     space: float
     spaced: bool = False
+    last_x0: float = -math.inf
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +69,12 @@ class Ruling:
 
 
 @dataclass(frozen=True)
-class PageContent:
-    """What one page prints: its glyphs in content order, its rulings, and the unmapped glyphs it dropped."""
+class PageText:
+    """What one page prints as text: its glyph runs in content order, whether they were read word by word, and the
+    count of unmapped glyphs it dropped."""
 
     glyphs: tuple[Glyph, ...]
-    rulings: tuple[Ruling, ...]
+    by_word: bool
     unmapped: int
 
 
@@ -81,6 +95,19 @@ _font_size = _prototype(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, ctypes.c
 _loose_box = _prototype(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 _glyph_width = _prototype(pdfium_c.FPDFFont_GetGlyphWidth, ctypes.c_int, ctypes.c_void_p, ctypes.c_uint, ctypes.c_float,
                           ctypes.POINTER(ctypes.c_float))
+
+_count_objects = _prototype(pdfium_c.FPDFPage_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_page_object = _prototype(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_count_form_objects = _prototype(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_form_object = _prototype(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
+_object_type = _prototype(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_object_matrix = _prototype(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_count_segments = _prototype(pdfium_c.FPDFPath_CountSegments, ctypes.c_int, ctypes.c_void_p)
+_path_segment = _prototype(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_segment_point = _prototype(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                            ctypes.c_void_p)
+_segment_type = _prototype(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
+_segment_close = _prototype(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
 
 
 class _Fonts:
@@ -112,8 +139,12 @@ class _Fonts:
         return self.spaces[key]
 
 
-# A word: what the page's text holds between spaces and line breaks.
-_WORD = re.compile(r"[^ \r\n]+| ")
+# A word or a printed space of a run.
+_WORD = re.compile(r"[^ ]+| ")
+# A space of the page's text, printed or generated.
+_SPACES = re.compile(" ")
+# A line of the page's text: PDFium ends each with a line break.
+_LINE = re.compile(r"[^\r\n]+")
 # Ligature glyphs read as their letters, and a line-end hyphen as "-".
 _READABLE = str.maketrans({**{ord(k): v for k, v in LIGATURES.items()}, **dict.fromkeys(_LINE_END_HYPHENS, "-")})
 
@@ -128,7 +159,7 @@ class _TextPage:
         self.box_ref = ctypes.addressof(self.box)
         self.objects: dict[int, tuple[str | None, float, float, int]] = {}  # text object -> font, size, space, font handle
         self.mapped: dict[int, set[str]] = {}  # font handle -> the characters it maps
-        self.unmappable: set[tuple[int, str]] = set()  # (font handle, character) it maps to no text
+        self.unmappable: dict[int, set[str]] = {}  # font handle -> the characters it maps to no text
 
     def text(self, count: int) -> str:
         """Every character of the page, one per index (PDFium's generated spaces and line breaks too)."""
@@ -152,20 +183,16 @@ class _TextPage:
 
     def unmapped(self, handle: int, text: str, first: int) -> list[int]:
         """The indexes of the characters of ``text`` (from index ``first``) whose glyphs the font maps to no text;
-        PDFium is asked once per font and character."""
+        PDFium is asked once per font and character, at its first place."""
         known = self.mapped.setdefault(handle, set())
         if known.issuperset(text):
             return []
-        found = []
-        for index, char in enumerate(text, first):
-            if char in known:
-                continue
-            if (handle, char) in self.unmappable or _map_error(self.raw, index):
-                self.unmappable.add((handle, char))
-                found.append(index)
-            else:
-                known.add(char)
-        return found
+        unknowable = self.unmappable.setdefault(handle, set())
+        for char in set(text) - known - unknowable:
+            (unknowable if _map_error(self.raw, first + text.index(char)) else known).add(char)
+        if unknowable.isdisjoint(text):
+            return []
+        return [index for index, char in enumerate(text, first) if char in unknowable]
 
     def runs(self, start: int, stop: int, first: int) -> list[tuple[int, int, int]]:
         """Characters ``start`` to ``stop`` as (first, stop, text object) runs, ``first`` the text object of
@@ -186,71 +213,110 @@ class _TextPage:
         runs.append((start, stop, first))
         return runs
 
-    def edges(self, first: int, last: int) -> tuple[float, float, float, float]:
-        """The left of character ``first``'s loose box, the right of ``last``'s, and their top and bottom (PDF
-        coordinates). The loose box spans the advance width and the font's ascent and descent, as pdfminer's
-        character boxes do."""
+    def edges(self, first: int, last: int) -> tuple[float, float, float, float, float]:
+        """The left of character ``first``'s loose box, the right of ``last``'s, their top and bottom, and the left
+        of ``last``'s (PDF coordinates). The loose box spans the advance width and the font's ascent and descent,
+        as pdfminer's character boxes do."""
         box = self.box
         _loose_box(self.raw, last, self.box_ref)
-        right = box.right
+        last_x0, right = box.left, box.right
         if first != last:
             _loose_box(self.raw, first, self.box_ref)
-        return box.left, right, box.top, box.bottom
+        return box.left, right, box.top, box.bottom, last_x0
 
 
-def _glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[Glyph], int]:
-    """The page's glyphs, a word's abutting glyphs of one text object as one run (one ``Glyph``).
+class _Runs:
+    """The glyph runs of one page in content order, collected as its text is walked line by line."""
 
-    Within a text object PDFium generates a space wherever a gap passes half the font's
-    space, the word gap ``lines`` looks for, so a run is cut at PDFium's spaces and
-    line breaks, at printed spaces, and where the text object changes; only the ends of
-    a run are asked for their boxes.
+    def __init__(self, chars: _TextPage, text: str, height: float, by_word: bool) -> None:
+        self.chars, self.text, self.height, self.by_word = chars, text, height, by_word
+        self.glyphs: list[Glyph] = []
+        self.unmapped = 0
+        self.spaced = False  # PDFium found a word break before the next glyph
+
+    def stretch(self, start: int, stop: int) -> None:
+        """Characters ``start`` to ``stop`` of one line, with no space that PDFium generated among them, as runs of
+        one text object each, less the glyphs with no Unicode mapping."""
+        chars, text = self.chars, self.text
+        for first, end, text_object in chars.runs(start, stop, _text_object(chars.raw, start)):
+            font, size, space, handle = chars.font(text_object, first)
+            # A glyph whose font has no Unicode mapping is unknowable: dropped, and counted.
+            cut = chars.unmapped(handle, text[first:end], first)
+            self.unmapped += len(cut)
+            for a, b in zip([first - 1, *cut], [*cut, end]) if cut else ((first - 1, end),):
+                if b > a + 1:
+                    self.run(a + 1, b, font, size, space)
+
+    def run(self, start: int, stop: int, font: str | None, size: float, space: float) -> None:
+        """Characters ``start`` to ``stop`` of one text object as one glyph, asking PDFium for its ends' boxes only.
+
+        Read word by word instead (each word and printed space a glyph with its own box)
+        where the page is read so, or where the run's ends do not share a baseline (a
+        raised word in it) or the run goes leftwards.
+        """
+        chars, text, height, glyphs = self.chars, self.text, self.height, self.glyphs
+        raw, box, box_ref = chars.raw, chars.box, chars.box_ref
+        if not self.by_word:
+            _loose_box(raw, stop - 1, box_ref)
+            last_x0, right, top, bottom = box.left, box.right, box.top, box.bottom
+            if stop - start > 1:
+                _loose_box(raw, start, box_ref)
+            tolerance = BASELINE_SHARE * size
+            if abs(box.top - top) <= tolerance and abs(box.bottom - bottom) <= tolerance and last_x0 >= box.left:
+                glyphs.append(Glyph(text[start:stop].translate(_READABLE), box.left, right, height - box.top,
+                                    height - box.bottom, font, size, space, self.spaced, last_x0))
+                self.spaced = False
+                return
+        for word in _WORD.finditer(text, start, stop):
+            x0, x1, top, bottom, last_x0 = chars.edges(word.start(), word.end() - 1)
+            glyphs.append(Glyph(word.group().translate(_READABLE), x0, x1, height - top, height - bottom,
+                                font, size, space, self.spaced, last_x0))
+            self.spaced = False
+
+
+def read_text(page: pdfium.PdfPage, by_word: bool) -> PageText:
+    """The page's text as glyph runs, or ``by_word`` as its words and printed spaces.
+
+    A run is what one text object prints on one line up to a space that PDFium
+    generated (where the PDF prints none: a word gap that ``lines`` weighs by its
+    width), so a line of text costs PDFium a call for each space and two for each run.
     """
     textpage = page.get_textpage()
     try:
         chars = _TextPage(textpage.raw, _Fonts())
-        raw, box, box_ref, objects, mapped = chars.raw, chars.box, chars.box_ref, chars.objects, chars.mapped
         text = chars.text(pdfium_c.FPDFText_CountChars(textpage.raw))
-        glyphs: list[Glyph] = []
-        unmapped = 0
-        spaced = False  # PDFium found a word break before the next glyph
-        for word in _WORD.finditer(text):
-            start, stop = word.span()
-            opening = _text_object(raw, start)
-            if not opening:
-                # A character of no text object is one PDFium generated: a space where the PDF prints none,
-                # evidence of a word break before the next glyph.
-                spaced = True
-                continue
-            # Most words are one run of one text object; those are read here without the general path's lists.
-            if stop - start == 1 or _text_object(raw, stop - 1) == opening:
-                font, size, space, handle = objects.get(opening) or chars.font(opening, start)
-                piece = text[start:stop]
-                known = mapped.get(handle)
-                if known is not None and known.issuperset(piece):
-                    _loose_box(raw, stop - 1, box_ref)
-                    right = box.right
-                    if stop - start > 1:
-                        _loose_box(raw, start, box_ref)
-                    glyphs.append(Glyph(piece.translate(_READABLE), box.left, right, height - box.top,
-                                        height - box.bottom, font, size, space, spaced))
-                    spaced = False
-                    continue
-            for first, end, text_object in chars.runs(start, stop, opening):
-                font, size, space, handle = chars.font(text_object, first)
-                # A glyph whose font has no Unicode mapping is unknowable: dropped, and counted.
-                cut = chars.unmapped(handle, text[first:end], first)
-                unmapped += len(cut)
-                for a, b in zip([first - 1, *cut], [*cut, end]) if cut else ((first - 1, end),):
-                    if b == a + 1:
-                        continue
-                    x0, x1, top, bottom = chars.edges(a + 1, b - 1)
-                    glyphs.append(Glyph(text[a + 1:b].translate(_READABLE), x0, x1, height - top, height - bottom,
-                                        font, size, space, spaced))
-                    spaced = False
-        return glyphs, unmapped
+        runs = _Runs(chars, text, page.get_height(), by_word)
+        # A character of no text object is one PDFium generated: a space where the PDF prints none parts runs.
+        raw = chars.raw
+        spaces = [space.start() for space in _SPACES.finditer(text)]
+        generated = compress(spaces, map(operator.not_, map(_text_object, repeat(raw), spaces)))
+        cut = next(generated, len(text))
+        for line in _LINE.finditer(text):
+            start, stop = line.span()
+            while cut < stop:
+                if cut > start:
+                    runs.stretch(start, cut)
+                runs.spaced, start, cut = True, cut + 1, next(generated, len(text))
+            if stop > start:
+                runs.stretch(start, stop)
+        return PageText(tuple(runs.glyphs), by_word, runs.unmapped)
     finally:
         textpage.close()
+
+
+def _paths(page: Any) -> list[int]:
+    """The path objects of a page, and of the forms (XObjects) it draws, though not of forms within those."""
+    paths = []
+    handle = ctypes.cast(page, ctypes.c_void_p).value
+    for index in range(_count_objects(handle)):
+        found = _page_object(handle, index)
+        kind = _object_type(found)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths.append(found)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            children = (_form_object(found, child) for child in range(_count_form_objects(found)))
+            paths += [child for child in children if _object_type(child) == pdfium_c.FPDF_PAGEOBJ_PATH]
+    return paths
 
 
 def _rulings(page: pdfium.PdfPage, height: float) -> list[Ruling]:
@@ -258,23 +324,24 @@ def _rulings(page: pdfium.PdfPage, height: float) -> list[Ruling]:
     rulings: list[Ruling] = []
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
-    for path in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        if not pdfium_c.FPDFPageObj_GetMatrix(path.raw, matrix):
+    matrix_ref, x_ref, y_ref = ctypes.addressof(matrix), ctypes.addressof(x), ctypes.addressof(y)
+    for path in _paths(page.raw):
+        if not _object_matrix(path, matrix_ref):
             continue
         points: list[tuple[float, float]] = []  # the current subpath, in page coordinates
-        for index in range(pdfium_c.FPDFPath_CountSegments(path.raw)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(path.raw, index)
-            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        for index in range(_count_segments(path)):
+            segment = _path_segment(path, index)
+            _segment_point(segment, x_ref, y_ref)
             point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
                      height - (matrix.b * x.value + matrix.d * y.value + matrix.f))
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            kind = _segment_type(segment)
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not points:
                 points = [point]
                 continue
             if kind == pdfium_c.FPDF_SEGMENT_LINETO:
                 rulings += _straight(points[-1], point)
             points.append(point)
-            if pdfium_c.FPDFPathSegment_GetClose(segment):
+            if _segment_close(segment):
                 rulings += _straight(point, points[0])
     return rulings
 
@@ -289,8 +356,6 @@ def _straight(start: tuple[float, float], end: tuple[float, float]) -> list[Ruli
     return []
 
 
-def read_page(page: pdfium.PdfPage) -> PageContent:
-    """The glyphs and rulings of one page."""
-    height = page.get_height()
-    glyphs, unmapped = _glyphs(page, height)
-    return PageContent(tuple(glyphs), tuple(_rulings(page, height)), unmapped)
+def read_rulings(page: pdfium.PdfPage) -> tuple[Ruling, ...]:
+    """The page's rulings: the straight horizontal and vertical strokes of its paths."""
+    return tuple(_rulings(page, page.get_height()))

@@ -15,11 +15,12 @@ line model reads the same content printed without rules.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.table import T_intersections, cells_to_tables, edges_to_intersections, merge_edges
 
-from pipeline.extract.glyphs import SPACE_SHARE, Glyph, PageContent, Ruling
+from pipeline.extract.glyphs import SPACE_SHARE, Glyph, PageText, Ruling
 from pipeline.extract.lines import TextLine, text_lines, without_fake_bold
 
 # pdfplumber's default table settings: rulings this close (points) are one ruling,
@@ -29,14 +30,21 @@ JOIN_TOLERANCE = 3.0
 INTERSECTION_TOLERANCE = 3.0
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+Point = tuple[float, float]  # x, top
 
 
 @dataclass(frozen=True)
 class LaidOutPage:
-    """A page's lines in reading order, and the first row of each table on it, as read."""
+    """A page's lines in reading order, and the first row of each table on it, as read.
+
+    ``tangled`` says that the page, read in runs of text, needs to be read word by
+    word: a table's cells may part a run, and runs that overlap on a line may
+    interleave their words.
+    """
 
     lines: tuple[TextLine, ...]
     table_heads: tuple[str, ...]
+    tangled: bool = False
 
 
 def _edge(ruling: Ruling) -> dict[str, float | str]:
@@ -47,6 +55,38 @@ def _edge(ruling: Ruling) -> dict[str, float | str]:
     }
 
 
+def _cells(intersections: T_intersections) -> list[Box]:
+    """The smallest cells the intersections of rulings describe: pdfplumber's ``intersections_to_cells``, with each
+    point's edges made a set once rather than for every pair of points it compares."""
+    points = sorted(intersections)
+    vertical = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["v"]} for p in points}
+    horizontal = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["h"]} for p in points}
+    columns: dict[float, list[Point]] = defaultdict(list)  # the points of each vertical, top to bottom
+    rows: dict[float, list[Point]] = defaultdict(list)  # of each horizontal, left to right
+    for point in points:
+        columns[point[0]].append(point)
+        rows[point[1]].append(point)
+
+    def connects(p1: Point, p2: Point) -> bool:
+        return bool((p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]))
+                    or (p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2])))
+
+    def smallest(point: Point) -> Box | None:
+        """The cell whose top-left corner is ``point``: the first point below and the first right of it that edges
+        join to it and to a fourth corner."""
+        column, row = columns[point[0]], rows[point[1]]
+        for below in column[column.index(point) + 1:]:
+            if connects(point, below):
+                for right in row[row.index(point) + 1:]:
+                    corner = (right[0], below[1])
+                    if (connects(point, right) and corner in intersections and connects(corner, right)
+                            and connects(corner, below)):
+                        return point[0], point[1], corner[0], corner[1]
+        return None
+
+    return [cell for cell in map(smallest, points) if cell]
+
+
 def ruled_tables(rulings: tuple[Ruling, ...]) -> list[list[list[Box]]]:
     """The ruled tables of a page, top to bottom, each as its rows of cells, left to right."""
     if not any(r.horizontal for r in rulings) or all(r.horizontal for r in rulings):
@@ -54,7 +94,7 @@ def ruled_tables(rulings: tuple[Ruling, ...]) -> list[list[list[Box]]]:
     edges = merge_edges([_edge(r) for r in rulings], SNAP_TOLERANCE, SNAP_TOLERANCE, JOIN_TOLERANCE, JOIN_TOLERANCE)
     intersections = edges_to_intersections(edges, INTERSECTION_TOLERANCE, INTERSECTION_TOLERANCE)
     tables = []
-    for cells in cells_to_tables(intersections_to_cells(intersections)):
+    for cells in cells_to_tables(_cells(intersections)):
         rows: dict[float, list[Box]] = {}
         for cell in cells:
             rows.setdefault(cell[1], []).append(cell)
@@ -62,11 +102,10 @@ def ruled_tables(rulings: tuple[Ruling, ...]) -> list[list[list[Box]]]:
     return sorted(tables, key=lambda table: table[0][0][1])
 
 
-def _cell_of(glyph: Glyph, table: list[list[Box]]) -> tuple[int, int] | None:
-    """The (row, cell) of a table that holds the glyph's middle, if any."""
-    middle_x, middle_y = (glyph.x0 + glyph.x1) / 2, (glyph.top + glyph.bottom) / 2
-    if not (table[0][0][1] <= middle_y <= table[-1][0][3]):
-        return None
+def _cell_of(glyph: Glyph, middle_y: float, table: list[list[Box]]) -> tuple[int, int] | None:
+    """The (row, cell) of a table that holds the glyph's middle (``middle_y`` down, within the table's rows), if
+    any."""
+    middle_x = (glyph.x0 + glyph.x1) / 2
     for r, row in enumerate(table):
         if row[0][1] <= middle_y <= row[0][3]:
             for c, box in enumerate(row):
@@ -119,23 +158,27 @@ def _row_lines(cells: list[list[TextLine]]) -> list[TextLine]:
     return out
 
 
-def page_lines(content: PageContent, repeated_head: str | None = None) -> LaidOutPage:
-    """The page's lines in reading order: text outside tables by position, each table row by row.
+def page_lines(text: PageText, tables: list[list[list[Box]]], repeated_head: str | None = None) -> LaidOutPage:
+    """The page's lines in reading order: text outside its ``tables`` (``ruled_tables``) by position, each table
+    row by row.
 
     A first table whose first row reads ``repeated_head`` (the first row of the table
     the page before ended with) continues that table: its header row, printed again
     on each page, is read once.
     """
-    glyphs = without_fake_bold(list(content.glyphs))
-    tables = ruled_tables(content.rulings)
+    if tables and not text.by_word:
+        return LaidOutPage((), (), tangled=True)
+    glyphs = without_fake_bold(list(text.glyphs))
     if not tables:
-        return LaidOutPage(tuple(text_lines(glyphs)), ())
+        lines = text_lines(glyphs)
+        return LaidOutPage(tuple(lines), (), not text.by_word and any(line.overlapping() for line in lines))
     in_cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in tables]
     free: list[Glyph] = []
+    spans = [(table[0][0][1], table[-1][0][3]) for table in tables]  # each table's top and bottom
     for glyph in glyphs:
-        for t, table in enumerate(tables):
-            cell = _cell_of(glyph, table)
-            if cell is not None:
+        middle_y = (glyph.top + glyph.bottom) / 2
+        for t, (top, bottom) in enumerate(spans):
+            if top <= middle_y <= bottom and (cell := _cell_of(glyph, middle_y, tables[t])) is not None:
                 in_cells[t].setdefault(cell, []).append(glyph)
                 break
         else:

@@ -14,6 +14,8 @@ from typing import TypeVar
 from pipeline.extract.glyphs import Glyph
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+# White space other than the space: a word of it alone is no letters.
+_OTHER_SPACE = re.compile(r"[^\S ]")
 # Fake bold is drawn by printing each glyph twice, slightly offset: a glyph with the
 # same text, font and size as another within this distance (points) is its duplicate.
 DUPLICATE_TOLERANCE = 1.0
@@ -55,7 +57,7 @@ def parts_words(left: Glyph, right: Glyph) -> bool:
 
 @dataclass(frozen=True)
 class TextLine:
-    """One line of glyphs on a page, left to right."""
+    """One line of glyph runs on a page, left to right (in a ruled table's cells, of words and printed spaces)."""
 
     glyphs: tuple[Glyph, ...]
 
@@ -71,8 +73,12 @@ class TextLine:
     def x1(self) -> float:
         return max(g.x1 for g in self.glyphs)
 
+    def overlapping(self) -> bool:
+        """Whether a glyph run starts left of the last character of the run left of it: their words may interleave."""
+        return any(right.x0 <= left.last_x0 for left, right in pairwise(self.glyphs))
+
     def first_word_width(self) -> float:
-        """The printed width of the line's first word."""
+        """The printed width of the line's first word (of a line of words and printed spaces)."""
         last: Glyph | None = None
         for glyph in self.glyphs:
             if glyph.text.isspace() or (last is not None and parts_words(last, glyph)):
@@ -144,13 +150,25 @@ def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
 
 def font_of(glyphs: tuple[Glyph, ...]) -> tuple[str | None, float | None, bool | None]:
     """The dominant font of a line's letters, their median size and whether it is bold (a run counts its letters)."""
-    printed = [g for g in glyphs if not g.text.isspace()]
+    printed = [(g, count) for g in glyphs if (count := _letters(g.text))]
     if not printed:
         return None, None, None
+    first = printed[0][0]
+    if all(g.font == first.font and g.size == first.size for g, _ in printed):  # most lines
+        return first.font, first.size, bool(first.font and _BOLD_FONT.search(first.font))
     letters: Counter[str | None] = Counter()
-    for glyph in printed:
-        letters[glyph.font] += len(glyph.text)
+    for glyph, count in printed:
+        letters[glyph.font] += count
     name = letters.most_common(1)[0][0]
-    sizes = [g.size for g in printed]
-    size = sizes[0] if min(sizes) == max(sizes) else round(median(g.size for g in printed for _ in g.text), 2)
+    sizes = [g.size for g, _ in printed]
+    size = sizes[0] if min(sizes) == max(sizes) else round(median(g.size for g, count in printed for _ in range(count)), 2)
     return name, size, bool(name and _BOLD_FONT.search(name))
+
+
+def _letters(text: str) -> int:
+    """The characters of a run's words, less its spaces and its words of white space alone."""
+    if " " not in text:
+        return 0 if text.isspace() else len(text)
+    if not _OTHER_SPACE.search(text):
+        return len(text) - text.count(" ")
+    return sum(len(word) for word in text.split(" ") if word and not word.isspace())

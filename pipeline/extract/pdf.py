@@ -15,8 +15,8 @@ import pypdfium2 as pdfium
 from pipeline.core.errors import DocumentError, Location
 from pipeline.core.records import Issue, Line
 from pipeline.extract import Extraction
-from pipeline.extract.glyphs import read_page
-from pipeline.extract.layout import LaidOutPage, page_lines
+from pipeline.extract.glyphs import read_rulings, read_text
+from pipeline.extract.layout import LaidOutPage, page_lines, ruled_tables
 from pipeline.extract.lines import font_of
 from pipeline.extract.wordsplit import check_word_split
 
@@ -96,16 +96,25 @@ def _open(path: Path, shown: str) -> pdfium.PdfDocument:
 
 def _laid_out(pdf: pdfium.PdfDocument, index: int, shown: str, repeated_head: str | None) -> tuple[LaidOutPage, int]:
     """One page's lines and its count of glyphs with no text mapping; the page is closed at once, since PDFium
-    keeps a parsed page until it is."""
+    keeps a parsed page until it is.
+
+    The page is read in runs of text, each asked for its ends' boxes only, and again
+    word by word where its layout needs the words' own boxes (``LaidOutPage.tangled``).
+    """
     try:
         page = pdf[index]
         try:
-            content = read_page(page)
+            tables = ruled_tables(read_rulings(page))
+            text = read_text(page, by_word=bool(tables))
+            laid_out = page_lines(text, tables, repeated_head)
+            if laid_out.tangled:
+                text = read_text(page, by_word=True)
+                laid_out = page_lines(text, tables, repeated_head)
         finally:
             page.close()
     except pdfium.PdfiumError as exc:
         raise DocumentError(f"unreadable page: {exc}", Location(shown, index + 1)) from exc
-    return page_lines(content, repeated_head), content.unmapped
+    return laid_out, text.unmapped
 
 
 def _table_head(laid_out: LaidOutPage) -> str | None:

@@ -32,12 +32,12 @@ MIN_SHARE = 0.02
 EXAMPLES = 3
 
 
-def _suspects(words: list[list[str]], page: int, pages_of: dict[str, set[int]], common: set[str]) -> set[str]:
-    """The words of one page's lines that look glued ("ofother") or split ("perform ance")."""
+def _suspects(words: list[list[str]], here: set[str], pages_of: dict[str, set[int]], common: set[str]) -> set[str]:
+    """The words of one page's lines that look glued ("ofother") or split ("perform ance"); ``here`` holds the
+    document's words found on this page alone."""
 
     def elsewhere(word: str) -> bool:
-        pages = pages_of.get(word)
-        return pages is not None and (len(pages) > 1 or page not in pages)
+        return word in pages_of and word not in here
 
     def glued(word: str) -> bool:
         """Whether the word is two or more words found on other pages, one of them among the commonest."""
@@ -52,9 +52,10 @@ def _suspects(words: list[list[str]], page: int, pages_of: dict[str, set[int]], 
 
     found: set[str] = set()
     for line in words:
-        found.update(word for word in line if len(word) >= 2 * MIN_PART and not elsewhere(word) and glued(word))
+        # Every word of a line is the document's: it is found elsewhere unless it is found here alone.
+        found.update(word for word in line if word in here and len(word) >= 2 * MIN_PART and glued(word))
         found.update(f"{left} {right}" for left, right in itertools.pairwise(line)
-                     if not (elsewhere(left) and elsewhere(right)) and elsewhere(left + right))
+                     if (left in here or right in here) and elsewhere(left + right))
     return found
 
 
@@ -72,9 +73,13 @@ def check_word_split(lines: Sequence[Line], doc_id: str) -> list[Issue]:
     if len(by_page) < 2:
         return []  # a single page has no other pages to compare with
     common = {word for word, _ in counts.most_common(COMMONEST)}
+    only_on: dict[int, set[str]] = defaultdict(set)  # page -> the words found on it alone
+    for word, pages in pages_of.items():
+        if len(pages) == 1:
+            only_on[next(iter(pages))].add(word)
     reported: list[tuple[int, list[str]]] = []
     for page, words in sorted(by_page.items()):
-        suspects = sorted(_suspects(words, page, pages_of, common))
+        suspects = sorted(_suspects(words, only_on[page], pages_of, common))
         total = sum(len(line) for line in words)
         if len(suspects) >= MIN_SUSPECTS and len(suspects) >= MIN_SHARE * total:
             reported.append((page, suspects))

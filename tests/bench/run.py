@@ -53,6 +53,11 @@ def cpu_timed(work) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+# Each reader's throughput is the best of this many rounds, the readers taking turns: other
+# work on the machine only ever slows a round down, in wall and in CPU time alike.
+ROUNDS = 3
+
+
 def extraction(pdfs: list[Path]) -> dict[str, float]:
     """Pages per second of our extract stage, pdfplumber words with fonts, and pypdfium2 text, same PDFs."""
     pages = sum(len(pdfium.PdfDocument(str(p))) for p in pdfs)
@@ -75,14 +80,21 @@ def extraction(pdfs: list[Path]) -> dict[str, float]:
                 page.get_textpage().get_text_range()
             document.close()
 
+    readers = (("extract_pages_per_s", "our extract stage", ours),
+               ("pdfplumber_words_pages_per_s", "pdfplumber extract_words(fontname, size)", plumber_words),
+               ("pypdfium2_pages_per_s", "pypdfium2 get_text_range", pdfium_text))
+    best = {key: (float("inf"), float("inf")) for key, _, _ in readers}
+    for _ in range(ROUNDS):
+        for key, _, work in readers:
+            seconds, cpu = cpu_timed(work)
+            best[key] = (min(best[key][0], seconds), min(best[key][1], cpu))
     rates = {}
     per_cpu = {}
-    for key, label, work in (("extract_pages_per_s", "our extract stage", ours),
-                             ("pdfplumber_words_pages_per_s", "pdfplumber extract_words(fontname, size)", plumber_words),
-                             ("pypdfium2_pages_per_s", "pypdfium2 get_text_range", pdfium_text)):
-        seconds, cpu = cpu_timed(work)
+    for key, label, _ in readers:
+        seconds, cpu = best[key]
         rates[key], per_cpu[key] = pages / seconds, pages / cpu
-        say(f"{label} ({pages} pages)", f"{rates[key]:8.1f} pages/s  ({per_cpu[key]:.1f} pages per CPU-second)")
+        say(f"{label} ({pages} pages, best of {ROUNDS})",
+            f"{rates[key]:8.1f} pages/s  ({per_cpu[key]:.1f} pages per CPU-second)")
     say("  ours / pdfplumber extract_words", f"{rates['extract_pages_per_s'] / rates['pdfplumber_words_pages_per_s']:8.2f}x")
     rates["extract_pypdfium2_ratio"] = rates["extract_pages_per_s"] / rates["pypdfium2_pages_per_s"]
     rates["extract_pypdfium2_cpu_ratio"] = per_cpu["extract_pages_per_s"] / per_cpu["pypdfium2_pages_per_s"]
