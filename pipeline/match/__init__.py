@@ -18,21 +18,27 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 from pipeline.core.manifest import Entry
 from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, CriterionMapRow, Family, Issue, Outcome, Unit, UnitMapRow, UnitMatch
 from pipeline.match.blocking import block
 from pipeline.match.bridges import Bridge, family_bridges
+from pipeline.match.compared import Compared
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
-from pipeline.match.features import Features, Rarities, UnitProfile, compare, compare_all, prepare, rarities
+from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, prepare, rarities
 from pipeline.match.justify import strongest_method
-from pipeline.match.kept import ProfilePair, profile_hashes, read_kept, split_kept, write_kept
+from pipeline.match.kept import Kept, profile_hashes, write_kept
+from pipeline.match.matches import UnitMatches
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
-from pipeline.match.scoring import MATCH_THRESHOLD, Scorer
+from pipeline.match.pairs import PairColumns
+from pipeline.match.scoring import DECISIONS, MATCH_THRESHOLD, Scorer, value_combinations
 from pipeline.match.succession import Supersession, scheme_rank, supersessions
 from pipeline.match.unit_map import build_unit_map
+from pipeline.store.tables import Batched
 
 __all__ = ["MatchResult", "match_corpus"]
 
@@ -43,7 +49,7 @@ T = TypeVar("T")
 class MatchResult:
     """Everything the match stage publishes, plus its issues and a summary of counts."""
 
-    unit_matches: list[UnitMatch]
+    unit_matches: Sequence[UnitMatch] | Batched  # every scored pair, in key order: ``UnitMatches`` from a run
     families: list[Family]
     unit_map: list[UnitMapRow]
     criterion_map: list[CriterionMapRow]
@@ -58,33 +64,23 @@ def _uncertainty(pair: UnitMatch) -> tuple[float, str, str]:
     return abs(pair.score - MATCH_THRESHOLD), pair.left_key, pair.right_key
 
 
-def _apply_overrides(
-    overrides: list[Override],
-    scored: dict[tuple[str, str], UnitMatch],
-    features: dict[tuple[str, str], Features],
-    profiles: dict[str, UnitProfile],
-    rarity: Rarities,
-    by_key: dict[str, Unit],
-    rank: dict[str, int],
-    scorer: Scorer,
-) -> tuple[dict[tuple[str, str], UnitMatch], dict[tuple[str, str], Override]]:
-    """The scored pairs with each person's decision in place, and the decisions by pair.
+def _apply_overrides(overrides: list[Override], compared: Compared, by_key: dict[str, Unit], rank: dict[str, int]
+                     ) -> tuple[dict[tuple[str, str], UnitMatch], dict[tuple[str, str], Override]]:
+    """The pairs a person decided, with the decision in place, and the decisions by pair.
 
-    A pair a person named that blocking did not propose is scored now, so its row
-    can still say what the matcher saw. ``features`` gains those pairs.
+    A pair a person named that blocking did not propose is compared and scored now,
+    so its row can still say what the matcher saw.
     """
-    effective = dict(scored)
+    decided: dict[tuple[str, str], UnitMatch] = {}
     applied: dict[tuple[str, str], Override] = {}
     for o in overrides:
         a, b = by_key[o.from_key], by_key[o.to_key]
         older_first = (rank[a.scheme], a.unit_key) <= (rank[b.scheme], b.unit_key)
         pair = (a.unit_key, b.unit_key) if older_first else (b.unit_key, a.unit_key)
-        if pair not in features:
-            features[pair] = compare(profiles[pair[0]], profiles[pair[1]], rarity)
-            effective[pair] = scorer.score_pair(pair[0], pair[1], features[pair])
-        effective[pair] = overridden(effective[pair], o)
+        compared.add_pairs([pair])
+        decided[pair] = overridden(decided.get(pair) or compared.records[pair], o)
         applied[pair] = o
-    return effective, applied
+    return decided, applied
 
 
 def _bridges(
@@ -111,17 +107,7 @@ def _bridges(
     return out
 
 
-def _compared(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfile], rarity: Rarities, engine: Engine,
-              hashes: dict[str, str], kept: dict[ProfilePair, Features]) -> tuple[dict[tuple[str, str], Features], int]:
-    """The features of ``pairs``, in their order: those ``kept`` holds as they were, the others compared now
-    (spread over ``engine``); and how many were compared."""
-    found, missing = split_kept(pairs, hashes, kept)
-    found.update(compare_all(missing, profiles, rarity, engine))
-    return {pair: found[pair] for pair in pairs}, len(missing)
-
-
-def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitProfile], rarity: Rarities,
-            all_pairs: int) -> Model:
+def _fitted(pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rarities, all_pairs: int) -> Model:
     """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
     read = attrgetter(*(c.feature for c in COMPARISONS))
 
@@ -145,7 +131,8 @@ def _fitted(features: dict[tuple[str, str], Features], profiles: dict[str, UnitP
            NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
     # Each comparison reads a feature of one type, so equal values are the same level: the candidates are
     # handed over as their distinct combinations of values, with how many pairs have each.
-    return fit(COMPARISONS, Counter(map(read, features.values())), drawn(lambda p: True), all_pairs, own)
+    combinations, counts = value_combinations(COMPARISONS, pairs, np.arange(len(pairs)))
+    return fit(COMPARISONS, dict(zip(combinations, counts.tolist())), drawn(lambda p: True), all_pairs, own)
 
 
 def _cycle_collection_paused(function: Callable[..., T]) -> Callable[..., T]:
@@ -194,42 +181,47 @@ def match_corpus(
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
     hashes = profile_hashes(profiles, rarity)
-    earlier = read_kept(kept)
-    features, compared = _compared(blocking.pairs, profiles, rarity, engine, hashes, earlier)
-    say(f"compared {compared} pairs; {len(features) - compared} kept from an earlier run")
-    model = _fitted(features, profiles, rarity, blocking.all_pairs)
+    compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine,
+                        np.array([hashes[k] for k in blocking.keys], dtype=np.uint64), Kept.read(kept))
+    compared.add(blocking.left, blocking.right)
+    say(f"compared {compared.compared} pairs; {len(compared.pairs) - compared.compared} kept from an earlier run")
+    model = _fitted(compared.pairs, profiles, rarity, blocking.all_pairs)
     say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
-    scorer = Scorer(model)
-    scored = {pair: scorer.score_pair(pair[0], pair[1], f) for pair, f in features.items()}
-    decisions = Counter(p.decision for p in scored.values())
+    scored = compared.score(Scorer(model))
+    decisions = Counter(DECISIONS[d] for d in scored.decision.tolist())
     say(f"scored {len(scored)} pairs: {decisions['match']} match, {decisions['possible']} possible")
+    succession = supersessions(entries, schemes)
+    compared.read(np.flatnonzero(scored.decision != DECISIONS.index("non-match")))
+    compared.read(compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}))
+    review = sorted((p for p in compared.records.values() if p.decision == "possible"), key=_uncertainty)
 
     read, issues = read_overrides(overrides_path)
     valid, unknown = known_only(read, set(by_key))
     issues += unknown
-    effective, applied = _apply_overrides(valid, scored, features, profiles, rarity, by_key, rank, scorer)
+    decided, applied = _apply_overrides(valid, compared, by_key, rank)
+    effective = compared.records | decided
     if applied:
         say(f"applied {len(applied)} override(s)")
 
-    succession = supersessions(entries, schemes)
+    features = compared.features
     mapped = build_unit_map(by_key, succession, effective, features, applied)
     confirmed = [k for k, o in applied.items() if o.decision == "confirm"]
     families = build_families(units, mapped.links + confirmed, list(effective.values()))
     bridges = _bridges(mapped.rows, succession, by_key, families, effective, features)
     if bridges:
-        found, more = _compared([key for key in bridges if key not in features], profiles, rarity, engine, hashes,
-                                earlier)
-        compared += more
-        features.update(found)
-        effective.update({key: scorer.score_pair(key[0], key[1], f) for key, f in found.items()})
+        compared.add_pairs(list(bridges))
+        effective = compared.records | decided
         mapped = build_unit_map(by_key, succession, effective, features, applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
-    review = sorted((p for k, p in scored.items() if p.decision == "possible" and k not in applied), key=_uncertainty)
+    review = [p for p in review if (p.left_key, p.right_key) not in applied]
     if kept is not None:
-        write_kept(kept, {(hashes[a], hashes[b]): f for (a, b), f in features.items()})
+        write_kept(kept, compared.pairs, compared.hashes)
+    assert compared.scored is not None
+    matches = UnitMatches(compared.pairs, compared.scored,
+                          {row: decided[pair] for pair in decided if (row := compared.pairs.row(*pair)) is not None})
 
     relations = Counter(r.relation for r in mapped.rows)
-    rules = Counter(rule for hit in blocking.rules.values() for rule in hit)
+    rules = {rule: n for rule, n in blocking.rule_counts().items() if n}
     summary = {
         "units": len(units),
         "all_pairs": blocking.all_pairs,
@@ -238,8 +230,8 @@ def match_corpus(
         "blocks_left_out": blocking.blocks_left_out,
         **{f"blocked_by_{rule.replace('-', '_')}": n for rule, n in sorted(rules.items())},
         "pairs_scored": len(scored),
-        "pairs_compared": compared,
-        "pairs_kept": len(features) - compared,
+        "pairs_compared": compared.compared,
+        "pairs_kept": len(compared.pairs) - compared.compared,
         "matches": decisions["match"],
         "possible": decisions["possible"],
         "non_matches": decisions["non-match"],
@@ -258,7 +250,7 @@ def match_corpus(
         "model_iterations": model.iterations,
     }
     return MatchResult(
-        unit_matches=sorted(effective.values(), key=lambda p: (p.left_key, p.right_key)),
+        unit_matches=matches,
         families=families,
         unit_map=sorted(mapped.rows, key=lambda r: (r.from_key, r.to_key or "")),
         criterion_map=sorted(mapped.criteria, key=lambda r: (r.from_criterion_key, r.to_criterion_key)),

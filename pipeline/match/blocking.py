@@ -52,16 +52,40 @@ _ANY_LEVEL = frozenset({"nos", "uan"})
 
 @dataclass(frozen=True)
 class Blocking:
-    """The candidate pairs (older scheme on the left), the rules that found each, and the pairs saved."""
+    """The candidate pairs as positions in ``keys`` (older scheme on the left, in key order), the rules that found
+    each (one bit per rule of ``RULES``), and the pairs saved."""
 
-    pairs: tuple[tuple[str, str], ...]
-    rules: dict[tuple[str, str], tuple[str, ...]]
+    keys: tuple[str, ...]
+    left: np.ndarray
+    right: np.ndarray
+    bits: np.ndarray
     all_pairs: int
     blocks_left_out: int = 0
 
     @property
     def comparisons(self) -> int:
-        return len(self.pairs)
+        return len(self.left)
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The candidate pairs by unit key."""
+        keys = self.keys
+        return tuple((keys[a], keys[b]) for a, b in zip(self.left.tolist(), self.right.tolist()))
+
+    @property
+    def rules(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """The rules that proposed each pair."""
+        return dict(zip(self.pairs, map(rule_names, self.bits.tolist())))
+
+    def rule_counts(self) -> dict[str, int]:
+        """How many pairs each rule proposed."""
+        return {rule: int(np.count_nonzero(self.bits >> bit & 1)) for bit, rule in enumerate(RULES)}
+
+
+@cache
+def rule_names(bits: int) -> tuple[str, ...]:
+    """The rules one pair's bits name."""
+    return tuple(rule for j, rule in enumerate(RULES) if bits >> j & 1)
 
 
 def rare_limit(distinct: int) -> int:
@@ -197,8 +221,5 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     swap = ranks[low] > ranks[high]
     left, right = np.where(swap, high, low), np.where(swap, low, high)
     order = np.lexsort((right, left))  # unit indexes follow key order, so this is the pairs' sorted order
-    keys = [p.key for p in ordered]
-    named = {mask: tuple(rule for j, rule in enumerate(RULES) if mask >> j & 1) for mask in set(bits.tolist())}
-    rules = {(keys[a], keys[b]): named[mask] for a, b, mask in zip(left[order].tolist(), right[order].tolist(),
-                                                                     bits[order].tolist())}
-    return Blocking(tuple(rules), rules, cross_scheme_pairs(ordered), left_out)
+    return Blocking(tuple(p.key for p in ordered), left[order], right[order], bits[order], cross_scheme_pairs(ordered),
+                    left_out)

@@ -47,7 +47,8 @@ def match_key(inputs: Iterable[Path], entries: list[Entry]) -> str:
 
 def cached(extracted: Path, key: str) -> MatchResult | None:
     """The match result stored under ``key``, or None."""
-    found = read_entry(extracted / FOLDER / key, {name: DATASETS[dataset] for name, dataset in _DATASET_OF.items()})
+    found = read_entry(extracted / FOLDER / key, {name: DATASETS[dataset] for name, dataset in _DATASET_OF.items()},
+                       batched={"unit_matches"})
     if found is None:
         return None
     records, rest = found

@@ -139,6 +139,11 @@ def _titles(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> tuple[floa
     return _rounded(score), shared, _body_score(left, right, rarity)
 
 
+def shared_title(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> tuple[str, ...]:
+    """The title words the two units share, rarest first (what a justification quotes)."""
+    return overlap_and_shared(left.title_words, right.title_words, rarity.title)[1]
+
+
 def _body_score(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> float | None:
     """How much of one unit's title the other unit's outcomes and criteria say, the better direction
     ("Exceed customer expectations" against a body about exceeding expectations); None without a body."""

@@ -8,11 +8,12 @@ features of a pair whose two hashes were seen together before are the features a
 new comparison would give, to the byte. A release that adds a handbook compares the
 pairs that touch its units, and those of the few units whose words' weights moved
 (weights move by steps: ``pipeline.match.normalise.stepped``); the model, scores,
-families and the map are rebuilt from all the pairs.
+families and the map are rebuilt from all the pairs. Features are kept, never
+scores: a model fitted anew scores every pair anew.
 
-The kept features live in one Parquet file in a folder named by the match stage's
-code and libraries (``pipeline.match.cache.kept_folder``), so a change to either
-starts afresh.
+The kept features are one Parquet file of columns (``pipeline.match.pairs``) in a
+folder named by the match stage's code and libraries
+(``pipeline.match.cache.kept_folder``), so a change to either starts afresh.
 """
 
 from __future__ import annotations
@@ -20,36 +21,35 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.match.criteria import AlignedPair
-from pipeline.match.features import Features, Rarities, UnitProfile
+from pipeline.match.features import Rarities, UnitProfile
+from pipeline.match.pairs import DTYPES, PairColumns
 from pipeline.store import atomic
 
 FILE = "pairs.parquet"
 
-_ALIGNED = pa.struct([("left_key", pa.string()), ("right_key", pa.string()), ("score", pa.float64())])
+_ARROW: dict[Any, pa.DataType] = {np.int8: pa.int8(), np.int16: pa.int16(), np.int32: pa.int32(), np.float64: pa.float64(),
+          np.bool_: pa.bool_()}
+_ALIGNED = pa.list_(pa.struct([("left_key", pa.string()), ("right_key", pa.string()), ("score", pa.float64())]))
 _FIELDS: list[tuple[str, pa.DataType]] = [
-    ("left_profile", pa.string()), ("right_profile", pa.string()),
-    ("uan_equal", pa.bool_()), ("nos_equal", pa.bool_()), ("title_score", pa.float64()),
-    ("criteria_score", pa.float64()), ("level_diff", pa.int64()), ("theme_equal", pa.bool_()),
-    ("body_score", pa.float64()), ("title_shared", pa.list_(pa.string())), ("alignment", pa.list_(_ALIGNED)),
-    ("left_criteria", pa.int64()), ("right_criteria", pa.int64()), ("stated_identity", pa.bool_()),
+    ("left_profile", pa.uint64()), ("right_profile", pa.uint64()),
+    *[(name, _ARROW[dtype]) for name, dtype in DTYPES.items()],
+    ("alignment", _ALIGNED),
 ]
 SCHEMA = pa.schema(_FIELDS)
-_SCALARS = ("uan_equal", "nos_equal", "title_score", "criteria_score", "level_diff", "theme_equal", "body_score",
-            "left_criteria", "right_criteria", "stated_identity")
-
-ProfilePair = tuple[str, str]
 
 
-def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities) -> dict[str, str]:
-    """For each unit key, the hash of everything a comparison reads of the unit and of its words' rarity."""
+def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities) -> dict[str, int]:
+    """For each unit key, a 64-bit hash of everything a comparison reads of the unit and of its words' rarity."""
     title, criteria = rarity.title, rarity.criteria
 
     def described(p: UnitProfile) -> str:
@@ -61,52 +61,64 @@ def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities) -> dict[s
             [(c.criterion_key, [(w, criteria.weight(w)) for w in c.words]) for c in p.criteria],
         ], separators=(",", ":"))
 
-    return {key: hashlib.blake2b(described(p).encode(), digest_size=16).hexdigest() for key, p in profiles.items()}
+    return {key: int.from_bytes(hashlib.blake2b(described(p).encode(), digest_size=8).digest(), "big")
+            for key, p in profiles.items()}
 
 
-def read_kept(folder: Path | None) -> dict[ProfilePair, Features]:
-    """The kept features by (left profile hash, right profile hash); none when the folder has none."""
-    path = folder / FILE if folder else None
-    if path is None or not path.exists():
-        return {}
-    table = pq.read_table(path, schema=SCHEMA)
-    columns: dict[str, list[Any]] = {name: table.column(name).to_pylist() for name in SCHEMA.names}
-    kept: dict[ProfilePair, Features] = {}
-    for i, (left, right) in enumerate(zip(columns["left_profile"], columns["right_profile"])):
-        kept[(left, right)] = Features(
-            **{name: columns[name][i] for name in _SCALARS},
-            title_shared=tuple(columns["title_shared"][i]),
-            alignment=tuple(AlignedPair(**a) for a in columns["alignment"][i]),
-        )
-    return kept
+@dataclass(frozen=True)
+class Kept:
+    """Pairs compared before: the profile hashes of each row's two units, its feature columns, its alignment."""
+
+    table: pa.Table
+
+    @classmethod
+    def read(cls, folder: Path | None) -> Kept:
+        """What ``folder`` keeps; nothing when it keeps nothing."""
+        path = folder / FILE if folder else None
+        if path is None or not path.exists():
+            return cls(SCHEMA.empty_table())
+        return cls(pq.read_table(path, schema=SCHEMA))
+
+    def found(self, pairs: PairColumns, left: np.ndarray, right: np.ndarray, hashes: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Of the pairs ``left``, ``right`` (positions in ``pairs.keys``; ``hashes`` by position), which are kept:
+        their positions among the given pairs, and their rows here."""
+        if not self.table.num_rows or not len(left):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        wanted = pa.table({"left_profile": pa.array(hashes[left]), "right_profile": pa.array(hashes[right]),
+                           "wanted": pa.array(np.arange(len(left)))})
+        have = self.table.select(["left_profile", "right_profile"]).append_column(
+            "have", pa.array(np.arange(self.table.num_rows)))
+        joined = wanted.join(have, ["left_profile", "right_profile"], join_type="inner")
+        order = np.argsort(joined.column("wanted").to_numpy(), kind="stable")
+        return joined.column("wanted").to_numpy()[order], joined.column("have").to_numpy()[order]
+
+    def columns(self, rows: np.ndarray) -> tuple[dict[str, np.ndarray], dict[int, tuple[AlignedPair, ...]]]:
+        """The feature columns of ``rows`` here, and their alignments by position among ``rows``."""
+        taken = self.table.take(pa.array(rows, type=pa.int64()))
+        columns: dict[str, np.ndarray] = {name: taken.column(name).to_numpy().astype(dtype)
+                                          for name, dtype in DTYPES.items()}
+        aligned = taken.column("alignment")
+        present = np.flatnonzero(pc.list_value_length(aligned).to_numpy(zero_copy_only=False) > 0)
+        listed: list[Any] = aligned.take(present).to_pylist()
+        alignments = {int(i): tuple(AlignedPair(**a) for a in one) for i, one in zip(present.tolist(), listed)}
+        return columns, alignments
 
 
-def write_kept(folder: Path, found: dict[ProfilePair, Features]) -> None:
-    """Keep ``found`` (this run's pairs) in place of what the folder held, written whole and renamed in."""
-    ordered = sorted(found)
-    columns: dict[str, list[object]] = {
-        "left_profile": [left for left, _ in ordered], "right_profile": [right for _, right in ordered],
-        **{name: [getattr(found[k], name) for k in ordered] for name in _SCALARS},
-        "title_shared": [list(found[k].title_shared) for k in ordered],
-        "alignment": [[{"left_key": a.left_key, "right_key": a.right_key, "score": a.score}
-                       for a in found[k].alignment] for k in ordered],
-    }
+def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray) -> None:
+    """Keep ``pairs`` (this run's, ``hashes`` by unit position) in place of what the folder held, renamed in whole."""
+    counts = np.zeros(len(pairs), dtype=np.int32)
+    for row, aligned in pairs.alignments.items():
+        counts[row] = len(aligned)
+    listed = [{"left_key": a.left_key, "right_key": a.right_key, "score": a.score}
+              for row in sorted(pairs.alignments) for a in pairs.alignments[row]]
+    alignment = pa.ListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int32()),
+                                         pa.array(listed, _ALIGNED.value_type))
+    columns = {"left_profile": pa.array(hashes[pairs.left]), "right_profile": pa.array(hashes[pairs.right]),
+               **{name: pa.array(column) for name, column in pairs.columns.items()}, "alignment": alignment}
+    table = pa.table(columns, schema=SCHEMA)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic.write_with(folder / FILE, lambda tmp: pq.write_table(pa.table(columns, schema=SCHEMA), tmp))
+    atomic.write_with(folder / FILE, lambda tmp: pq.write_table(table, tmp))
     for other in folder.parent.iterdir():  # what other code or libraries kept can never be read again
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)
-
-
-def split_kept(pairs: Sequence[tuple[str, str]], hashes: dict[str, str], kept: dict[ProfilePair, Features]
-               ) -> tuple[dict[tuple[str, str], Features], list[tuple[str, str]]]:
-    """The features of ``pairs`` that ``kept`` holds, and the pairs it does not, in their order."""
-    found: dict[tuple[str, str], Features] = {}
-    missing: list[tuple[str, str]] = []
-    for pair in pairs:
-        hit = kept.get((hashes[pair[0]], hashes[pair[1]]))
-        if hit is None:
-            missing.append(pair)
-        else:
-            found[pair] = hit
-    return found, missing

@@ -12,14 +12,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
+import numpy as np
+
 from pipeline.core.records import UnitMatch
 from pipeline.match.comparisons import NOS, UAN, Comparison, ComparisonLevel
 from pipeline.match.features import Features
 from pipeline.match.model import Model
+from pipeline.match.pairs import DTYPES, PairColumns, value
 
 # Decision thresholds on the match probability.
 MATCH_THRESHOLD = 0.9
 POSSIBLE_THRESHOLD = 0.2
+DECISIONS = ("match", "possible", "non-match")  # a decision column holds the position in this
+# Where a score column has no value, when columns are stacked to find their distinct rows (scores are >= 0).
+_ABSENT = -2.0
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,24 @@ class Scorer:
         explanation = "; ".join([f"prior {self.model.prior_weight:+.1f}", *(h.describe() for h in hits)])
         return round(weight, 4), score, f"{explanation} = {weight:+.1f} -> {score:.3f}"
 
+    def score_columns(self, pairs: PairColumns, rows: np.ndarray) -> Scored:
+        """The scores of ``rows`` of ``pairs``: each distinct combination of feature values weighed once."""
+        combinations, inverse = value_combinations(self.model.comparisons, pairs, rows, counted=False)
+        weighed = [self._cache(values) for values in combinations]
+        weight = np.array([w for w, _, _ in weighed], dtype=np.float64)[inverse]
+        score = np.array([p for _, p, _ in weighed], dtype=np.float64)[inverse]
+        decision = np.select([score >= MATCH_THRESHOLD, score >= POSSIBLE_THRESHOLD], [0, 1], 2).astype(np.int8)
+        identity = pairs.columns["stated_identity"][rows]
+        differ = (pairs.columns["nos_equal"][rows] == 0) & ~identity
+        decision[identity], decision[differ] = 0, 2
+        # A decision the documents state names its identifier: the unit reference where both state one.
+        named = np.where(identity | differ, np.where(pairs.columns["uan_equal"][rows] == 1, 1, 2), 0).astype(np.int8)
+        explanations = [e for _, _, e in weighed]
+        said = np.unique(np.column_stack([inverse, named, decision]), axis=0, return_inverse=True)
+        texts = [explanations[c] + (f"; {DECISIONS[d]} by the {(UAN.name, NOS.name)[n - 1]} the documents state"
+                                    if n else "") for c, n, d in said[0].tolist()]
+        return Scored(weight, score, decision, said[1].reshape(-1).astype(np.int32), texts)
+
     def score_pair(self, left_key: str, right_key: str, features: Features) -> UnitMatch:
         """The scored pair: features, probability, decision and the levels that made it."""
         weight, score, explanation = self._cache(self._values(features))
@@ -116,3 +140,62 @@ class Scorer:
             decision=decision or decide(score),
             explanation=explanation,
         )
+
+
+def value_combinations(comparisons: tuple[Comparison, ...], pairs: PairColumns, rows: np.ndarray,
+                       counted: bool = True) -> tuple[list[tuple[object, ...]], np.ndarray]:
+    """The distinct combinations of feature values (in comparison order, as records hold them) among ``rows``, and
+    how many rows have each (``counted``) or which combination each row has."""
+    names = [name for c in comparisons for name in _columns_of(c)]
+    stacked = (np.column_stack([np.nan_to_num(pairs.columns[name][rows].astype(np.float64), nan=_ABSENT)
+                                for name in names]) if len(rows) else np.zeros((0, len(names))))
+    distinct, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
+    found = [_values(comparisons, names, row) for row in distinct.tolist()]
+    return found, counts if counted else inverse.reshape(-1)
+
+
+def _columns_of(comparison: Comparison) -> tuple[str, ...]:
+    """The pair columns a comparison reads (the title comparison reads two)."""
+    return ("title_score", "body_score") if comparison.feature == "title_and_body" else (comparison.feature,)
+
+
+def _values(comparisons: tuple[Comparison, ...], names: list[str], row: list[float]) -> tuple[object, ...]:
+    """Feature values in comparison order, as records hold them, from one stacked row."""
+    found = {name: value(name, np.nan if raw == _ABSENT else DTYPES[name](raw)) if name in DTYPES else raw
+             for name, raw in zip(names, row)}
+    return tuple((found["title_score"], found["body_score"]) if c.feature == "title_and_body" else found[c.feature]
+                 for c in comparisons)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Scores of pairs, one row each: match weight, probability, decision (position in ``DECISIONS``) and
+    explanation (position in ``texts``)."""
+
+    weight: np.ndarray
+    score: np.ndarray
+    decision: np.ndarray
+    explanation: np.ndarray
+    texts: list[str]
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+    def extended(self, more: Scored) -> Scored:
+        """These rows, then ``more``'s."""
+        return Scored(np.concatenate([self.weight, more.weight]), np.concatenate([self.score, more.score]),
+                      np.concatenate([self.decision, more.decision]),
+                      np.concatenate([self.explanation, more.explanation + len(self.texts)]), self.texts + more.texts)
+
+    def record(self, pairs: PairColumns, row: int) -> UnitMatch:
+        """The ``unit_matches`` row of one pair."""
+        left_key, right_key = pairs.pair(row)
+        features = {name: value(name, pairs.columns[name][row]) for name in UNIT_MATCH_FEATURES}
+        return UnitMatch(left_key=left_key, right_key=right_key, **features,  # type: ignore[arg-type]
+                         match_weight=float(self.weight[row]), score=float(self.score[row]),
+                         decision=DECISIONS[self.decision[row]], explanation=self.texts[self.explanation[row]])
+
+
+# The feature columns of ``unit_matches``.
+UNIT_MATCH_FEATURES = ("uan_equal", "nos_equal", "title_score", "criteria_score", "level_diff", "theme_equal",
+                       "body_score")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pipeline.core.schemas import Dataset
 from pipeline.store import atomic
-from pipeline.store.tables import read_records, to_table, write_parquet
+from pipeline.store.tables import Batched, StoredRows, read_records, to_table, write_parquet
 
 META = "meta.json"
 
@@ -26,7 +26,10 @@ def write_entry(root: Path, key: str, records: Mapping[str, tuple[Dataset, Seque
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     for name, (dataset, rows) in records.items():
-        write_parquet(to_table(dataset, rows, sort=False), tmp / f"{name}.parquet")
+        if isinstance(rows, Batched):
+            rows.write(tmp / f"{name}.parquet")
+        else:
+            write_parquet(to_table(dataset, rows, sort=False), tmp / f"{name}.parquet")
     (tmp / META).write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
     for written in tmp.iterdir():
         atomic.fsync_path(written)
@@ -38,12 +41,15 @@ def write_entry(root: Path, key: str, records: Mapping[str, tuple[Dataset, Seque
             shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink()
 
 
-def read_entry(entry: Path, datasets: Mapping[str, Dataset]) -> tuple[dict[str, list[Any]], dict[str, Any]] | None:
-    """The record lists and the meta of one entry, or None when it is absent or was never finished."""
+def read_entry(entry: Path, datasets: Mapping[str, Dataset], batched: Collection[str] = ()
+               ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The record lists and the meta of one entry, or None when it is absent or was never finished; the lists named
+    in ``batched`` are read as they are used (``StoredRows``)."""
     if not (entry / META).exists():
         return None
     meta: dict[str, Any] = json.loads((entry / META).read_text(encoding="utf-8"))
-    return {name: read_records(dataset, entry / f"{name}.parquet") for name, dataset in datasets.items()}, meta
+    return {name: StoredRows(dataset, entry / f"{name}.parquet") if name in batched
+            else read_records(dataset, entry / f"{name}.parquet") for name, dataset in datasets.items()}, meta
 
 
 def entries(root: Path) -> list[Path]:

@@ -18,7 +18,7 @@ import pyarrow as pa
 from pipeline.core.errors import PipelineError
 from pipeline.core.schemas import DATASETS, Dataset
 from pipeline.store import atomic, generations
-from pipeline.store.tables import duplicate_keys, read_records, to_table, write_parquet
+from pipeline.store.tables import Batched, duplicate_keys, read_records, to_table, write_parquet
 
 STAGING = ".staged"
 
@@ -28,14 +28,20 @@ def staging_dir(folder: Path) -> Path:
 
 
 def stage(
-    folder: Path, rows_by_dataset: Mapping[str, Sequence[object]], csv: Callable[[pa.Table], bytes] | None = None
+    folder: Path, rows_by_dataset: Mapping[str, Sequence[object] | Batched],
+    csv: Callable[[pa.Table], bytes] | None = None
 ) -> list[Path]:
-    """Write datasets into ``folder/.staged``: Parquet, and the CSV that ``csv`` renders where the dataset has one."""
+    """Write datasets into ``folder/.staged``: Parquet, and the CSV that ``csv`` renders where the dataset has one;
+    rows held in batches (``Batched``) write themselves."""
     target = staging_dir(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name, rows in rows_by_dataset.items():
         dataset = DATASETS[name]
+        if isinstance(rows, Batched):  # too many to hold as records; in key order, one row per key, by its maker
+            atomic.write_with(target / dataset.filename, rows.write)
+            written.append(target / dataset.filename)
+            continue
         dupes = duplicate_keys(dataset, rows)
         if dupes:
             raise PipelineError(f"{name}: {len(dupes)} duplicate key(s), first {dupes[0]}; nothing staged")

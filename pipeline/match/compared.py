@@ -1,0 +1,114 @@
+"""The pairs of one match run: compared (or kept from an earlier run), scored, and read as records where needed.
+
+Pairs are held as columns (``pipeline.match.pairs``); their ``Features`` and
+``UnitMatch`` records are built for the rows the map, the families, the bridges and
+the review read (``read``), and kept by pair in ``features`` and ``records``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pipeline.core.parallel import Engine
+from pipeline.core.records import UnitMatch
+from pipeline.match.criteria import AlignedPair
+from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, shared_title
+from pipeline.match.kept import Kept
+from pipeline.match.pairs import DTYPES, PairColumns, as_columns
+from pipeline.match.scoring import Scored, Scorer
+
+# Pairs compared at a time: their records live only until they are columns.
+CHUNK = 20_000
+
+Pair = tuple[str, str]
+
+
+@dataclass
+class Compared:
+    """The run's pairs as columns, their scores once a model is fitted, and the records read so far."""
+
+    pairs: PairColumns
+    profiles: dict[str, UnitProfile]
+    rarity: Rarities
+    engine: Engine
+    hashes: np.ndarray  # each unit's profile hash, by position
+    kept: Kept
+    compared: int = 0  # pairs compared in this run, not kept from an earlier one
+    scorer: Scorer | None = None
+    scored: Scored | None = None
+    features: dict[Pair, Features] = field(default_factory=dict)
+    records: dict[Pair, UnitMatch] = field(default_factory=dict)
+
+    def add(self, left: np.ndarray, right: np.ndarray) -> None:
+        """Add pairs (positions, older scheme first) not yet here: their kept features, else compared now."""
+        found_at, kept_rows = self.kept.found(self.pairs, left, right, self.hashes)
+        columns, alignments = self.kept.columns(kept_rows)
+        out: dict[str, np.ndarray] = {name: np.zeros(len(left), dtype=dtype) for name, dtype in DTYPES.items()}
+        for name in DTYPES:
+            out[name][found_at] = columns[name]
+        aligned: dict[int, tuple[AlignedPair, ...]] = {int(found_at[i]): a for i, a in alignments.items()}
+        missing = np.setdiff1d(np.arange(len(left)), found_at)
+        keys = self.pairs.keys
+        for start in range(0, len(missing), CHUNK):
+            part = missing[start:start + CHUNK]
+            named = [(keys[a], keys[b]) for a, b in zip(left[part].tolist(), right[part].tolist())]
+            found = compare_all(named, self.profiles, self.rarity, self.engine)
+            part_columns, part_aligned = as_columns([found[pair] for pair in named])
+            for name in DTYPES:
+                out[name][part] = part_columns[name]
+            aligned.update({int(part[i]): a for i, a in part_aligned.items()})
+        first = len(self.pairs)
+        self.pairs.extend_columns(left, right, out, aligned)
+        self.compared += len(missing)
+        if self.scorer is not None and self.scored is not None:
+            self.scored = self.scored.extended(self.scorer.score_columns(self.pairs, np.arange(first, len(self.pairs))))
+
+    def add_pairs(self, pairs: Sequence[Pair]) -> None:
+        """Add pairs named by unit key (older scheme first) that are not here yet."""
+        new = [p for p in dict.fromkeys(pairs) if self.pairs.row(*p) is None]
+        position = self.pairs.position
+        self.add(np.array([position(a) for a, _ in new], dtype=np.int64),
+                 np.array([position(b) for _, b in new], dtype=np.int64))
+        self.read_pairs(pairs)
+
+    def score(self, scorer: Scorer) -> Scored:
+        """Score every pair with ``scorer``, and the pairs added later as they come."""
+        self.scorer = scorer
+        self.scored = scorer.score_columns(self.pairs, np.arange(len(self.pairs)))
+        return self.scored
+
+    def read(self, rows: np.ndarray) -> None:
+        """Build the records of ``rows``."""
+        assert self.scored is not None, "pairs are read once scored"
+        for row in rows.tolist():
+            pair = self.pairs.pair(row)
+            if pair not in self.records:
+                shared = shared_title(self.profiles[pair[0]], self.profiles[pair[1]], self.rarity)
+                self.features[pair] = self.pairs.features(row, shared)
+                self.records[pair] = self.scored.record(self.pairs, row)
+
+    def read_pairs(self, pairs: Sequence[Pair]) -> None:
+        """Build the records of pairs named by unit key."""
+        rows = [self.pairs.row(*pair) for pair in pairs]
+        self.read(np.array([r for r in rows if r is not None], dtype=np.int64))
+
+    def nearest(self, superseded: set[tuple[str, str]]) -> np.ndarray:
+        """For each old unit, its candidate of a scheme that supersedes its own with the greatest score (then the
+        greatest key): the rows, where ``superseded`` holds (old scheme, new scheme) pairs."""
+        assert self.scored is not None
+        scheme = [self.profiles[key].scheme for key in self.pairs.keys]
+        names = sorted(set(scheme))
+        code = {s: i for i, s in enumerate(names)}
+        of = np.array([code[s] for s in scheme], dtype=np.int64)
+        allowed = np.array([code[a] * len(names) + code[b] for a, b in superseded if a in code and b in code],
+                           dtype=np.int64)
+        left, right = self.pairs.left, self.pairs.right
+        rows = np.flatnonzero(np.isin(of[left] * len(names) + of[right], allowed))
+        order = np.lexsort((right[rows], self.scored.score[rows], left[rows]))
+        ranked = rows[order]
+        last = np.append(left[ranked][1:] != left[ranked][:-1], True) if len(ranked) else np.zeros(0, dtype=bool)
+        nearest: np.ndarray = ranked[last]
+        return nearest
