@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -89,7 +89,7 @@ def _bridges(
     units: dict[str, Unit],
     families: list[Family],
     pairs: dict[tuple[str, str], UnitMatch],
-    features: dict[tuple[str, str], Features],
+    features: Mapping[tuple[str, str], Features],
 ) -> dict[tuple[str, str], Bridge]:
     """The links families make for the old units that the direct evidence left with a ``none`` row."""
     def method_of(a: str, b: str) -> str:
