@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -89,7 +89,7 @@ def _bridges(
     units: dict[str, Unit],
     families: list[Family],
     pairs: dict[tuple[str, str], UnitMatch],
-    features: dict[tuple[str, str], Features],
+    features: Mapping[tuple[str, str], Features],
 ) -> dict[tuple[str, str], Bridge]:
     """The links families make for the old units that the direct evidence left with a ``none`` row."""
     def method_of(a: str, b: str) -> str:
@@ -175,14 +175,15 @@ def match_corpus(
     schemes = {u.scheme for u in units}
     rank = scheme_rank(entries, schemes)
 
-    profiles = prepare(units, criteria, outcomes or [])
+    earlier = Kept.read(kept)
+    profiles = prepare(units, criteria, outcomes or [], earlier.lemmas)
     rarity = rarities(profiles)
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
     hashes = profile_hashes(profiles, rarity)
     compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine,
-                        np.array([hashes[k] for k in blocking.keys], dtype=np.uint64), Kept.read(kept))
+                        np.array([hashes[k] for k in blocking.keys], dtype=np.uint64), earlier)
     compared.add(blocking.left, blocking.right)
     say(f"compared {compared.compared} pairs; {len(compared.pairs) - compared.compared} kept from an earlier run")
     model = _fitted(compared.pairs, profiles, rarity, blocking.all_pairs)
@@ -215,7 +216,7 @@ def match_corpus(
         say(f"{len(bridges)} link(s) carried through families")
     review = [p for p in review if (p.left_key, p.right_key) not in applied]
     if kept is not None:
-        write_kept(kept, compared.pairs, compared.hashes)
+        write_kept(kept, compared.pairs, compared.hashes, earlier.lemmas)
     assert compared.scored is not None
     matches = UnitMatches(compared.pairs, compared.scored,
                           {row: decided[pair] for pair in decided if (row := compared.pairs.row(*pair)) is not None})

@@ -7,7 +7,7 @@ the review read (``read``), and kept by pair in ``features`` and ``records``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +26,31 @@ CHUNK = 20_000
 Pair = tuple[str, str]
 
 
+class ReadFeatures(Mapping[Pair, Features]):
+    """The features of the pairs read so far, each built when first asked for: few of them are."""
+
+    def __init__(self, pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rarities):
+        self._pairs, self._profiles, self._rarity = pairs, profiles, rarity
+        self._rows: dict[Pair, int] = {}
+        self._built: dict[Pair, Features] = {}
+
+    def add(self, pair: Pair, row: int) -> None:
+        self._rows[pair] = row
+
+    def __getitem__(self, pair: Pair) -> Features:
+        found = self._built.get(pair)
+        if found is None:
+            shared = shared_title(self._profiles[pair[0]], self._profiles[pair[1]], self._rarity)
+            found = self._built[pair] = self._pairs.features(self._rows[pair], shared)
+        return found
+
+    def __iter__(self) -> Iterator[Pair]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 @dataclass
 class Compared:
     """The run's pairs as columns, their scores once a model is fitted, and the records read so far."""
@@ -39,8 +64,11 @@ class Compared:
     compared: int = 0  # pairs compared in this run, not kept from an earlier one
     scorer: Scorer | None = None
     scored: Scored | None = None
-    features: dict[Pair, Features] = field(default_factory=dict)
     records: dict[Pair, UnitMatch] = field(default_factory=dict)
+    features: ReadFeatures = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.features = ReadFeatures(self.pairs, self.profiles, self.rarity)
 
     def add(self, left: np.ndarray, right: np.ndarray) -> None:
         """Add pairs (positions, older scheme first) not yet here: their kept features, else compared now."""
@@ -83,12 +111,10 @@ class Compared:
     def read(self, rows: np.ndarray) -> None:
         """Build the records of ``rows``."""
         assert self.scored is not None, "pairs are read once scored"
-        for row in rows.tolist():
-            pair = self.pairs.pair(row)
-            if pair not in self.records:
-                shared = shared_title(self.profiles[pair[0]], self.profiles[pair[1]], self.rarity)
-                self.features[pair] = self.pairs.features(row, shared)
-                self.records[pair] = self.scored.record(self.pairs, row)
+        new = np.array([row for row in rows.tolist() if self.pairs.pair(row) not in self.records], dtype=np.int64)
+        for row, record in zip(new.tolist(), self.scored.records(self.pairs, new)):
+            self.features.add((record.left_key, record.right_key), row)
+            self.records[(record.left_key, record.right_key)] = record
 
     def read_pairs(self, pairs: Sequence[Pair]) -> None:
         """Build the records of pairs named by unit key."""

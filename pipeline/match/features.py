@@ -12,7 +12,7 @@ from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, Outcome, Unit
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
 from pipeline.match.equivalences import learned_equivalences
-from pipeline.match.normalise import Rarity, content_words, vocabulary
+from pipeline.match.normalise import Lemmas, Rarity, content_words, vocabulary
 from pipeline.match.similarity import containment, overlap_and_shared
 
 
@@ -63,10 +63,12 @@ class Features:
         return self.title_score, self.body_score
 
 
-def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Outcome] = ()) -> dict[str, UnitProfile]:
+def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Outcome] = (),
+            lemmas: Lemmas | None = None) -> dict[str, UnitProfile]:
     """Normalise every unit's title, theme, criteria and outcome titles in one pass through the NLP pipeline.
 
-    Compounds and spelling variants are settled against the whole corpus's vocabulary.
+    Compounds and spelling variants are settled against the whole corpus's vocabulary; ``lemmas`` may know some
+    texts' lemmas from an earlier run.
     """
     by_unit: dict[str, list[Criterion]] = defaultdict(list)
     for criterion in criteria:
@@ -79,7 +81,7 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     flat_outcomes = [(u.unit_key, t) for u in ordered for t in outcome_titles.get(u.unit_key, [])]
     texts_in_order = ([u.title for u in ordered] + [u.theme or "" for u in ordered] + [c.text for c in flat]
                       + [t for _, t in flat_outcomes])
-    words = content_words(texts_in_order, vocabulary(texts_in_order))
+    words = content_words(texts_in_order, vocabulary(texts_in_order), lemmas)
     n = len(ordered)
     titles, themes, flat_words = words[:n], words[n:2 * n], words[2 * n:2 * n + len(flat)]
     texts: dict[str, list[CriterionText]] = defaultdict(list)

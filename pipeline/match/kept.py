@@ -11,9 +11,10 @@ pairs that touch its units, and those of the few units whose words' weights move
 families and the map are rebuilt from all the pairs. Features are kept, never
 scores: a model fitted anew scores every pair anew.
 
-The kept features are one Parquet file of columns (``pipeline.match.pairs``) in a
-folder named by the match stage's code and libraries
-(``pipeline.match.cache.kept_folder``), so a change to either starts afresh.
+The kept features are one Parquet file of columns (``pipeline.match.pairs``), beside
+the lemmas of the texts the run read (spaCy is asked only for new texts), in a folder
+named by the match stage's code and libraries (``pipeline.match.cache.kept_folder``),
+so a change to either starts afresh.
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ import pyarrow.parquet as pq
 
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Rarities, UnitProfile
+from pipeline.match.normalise import Lemmas
 from pipeline.match.pairs import DTYPES, PairColumns
 from pipeline.store import atomic
 
 FILE = "pairs.parquet"
+LEMMAS = "lemmas.parquet"
+LEMMA_SCHEMA = pa.schema([("text", pa.string()), ("lemmas", pa.list_(pa.string()))])
 
 _ARROW: dict[Any, pa.DataType] = {np.int8: pa.int8(), np.int16: pa.int16(), np.int32: pa.int32(), np.float64: pa.float64(),
           np.bool_: pa.bool_()}
@@ -67,17 +71,22 @@ def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities) -> dict[s
 
 @dataclass(frozen=True)
 class Kept:
-    """Pairs compared before: the profile hashes of each row's two units, its feature columns, its alignment."""
+    """Pairs compared before (the profile hashes of each row's two units, its feature columns, its alignment), and
+    the lemmas of the texts the run before read."""
 
     table: pa.Table
+    lemmas: Lemmas
 
     @classmethod
     def read(cls, folder: Path | None) -> Kept:
         """What ``folder`` keeps; nothing when it keeps nothing."""
-        path = folder / FILE if folder else None
-        if path is None or not path.exists():
-            return cls(SCHEMA.empty_table())
-        return cls(pq.read_table(path, schema=SCHEMA))
+        if folder is None or not (folder / FILE).exists() or not (folder / LEMMAS).exists():
+            return cls(SCHEMA.empty_table(), Lemmas())
+        lemmas = pq.read_table(folder / LEMMAS, schema=LEMMA_SCHEMA)
+        texts: list[Any] = lemmas.column("text").to_pylist()
+        listed: list[Any] = lemmas.column("lemmas").to_pylist()
+        known = {text: tuple(words) for text, words in zip(texts, listed)}
+        return cls(pq.read_table(folder / FILE, schema=SCHEMA), Lemmas(known))
 
     def found(self, pairs: PairColumns, left: np.ndarray, right: np.ndarray, hashes: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray]:
@@ -105,8 +114,9 @@ class Kept:
         return columns, alignments
 
 
-def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray) -> None:
-    """Keep ``pairs`` (this run's, ``hashes`` by unit position) in place of what the folder held, renamed in whole."""
+def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray, lemmas: Lemmas) -> None:
+    """Keep ``pairs`` (this run's, ``hashes`` by unit position) and the lemmas of the texts this run read, in place
+    of what the folder held, each file renamed in whole."""
     counts = np.zeros(len(pairs), dtype=np.int32)
     for row, aligned in pairs.alignments.items():
         counts[row] = len(aligned)
@@ -119,6 +129,9 @@ def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray) -> None:
     table = pa.table(columns, schema=SCHEMA)
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_with(folder / FILE, lambda tmp: pq.write_table(table, tmp))
+    texts = sorted(lemmas.used)
+    known = pa.table({"text": texts, "lemmas": [list(lemmas.used[t]) for t in texts]}, schema=LEMMA_SCHEMA)
+    atomic.write_with(folder / LEMMAS, lambda tmp: pq.write_table(known, tmp))
     for other in folder.parent.iterdir():  # what other code or libraries kept can never be read again
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)

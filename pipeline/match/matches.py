@@ -36,8 +36,10 @@ class UnitMatches:
         return len(self.pairs)
 
     def __iter__(self) -> Iterator[UnitMatch]:
-        for row in self.order.tolist():
-            yield self.patches.get(row) or self.scored.record(self.pairs, row)
+        for start in range(0, len(self), BATCH_ROWS):
+            rows = self.order[start:start + BATCH_ROWS]
+            for row, record in zip(rows.tolist(), self.scored.records(self.pairs, rows)):
+                yield self.patches.get(row) or record
 
     def write(self, path: Path) -> None:
         """Write the rows as Parquet, a batch at a time."""
@@ -61,8 +63,7 @@ class UnitMatches:
                 else:
                     columns[name] = pa.array(raw, mask=np.isnan(raw))
             decisions = [DECISIONS[d] for d in self.scored.decision[rows].tolist()]
-            texts = self.scored.texts
-            explanations = [texts[e] for e in self.scored.explanation[rows].tolist()]
+            explanations = self.scored.explanations(self.pairs, rows)
             for i, row in enumerate(rows.tolist()):
                 if row in self.patches:
                     decisions[i], explanations[i] = self.patches[row].decision, self.patches[row].explanation

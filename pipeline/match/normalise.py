@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Prefix
 
@@ -104,11 +104,29 @@ def spelling_folds(words: Iterable[str]) -> dict[str, str]:
     return folds
 
 
-def content_words(texts: list[str], known: frozenset[str] | None = None) -> list[tuple[str, ...]]:
+@dataclass
+class Lemmas:
+    """Lemma lists by text: those an earlier run found (``known``), and the texts this run asks for (``used``)."""
+
+    known: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    used: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __call__(self, texts: list[str]) -> list[tuple[str, ...]]:
+        """The lemmas of each text, spaCy asked only for the texts not known."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self.known]
+        self.known.update(zip(missing, map(tuple, lemma_lists(missing))))
+        self.used.update((t, self.known[t]) for t in texts)
+        return [self.known[t] for t in texts]
+
+
+def content_words(texts: list[str], known: frozenset[str] | None = None, lemmas: Lemmas | None = None
+                  ) -> list[tuple[str, ...]]:
     """For each text, its lemmas without function words, in order, compounds and spellings as ``known`` writes them.
 
-    ``known`` is the corpus's vocabulary (``vocabulary``); by default the words of ``texts``.
+    ``known`` is the corpus's vocabulary (``vocabulary``); by default the words of ``texts``. ``lemmas`` may know
+    some texts' lemmas from an earlier run.
     """
+    lemmas = lemmas or Lemmas()
     known = vocabulary(texts) if known is None else known
     joined = {t: compounds_joined(_prepare(t), known) for t in dict.fromkeys(texts)}  # each distinct text once
     prepared = [joined[t] for t in texts]
@@ -116,7 +134,7 @@ def content_words(texts: list[str], known: frozenset[str] | None = None) -> list
     distinct = list(dict.fromkeys(prepared))
     found = {
         text: tuple(w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isalpha()))
-        for text, words in zip(distinct, lemma_lists(distinct))
+        for text, words in zip(distinct, lemmas(distinct))
     }
     folds = spelling_folds(known | {w for words in found.values() for w in words})
     if folds:

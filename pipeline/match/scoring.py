@@ -101,22 +101,27 @@ class Scorer:
         return round(weight, 4), score, f"{explanation} = {weight:+.1f} -> {score:.3f}"
 
     def score_columns(self, pairs: PairColumns, rows: np.ndarray) -> Scored:
-        """The scores of ``rows`` of ``pairs``: each distinct combination of feature values weighed once."""
-        combinations, inverse = value_combinations(self.model.comparisons, pairs, rows, counted=False)
-        weighed = [self._cache(values) for values in combinations]
-        weight = np.array([w for w, _, _ in weighed], dtype=np.float64)[inverse]
-        score = np.array([p for _, p, _ in weighed], dtype=np.float64)[inverse]
+        """The scores of ``rows`` of ``pairs``, from the level each comparison lands on: each pattern of levels
+        weighed once. Explanations are built when the rows are read or written (``Scored.explanations``)."""
+        comparisons = self.model.comparisons
+        levels = np.column_stack([_levels(c, pairs, rows) for c in comparisons]) if len(rows) \
+            else np.zeros((0, len(comparisons)), dtype=np.int64)
+        patterns, inverse = np.unique(levels, axis=0, return_inverse=True)
+        weighed = [self._pattern(pattern) for pattern in patterns.tolist()]
+        weight = np.array([w for w, _ in weighed], dtype=np.float64)[inverse.reshape(-1)]
+        score = np.array([p for _, p in weighed], dtype=np.float64)[inverse.reshape(-1)]
         decision = np.select([score >= MATCH_THRESHOLD, score >= POSSIBLE_THRESHOLD], [0, 1], 2).astype(np.int8)
         identity = pairs.columns["stated_identity"][rows]
         differ = (pairs.columns["nos_equal"][rows] == 0) & ~identity
         decision[identity], decision[differ] = 0, 2
         # A decision the documents state names its identifier: the unit reference where both state one.
         named = np.where(identity | differ, np.where(pairs.columns["uan_equal"][rows] == 1, 1, 2), 0).astype(np.int8)
-        explanations = [e for _, _, e in weighed]
-        said = np.unique(np.column_stack([inverse, named, decision]), axis=0, return_inverse=True)
-        texts = [explanations[c] + (f"; {DECISIONS[d]} by the {(UAN.name, NOS.name)[n - 1]} the documents state"
-                                    if n else "") for c, n, d in said[0].tolist()]
-        return Scored(weight, score, decision, said[1].reshape(-1).astype(np.int32), texts)
+        return Scored(weight, score, decision, named, self)
+
+    def _pattern(self, levels: list[int]) -> tuple[float, float]:
+        """The match weight and probability of one pattern of levels, as ``_weigh`` works them out."""
+        weight = self.model.prior_weight + sum(c.levels[i].weight for c, i in zip(self.model.comparisons, levels))
+        return round(weight, 4), round(probability(weight), 4)
 
     def score_pair(self, left_key: str, right_key: str, features: Features) -> UnitMatch:
         """The scored pair: features, probability, decision and the levels that made it."""
@@ -169,14 +174,14 @@ def _values(comparisons: tuple[Comparison, ...], names: list[str], row: list[flo
 
 @dataclass(frozen=True)
 class Scored:
-    """Scores of pairs, one row each: match weight, probability, decision (position in ``DECISIONS``) and
-    explanation (position in ``texts``)."""
+    """Scores of pairs, one row each: match weight, probability, decision (position in ``DECISIONS``), and which
+    identifier stated it (0: none, 1: the unit reference, 2: the NOS code); the explanations come from ``scorer``."""
 
     weight: np.ndarray
     score: np.ndarray
     decision: np.ndarray
-    explanation: np.ndarray
-    texts: list[str]
+    named: np.ndarray
+    scorer: Scorer
 
     def __len__(self) -> int:
         return len(self.weight)
@@ -184,16 +189,35 @@ class Scored:
     def extended(self, more: Scored) -> Scored:
         """These rows, then ``more``'s."""
         return Scored(np.concatenate([self.weight, more.weight]), np.concatenate([self.score, more.score]),
-                      np.concatenate([self.decision, more.decision]),
-                      np.concatenate([self.explanation, more.explanation + len(self.texts)]), self.texts + more.texts)
+                      np.concatenate([self.decision, more.decision]), np.concatenate([self.named, more.named]),
+                      self.scorer)
 
-    def record(self, pairs: PairColumns, row: int) -> UnitMatch:
-        """The ``unit_matches`` row of one pair."""
-        left_key, right_key = pairs.pair(row)
-        features = {name: value(name, pairs.columns[name][row]) for name in UNIT_MATCH_FEATURES}
-        return UnitMatch(left_key=left_key, right_key=right_key, **features,  # type: ignore[arg-type]
-                         match_weight=float(self.weight[row]), score=float(self.score[row]),
-                         decision=DECISIONS[self.decision[row]], explanation=self.texts[self.explanation[row]])
+    def explanations(self, pairs: PairColumns, rows: np.ndarray) -> list[str]:
+        """The explanation of each of ``rows``: the levels hit, their weights, and a decision the documents state."""
+        combinations, inverse = value_combinations(self.scorer.model.comparisons, pairs, rows, counted=False)
+        texts = [self.scorer.weighed(values)[2] for values in combinations]
+        return [texts[c] + (f"; {DECISIONS[d]} by the {(UAN.name, NOS.name)[n - 1]} the documents state" if n else "")
+                for c, n, d in zip(inverse.tolist(), self.named[rows].tolist(), self.decision[rows].tolist())]
+
+    def records(self, pairs: PairColumns, rows: np.ndarray) -> list[UnitMatch]:
+        """The ``unit_matches`` rows of ``rows``."""
+        found = {name: [value(name, raw) for raw in pairs.columns[name][rows].tolist()] for name in UNIT_MATCH_FEATURES}
+        return [
+            UnitMatch(*pairs.pair(row), **{name: found[name][i] for name in UNIT_MATCH_FEATURES},  # type: ignore[arg-type]
+                      match_weight=float(self.weight[row]), score=float(self.score[row]),
+                      decision=DECISIONS[self.decision[row]], explanation=explanation)
+            for i, (row, explanation) in enumerate(zip(rows.tolist(), self.explanations(pairs, rows)))
+        ]
+
+
+def _levels(comparison: Comparison, pairs: PairColumns, rows: np.ndarray) -> np.ndarray:
+    """The level ``comparison`` lands on for each of ``rows``: each distinct value tested once."""
+    names = _columns_of(comparison)
+    stacked = np.column_stack([np.nan_to_num(pairs.columns[name][rows].astype(np.float64), nan=_ABSENT)
+                               for name in names])
+    distinct, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    found = [_values((comparison,), list(names), row)[0] for row in distinct.tolist()]
+    return np.array([comparison.index(v) for v in found], dtype=np.int64)[inverse.reshape(-1)]
 
 
 # The feature columns of ``unit_matches``.

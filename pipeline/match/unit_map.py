@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,7 +169,7 @@ def build_unit_map(
     units: dict[str, Unit],
     supersessions: list[Supersession],
     pairs: dict[tuple[str, str], UnitMatch],
-    features: dict[tuple[str, str], Features],
+    features: Mapping[tuple[str, str], Features],
     overrides: dict[tuple[str, str], Override],
     bridges: dict[tuple[str, str], Bridge] | None = None,
 ) -> UnitMap:

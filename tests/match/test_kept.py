@@ -8,7 +8,7 @@ from pipeline import runner
 from pipeline.match import cache as match_cache
 from pipeline.match.features import prepare, rarities
 from pipeline.match.kept import Kept, profile_hashes
-from pipeline.match.normalise import EXACT_COUNTS, STEPS_PER_DOUBLING, stepped
+from pipeline.match.normalise import EXACT_COUNTS, STEPS_PER_DOUBLING, Lemmas, content_words, stepped
 from tests.match.factories import unit
 from tests.test_editions import HANDBOOK, MANIFEST_EDITIONS, SECOND, THIRD, second_edition, third_edition
 from tests.test_reliability import published as published_files
@@ -62,3 +62,13 @@ def test_a_unit_keeps_its_hash_while_the_weights_of_its_words_stay_and_loses_it_
     # "telephone" named by many more titles weighs less: its units are compared again.
     many = [unit("new", str(n), f"Telephone work {n}", level=2) for n in range(100, 120)]
     assert _hashes([telephone, *others, *many])[telephone.unit_key] != before[telephone.unit_key]
+
+
+def test_texts_whose_lemmas_a_run_found_are_not_lemmatised_again():
+    fresh = Lemmas()
+    first = content_words(["Answering telephone calls", "Greeting visitors"], lemmas=fresh)
+    assert set(fresh.used) == {"answering telephone calls", "greeting visitors"}
+    assert content_words(["Answering telephone calls"], lemmas=Lemmas(dict(fresh.used)))[0] == first[0]
+    # What the earlier run found is what the next one reads (here, a made-up lemma shows it is read).
+    told = Lemmas({"answering telephone calls": ("respond", "telephone", "call")})
+    assert content_words(["Answering telephone calls"], lemmas=told) == [("respond", "telephone", "call")]
