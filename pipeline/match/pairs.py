@@ -37,6 +37,7 @@ DTYPES: dict[str, Any] = {
 
 
 def _column(name: str, values: Iterable[Any]) -> np.ndarray:
+    """One feature's values as a column."""
     if name in SCORES:
         return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
     if name in YES_NO or name == "level_diff":
@@ -68,7 +69,8 @@ class PairColumns:
         default_factory=lambda: {name: np.zeros(0, dtype=dtype) for name, dtype in DTYPES.items()})
     alignments: dict[int, tuple[AlignedPair, ...]] = field(default_factory=dict)
     _index: dict[str, int] = field(init=False, repr=False)
-    _codes: np.ndarray | None = field(default=None, init=False, repr=False)
+    _codes: np.ndarray | None = field(default=None, init=False, repr=False)  # pair codes, sorted, and their rows
+    _order: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index = {key: i for i, key in enumerate(self.keys)}
@@ -95,7 +97,7 @@ class PairColumns:
 
     def row(self, left_key: str, right_key: str) -> int | None:
         """The row of a pair (older scheme first), or None when it was not compared."""
-        if self._codes is None:
+        if self._codes is None or self._order is None:
             codes = self.left * len(self.keys) + self.right
             self._order = np.argsort(codes, kind="stable")
             self._codes = codes[self._order]
@@ -107,7 +109,6 @@ class PairColumns:
         """The features of one row as a record; ``title_shared`` is not kept in columns (``features.shared_title``)."""
         found = {name: value(name, self.columns[name][row]) for name in DTYPES}
         return Features(**found, title_shared=title_shared, alignment=self.alignments.get(row, ()))  # type: ignore[arg-type]
-
 
 
 def as_columns(features: Sequence[Features]) -> tuple[dict[str, np.ndarray], dict[int, tuple[AlignedPair, ...]]]:
