@@ -78,7 +78,7 @@ def _apply_overrides(overrides: list[Override], compared: Compared, by_key: dict
         older_first = (rank[a.scheme], a.unit_key) <= (rank[b.scheme], b.unit_key)
         pair = (a.unit_key, b.unit_key) if older_first else (b.unit_key, a.unit_key)
         compared.add_pairs([pair])
-        decided[pair] = overridden(decided.get(pair) or compared.records[pair], o)
+        decided[pair] = overridden(decided.get(pair) or compared.explained([compared.records[pair]])[0], o)
         applied[pair] = o
     return decided, applied
 
@@ -194,7 +194,8 @@ def match_corpus(
     succession = supersessions(entries, schemes)
     compared.read(np.flatnonzero(scored.decision != DECISIONS.index("non-match")))
     compared.read(compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}))
-    review = sorted((p for p in compared.records.values() if p.decision == "possible"), key=_uncertainty)
+    review = sorted(compared.explained([p for p in compared.records.values() if p.decision == "possible"]),
+                    key=_uncertainty)
 
     read, issues = read_overrides(overrides_path)
     valid, unknown = known_only(read, set(by_key))

@@ -109,12 +109,18 @@ class Compared:
         return self.scored
 
     def read(self, rows: np.ndarray) -> None:
-        """Build the records of ``rows``."""
+        """Build the records of ``rows``, without their explanations (``explained`` has them)."""
         assert self.scored is not None, "pairs are read once scored"
         new = np.array([row for row in rows.tolist() if self.pairs.pair(row) not in self.records], dtype=np.int64)
-        for row, record in zip(new.tolist(), self.scored.records(self.pairs, new)):
+        for row, record in zip(new.tolist(), self.scored.records(self.pairs, new, explained=False)):
             self.features.add((record.left_key, record.right_key), row)
             self.records[(record.left_key, record.right_key)] = record
+
+    def explained(self, records: Sequence[UnitMatch]) -> list[UnitMatch]:
+        """``records`` (of pairs read) with their explanations."""
+        assert self.scored is not None
+        rows = [self.pairs.row(r.left_key, r.right_key) for r in records]
+        return self.scored.records(self.pairs, np.array(rows, dtype=np.int64))
 
     def read_pairs(self, pairs: Sequence[Pair]) -> None:
         """Build the records of pairs named by unit key."""

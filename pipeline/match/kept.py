@@ -38,6 +38,8 @@ from pipeline.match.pairs import DTYPES, PairColumns
 from pipeline.store import atomic
 
 FILE = "pairs.parquet"
+# Separators of a profile's parts and items when it is hashed: control characters no text of a unit holds.
+_FIELD, _ITEM = "\x1e", "\x1f"
 LEMMAS = "lemmas.parquet"
 LEMMA_SCHEMA = pa.schema([("text", pa.string()), ("lemmas", pa.list_(pa.string()))])
 
@@ -55,15 +57,28 @@ SCHEMA = pa.schema(_FIELDS)
 def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities) -> dict[str, int]:
     """For each unit key, a 64-bit hash of everything a comparison reads of the unit and of its words' rarity."""
     title, criteria = rarity.title, rarity.criteria
+    # Words and criteria recur across units: each is written out once.
+    title_words: dict[str, str] = {}
+    criteria_words: dict[tuple[str, ...], str] = {}
+
+    def title_word(w: str) -> str:
+        if w not in title_words:
+            title_words[w] = json.dumps([w, title.weight(w), sorted(rarity.equivalences.get(w, ()))])
+        return title_words[w]
+
+    def criterion(words: tuple[str, ...]) -> str:
+        if words not in criteria_words:
+            criteria_words[words] = json.dumps([(w, criteria.weight(w)) for w in words])
+        return criteria_words[words]
 
     def described(p: UnitProfile) -> str:
         u = p.unit
-        return json.dumps([
-            u.uan, u.nos_code, u.level, p.codes_unique, sorted(p.theme_words or ()),
-            [(w, title.weight(w), sorted(rarity.equivalences.get(w, ()))) for w in p.title_words],
-            sorted(p.body_words), title.unseen, criteria.unseen,
-            [(c.criterion_key, [(w, criteria.weight(w)) for w in c.words]) for c in p.criteria],
-        ], separators=(",", ":"))
+        return _FIELD.join([
+            json.dumps([u.uan, u.nos_code, u.level, p.codes_unique, sorted(p.theme_words or ()),
+                        sorted(p.body_words), title.unseen, criteria.unseen]),
+            _ITEM.join(map(title_word, p.title_words)),
+            _ITEM.join(f"{c.criterion_key}={criterion(c.words)}" for c in p.criteria),
+        ])
 
     return {key: int.from_bytes(hashlib.blake2b(described(p).encode(), digest_size=8).digest(), "big")
             for key, p in profiles.items()}

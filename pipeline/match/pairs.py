@@ -36,6 +36,21 @@ DTYPES: dict[str, Any] = {
 }
 
 
+def distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(matrix, axis=0, return_inverse=True, return_counts=True)``, by one sort of the columns: the
+    same distinct rows in the same order (the first column first), found in a fraction of the time on a million
+    rows (no NaN: a missing value must be a number)."""
+    if not len(matrix):
+        return matrix, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort(matrix.T[::-1])
+    ranked = matrix[order]
+    starts = np.append(True, (ranked[1:] != ranked[:-1]).any(axis=1))
+    group = np.cumsum(starts) - 1
+    inverse = np.empty(len(matrix), dtype=np.int64)
+    inverse[order] = group
+    return ranked[starts], inverse, np.bincount(group)
+
+
 def _column(name: str, values: Iterable[Any]) -> np.ndarray:
     """One feature's values as a column."""
     if name in SCORES:

@@ -18,7 +18,7 @@ from pipeline.core.records import UnitMatch
 from pipeline.match.comparisons import NOS, UAN, Comparison, ComparisonLevel
 from pipeline.match.features import Features
 from pipeline.match.model import Model
-from pipeline.match.pairs import DTYPES, PairColumns, value
+from pipeline.match.pairs import DTYPES, PairColumns, distinct_rows, value
 
 # Decision thresholds on the match probability.
 MATCH_THRESHOLD = 0.9
@@ -106,10 +106,10 @@ class Scorer:
         comparisons = self.model.comparisons
         levels = np.column_stack([_levels(c, pairs, rows) for c in comparisons]) if len(rows) \
             else np.zeros((0, len(comparisons)), dtype=np.int64)
-        patterns, inverse = np.unique(levels, axis=0, return_inverse=True)
+        patterns, inverse, _ = distinct_rows(levels)
         weighed = [self._pattern(pattern) for pattern in patterns.tolist()]
-        weight = np.array([w for w, _ in weighed], dtype=np.float64)[inverse.reshape(-1)]
-        score = np.array([p for _, p in weighed], dtype=np.float64)[inverse.reshape(-1)]
+        weight = np.array([w for w, _ in weighed], dtype=np.float64)[inverse]
+        score = np.array([p for _, p in weighed], dtype=np.float64)[inverse]
         decision = np.select([score >= MATCH_THRESHOLD, score >= POSSIBLE_THRESHOLD], [0, 1], 2).astype(np.int8)
         identity = pairs.columns["stated_identity"][rows]
         differ = (pairs.columns["nos_equal"][rows] == 0) & ~identity
@@ -154,9 +154,9 @@ def value_combinations(comparisons: tuple[Comparison, ...], pairs: PairColumns, 
     names = [name for c in comparisons for name in _columns_of(c)]
     stacked = (np.column_stack([np.nan_to_num(pairs.columns[name][rows].astype(np.float64), nan=_ABSENT)
                                 for name in names]) if len(rows) else np.zeros((0, len(names))))
-    distinct, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
+    distinct, inverse, counts = distinct_rows(stacked)
     found = [_values(comparisons, names, row) for row in distinct.tolist()]
-    return found, counts if counted else inverse.reshape(-1)
+    return found, counts if counted else inverse
 
 
 def _columns_of(comparison: Comparison) -> tuple[str, ...]:
@@ -199,14 +199,16 @@ class Scored:
         return [texts[c] + (f"; {DECISIONS[d]} by the {(UAN.name, NOS.name)[n - 1]} the documents state" if n else "")
                 for c, n, d in zip(inverse.tolist(), self.named[rows].tolist(), self.decision[rows].tolist())]
 
-    def records(self, pairs: PairColumns, rows: np.ndarray) -> list[UnitMatch]:
-        """The ``unit_matches`` rows of ``rows``."""
+    def records(self, pairs: PairColumns, rows: np.ndarray, explained: bool = True) -> list[UnitMatch]:
+        """The ``unit_matches`` rows of ``rows``; without ``explained``, with empty explanations (the map, the
+        families and the bridges never read them, and they cost most of a row)."""
         found = {name: [value(name, raw) for raw in pairs.columns[name][rows].tolist()] for name in UNIT_MATCH_FEATURES}
+        explanations = self.explanations(pairs, rows) if explained else [""] * len(rows)
         return [
             UnitMatch(*pairs.pair(row), **{name: found[name][i] for name in UNIT_MATCH_FEATURES},  # type: ignore[arg-type]
                       match_weight=float(self.weight[row]), score=float(self.score[row]),
                       decision=DECISIONS[self.decision[row]], explanation=explanation)
-            for i, (row, explanation) in enumerate(zip(rows.tolist(), self.explanations(pairs, rows)))
+            for i, (row, explanation) in enumerate(zip(rows.tolist(), explanations))
         ]
 
 
@@ -215,9 +217,10 @@ def _levels(comparison: Comparison, pairs: PairColumns, rows: np.ndarray) -> np.
     names = _columns_of(comparison)
     stacked = np.column_stack([np.nan_to_num(pairs.columns[name][rows].astype(np.float64), nan=_ABSENT)
                                for name in names])
-    distinct, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    distinct, inverse, _ = distinct_rows(stacked)
     found = [_values((comparison,), list(names), row)[0] for row in distinct.tolist()]
-    return np.array([comparison.index(v) for v in found], dtype=np.int64)[inverse.reshape(-1)]
+    levels: np.ndarray = np.array([comparison.index(v) for v in found], dtype=np.int64)[inverse]
+    return levels
 
 
 # The feature columns of ``unit_matches``.

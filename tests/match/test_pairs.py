@@ -1,0 +1,39 @@
+"""Pairs as columns: values go in and come back as records hold them, and distinct rows are numpy's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.match.criteria import AlignedPair
+from pipeline.match.features import Features
+from pipeline.match.pairs import PairColumns, as_columns, distinct_rows
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_distinct_rows_are_numpys_unique_rows(seed):
+    rng = np.random.default_rng(seed)
+    matrix = rng.integers(-2, 4, size=(int(rng.integers(1, 400)), int(rng.integers(1, 6)))).astype(float)
+    matrix += rng.choice([0.0, 0.25], size=matrix.shape)
+    distinct, inverse, counts = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
+    found = distinct_rows(matrix)
+    assert (found[0] == distinct).all() and (found[1] == inverse.reshape(-1)).all() and (found[2] == counts).all()
+
+
+def features(**changed: object) -> Features:
+    base: dict[str, object] = {
+        "uan_equal": None, "nos_equal": False, "title_score": 0.8125, "criteria_score": None, "level_diff": 1,
+        "theme_equal": True, "body_score": None, "title_shared": ("telephone",), "alignment": (), "left_criteria": 0,
+        "right_criteria": 3, "stated_identity": False}
+    return Features(**{**base, **changed})  # type: ignore[arg-type]
+
+
+def test_a_pair_comes_back_as_it_went_in_and_is_found_by_its_keys():
+    aligned = (AlignedPair("a:1#1", "b:2#1", 0.75),)
+    given = [features(), features(uan_equal=True, criteria_score=0.5, level_diff=None, alignment=aligned,
+                                  stated_identity=True)]
+    pairs = PairColumns(("a:1", "a:2", "b:1", "b:2"))
+    columns, alignments = as_columns(given)
+    pairs.extend_columns(np.array([0, 1]), np.array([2, 3]), columns, alignments)
+    assert [pairs.features(row, f.title_shared) for row, f in enumerate(given)] == given
+    assert pairs.row("a:2", "b:2") == 1 and pairs.row("a:1", "b:2") is None and pairs.pair(0) == ("a:1", "b:1")
