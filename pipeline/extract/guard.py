@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -83,7 +84,12 @@ def within(seconds: float, shown: str, what: str, work: Callable[..., T], *args:
     fails its document alone too. Its answer, or the exception it raised, comes back pickled.
     """
     read, write = os.pipe()
+    # What the parent holds is left out of the child's collections: a collection there would write to every
+    # object's pages and copy them all (spaCy's tables, a worker's caches), for each document.
+    gc.freeze()
     pid = os.fork()
+    if pid:
+        gc.unfreeze()
     if pid == 0:  # the child: answer through the pipe, then leave without running the parent's exit handlers
         os.close(read)
         status = 1

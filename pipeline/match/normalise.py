@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -114,7 +115,8 @@ class Lemmas:
     def __call__(self, texts: list[str]) -> list[tuple[str, ...]]:
         """The lemmas of each text, spaCy asked only for the texts not known."""
         missing = [t for t in dict.fromkeys(texts) if t not in self.known]
-        self.known.update(zip(missing, map(tuple, lemma_lists(missing))))
+        # A word recurs in thousands of texts: each spelling is held once.
+        self.known.update((text, tuple(map(sys.intern, words))) for text, words in zip(missing, lemma_lists(missing)))
         self.used.update((t, self.known[t]) for t in texts)
         return [self.known[t] for t in texts]
 
