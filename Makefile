@@ -72,7 +72,7 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra test pyproject.toml -o $(TEST_LOCK)
 
 clean:
-	rm -rf extracted/* extracted/.generations extracted/.staged extracted/.lock mappings/.staged tests/.renders tests/.screenshots
+	rm -rf extracted/* extracted/.generations extracted/.staged extracted/.lock extracted/.match extracted/.match-pairs mappings/.staged tests/.renders tests/.screenshots
 	find mappings -maxdepth 1 \( -type f -o -type l \) ! -name overrides.csv -delete
 	touch extracted/.gitkeep
 
