@@ -72,7 +72,7 @@ class Compared:
 
     def add(self, left: np.ndarray, right: np.ndarray) -> None:
         """Add pairs (positions, older scheme first) not yet here: their kept features, else compared now."""
-        found_at, kept_rows = self.kept.found(self.pairs, left, right, self.hashes)
+        found_at, kept_rows = self.kept.found(left, right, self.hashes)
         columns, alignments = self.kept.columns(kept_rows)
         out: dict[str, np.ndarray] = {name: np.zeros(len(left), dtype=dtype) for name, dtype in DTYPES.items()}
         for name in DTYPES:

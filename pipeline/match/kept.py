@@ -103,10 +103,9 @@ class Kept:
         known = {text: tuple(words) for text, words in zip(texts, listed)}
         return cls(pq.read_table(folder / FILE, schema=SCHEMA), Lemmas(known))
 
-    def found(self, pairs: PairColumns, left: np.ndarray, right: np.ndarray, hashes: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
-        """Of the pairs ``left``, ``right`` (positions in ``pairs.keys``; ``hashes`` by position), which are kept:
-        their positions among the given pairs, and their rows here."""
+    def found(self, left: np.ndarray, right: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
+        are kept: their positions among the given pairs, and their rows here."""
         if not self.table.num_rows or not len(left):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         wanted = pa.table({"left_profile": pa.array(hashes[left]), "right_profile": pa.array(hashes[right]),

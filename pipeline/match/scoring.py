@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import attrgetter
 
 import numpy as np
 
 from pipeline.core.records import UnitMatch
 from pipeline.match.comparisons import NOS, UAN, Comparison, ComparisonLevel
-from pipeline.match.features import Features
 from pipeline.match.model import Model
 from pipeline.match.pairs import DTYPES, PairColumns, distinct_rows, value
 
@@ -64,15 +62,6 @@ def decide(score: float) -> str:
     return "non-match"
 
 
-def stated(features: Features) -> str | None:
-    """The decision the documents' own identifiers make, if they make one."""
-    if features.stated_identity:
-        return "match"
-    if features.nos_equal is False:
-        return "non-match"
-    return None
-
-
 @dataclass
 class Scorer:
     """Scores pairs with one fitted model; feature values repeat, so each combination is weighed once."""
@@ -82,12 +71,9 @@ class Scorer:
     # bounded, since a large corpus has many combinations seen once.
     _cache: Callable[[tuple[object, ...]], tuple[float, float, str]] = field(init=False, repr=False)
 
-    _values: Callable[[Features], tuple[object, ...]] = field(init=False, repr=False)
-
     def __post_init__(self) -> None:
         # Each comparison reads one feature of one type, so equal values never mean two levels.
         self._cache = lru_cache(maxsize=1 << 16)(self._weigh)
-        self._values = attrgetter(*(c.feature for c in self.model.comparisons))
 
     def weighed(self, values: tuple[object, ...]) -> tuple[float, float, str]:
         """The match weight, probability and explanation for feature values given in comparison order."""
@@ -122,29 +108,6 @@ class Scorer:
         """The match weight and probability of one pattern of levels, as ``_weigh`` works them out."""
         weight = self.model.prior_weight + sum(c.levels[i].weight for c, i in zip(self.model.comparisons, levels))
         return round(weight, 4), round(probability(weight), 4)
-
-    def score_pair(self, left_key: str, right_key: str, features: Features) -> UnitMatch:
-        """The scored pair: features, probability, decision and the levels that made it."""
-        weight, score, explanation = self._cache(self._values(features))
-        decision = stated(features)
-        if decision is not None:
-            named = UAN.name if features.uan_equal else NOS.name
-            explanation += f"; {decision} by the {named} the documents state"
-        return UnitMatch(
-            left_key=left_key,
-            right_key=right_key,
-            uan_equal=features.uan_equal,
-            nos_equal=features.nos_equal,
-            title_score=features.title_score,
-            criteria_score=features.criteria_score,
-            level_diff=features.level_diff,
-            theme_equal=features.theme_equal,
-            body_score=features.body_score,
-            match_weight=weight,
-            score=score,
-            decision=decision or decide(score),
-            explanation=explanation,
-        )
 
 
 def value_combinations(comparisons: tuple[Comparison, ...], pairs: PairColumns, rows: np.ndarray,

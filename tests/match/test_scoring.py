@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from pipeline.core.records import UnitMatch
 from pipeline.match.comparisons import COMPARISONS
 from pipeline.match.features import Features
 from pipeline.match.model import Model
+from pipeline.match.pairs import PairColumns, as_columns
 from pipeline.match.scoring import MATCH_THRESHOLD, POSSIBLE_THRESHOLD, Scorer, decide, probability
 
 # The comparisons' starting values, as a model before any data: the scoring is the same whatever fitted them.
 SCORER = Scorer(Model(COMPARISONS, 0.05, 0, True, 0, 0))
 PRIOR_WEIGHT = SCORER.model.prior_weight
-score_pair = SCORER.score_pair
+
+
+def score_pair(left_key: str, right_key: str, found: Features) -> UnitMatch:
+    """One pair scored as the match stage scores every pair: as a row of columns."""
+    pairs = PairColumns((left_key, right_key))
+    columns, alignments = as_columns([found])
+    pairs.extend_columns(np.array([0]), np.array([1]), columns, alignments)
+    (record,) = SCORER.score_columns(pairs, np.array([0])).records(pairs, np.array([0]))
+    return record
 
 
 def features(**values: object) -> Features:
