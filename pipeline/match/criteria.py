@@ -32,7 +32,7 @@ from pipeline.match.similarity import overlap_matrix
 ALIGN_MIN = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionText:
     """A criterion ready for comparison: its key and its normalised words."""
 
@@ -44,7 +44,7 @@ class CriterionText:
         return " ".join(self.words)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlignedPair:
     left_key: str
     right_key: str

@@ -16,7 +16,7 @@ from pipeline.match.normalise import Lemmas, Rarity, content_words, vocabulary
 from pipeline.match.similarity import containment, overlap_and_shared
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitProfile:
     """A unit as the matcher sees it: normalised title and theme words, its criteria, and its body's words
     (outcome titles and criteria)."""
@@ -39,7 +39,7 @@ class UnitProfile:
         return self.unit.scheme
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Features:
     """The comparison features of a pair (the columns of ``unit_matches``), the title words the
     two titles share (rarest first) and the criterion alignment the criteria score comes from."""

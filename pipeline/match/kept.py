@@ -36,6 +36,7 @@ from pipeline.match.features import Rarities, UnitProfile
 from pipeline.match.normalise import Lemmas
 from pipeline.match.pairs import DTYPES, PairColumns
 from pipeline.store import atomic
+from pipeline.store.tables import BATCH_ROWS
 
 FILE = "pairs.parquet"
 # Separators of a profile's parts and items when it is hashed: control characters no text of a unit holds.
@@ -132,17 +133,18 @@ def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray, lemmas: Lem
     """Keep ``pairs`` (this run's, ``hashes`` by unit position) and the lemmas of the texts this run read, in place
     of what the folder held, each file renamed in whole."""
     counts = np.zeros(len(pairs), dtype=np.int32)
-    for row, aligned in pairs.alignments.items():
-        counts[row] = len(aligned)
-    listed = [{"left_key": a.left_key, "right_key": a.right_key, "score": a.score}
-              for row in sorted(pairs.alignments) for a in pairs.alignments[row]]
-    alignment = pa.ListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int32()),
-                                         pa.array(listed, _ALIGNED.value_type))
+    for row, one in pairs.alignments.items():
+        counts[row] = len(one)
+    aligned = [a for row in sorted(pairs.alignments) for a in pairs.alignments[row]]
+    values = pa.StructArray.from_arrays(
+        [pa.array([a.left_key for a in aligned], pa.string()), pa.array([a.right_key for a in aligned], pa.string()),
+         pa.array([a.score for a in aligned], pa.float64())], names=["left_key", "right_key", "score"])
+    alignment = pa.ListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int32()), values)
     columns = {"left_profile": pa.array(hashes[pairs.left]), "right_profile": pa.array(hashes[pairs.right]),
                **{name: pa.array(column) for name, column in pairs.columns.items()}, "alignment": alignment}
     table = pa.table(columns, schema=SCHEMA)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic.write_with(folder / FILE, lambda tmp: pq.write_table(table, tmp))
+    atomic.write_with(folder / FILE, lambda tmp: pq.write_table(table, tmp, row_group_size=BATCH_ROWS))
     texts = sorted(lemmas.used)
     known = pa.table({"text": texts, "lemmas": [list(lemmas.used[t]) for t in texts]}, schema=LEMMA_SCHEMA)
     atomic.write_with(folder / LEMMAS, lambda tmp: pq.write_table(known, tmp))
