@@ -71,13 +71,16 @@ def _apply_overrides(overrides: list[Override], compared: Compared, by_key: dict
     A pair a person named that blocking did not propose is compared and scored now,
     so its row can still say what the matcher saw.
     """
-    decided: dict[tuple[str, str], UnitMatch] = {}
-    applied: dict[tuple[str, str], Override] = {}
-    for o in overrides:
+    def oriented(o: Override) -> tuple[str, str]:
         a, b = by_key[o.from_key], by_key[o.to_key]
         older_first = (rank[a.scheme], a.unit_key) <= (rank[b.scheme], b.unit_key)
-        pair = (a.unit_key, b.unit_key) if older_first else (b.unit_key, a.unit_key)
-        compared.add_pairs([pair])
+        return (a.unit_key, b.unit_key) if older_first else (b.unit_key, a.unit_key)
+
+    named = [(oriented(o), o) for o in overrides]
+    compared.add_pairs([pair for pair, _ in named])  # at once: adding a pair copies the columns
+    decided: dict[tuple[str, str], UnitMatch] = {}
+    applied: dict[tuple[str, str], Override] = {}
+    for pair, o in named:
         decided[pair] = overridden(decided.get(pair) or compared.explained([compared.records[pair]])[0], o)
         applied[pair] = o
     return decided, applied

@@ -97,9 +97,10 @@ class Compared:
     def add_pairs(self, pairs: Sequence[Pair]) -> None:
         """Add pairs named by unit key (older scheme first) that are not here yet."""
         new = [p for p in dict.fromkeys(pairs) if self.pairs.row(*p) is None]
-        position = self.pairs.position
-        self.add(np.array([position(a) for a, _ in new], dtype=np.int64),
-                 np.array([position(b) for _, b in new], dtype=np.int64))
+        if new:
+            position = self.pairs.position
+            self.add(np.array([position(a) for a, _ in new], dtype=np.int64),
+                     np.array([position(b) for _, b in new], dtype=np.int64))
         self.read_pairs(pairs)
 
     def score(self, scorer: Scorer) -> Scored:

@@ -177,12 +177,8 @@ class Scored:
 
 def _levels(comparison: Comparison, pairs: PairColumns, rows: np.ndarray) -> np.ndarray:
     """The level ``comparison`` lands on for each of ``rows``: each distinct value tested once."""
-    names = _columns_of(comparison)
-    stacked = np.column_stack([np.nan_to_num(pairs.columns[name][rows].astype(np.float64), nan=_ABSENT)
-                               for name in names])
-    distinct, inverse, _ = distinct_rows(stacked)
-    found = [_values((comparison,), list(names), row)[0] for row in distinct.tolist()]
-    levels: np.ndarray = np.array([comparison.index(v) for v in found], dtype=np.int64)[inverse]
+    found, inverse = value_combinations((comparison,), pairs, rows, counted=False)
+    levels: np.ndarray = np.array([comparison.index(values[0]) for values in found], dtype=np.int64)[inverse]
     return levels
 
 
