@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -25,6 +25,7 @@ from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, CriterionMapRow, Family, Issue, Outcome, Unit, UnitMapRow, UnitMatch
 from pipeline.match.blocking import block
 from pipeline.match.bridges import Bridge, family_bridges
+from pipeline.match.candidates import Candidates, candidates
 from pipeline.match.compared import Compared
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
@@ -36,8 +37,8 @@ from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, ran
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
 from pipeline.match.pairs import PairColumns
 from pipeline.match.scoring import DECISIONS, MATCH_THRESHOLD, Scorer, value_combinations
-from pipeline.match.succession import Supersession, scheme_rank, supersessions
-from pipeline.match.unit_map import build_unit_map
+from pipeline.match.succession import scheme_rank, supersessions
+from pipeline.match.unit_map import Links, build_unit_map, map_links, new_schemes_of, unlisted
 from pipeline.store.tables import Batched
 
 __all__ = ["MatchResult", "match_corpus"]
@@ -87,27 +88,23 @@ def _apply_overrides(overrides: list[Override], compared: Compared, by_key: dict
 
 
 def _bridges(
-    rows: list[UnitMapRow],
-    succession: list[Supersession],
+    links: list[Links],
     units: dict[str, Unit],
     families: list[Family],
-    pairs: dict[tuple[str, str], UnitMatch],
-    features: Mapping[tuple[str, str], Features],
+    pairs: Candidates,
+    overrides: dict[tuple[str, str], Override],
+    compared: Compared,
 ) -> dict[tuple[str, str], Bridge]:
     """The links families make for the old units that the direct evidence left with a ``none`` row."""
     def method_of(a: str, b: str) -> str:
-        found = features.get((a, b)) or features.get((b, a))
-        return strongest_method(found) if found else "title"
+        row = compared.pairs.row(a, b)
+        row = compared.pairs.row(b, a) if row is None else row
+        assert row is not None, "a path goes through a match pair"
+        return strongest_method(compared.pairs.features(row, ()))  # the shared title words weigh nothing here
 
-    unlinked = [r.from_key for r in rows if r.relation == "none" and r.status == "auto"]
-    matched = [p for p in pairs.values() if p.decision == "match"]
-    out: dict[tuple[str, str], Bridge] = {}
-    for old_scheme in sorted({s.old_scheme for s in succession}):
-        new_schemes = sorted({s.new_scheme for s in succession if s.old_scheme == old_scheme})
-        keys = [k for k in unlinked if units[k].scheme == old_scheme]
-        for bridge in family_bridges(keys, new_schemes, units, families, matched, method_of):
-            out[(bridge.old_key, bridge.new_key)] = bridge
-    return out
+    new_schemes = new_schemes_of([found.supersession for found in links])
+    found = family_bridges(unlisted(units, links, overrides), new_schemes, units, families, pairs, method_of)
+    return {(bridge.old_key, bridge.new_key): bridge for bridge in found}
 
 
 def _fitted(pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rarities, all_pairs: int) -> Model:
@@ -195,8 +192,7 @@ def match_corpus(
     decisions = Counter(DECISIONS[d] for d in scored.decision.tolist())
     say(f"scored {len(scored)} pairs: {decisions['match']} match, {decisions['possible']} possible")
     succession = supersessions(entries, schemes)
-    compared.read(np.flatnonzero(scored.decision != DECISIONS.index("non-match")))
-    compared.read(compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}))
+    compared.read(np.flatnonzero(scored.decision == DECISIONS.index("possible")))
     review = sorted(compared.explained([p for p in compared.records.values() if p.decision == "possible"]),
                     key=_uncertainty)
 
@@ -204,26 +200,33 @@ def match_corpus(
     valid, unknown = known_only(read, set(by_key))
     issues += unknown
     decided, applied = _apply_overrides(valid, compared, by_key, rank)
-    effective = compared.records | decided
     if applied:
         say(f"applied {len(applied)} override(s)")
+    # Rows keep their place as pairs are added.
+    decided_rows = {row: decided[pair] for pair in decided if (row := compared.pairs.row(*pair)) is not None}
 
-    features = compared.features
-    mapped = build_unit_map(by_key, succession, effective, features, applied)
+    def linking() -> Candidates:
+        """The pairs that can link, as they stand now."""
+        assert compared.scored is not None
+        return candidates(compared.pairs, compared.scored, {row: p.decision for row, p in decided_rows.items()})
+
+    pairs = linking()
+    links = map_links(by_key, succession, pairs, applied)
     confirmed = [k for k, o in applied.items() if o.decision == "confirm"]
-    families = build_families(units, mapped.links + confirmed, list(effective.values()))
-    bridges = _bridges(mapped.rows, succession, by_key, families, effective, features)
+    families = build_families(units, [k for found in links for k in found.pairs] + confirmed, pairs)
+    bridges = _bridges(links, by_key, families, pairs, applied, compared)
     if bridges:
         compared.add_pairs(list(bridges))
-        effective = compared.records | decided
-        mapped = build_unit_map(by_key, succession, effective, features, applied, bridges)
+        links = map_links(by_key, succession, linking(), applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
+    compared.read_pairs([k for found in links for k in found.pairs])
+    compared.read(compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}))
+    mapped = build_unit_map(by_key, links, compared.records | decided, compared.features, applied)
     review = [p for p in review if (p.left_key, p.right_key) not in applied]
     if kept is not None:
         write_kept(kept, compared.pairs, compared.hashes, earlier.lemmas)
     assert compared.scored is not None
-    matches = UnitMatches(compared.pairs, compared.scored,
-                          {row: decided[pair] for pair in decided if (row := compared.pairs.row(*pair)) is not None})
+    matches = UnitMatches(compared.pairs, compared.scored, decided_rows)
 
     relations = Counter(r.relation for r in mapped.rows)
     rules = {rule: n for rule, n in blocking.rule_counts().items() if n}

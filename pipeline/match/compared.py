@@ -1,8 +1,9 @@
 """The pairs of one match run: compared (or kept from an earlier run), scored, and read as records where needed.
 
 Pairs are held as columns (``pipeline.match.pairs``); their ``Features`` and
-``UnitMatch`` records are built for the rows the map, the families, the bridges and
-the review read (``read``), and kept by pair in ``features`` and ``records``.
+``UnitMatch`` records are built only for the rows the map's rows and the review read
+(``read``), and kept by pair in ``features`` and ``records``. The successor links,
+families and bridges read columns (``pipeline.match.candidates``).
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ class Compared:
         for name in DTYPES:
             out[name][found_at] = columns[name]
         aligned: dict[int, tuple[AlignedPair, ...]] = {int(found_at[i]): a for i, a in alignments.items()}
-        missing = np.setdiff1d(np.arange(len(left)), found_at)
+        wanted = np.ones(len(left), dtype=bool)
+        wanted[found_at] = False
+        missing = np.flatnonzero(wanted)
         keys = self.pairs.keys
         for start in range(0, len(missing), CHUNK):
             part = missing[start:start + CHUNK]

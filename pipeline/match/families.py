@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pipeline.core.records import Family, Unit, UnitMatch
+import numpy as np
+
+from pipeline.core.records import Family, Unit
+from pipeline.match.candidates import Candidates
 
 
 class _Groups:
@@ -56,7 +59,7 @@ def _code_order(code: str) -> tuple[int | str, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
 
 
-def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: list[UnitMatch]) -> list[Family]:
+def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candidates) -> list[Family]:
     """Every unit in exactly one family; ``links`` (map rows, confirmed overrides) join unchecked."""
     groups = _Groups(units)
     by_code: dict[str, list[str]] = defaultdict(list)
@@ -69,11 +72,11 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: list[
     for old, new in links:
         if old in groups.parent and new in groups.parent:
             groups.join(old, new)
-    ranked = sorted((p for p in pairs if p.decision == "match"), key=lambda p: (-p.score, p.left_key, p.right_key))
-    for pair in ranked:
-        known = pair.left_key in groups.parent and pair.right_key in groups.parent
-        if known and not groups.clashes(pair.left_key, pair.right_key):
-            groups.join(pair.left_key, pair.right_key)
+    matched = pairs.matched()
+    for left, right in matched.pairs(np.lexsort((matched.right, matched.left, -matched.score))):
+        known = left in groups.parent and right in groups.parent
+        if known and not groups.clashes(left, right):
+            groups.join(left, right)
 
     nos_of = {u.unit_key: u.nos_code.strip() for u in units if u.nos_code}
     families = []

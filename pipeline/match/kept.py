@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from pipeline.match.features import Rarities, UnitProfile
 from pipeline.match.normalise import Lemmas
 from pipeline.match.pairs import DTYPES, PairColumns
 from pipeline.store import atomic
-from pipeline.store.tables import BATCH_ROWS
+from pipeline.store.tables import BATCH_ROWS, write_batches
 
 FILE = "pairs.parquet"
 # Separators of a profile's parts and items when it is hashed: control characters no text of a unit holds.
@@ -129,22 +130,29 @@ class Kept:
         return columns, alignments
 
 
+def _batches(pairs: PairColumns, hashes: np.ndarray) -> Iterator[pa.RecordBatch]:
+    """The rows of ``pairs`` as kept, ``BATCH_ROWS`` at a time: only one batch's alignments are ever built."""
+    for start in range(0, len(pairs), BATCH_ROWS):
+        rows = range(start, min(start + BATCH_ROWS, len(pairs)))
+        found = [pairs.alignments.get(row, ()) for row in rows]
+        aligned = [a for one in found for a in one]
+        values = pa.StructArray.from_arrays(
+            [pa.array([a.left_key for a in aligned], pa.string()),
+             pa.array([a.right_key for a in aligned], pa.string()),
+             pa.array([a.score for a in aligned], pa.float64())], names=["left_key", "right_key", "score"])
+        offsets = np.concatenate([[0], np.cumsum([len(one) for one in found])])
+        part = slice(rows.start, rows.stop)
+        yield pa.record_batch({
+            "left_profile": pa.array(hashes[pairs.left[part]]), "right_profile": pa.array(hashes[pairs.right[part]]),
+            **{name: pa.array(column[part]) for name, column in pairs.columns.items()},
+            "alignment": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)}, schema=SCHEMA)
+
+
 def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray, lemmas: Lemmas) -> None:
     """Keep ``pairs`` (this run's, ``hashes`` by unit position) and the lemmas of the texts this run read, in place
     of what the folder held, each file renamed in whole."""
-    counts = np.zeros(len(pairs), dtype=np.int32)
-    for row, one in pairs.alignments.items():
-        counts[row] = len(one)
-    aligned = [a for row in sorted(pairs.alignments) for a in pairs.alignments[row]]
-    values = pa.StructArray.from_arrays(
-        [pa.array([a.left_key for a in aligned], pa.string()), pa.array([a.right_key for a in aligned], pa.string()),
-         pa.array([a.score for a in aligned], pa.float64())], names=["left_key", "right_key", "score"])
-    alignment = pa.ListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int32()), values)
-    columns = {"left_profile": pa.array(hashes[pairs.left]), "right_profile": pa.array(hashes[pairs.right]),
-               **{name: pa.array(column) for name, column in pairs.columns.items()}, "alignment": alignment}
-    table = pa.table(columns, schema=SCHEMA)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic.write_with(folder / FILE, lambda tmp: pq.write_table(table, tmp, row_group_size=BATCH_ROWS))
+    atomic.write_with(folder / FILE, lambda tmp: write_batches(_batches(pairs, hashes), SCHEMA, tmp))
     texts = sorted(lemmas.used)
     known = pa.table({"text": texts, "lemmas": [list(lemmas.used[t]) for t in texts]}, schema=LEMMA_SCHEMA)
     atomic.write_with(folder / LEMMAS, lambda tmp: pq.write_table(known, tmp))

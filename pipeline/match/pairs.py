@@ -2,9 +2,9 @@
 
 At 100,000 units blocking proposes over a million pairs; a ``Features`` and a
 ``UnitMatch`` object for each would take gigabytes, columns take about fifty bytes
-a pair. The map, the families and the review read few of them (the pairs not
-decided ``non-match``, each old unit's nearest candidate, the pairs a person
-named): ``Features`` and ``UnitMatch`` are built for those alone
+a pair. The map's rows and the review read few of them (the links, each old unit's
+nearest candidate, the pairs decided ``possible``, the pairs a person named):
+``Features`` and ``UnitMatch`` are built for those alone
 (``pipeline.match.scoring.Scored``). A pair's position is its row; units are
 named by their position in ``keys`` (unit keys in sorted order).
 

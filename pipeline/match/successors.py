@@ -25,10 +25,11 @@ ranked by match weight (probabilities round to 1 where the evidence is strong):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.core.records import UnitMatch
+import numpy as np
+
+from pipeline.match.candidates import MATCH, NON_MATCH, POSSIBLE, Candidates
 
 
 @dataclass(frozen=True)
@@ -40,47 +41,43 @@ class Relation:
     cardinality: str  # 1:1 / 1:n / n:1 / n:n
 
 
-def _rank(pair: UnitMatch) -> tuple[float | str, ...]:
-    """Greatest match weight first; where weights tie (pairs on the same levels), the closer titles, then
-    the closer criteria, then the lowest keys."""
-    return (-pair.match_weight, -(pair.title_score or 0.0), -(pair.criteria_score or 0.0), pair.left_key,
-            pair.right_key)
+def _ranked(pairs: Candidates) -> np.ndarray:
+    """Rows in rank order: greatest match weight first; where weights tie (pairs on the same levels), the closer
+    titles, then the closer criteria, then the lowest keys."""
+    ranked: np.ndarray = np.lexsort((pairs.right, pairs.left, -pairs.criteria, -pairs.title, -pairs.weight))
+    return ranked
 
 
-def _best(pairs: Iterable[UnitMatch], side: str) -> dict[str, UnitMatch]:
-    """For each unit on ``side`` ("left"/"right"), its best-ranked pair (``_rank``)."""
-    best: dict[str, UnitMatch] = {}
-    for pair in sorted(pairs, key=_rank):
-        best.setdefault(pair.left_key if side == "left" else pair.right_key, pair)
-    return best
+def _firsts(units: np.ndarray) -> np.ndarray:
+    """Where each unit appears first in ``units``: for rows in rank order, which row is that unit's best."""
+    first = np.zeros(len(units), dtype=bool)
+    first[np.unique(units, return_index=True)[1]] = True
+    return first
 
 
-def is_identity(pair: UnitMatch) -> bool:
-    """The documents state one reference or NOS code for both units, or both carry one title."""
-    return bool(pair.uan_equal or pair.nos_equal or pair.title_score == 1.0)
+def _linked(pairs: Candidates, ranked: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """The rows (of those ``among`` holds) each the best of one side or the other: one to one, splits and folds."""
+    rows = ranked[among[ranked]]
+    found: np.ndarray = rows[_firsts(pairs.left[rows]) | _firsts(pairs.right[rows])]
+    return found
 
 
-def _linked(pairs: list[UnitMatch]) -> list[UnitMatch]:
-    """The pairs each the best of one side or the other (one to one, splits and folds)."""
-    best_new = _best(pairs, "left")
-    best_old = _best(pairs, "right")
-    return [p for p in pairs if best_new[p.left_key] == p or best_old[p.right_key] == p]
+def successor_links(pairs: Candidates) -> np.ndarray:
+    """The rows of ``pairs`` (old unit on the left, new on the right) that become rows of the map, in key order."""
+    ranked = _ranked(pairs)
+    live = pairs.decision != NON_MATCH
+    links = _linked(pairs, ranked, live & pairs.identity)
 
+    def unlinked() -> np.ndarray:
+        """Rows neither of whose units has a link yet."""
+        return ~np.isin(pairs.left, pairs.left[links]) & ~np.isin(pairs.right, pairs.right[links])
 
-def successor_links(pairs: list[UnitMatch]) -> list[UnitMatch]:
-    """The pairs (old unit on the left, new on the right) that become rows of the map."""
-    matched = [p for p in pairs if p.decision == "match"]
-    links = _linked([p for p in pairs if p.decision != "non-match" and is_identity(p)])
-    old = {p.left_key for p in links}
-    new = {p.right_key for p in links}
-    links += _linked([p for p in matched if p.left_key not in old and p.right_key not in new])
-
-    old = {p.left_key for p in links}
-    new = {p.right_key for p in links}
-    open_pairs = [p for p in pairs if p.decision != "non-match" and p.left_key not in old and p.right_key not in new]
-    best_old = _best(open_pairs, "right")
-    links += [p for p in open_pairs if p.decision == "possible" and best_old[p.right_key] == p]
-    return sorted(links, key=lambda p: (p.left_key, p.right_key))
+    links = np.concatenate([links, _linked(pairs, ranked, (pairs.decision == MATCH) & unlinked())])
+    rows = ranked[(live & unlinked())[ranked]]
+    best_old = rows[_firsts(pairs.right[rows])]
+    links = np.concatenate([links, best_old[pairs.decision[best_old] == POSSIBLE]])
+    found: np.ndarray = links[np.lexsort((pairs.right[links], pairs.left[links]))]
+    return found
 
 
 def relations(links: list[tuple[str, str]], exact: set[tuple[str, str]]) -> dict[tuple[str, str], Relation]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
 from pipeline.match.bridges import Bridge
+from pipeline.match.candidates import Candidates
 from pipeline.match.features import Features
 from pipeline.match.justify import justification, strongest_method
 from pipeline.match.overrides import Override
@@ -23,11 +24,10 @@ NO_EVIDENCE_CONFIDENCE = 0.5
 
 @dataclass(frozen=True)
 class UnitMap:
-    """The map's rows, the criterion pairs of its mapped rows, and the (old, new) links it made."""
+    """The map's rows and the criterion pairs of its mapped rows."""
 
     rows: list[UnitMapRow]
     criteria: list[CriterionMapRow]
-    links: list[tuple[str, str]]
 
 
 def _is_exact(features: Features) -> bool:
@@ -165,59 +165,103 @@ def _none_row(
     )
 
 
-def build_unit_map(
+@dataclass(frozen=True)
+class Links:
+    """One supersession's links (old key, new key) in key order, and those of them that families make."""
+
+    supersession: Supersession
+    pairs: list[tuple[str, str]]
+    bridged: dict[tuple[str, str], Bridge]
+
+
+def map_links(
     units: dict[str, Unit],
     supersessions: list[Supersession],
-    pairs: dict[tuple[str, str], UnitMatch],
-    features: Mapping[tuple[str, str], Features],
+    pairs: Candidates,
     overrides: dict[tuple[str, str], Override],
     bridges: dict[tuple[str, str], Bridge] | None = None,
+) -> list[Links]:
+    """Each supersession's links: the successors among ``pairs`` (older scheme on the left, the overrides'
+    decisions in place), the pairs a person confirmed, and ``bridges`` (links the families make for old units
+    left without a successor, ``pipeline.match.bridges``) where no other link is."""
+    bridges = bridges or {}
+    names, left, right = pairs.scheme_pairs({k: u.scheme for k, u in units.items()})
+    code = {name: i for i, name in enumerate(names)}
+    found = []
+    for s in supersessions:
+        in_scope = (left == code.get(s.old_scheme, -1)) & (right == code.get(s.new_scheme, -1))
+        scoped = pairs.where(in_scope)
+        links = set(scoped.pairs(successor_links(scoped)))
+
+        def scope(key: tuple[str, str], s: Supersession = s) -> bool:
+            return (units[key[0]].scheme, units[key[1]].scheme) == (s.old_scheme, s.new_scheme)
+
+        links |= {k for k, o in overrides.items() if scope(k) and o.decision == "confirm"}
+        bridged = {k: b for k, b in bridges.items() if scope(k) and k not in links}
+        found.append(Links(s, sorted(links | set(bridged)), bridged))
+    return found
+
+
+def unlisted(units: dict[str, Unit], links: list[Links], overrides: dict[tuple[str, str], Override]) -> list[str]:
+    """The old units with neither a link nor a person's rejection: the map gives each a ``none`` row. By scheme,
+    then key."""
+    listed = {old for found in links for old, _ in found.pairs}
+    listed |= {old for found in links for (old, new), o in overrides.items()
+               if o.decision == "reject" and (units[old].scheme, units[new].scheme)
+               == (found.supersession.old_scheme, found.supersession.new_scheme)}
+    old_schemes = {found.supersession.old_scheme for found in links}
+    return sorted((k for k, u in units.items() if u.scheme in old_schemes and k not in listed),
+                  key=lambda k: (units[k].scheme, k))
+
+
+def build_unit_map(
+    units: dict[str, Unit],
+    links: list[Links],
+    pairs: Mapping[tuple[str, str], UnitMatch],
+    features: Mapping[tuple[str, str], Features],
+    overrides: dict[tuple[str, str], Override],
 ) -> UnitMap:
     """Rows for every unit of every superseded scheme: its successors, or one ``none`` row.
 
-    ``pairs`` are the scored pairs (older scheme on the left) with the overrides'
-    decisions already in place; a confirmed pair is always a link, a rejected one
-    never is, and both get ``method = override``. ``bridges`` are links the
-    families make for old units left without a successor (``pipeline.match.bridges``);
-    their pairs must be scored.
+    ``pairs`` are the records of the pairs the rows read, with the overrides'
+    decisions in place: every link, every pair a person decided, and each old unit's
+    nearest candidate. A confirmed pair is always a link, a rejected one never is,
+    and both get ``method = override``.
     """
-    bridges = bridges or {}
     rows: list[UnitMapRow] = []
     criterion_rows: list[CriterionMapRow] = []
-    all_links: list[tuple[str, str]] = []
-    by_schemes: dict[tuple[str, str], dict[tuple[str, str], UnitMatch]] = defaultdict(dict)
-    for k, p in pairs.items():
-        by_schemes[(units[k[0]].scheme, units[k[1]].scheme)][k] = p
-    for s in supersessions:
-        scoped = by_schemes[(s.old_scheme, s.new_scheme)]
-        links = {(p.left_key, p.right_key) for p in successor_links(list(scoped.values()))}
-        links |= {k for k, o in overrides.items() if k in scoped and o.decision == "confirm"}
-        bridged = {k: b for k, b in bridges.items() if k in scoped and k not in links}
-        links |= set(bridged)
-        ordered = sorted(links)
+    for found in links:
+        s = found.supersession
+        ordered = found.pairs
         exact = {k for k in ordered if _is_exact(features[k])}
         related = relations(ordered, exact)
         parts = Counter(old for old, _ in ordered)
         for key in ordered:
             old, new = units[key[0]], units[key[1]]
             relation = _settled(related[key], features[key], overrides.get(key))
-            rows.append(_linked_row(old, new, scoped[key], features[key], relation, parts[key[0]],
-                                    overrides.get(key), bridged.get(key)))
+            rows.append(_linked_row(old, new, pairs[key], features[key], relation, parts[key[0]],
+                                    overrides.get(key), found.bridged.get(key)))
             criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for a in features[key].alignment]
         for key, o in overrides.items():
-            if key in scoped and o.decision == "reject":
-                rows.append(_rejected_row(units[key[0]], units[key[1]], scoped[key], features[key], o))
-        all_links += ordered
+            if o.decision == "reject" and (units[key[0]].scheme, units[key[1]].scheme) == (s.old_scheme, s.new_scheme):
+                rows.append(_rejected_row(units[key[0]], units[key[1]], pairs[key], features[key], o))
 
-    listed = {r.from_key for r in rows}
     by_old: dict[str, list[UnitMatch]] = defaultdict(list)
     for k, p in pairs.items():
         by_old[k[0]].append(p)
-    for old_scheme in sorted({s.old_scheme for s in supersessions}):
-        new_schemes = sorted({s.new_scheme for s in supersessions if s.old_scheme == old_scheme})
-        for old_key in sorted(k for k, u in units.items() if u.scheme == old_scheme and k not in listed):
-            candidates = [p for p in by_old[old_key] if units[p.right_key].scheme in new_schemes]
-            best = max(candidates, key=lambda p: (p.score, p.right_key), default=None)
-            best_features = features.get((best.left_key, best.right_key)) if best else None
-            rows.append(_none_row(units[old_key], new_schemes, best, best_features, units))
-    return UnitMap(rows, criterion_rows, all_links)
+    new_schemes = new_schemes_of([found.supersession for found in links])
+    for old_key in unlisted(units, links, overrides):
+        old = units[old_key]
+        candidates = [p for p in by_old[old_key] if units[p.right_key].scheme in new_schemes[old.scheme]]
+        best = max(candidates, key=lambda p: (p.score, p.right_key), default=None)
+        best_features = features.get((best.left_key, best.right_key)) if best else None
+        rows.append(_none_row(old, new_schemes[old.scheme], best, best_features, units))
+    return UnitMap(rows, criterion_rows)
+
+
+def new_schemes_of(supersessions: list[Supersession]) -> dict[str, list[str]]:
+    """The schemes superseding each old scheme, in order."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for s in supersessions:
+        found[s.old_scheme].append(s.new_scheme)
+    return {old: sorted(set(new)) for old, new in found.items()}

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
 
 from pipeline.core.ids import criterion_key, unit_key
 from pipeline.core.manifest import Entry
-from pipeline.core.records import Criterion, Unit
+from pipeline.core.records import Criterion, Unit, UnitMatch
+from pipeline.match.candidates import Candidates
+from pipeline.match.scoring import DECISIONS
 
 
 def unit(scheme: str, code: str, title: str, **fields: object) -> Unit:
@@ -28,3 +33,24 @@ def entry(doc_id: str, scheme: str, published: dt.date | None = None, supersedes
     """A manifest entry for one document of ``scheme``."""
     return Entry(doc_id, f"{doc_id}.txt", "Publisher", scheme, doc_id, qualification=qualification,
                  published=published, supersedes=supersedes)
+
+
+def candidates(pairs: Sequence[UnitMatch]) -> Candidates:
+    """Scored pairs as the columns the successor links, families and bridges read."""
+    keys = tuple(sorted({k for p in pairs for k in (p.left_key, p.right_key)}))
+    at = {key: i for i, key in enumerate(keys)}
+
+    def column(values: list[object], dtype: object) -> np.ndarray:
+        return np.array(values, dtype=dtype)
+
+    return Candidates(
+        keys,
+        column([at[p.left_key] for p in pairs], np.int64),
+        column([at[p.right_key] for p in pairs], np.int64),
+        column([p.match_weight for p in pairs], np.float64),
+        column([p.score for p in pairs], np.float64),
+        column([p.title_score or 0.0 for p in pairs], np.float64),
+        column([p.criteria_score or 0.0 for p in pairs], np.float64),
+        column([bool(p.uan_equal or p.nos_equal or p.title_score == 1.0) for p in pairs], np.bool_),
+        column([DECISIONS.index(p.decision) for p in pairs], np.int8),
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pipeline.core.records import Unit, UnitMatch
 from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.families import build_families
-from tests.match.factories import unit
+from tests.match.factories import candidates, unit
 
 OLD = unit("old", "12", "Greet callers at the front desk")
 STANDARD = unit("std", "R4", "Welcome visitors to the premises", nos_code="R4")
@@ -27,14 +27,15 @@ def matched(left: Unit, right: Unit, score: float) -> UnitMatch:
 
 def bridges(units: list[Unit], pairs: list[UnitMatch], old: Unit = OLD) -> list[Bridge]:
     """The bridges of ``old`` into the new scheme, over the families its units and pairs gather."""
-    families = build_families(units, [], pairs)
-    return family_bridges([old.unit_key], ["new"], {u.unit_key: u for u in units}, families, pairs,
+    scored = candidates(pairs)
+    families = build_families(units, [], scored)
+    return family_bridges([old.unit_key], {old.scheme: ["new"]}, {u.unit_key: u for u in units}, families, scored,
                           lambda a, b: "title")
 
 
 def family_of(units: list[Unit], pairs: list[UnitMatch]) -> set[str]:
     """The members of the old unit's family."""
-    families = build_families(units, [], pairs)
+    families = build_families(units, [], candidates(pairs))
     (family_id,) = {f.family_id for f in families if f.unit_key == OLD.unit_key}
     return {f.unit_key for f in families if f.family_id == family_id}
 

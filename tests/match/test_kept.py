@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
+
 from pipeline import runner
 from pipeline.match import cache as match_cache
+from pipeline.match import kept
+from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import prepare, rarities
 from pipeline.match.kept import Kept, profile_hashes
 from pipeline.match.normalise import EXACT_COUNTS, STEPS_PER_DOUBLING, Lemmas, content_words, stepped
+from pipeline.match.pairs import DTYPES, PairColumns
 from tests.match.factories import unit
 from tests.test_editions import HANDBOOK, MANIFEST_EDITIONS, SECOND, THIRD, second_edition, third_edition
 from tests.test_reliability import published as published_files
@@ -72,3 +77,23 @@ def test_texts_whose_lemmas_a_run_found_are_not_lemmatised_again():
     # What the earlier run found is what the next one reads (here, a made-up lemma shows it is read).
     told = Lemmas({"answering telephone calls": ("respond", "telephone", "call")})
     assert content_words(["Answering telephone calls"], lemmas=told) == [("respond", "telephone", "call")]
+
+
+def test_kept_pairs_written_a_batch_at_a_time_read_back_whole(tmp_path, monkeypatch):
+    # Five pairs over batches of two: the middle batch's alignment must stay with its own rows.
+    monkeypatch.setattr(kept, "BATCH_ROWS", 2)
+    units = [unit("old", str(n), f"Title {n}") for n in range(6)]
+    pairs = PairColumns(tuple(sorted(u.unit_key for u in units)))
+    columns = {name: np.zeros(5, dtype=dtype) for name, dtype in DTYPES.items()}
+    columns["title_score"] = np.linspace(0.1, 0.5, 5)
+    aligned = {1: (AlignedPair("a", "b", 0.5),), 2: (AlignedPair("c", "d", 0.75), AlignedPair("e", "f", 1.0))}
+    pairs.extend_columns(np.arange(5), np.arange(1, 6), columns, aligned)
+    folder = tmp_path / "kept" / "stage"  # writing it clears the folders beside it
+    kept.write_kept(folder, pairs, np.arange(10, 16, dtype=np.uint64), Lemmas())
+
+    read = Kept.read(folder)
+    found_at, rows = read.found(np.arange(5), np.arange(1, 6), np.arange(10, 16, dtype=np.uint64))
+    assert found_at.tolist() == rows.tolist() == [0, 1, 2, 3, 4]
+    columns_read, alignments = read.columns(rows)
+    assert columns_read["title_score"].tolist() == columns["title_score"].tolist()
+    assert alignments == aligned

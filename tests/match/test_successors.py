@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.core.records import UnitMatch
 from pipeline.match.successors import Relation, relations, successor_links
+from tests.match.factories import candidates
 
 
 def pair(left: str, right: str, score: float, decision: str, title_score: float | None = None) -> UnitMatch:
@@ -17,7 +18,8 @@ def pair(left: str, right: str, score: float, decision: str, title_score: float 
 
 
 def links(*pairs: UnitMatch) -> list[tuple[str, str]]:
-    return [(p.left_key.split(":")[1], p.right_key.split(":")[1]) for p in successor_links(list(pairs))]
+    scored = candidates(pairs)
+    return [(a.split(":")[1], b.split(":")[1]) for a, b in scored.pairs(successor_links(scored))]
 
 
 def test_mutual_best_match_is_a_link_and_a_weaker_rival_is_not():
