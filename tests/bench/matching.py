@@ -1,11 +1,17 @@
 """Matching at scale on the synthetic corpus: time, memory, blocking recall, recall against exhaustive comparison, and
-a release that adds one handbook."""
+a release that adds one handbook.
+
+``make bench`` runs it as ``python -m tests.bench.matching UNITS RESULTS.json``, in a process of its own, so that
+the peak memory it reports is the match stage's (with the corpus it matches), not what the bench's other stages
+left behind."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import resource
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -114,3 +120,9 @@ def exhaustive_recall(units, criteria) -> float:
             wanted += 1
             found += (a.key, b.key) in proposed
     return found / wanted if wanted else 1.0
+
+
+if __name__ == "__main__":
+    from tests.bench.run import say
+
+    Path(sys.argv[2]).write_text(json.dumps(match_at_scale(int(sys.argv[1]), say)), encoding="utf-8")
