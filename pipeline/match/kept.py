@@ -148,14 +148,22 @@ def _batches(pairs: PairColumns, hashes: np.ndarray) -> Iterator[pa.RecordBatch]
             "alignment": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)}, schema=SCHEMA)
 
 
+def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
+    """The texts this run read with their lemmas, in text order, ``BATCH_ROWS`` at a time."""
+    texts = sorted(lemmas.used)
+    for start in range(0, len(texts), BATCH_ROWS):
+        part = texts[start:start + BATCH_ROWS]
+        yield pa.record_batch([pa.array(part, pa.string()),
+                               pa.array([list(lemmas.used[t]) for t in part], pa.list_(pa.string()))],
+                              schema=LEMMA_SCHEMA)
+
+
 def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray, lemmas: Lemmas) -> None:
     """Keep ``pairs`` (this run's, ``hashes`` by unit position) and the lemmas of the texts this run read, in place
     of what the folder held, each file renamed in whole."""
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_with(folder / FILE, lambda tmp: write_batches(_batches(pairs, hashes), SCHEMA, tmp))
-    texts = sorted(lemmas.used)
-    known = pa.table({"text": texts, "lemmas": [list(lemmas.used[t]) for t in texts]}, schema=LEMMA_SCHEMA)
-    atomic.write_with(folder / LEMMAS, lambda tmp: pq.write_table(known, tmp))
+    atomic.write_with(folder / LEMMAS, lambda tmp: write_batches(_lemma_batches(lemmas), LEMMA_SCHEMA, tmp))
     for other in folder.parent.iterdir():  # what other code or libraries kept can never be read again
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)

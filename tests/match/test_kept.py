@@ -79,8 +79,8 @@ def test_texts_whose_lemmas_a_run_found_are_not_lemmatised_again():
     assert content_words(["Answering telephone calls"], lemmas=told) == [("respond", "telephone", "call")]
 
 
-def test_kept_pairs_written_a_batch_at_a_time_read_back_whole(tmp_path, monkeypatch):
-    # Five pairs over batches of two: the middle batch's alignment must stay with its own rows.
+def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_path, monkeypatch):
+    # Five pairs and three texts over batches of two: the middle batch's alignment must stay with its own rows.
     monkeypatch.setattr(kept, "BATCH_ROWS", 2)
     units = [unit("old", str(n), f"Title {n}") for n in range(6)]
     pairs = PairColumns(tuple(sorted(u.unit_key for u in units)))
@@ -89,7 +89,8 @@ def test_kept_pairs_written_a_batch_at_a_time_read_back_whole(tmp_path, monkeypa
     aligned = {1: (AlignedPair("a", "b", 0.5),), 2: (AlignedPair("c", "d", 0.75), AlignedPair("e", "f", 1.0))}
     pairs.extend_columns(np.arange(5), np.arange(1, 6), columns, aligned)
     folder = tmp_path / "kept" / "stage"  # writing it clears the folders beside it
-    kept.write_kept(folder, pairs, np.arange(10, 16, dtype=np.uint64), Lemmas())
+    read_texts = {"greet visitors": ("greet", "visitor"), "answer calls": ("answer", "call"), "file": ("file",)}
+    kept.write_kept(folder, pairs, np.arange(10, 16, dtype=np.uint64), Lemmas(used=read_texts))
 
     read = Kept.read(folder)
     found_at, rows = read.found(np.arange(5), np.arange(1, 6), np.arange(10, 16, dtype=np.uint64))
@@ -97,3 +98,4 @@ def test_kept_pairs_written_a_batch_at_a_time_read_back_whole(tmp_path, monkeypa
     columns_read, alignments = read.columns(rows)
     assert columns_read["title_score"].tolist() == columns["title_score"].tolist()
     assert alignments == aligned
+    assert read.lemmas.known == read_texts
