@@ -35,8 +35,8 @@ from pipeline.match.kept import Kept, profile_hashes, write_kept
 from pipeline.match.matches import UnitMatches
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
-from pipeline.match.pairs import PairColumns
-from pipeline.match.scoring import DECISIONS, MATCH_THRESHOLD, Scorer, value_combinations
+from pipeline.match.pairs import PairColumns, distinct_rows
+from pipeline.match.scoring import DECISIONS, MATCH_THRESHOLD, Scorer, level_matrix
 from pipeline.match.succession import scheme_rank, supersessions
 from pipeline.match.unit_map import Links, build_unit_map, map_links, new_schemes_of, unlisted
 from pipeline.store.tables import Batched
@@ -129,10 +129,9 @@ def _fitted(pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rariti
     own = {CRITERIA.name: drawn(lambda p: p.criteria, OWN_RANDOM_PAIRS, criteria=True),
            UAN.name: drawn(lambda p: p.unit.uan, OWN_RANDOM_PAIRS),
            NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
-    # Each comparison reads a feature of one type, so equal values are the same level: the candidates are
-    # handed over as their distinct combinations of values, with how many pairs have each.
-    combinations, counts = value_combinations(COMPARISONS, pairs, np.arange(len(pairs)))
-    return fit(COMPARISONS, dict(zip(combinations, counts.tolist())), drawn(lambda p: True), all_pairs, own)
+    # The candidates are handed over as their distinct patterns of levels, with how many pairs land on each.
+    levels, _, counts = distinct_rows(level_matrix(COMPARISONS, pairs, np.arange(len(pairs))))
+    return fit(COMPARISONS, (levels, counts), drawn(lambda p: True), all_pairs, own)
 
 
 def _cycle_collection_paused(function: Callable[..., T]) -> Callable[..., T]:

@@ -178,29 +178,18 @@ def monotone(m: np.ndarray, u: np.ndarray) -> np.ndarray:
     return out
 
 
-def patterns(comparisons: Sequence[Comparison], combinations: Mapping[tuple[object, ...], int]
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct level patterns (one row each, levels in comparison order) that feature value combinations
-    land on, and how many pairs land on each: EM over these counts is EM over the pairs."""
-    gamma = level_indexes(comparisons, list(combinations))
-    counts = np.fromiter(combinations.values(), dtype=np.float64, count=len(combinations))
-    if not len(gamma):
-        return gamma, counts
-    distinct, inverse = np.unique(gamma, axis=0, return_inverse=True)
-    return distinct, np.bincount(inverse.reshape(-1), weights=counts, minlength=len(distinct))
-
-
-def fit(comparisons: Sequence[Comparison], candidates: Mapping[tuple[object, ...], int],
+def fit(comparisons: Sequence[Comparison], candidates: tuple[np.ndarray, np.ndarray],
         random: Sequence[Sequence[object]], all_pairs: int,
         own_random: Mapping[str, Sequence[Sequence[object]]] | None = None) -> Model:
-    """The comparisons with m and u estimated from ``candidates`` (each combination of feature values, in
-    comparison order, with how many candidate pairs have it) and ``random`` (feature values of random pairs),
-    and the prior over ``all_pairs`` cross-scheme pairs.
+    """The comparisons with m and u estimated from ``candidates`` (the distinct level patterns of the candidate
+    pairs, one row each with levels in comparison order, and how many pairs land on each: EM over these counts is
+    EM over the pairs) and
+    ``random`` (feature values of random pairs), and the prior over ``all_pairs`` cross-scheme pairs.
 
     ``own_random`` gives a comparison (by name) its own random pairs, drawn among the units it can compare
     (criteria are compared only where both units list some: a few of all random pairs).
     """
-    gamma, counts = patterns(comparisons, candidates)
+    gamma, counts = candidates[0], candidates[1].astype(np.float64)
     total = float(counts.sum())
     random_gamma = level_indexes(comparisons, random)
     samples = [level_indexes(comparisons, (own_random or {})[c.name]) if c.name in (own_random or {})

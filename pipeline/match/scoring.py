@@ -89,10 +89,7 @@ class Scorer:
     def score_columns(self, pairs: PairColumns, rows: np.ndarray) -> Scored:
         """The scores of ``rows`` of ``pairs``, from the level each comparison lands on: each pattern of levels
         weighed once. Explanations are built when the rows are read or written (``Scored.explanations``)."""
-        comparisons = self.model.comparisons
-        levels = np.column_stack([_levels(c, pairs, rows) for c in comparisons]) if len(rows) \
-            else np.zeros((0, len(comparisons)), dtype=np.int64)
-        patterns, inverse, _ = distinct_rows(levels)
+        patterns, inverse, _ = distinct_rows(level_matrix(self.model.comparisons, pairs, rows))
         weighed = [self._pattern(pattern) for pattern in patterns.tolist()]
         weight = np.array([w for w, _ in weighed], dtype=np.float64)[inverse]
         score = np.array([p for _, p in weighed], dtype=np.float64)[inverse]
@@ -173,6 +170,13 @@ class Scored:
                       decision=DECISIONS[self.decision[row]], explanation=explanation)
             for i, (row, explanation) in enumerate(zip(rows.tolist(), explanations))
         ]
+
+
+def level_matrix(comparisons: tuple[Comparison, ...], pairs: PairColumns, rows: np.ndarray) -> np.ndarray:
+    """The level each comparison lands on (columns, in comparison order) for each of ``rows``."""
+    if not len(rows):
+        return np.zeros((0, len(comparisons)), dtype=np.int64)
+    return np.column_stack([_levels(c, pairs, rows) for c in comparisons])
 
 
 def _levels(comparison: Comparison, pairs: PairColumns, rows: np.ndarray) -> np.ndarray:

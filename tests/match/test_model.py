@@ -8,7 +8,8 @@ from itertools import pairwise
 import numpy as np
 
 from pipeline.match.comparisons import COMPARISONS, TITLE
-from pipeline.match.model import fit, monotone, patterns
+from pipeline.match.model import fit, level_indexes, monotone
+from pipeline.match.pairs import distinct_rows
 
 FEATURES = [c.feature for c in COMPARISONS]
 
@@ -19,8 +20,14 @@ def row(title: float | None, level: int | None = 0) -> tuple:
     return tuple(values[f] for f in FEATURES)
 
 
+def patterns(comparisons, combinations: Counter) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct level patterns that combinations of feature values land on, and how many pairs land on each."""
+    distinct, inverse, _ = distinct_rows(level_indexes(comparisons, list(combinations)))
+    return distinct, np.bincount(inverse, weights=list(combinations.values()), minlength=len(distinct))
+
+
 def title_weights(candidates: list[tuple], random: list[tuple]) -> list[float]:
-    model = fit(COMPARISONS, Counter(candidates), random, all_pairs=len(random) * 10)
+    model = fit(COMPARISONS, patterns(COMPARISONS, Counter(candidates)), random, all_pairs=len(random) * 10)
     (title,) = [c for c in model.comparisons if c.name == TITLE.name]
     return [round(level.weight, 3) for level in title.levels[1:]]
 
@@ -59,8 +66,8 @@ def test_values_on_the_same_levels_fit_as_one_pattern():
     random = [row(0.1, 1)] * 900 + [row(0.45, 0)] * 100
     spread = Counter([row(1.0)] * 20 + [row(0.45)] * 10 + [row(0.55)] * 10 + [row(0.1, 1)] * 30 + [row(0.2, 1)] * 30)
     gathered = Counter([row(1.0)] * 20 + [row(0.45)] * 20 + [row(0.1, 1)] * 60)
-    first = fit(COMPARISONS, spread, random, all_pairs=10_000)
-    second = fit(COMPARISONS, gathered, random, all_pairs=10_000)
+    first = fit(COMPARISONS, patterns(COMPARISONS, spread), random, all_pairs=10_000)
+    second = fit(COMPARISONS, patterns(COMPARISONS, gathered), random, all_pairs=10_000)
     assert first.to_json() == second.to_json()
     assert first.pairs == 100
 
