@@ -18,14 +18,15 @@ from pipeline.match.similarity import containment, overlap_and_shared
 
 @dataclass(frozen=True, slots=True)
 class UnitProfile:
-    """A unit as the matcher sees it: normalised title and theme words, its criteria, and its body's words
-    (outcome titles and criteria)."""
+    """A unit as the matcher sees it: normalised title and theme words, its criteria, and its body's distinct words
+    (outcome titles and criteria), sorted."""
 
     unit: Unit
     title_words: tuple[str, ...]
     theme_words: frozenset[str] | None
     criteria: tuple[CriterionText, ...]
-    body_words: frozenset[str] = frozenset()
+    # A tuple: a set of eighty words takes ten times the memory, for every unit of the run.
+    body_words: tuple[str, ...] = ()
     # Whether its NOS code and unit reference each name this unit alone in its scheme: a code that
     # names several units of one scheme states no identity.
     codes_unique: bool = True
@@ -95,7 +96,7 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
                     for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
     return {
         u.unit_key: UnitProfile(u, title, frozenset(theme) or None, tuple(texts.get(u.unit_key, ())),
-                                frozenset(body.get(u.unit_key, ())),
+                                tuple(sorted(body.get(u.unit_key, ()))),
                                 all(codes[(u.scheme, kind, code.strip().casefold())] == 1
                                     for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
         for u, title, theme in zip(ordered, titles, themes)
