@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 
 from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, Outcome, Unit
@@ -86,17 +86,17 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     n = len(ordered)
     titles, themes, flat_words = words[:n], words[n:2 * n], words[2 * n:2 * n + len(flat)]
     texts: dict[str, list[CriterionText]] = defaultdict(list)
-    body: dict[str, set[str]] = defaultdict(set)
+    body: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # the words of each criterion and outcome title
     for criterion, criterion_words in zip(flat, flat_words):
         texts[criterion.unit_key].append(CriterionText(criterion.criterion_key, criterion_words))
-        body[criterion.unit_key].update(criterion_words)
+        body[criterion.unit_key].append(criterion_words)
     for (unit_key, _), outcome_words in zip(flat_outcomes, words[2 * n + len(flat):]):
-        body[unit_key].update(outcome_words)
+        body[unit_key].append(outcome_words)
     codes = Counter((u.scheme, kind, code.strip().casefold()) for u in ordered
                     for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
     return {
         u.unit_key: UnitProfile(u, title, frozenset(theme) or None, tuple(texts.get(u.unit_key, ())),
-                                tuple(sorted(body.get(u.unit_key, ()))),
+                                tuple(sorted(set(chain.from_iterable(body.get(u.unit_key, ()))))),  # one set at a time
                                 all(codes[(u.scheme, kind, code.strip().casefold())] == 1
                                     for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
         for u, title, theme in zip(ordered, titles, themes)
