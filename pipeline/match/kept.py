@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Rarities, UnitProfile
-from pipeline.match.normalise import LEMMA_SCHEMA, Lemmas
+from pipeline.match.normalise import Lemmas
 from pipeline.match.pairs import DTYPES, PairColumns
 from pipeline.store import atomic
 from pipeline.store.tables import BATCH_ROWS
@@ -42,6 +42,7 @@ FILE = "pairs.parquet"
 # Separators of a profile's parts and items when it is hashed: control characters no text of a unit holds.
 _FIELD, _ITEM = "\x1e", "\x1f"
 LEMMAS = "lemmas.parquet"
+LEMMA_SCHEMA = pa.schema([("text", pa.string()), ("lemmas", pa.list_(pa.string()))])
 
 _ARROW: dict[Any, pa.DataType] = {np.int8: pa.int8(), np.int16: pa.int16(), np.int32: pa.int32(), np.float64: pa.float64(),
           np.bool_: pa.bool_()}
@@ -97,7 +98,11 @@ class Kept:
         """What ``folder`` keeps; nothing when it keeps nothing."""
         if folder is None or not (folder / FILE).exists() or not (folder / LEMMAS).exists():
             return cls(SCHEMA.empty_table(), Lemmas())
-        return cls(pq.read_table(folder / FILE, schema=SCHEMA), Lemmas(pq.read_table(folder / LEMMAS, schema=LEMMA_SCHEMA)))
+        lemmas = pq.read_table(folder / LEMMAS, schema=LEMMA_SCHEMA)
+        texts: list[Any] = lemmas.column("text").to_pylist()
+        listed: list[Any] = lemmas.column("lemmas").to_pylist()
+        known = {text: tuple(words) for text, words in zip(texts, listed)}
+        return cls(pq.read_table(folder / FILE, schema=SCHEMA), Lemmas(known))
 
     def found(self, left: np.ndarray, right: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
@@ -140,8 +145,9 @@ def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray, lemmas: Lem
     table = pa.table(columns, schema=SCHEMA)
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_with(folder / FILE, lambda tmp: pq.write_table(table, tmp, row_group_size=BATCH_ROWS))
-    used = lemmas.used
-    atomic.write_with(folder / LEMMAS, lambda tmp: pq.write_table(used, tmp))
+    texts = sorted(lemmas.used)
+    known = pa.table({"text": texts, "lemmas": [list(lemmas.used[t]) for t in texts]}, schema=LEMMA_SCHEMA)
+    atomic.write_with(folder / LEMMAS, lambda tmp: pq.write_table(known, tmp))
     for other in folder.parent.iterdir():  # what other code or libraries kept can never be read again
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)

@@ -23,11 +23,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from rapidfuzz.distance import Prefix
 
 from pipeline.core.nlp import lemma_lists
@@ -109,43 +105,20 @@ def spelling_folds(words: Iterable[str]) -> dict[str, str]:
     return folds
 
 
-# The lemmas of texts as a table (what ``Lemmas`` holds, and what a kept folder keeps of them).
-LEMMA_SCHEMA = pa.schema([("text", pa.string()), ("lemmas", pa.list_(pa.string()))])
-
-
 @dataclass
 class Lemmas:
-    """Lemma lists by text: those an earlier run found or this run added (``known``), and which of them this run
-    asked for (``used``).
+    """Lemma lists by text: those an earlier run found (``known``), and the texts this run asks for (``used``)."""
 
-    They are Arrow columns rather than Python strings and tuples: a kept folder's texts are every title and criterion
-    of the corpus, held from the start of a run to its end.
-    """
-
-    known: pa.Table = field(default_factory=LEMMA_SCHEMA.empty_table)
-    asked: list[np.ndarray] = field(default_factory=list, init=False, repr=False)  # rows of ``known``
+    known: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    used: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __call__(self, texts: list[str]) -> list[tuple[str, ...]]:
         """The lemmas of each text, spaCy asked only for the texts not known."""
-        distinct = list(dict.fromkeys(texts))
-        row_of = {t: row for row, t in enumerate(self.known.column("text").to_pylist())}
-        missing = [t for t in distinct if t not in row_of]
-        added = lemma_lists(missing)
-        if missing:
-            row_of.update((t, row) for row, t in enumerate(missing, start=self.known.num_rows))
-            self.known = pa.concat_tables([self.known, pa.table({"text": missing, "lemmas": added}, schema=LEMMA_SCHEMA)])
-        rows = [row_of[t] for t in distinct]
-        self.asked.append(np.array(rows, dtype=np.int64))
-        listed: list[Any] = self.known.column("lemmas").take(pa.array(rows, type=pa.int64())).to_pylist()
+        missing = [t for t in dict.fromkeys(texts) if t not in self.known]
         # A word recurs in thousands of texts: each spelling is held once.
-        found = {t: tuple(map(sys.intern, words)) for t, words in zip(distinct, listed)}
-        return [found[t] for t in texts]
-
-    @property
-    def used(self) -> pa.Table:
-        """The texts this run asked for with their lemmas, each once, in text order."""
-        taken = self.known.take(pa.array(np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *self.asked]))))
-        return taken.take(pc.sort_indices(taken, [("text", "ascending")])).combine_chunks()
+        self.known.update((text, tuple(map(sys.intern, words))) for text, words in zip(missing, lemma_lists(missing)))
+        self.used.update((t, self.known[t]) for t in texts)
+        return [self.known[t] for t in texts]
 
 
 def content_words(texts: list[str], known: frozenset[str] | None = None, lemmas: Lemmas | None = None
