@@ -264,9 +264,9 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     # Each pair's rules as bits, then the pairs oriented older scheme first: the lower index
     # has the lower key, so it is on the left unless its scheme ranks after the other's.
     every = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found.values()]))
-    bits = np.zeros(len(every), dtype=np.int64)
+    bits = np.zeros(len(every), dtype=np.uint8)  # a byte holds the bits of the five rules
     for bit, rule in enumerate(RULES):
-        bits |= np.isin(every, found.get(rule, ())).astype(np.int64) << bit
+        bits |= np.isin(every, found.get(rule, ())).astype(np.uint8) << bit
     ranks = np.array([rank(p.scheme) for p in ordered])
     low, high = every // n, every % n
     swap = ranks[low] > ranks[high]
