@@ -25,17 +25,14 @@ are never compared with each other: a scheme does not list one unit twice.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import combinations
-from typing import TypeVar
+from itertools import chain, combinations, pairwise, repeat
 
 import numpy as np
 
 from pipeline.match.features import UnitProfile
-
-K = TypeVar("K")  # what a unit is known by: its key, or its position
 
 RARE_SHARE = 0.08
 RARE_MIN_UNITS = 4
@@ -93,29 +90,82 @@ def rare_limit(distinct: int) -> int:
     return min(MAX_BLOCK, max(RARE_MIN_UNITS, int(RARE_SHARE * distinct)))
 
 
-def rare_words(word_sets: dict[K, frozenset[str]]) -> dict[K, frozenset[str]]:
-    """For each unit, its words that few distinct word sets share."""
-    distinct = {words for words in word_sets.values() if words}
-    counts = Counter(w for words in distinct for w in words)
-    limit = rare_limit(len(distinct))
-    return {key: frozenset(w for w in words if counts[w] <= limit) for key, words in word_sets.items()}
+@dataclass(frozen=True)
+class Runs:
+    """Runs of integers laid end to end: run ``i`` is ``values[starts[i]:starts[i + 1]]``."""
+
+    starts: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, runs: Sequence[Sequence[int]]) -> Runs:
+        return cls.from_lengths(np.fromiter(map(len, runs), dtype=np.int64, count=len(runs)),
+                                np.fromiter(chain.from_iterable(runs), dtype=np.int64))
+
+    @classmethod
+    def from_lengths(cls, lengths: np.ndarray, values: np.ndarray) -> Runs:
+        return cls(np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(lengths, dtype=np.int64)]), values)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.starts)
+
+    def kept(self, keep: np.ndarray) -> Runs:
+        """Each run with only its values where ``keep`` (one flag per value) holds."""
+        run = np.repeat(np.arange(len(self.starts) - 1), self.lengths)
+        return Runs.from_lengths(np.bincount(run[keep], minlength=len(self.starts) - 1), self.values[keep])
+
+    def chosen(self, which: np.ndarray) -> Runs:
+        """The runs ``which`` (indexes) alone."""
+        return Runs.from_lengths(self.lengths[which], self.expanded(which)[1])
+
+    def expanded(self, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each ``i``, the values of run ``of[i]``: (``i``, value) for every value, as two arrays."""
+        lengths = self.lengths[of]
+        ends = np.cumsum(lengths)
+        position = np.repeat(np.arange(len(of), dtype=np.int64), lengths)
+        offset = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - lengths, lengths)
+        return position, self.values[np.repeat(self.starts[of], lengths) + offset]
 
 
-def rare_pairs(word_sets: dict[K, frozenset[str]]) -> dict[K, frozenset[str]]:
-    """For each unit, the pairs of its words past ``MAX_BLOCK`` that few distinct word sets share."""
-    distinct = {words for words in word_sets.values() if words}
-    word_counts = Counter(w for words in distinct for w in words)
-    common = {words: sorted(w for w in words if word_counts[w] > MAX_BLOCK) for words in distinct}
-    pair_counts = Counter(f"{a} {b}" for words in common.values() for a, b in combinations(words, 2))
-    limit = rare_limit(len(distinct))
-    return {
-        key: frozenset(p for a, b in combinations(common.get(words, ()), 2) if pair_counts[p := f"{a} {b}"] <= limit)
-        for key, words in word_sets.items()
-    }
+@dataclass(frozen=True)
+class WordSets:
+    """Each unit's set of words as the index of a distinct set among ``sets``, whose words are sorted ids below
+    ``vocabulary``."""
 
+    of_unit: np.ndarray
+    sets: Runs
+    vocabulary: int
 
-def _criteria_words(profile: UnitProfile) -> frozenset[str]:
-    return frozenset(w for c in profile.criteria for w in c.words)
+    @classmethod
+    def of(cls, word_sets: Iterable[Iterable[str]]) -> WordSets:
+        """The word sets of the units in turn, each word numbered where first seen."""
+        ids: dict[str, int] = {}
+        index: dict[tuple[int, ...], int] = {}
+        of_unit = np.fromiter((index.setdefault(tuple(sorted({ids.setdefault(w, len(ids)) for w in words})), len(index))
+                               for words in word_sets), dtype=np.int64)
+        return cls(of_unit, Runs.of(list(index)), len(ids))
+
+    def _counts(self) -> tuple[np.ndarray, int]:
+        """How many distinct sets have each word, and the rarity limit of the distinct sets that have a word."""
+        distinct = int(np.count_nonzero(self.sets.lengths))
+        return np.bincount(self.sets.values, minlength=self.vocabulary), rare_limit(distinct)
+
+    def rare(self) -> tuple[np.ndarray, np.ndarray]:
+        """(unit, word id) for each word of each unit that few distinct word sets share."""
+        counts, limit = self._counts()
+        return self.sets.kept(counts[self.sets.values] <= limit).expanded(self.of_unit)
+
+    def rare_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(unit, pair code ``a * vocabulary + b``) for each pair of a unit's words past ``MAX_BLOCK`` that few
+        distinct word sets share."""
+        counts, limit = self._counts()
+        common = self.sets.kept(counts[self.sets.values] > MAX_BLOCK)
+        values, bounds = common.values.tolist(), common.starts.tolist()
+        pairs = Runs.of([[a * self.vocabulary + b for a, b in combinations(values[start:end], 2)]
+                         for start, end in pairwise(bounds)])
+        _, inverse, pair_counts = np.unique(pairs.values, return_inverse=True, return_counts=True)
+        return pairs.kept(pair_counts[inverse] <= limit).expanded(self.of_unit)
 
 
 def cross_scheme_pairs(profiles: Iterable[UnitProfile]) -> int:
@@ -124,50 +174,49 @@ def cross_scheme_pairs(profiles: Iterable[UnitProfile]) -> int:
     return sum(a * b for a, b in combinations(sizes.values(), 2))
 
 
-def _blocks(profiles: list[UnitProfile]) -> dict[tuple[str, str], list[int]]:
-    """Blocking key (rule, value) -> the indexes of the units that share it."""
-    keys: dict[tuple[str, str], list[int]] = defaultdict(list)
-    titles = {i: frozenset(p.title_words) for i, p in enumerate(profiles)}
-    title_rare = rare_words(titles)
-    title_pairs = rare_pairs(titles)
-    criteria_rare = rare_words({i: _criteria_words(p) for i, p in enumerate(profiles)})
-    for i, profile in enumerate(profiles):
-        unit = profile.unit
-        if unit.nos_code:
-            keys[("nos", unit.nos_code.strip().casefold())].append(i)
-        if unit.uan:
-            keys[("uan", unit.uan.strip().casefold())].append(i)
-        for word in title_rare[i]:
-            keys[("title-word", word)].append(i)
-        for pair in title_pairs[i]:
-            keys[("title-pair", pair)].append(i)
-        for word in criteria_rare[i]:
-            keys[("criteria-words", word)].append(i)
-    return keys
+def _stated(codes: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """(unit, code id) for each unit that states a code, codes compared trimmed and case-folded."""
+    ids: dict[str, int] = {}
+    stated = [(i, ids.setdefault(code.strip().casefold(), len(ids))) for i, code in enumerate(codes) if code]
+    return np.array([i for i, _ in stated], dtype=np.int64), np.array([c for _, c in stated], dtype=np.int64)
 
 
-def _bounded(keys: dict[tuple[str, str], list[int]], titles: list[frozenset[str]]) -> tuple[list[tuple[str, list[int]]], int]:
-    """(rule, members) of every block, an oversize block split by its members' title words; and how many
-    blocks were left out because even split they are oversize."""
-    def small(members: list[int]) -> bool:
-        return len(members) <= MAX_MEMBERS and len({titles[i] for i in members}) <= MAX_BLOCK
+def _keys(profiles: list[UnitProfile], titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
+    """Every (blocking key, unit index) of the units, a key ``value * len(RULES) + rule`` (each rule's values
+    numbered apart), one rule in turn of ``RULES``."""
+    criteria = WordSets.of(chain.from_iterable(c.words for c in p.criteria) for p in profiles)
+    found = [_stated([p.unit.nos_code for p in profiles]), _stated([p.unit.uan for p in profiles]),
+             titles.rare(), titles.rare_pairs(), criteria.rare()]
+    keys = np.concatenate([value * len(RULES) + rule for rule, (_, value) in enumerate(found)])
+    return keys, np.concatenate([unit for unit, _ in found])
 
-    bounded: list[tuple[str, list[int]]] = []
-    left_out = 0
-    for (rule, _), members in sorted(keys.items()):
-        if small(members):
-            bounded.append((rule, members))
-            continue
-        split: dict[str, list[int]] = defaultdict(list)
-        for i in members:
-            for word in titles[i]:
-                split[word].append(i)
-        for _, part in sorted(split.items()):
-            if small(part):
-                bounded.append((rule, part))
-            else:
-                left_out += 1
-    return bounded, left_out
+
+def _groups(keys: np.ndarray, units: np.ndarray, titles: WordSets) -> tuple[Runs, np.ndarray, np.ndarray]:
+    """The units of each key as runs in key order, each run's key, and whether each run is small enough to be a
+    block: at most ``MAX_MEMBERS`` units and ``MAX_BLOCK`` distinct titles."""
+    order = np.lexsort((units, keys))
+    keys, units = keys[order], units[order]
+    first = np.flatnonzero(np.diff(keys, prepend=-1))
+    groups = Runs(np.append(first, len(keys)), units)
+    group = np.repeat(np.arange(len(first)), groups.lengths)
+    distinct = len(titles.sets.starts) - 1  # the distinct titles, the empty one among them
+    titled = np.bincount(np.unique(group * distinct + titles.of_unit[units]) // max(distinct, 1), minlength=len(first))
+    return groups, keys[first], (groups.lengths <= MAX_MEMBERS) & (titled <= MAX_BLOCK)
+
+
+def _bounded(keys: np.ndarray, units: np.ndarray, titles: WordSets) -> tuple[list[tuple[np.ndarray, Runs]], int]:
+    """The blocks as (the rule of each, their members), those of an oversize key split by its members' title
+    words; and how many blocks were left out because even split they are oversize."""
+    groups, group_keys, small = _groups(keys, units, titles)
+    oversize = np.flatnonzero(~small)
+    member, unit = groups.expanded(oversize)
+    row, word = titles.sets.expanded(titles.of_unit[unit])
+    parts, part_keys, part_small = _groups(oversize[member[row]] * titles.vocabulary + word, unit[row], titles)
+    rules = group_keys % len(RULES)
+    part_rules = rules[part_keys // max(titles.vocabulary, 1)]
+    blocks = [(rules[small], groups.chosen(np.flatnonzero(small))),
+              (part_rules[part_small], parts.chosen(np.flatnonzero(part_small)))]
+    return blocks, int(np.count_nonzero(~part_small))
 
 
 @cache
@@ -182,27 +231,29 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     scheme_ids = {s: j for j, s in enumerate(sorted({p.scheme for p in ordered}))}
     scheme = np.array([scheme_ids[p.scheme] for p in ordered], dtype=np.int64)
     level = np.array([np.nan if p.unit.level is None else p.unit.level for p in ordered])
-    blocks, left_out = _bounded(_blocks(ordered), [frozenset(p.title_words) for p in ordered])
+    titles = WordSets.of(p.title_words for p in ordered)
+    blocks, left_out = _bounded(*_keys(ordered, titles), titles)
 
     # Pair codes a * n + b (a < b, so one code per unordered pair), gathered per rule from
     # the blocks of each size at once (one row of members per block).
-    same_size: dict[tuple[str, int], list[list[int]]] = defaultdict(list)
-    for rule, members in blocks:
-        if len(members) >= 2:
-            same_size[(rule, len(members))].append(members)
-    codes: dict[str, list[np.ndarray]] = defaultdict(list)
-    for (rule, size), rows in same_size.items():
-        index = np.array(rows, dtype=np.int64)
-        upper, lower = _upper_triangle(size)
-        a, b = index[:, upper].ravel(), index[:, lower].ravel()
-        other = scheme[a] != scheme[b]
-        codes[rule].append(np.minimum(a, b)[other] * n + np.maximum(a, b)[other])
+    codes: dict[int, list[np.ndarray]] = defaultdict(list)
+    for rules, members in blocks:
+        kind = rules * (MAX_MEMBERS + 1) + members.lengths
+        order = np.flatnonzero(members.lengths >= 2)
+        order = order[np.argsort(kind[order], kind="stable")]
+        kinds, first = np.unique(kind[order], return_index=True)
+        for (rule, size), these in zip(map(divmod, kinds.tolist(), repeat(MAX_MEMBERS + 1)), np.split(order, first[1:])):
+            index = members.values[members.starts[these][:, None] + np.arange(size)]
+            upper, lower = _upper_triangle(size)
+            a, b = index[:, upper].ravel(), index[:, lower].ravel()
+            other = scheme[a] != scheme[b]
+            codes[rule].append(np.minimum(a, b)[other] * n + np.maximum(a, b)[other])
 
     found: dict[str, np.ndarray] = {}
-    for rule in RULES:
-        if not codes[rule]:
+    for number, rule in enumerate(RULES):
+        if not codes[number]:
             continue
-        unique, count = np.unique(np.concatenate(codes[rule]), return_counts=True)
+        unique, count = np.unique(np.concatenate(codes[number]), return_counts=True)
         if rule == "criteria-words":
             unique = unique[count >= MIN_SHARED_CRITERIA_WORDS]
         if rule not in _ANY_LEVEL:
@@ -213,9 +264,9 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     # Each pair's rules as bits, then the pairs oriented older scheme first: the lower index
     # has the lower key, so it is on the left unless its scheme ranks after the other's.
     every = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found.values()]))
-    bits = np.zeros(len(every), dtype=np.int64)
+    bits = np.zeros(len(every), dtype=np.uint8)  # a byte holds the bits of the five rules
     for bit, rule in enumerate(RULES):
-        bits |= np.isin(every, found.get(rule, ())).astype(np.int64) << bit
+        bits |= np.isin(every, found.get(rule, ())).astype(np.uint8) << bit
     ranks = np.array([rank(p.scheme) for p in ordered])
     low, high = every // n, every % n
     swap = ranks[low] > ranks[high]

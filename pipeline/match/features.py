@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 
 from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, Outcome, Unit
@@ -18,14 +18,15 @@ from pipeline.match.similarity import containment, overlap_and_shared
 
 @dataclass(frozen=True, slots=True)
 class UnitProfile:
-    """A unit as the matcher sees it: normalised title and theme words, its criteria, and its body's words
-    (outcome titles and criteria)."""
+    """A unit as the matcher sees it: normalised title and theme words, its criteria, and its body's distinct words
+    (outcome titles and criteria), sorted."""
 
     unit: Unit
     title_words: tuple[str, ...]
     theme_words: frozenset[str] | None
     criteria: tuple[CriterionText, ...]
-    body_words: frozenset[str] = frozenset()
+    # A tuple: a set of eighty words takes ten times the memory, for every unit of the run.
+    body_words: tuple[str, ...] = ()
     # Whether its NOS code and unit reference each name this unit alone in its scheme: a code that
     # names several units of one scheme states no identity.
     codes_unique: bool = True
@@ -85,17 +86,17 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     n = len(ordered)
     titles, themes, flat_words = words[:n], words[n:2 * n], words[2 * n:2 * n + len(flat)]
     texts: dict[str, list[CriterionText]] = defaultdict(list)
-    body: dict[str, set[str]] = defaultdict(set)
+    body: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # the words of each criterion and outcome title
     for criterion, criterion_words in zip(flat, flat_words):
         texts[criterion.unit_key].append(CriterionText(criterion.criterion_key, criterion_words))
-        body[criterion.unit_key].update(criterion_words)
+        body[criterion.unit_key].append(criterion_words)
     for (unit_key, _), outcome_words in zip(flat_outcomes, words[2 * n + len(flat):]):
-        body[unit_key].update(outcome_words)
+        body[unit_key].append(outcome_words)
     codes = Counter((u.scheme, kind, code.strip().casefold()) for u in ordered
                     for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
     return {
         u.unit_key: UnitProfile(u, title, frozenset(theme) or None, tuple(texts.get(u.unit_key, ())),
-                                frozenset(body.get(u.unit_key, ())),
+                                tuple(sorted(set(chain.from_iterable(body.get(u.unit_key, ()))))),  # one set at a time
                                 all(codes[(u.scheme, kind, code.strip().casefold())] == 1
                                     for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
         for u, title, theme in zip(ordered, titles, themes)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,7 +103,8 @@ class Kept:
         lemmas = pq.read_table(folder / LEMMAS, schema=LEMMA_SCHEMA)
         texts: list[Any] = lemmas.column("text").to_pylist()
         listed: list[Any] = lemmas.column("lemmas").to_pylist()
-        known = {text: tuple(words) for text, words in zip(texts, listed)}
+        # Each spelling held once, as the lemmas spaCy finds in this run are (``Lemmas``).
+        known = {text: tuple(map(sys.intern, words)) for text, words in zip(texts, listed)}
         return cls(pq.read_table(folder / FILE, schema=SCHEMA), Lemmas(known))
 
     def found(self, left: np.ndarray, right: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -134,14 +134,19 @@ def content_words(texts: list[str], known: frozenset[str] | None = None, lemmas:
     prepared = [joined[t] for t in texts]
     # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
     distinct = list(dict.fromkeys(prepared))
-    found = {
-        text: tuple(w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isalpha()))
-        for text, words in zip(distinct, lemmas(distinct))
-    }
+    found = {text: _content(words) for text, words in zip(distinct, lemmas(distinct))}
     folds = spelling_folds(known | {w for words in found.values() for w in words})
     if folds:
-        found = {t: tuple(folds.get(w, w) for w in words) for t, words in found.items()}
+        found = {t: words if folds.keys().isdisjoint(words) else tuple(folds.get(w, w) for w in words)
+                 for t, words in found.items()}
     return [found[t] for t in prepared]
+
+
+def _content(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The lemmas without function words and single letters: ``words`` itself when none goes, since the lemmas
+    cache holds it for the whole run already."""
+    kept = tuple(w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isalpha()))
+    return words if len(kept) == len(words) else kept
 
 
 def words_agree(a: str, b: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 
@@ -12,7 +12,8 @@ from pipeline.match.normalise import Rarity, counterparts
 def _relation(words: frozenset[str], others: frozenset[str], rarity: Rarity) -> dict[str, frozenset[str]]:
     """Each word's counterparts: ``rarity``'s, found once per corpus, when it knows every word here."""
     known = rarity.counterparts
-    return known if known.keys() >= words | others else counterparts(words | others)
+    # Each side looked up in turn: their union would be a new set at every comparison.
+    return known if known.keys() >= words and known.keys() >= others else counterparts(words | others)
 
 
 def weighted_overlap(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> float | None:
@@ -47,7 +48,7 @@ def overlap_and_shared(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -
     return (_weight(left_agree, rarity) + _weight(right_agree, rarity)) / total, shared
 
 
-def containment(words: tuple[str, ...], within: frozenset[str], rarity: Rarity) -> float | None:
+def containment(words: tuple[str, ...], within: Collection[str], rarity: Rarity) -> float | None:
     """The share of ``words``' weight that ``within`` also has (or a longer spelling of); None when either is empty."""
     own = frozenset(words)
     if not own or not within:
@@ -55,8 +56,9 @@ def containment(words: tuple[str, ...], within: frozenset[str], rarity: Rarity) 
     total = _weight(own, rarity)
     if total == 0:
         return 0.0
-    relation = _relation(own, within, rarity)
-    return _weight(frozenset(w for w in own if not relation[w].isdisjoint(within)), rarity) / total
+    other = frozenset(within)  # each word of ``own`` looks for its few counterparts in it
+    relation = _relation(own, other, rarity)
+    return _weight(frozenset(w for w in own if not relation[w].isdisjoint(other)), rarity) / total
 
 
 def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], rarity: Rarity) -> np.ndarray:

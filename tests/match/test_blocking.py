@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.match.blocking import block, cross_scheme_pairs
+import numpy as np
+
+from pipeline.match.blocking import Runs, WordSets, block, cross_scheme_pairs
 from pipeline.match.features import prepare
 from tests.match.factories import criteria, unit
 
@@ -64,3 +66,20 @@ def test_all_pairs_counts_cross_scheme_pairs_only():
     assert cross_scheme_pairs(prepare(units, []).values()) == 2 * 1 + 2 * 1 + 1 * 1
     result = block(prepare(units, []), RANK)
     assert result.all_pairs == 5 and result.comparisons == len(result.pairs)
+
+
+def test_runs_keep_and_expand_their_values_across_an_empty_run():
+    runs = Runs.of([(1, 2), (), (3,)])
+    kept = runs.kept(np.array([True, False, True]))
+    assert kept.starts.tolist() == [0, 1, 1, 2] and kept.values.tolist() == [1, 3]
+    position, values = runs.expanded(np.array([2, 0, 1, 0]))
+    assert position.tolist() == [0, 1, 1, 3, 3] and values.tolist() == [3, 1, 2, 1, 2]
+
+
+def test_a_word_set_that_several_units_state_is_one_distinct_set():
+    sets = WordSets.of([("greet", "visitor"), ("visitor", "greet", "visitor"), (), ("visitor",)])
+    assert sets.of_unit.tolist() == [0, 0, 1, 2] and sets.vocabulary == 2
+    # "visitor" is in two distinct sets, "greet" in one; the empty set has no word.
+    assert sets.sets.lengths.tolist() == [2, 0, 1]
+    unit, word = sets.rare()
+    assert sorted(zip(unit.tolist(), word.tolist())) == [(0, 0), (0, 1), (1, 0), (1, 1), (3, 1)]
