@@ -23,7 +23,7 @@ import numpy as np
 from pipeline.core.manifest import Entry
 from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, CriterionMapRow, Family, Issue, Outcome, Unit, UnitMapRow, UnitMatch
-from pipeline.match.blocking import block
+from pipeline.match.blocking import Blocking, block
 from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.candidates import Candidates, candidates
 from pipeline.match.compared import Compared
@@ -31,7 +31,7 @@ from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, prepare, rarities
 from pipeline.match.justify import strongest_method
-from pipeline.match.kept import Kept, profile_hashes, write_kept
+from pipeline.match.kept import Kept, kept_lemmas, profile_hashes, write_kept, write_lemmas
 from pipeline.match.matches import UnitMatches
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
@@ -134,6 +134,29 @@ def _fitted(pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rariti
     return fit(COMPARISONS, (levels, counts), drawn(lambda p: True), all_pairs, own)
 
 
+def _prepared(units: list[Unit], criteria: list[Criterion], outcomes: list[Outcome], kept: Path | None
+              ) -> dict[str, UnitProfile]:
+    """The units' profiles, spaCy asked only for texts ``kept`` holds no lemmas of; the lemmas of the texts read
+    are kept at once, not held to the end of the run."""
+    lemmas = kept_lemmas(kept)
+    profiles = prepare(units, criteria, outcomes, lemmas)
+    if kept is not None:
+        write_lemmas(kept, lemmas)
+    return profiles
+
+
+def _blocking_summary(blocking: Blocking) -> dict[str, int]:
+    """What the summary says of blocking: the pairs it kept and left out, and how many each rule proposed."""
+    rules = {rule: n for rule, n in blocking.rule_counts().items() if n}
+    return {
+        "all_pairs": blocking.all_pairs,
+        "comparisons": blocking.comparisons,
+        "comparisons_saved": blocking.all_pairs - blocking.comparisons,
+        "blocks_left_out": blocking.blocks_left_out,
+        **{f"blocked_by_{rule.replace('-', '_')}": n for rule, n in sorted(rules.items())},
+    }
+
+
 def _cycle_collection_paused(function: Callable[..., T]) -> Callable[..., T]:
     """``function`` run with Python's cyclic garbage collector paused."""
     # Matching builds millions of small objects (features, scored pairs, map rows) and
@@ -174,18 +197,19 @@ def match_corpus(
     schemes = {u.scheme for u in units}
     rank = scheme_rank(entries, schemes)
 
-    earlier = Kept.read(kept)
-    profiles = prepare(units, criteria, outcomes or [], earlier.lemmas)
+    profiles = _prepared(units, criteria, outcomes or [], kept)
     rarity = rarities(profiles)
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
     hashes = profile_hashes(profiles, rarity)
     compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine,
-                        np.array([hashes[k] for k in blocking.keys], dtype=np.uint64), earlier)
+                        np.array([hashes[k] for k in blocking.keys], dtype=np.uint64), Kept.read(kept))
     compared.add(blocking.left, blocking.right)
+    blocked = _blocking_summary(blocking)
+    del blocking  # its pairs are columns of ``compared`` now
     say(f"compared {compared.compared} pairs; {len(compared.pairs) - compared.compared} kept from an earlier run")
-    model = _fitted(compared.pairs, profiles, rarity, blocking.all_pairs)
+    model = _fitted(compared.pairs, profiles, rarity, blocked["all_pairs"])
     say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
     scored = compared.score(Scorer(model))
     decisions = Counter(DECISIONS[d] for d in scored.decision.tolist())
@@ -214,6 +238,7 @@ def match_corpus(
     confirmed = [k for k, o in applied.items() if o.decision == "confirm"]
     families = build_families(units, [k for found in links for k in found.pairs] + confirmed, pairs)
     bridges = _bridges(links, by_key, families, pairs, applied, compared)
+    del pairs  # a copy of the columns of half the pairs: not held while the map's rows are built
     if bridges:
         compared.add_pairs(list(bridges))
         links = map_links(by_key, succession, linking(), applied, bridges)
@@ -223,19 +248,14 @@ def match_corpus(
     mapped = build_unit_map(by_key, links, compared.records | decided, compared.features, applied)
     review = [p for p in review if (p.left_key, p.right_key) not in applied]
     if kept is not None:
-        write_kept(kept, compared.pairs, compared.hashes, earlier.lemmas)
+        write_kept(kept, compared.pairs, compared.hashes)
     assert compared.scored is not None
     matches = UnitMatches(compared.pairs, compared.scored, decided_rows)
 
     relations = Counter(r.relation for r in mapped.rows)
-    rules = {rule: n for rule, n in blocking.rule_counts().items() if n}
     summary = {
         "units": len(units),
-        "all_pairs": blocking.all_pairs,
-        "comparisons": blocking.comparisons,
-        "comparisons_saved": blocking.all_pairs - blocking.comparisons,
-        "blocks_left_out": blocking.blocks_left_out,
-        **{f"blocked_by_{rule.replace('-', '_')}": n for rule, n in sorted(rules.items())},
+        **blocked,
         "pairs_scored": len(scored),
         "pairs_compared": compared.compared,
         "pairs_kept": len(compared.pairs) - compared.compared,

@@ -89,23 +89,16 @@ def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities) -> dict[s
 
 @dataclass(frozen=True)
 class Kept:
-    """Pairs compared before (the profile hashes of each row's two units, its feature columns, its alignment), and
-    the lemmas of the texts the run before read."""
+    """Pairs compared before: the profile hashes of each row's two units, its feature columns, its alignment."""
 
     table: pa.Table
-    lemmas: Lemmas
 
     @classmethod
     def read(cls, folder: Path | None) -> Kept:
         """What ``folder`` keeps; nothing when it keeps nothing."""
-        if folder is None or not (folder / FILE).exists() or not (folder / LEMMAS).exists():
-            return cls(SCHEMA.empty_table(), Lemmas())
-        lemmas = pq.read_table(folder / LEMMAS, schema=LEMMA_SCHEMA)
-        texts: list[Any] = lemmas.column("text").to_pylist()
-        listed: list[Any] = lemmas.column("lemmas").to_pylist()
-        # Each spelling held once, as the lemmas spaCy finds in this run are (``Lemmas``).
-        known = {text: tuple(map(sys.intern, words)) for text, words in zip(texts, listed)}
-        return cls(pq.read_table(folder / FILE, schema=SCHEMA), Lemmas(known))
+        if folder is None or not (folder / FILE).exists():
+            return cls(SCHEMA.empty_table())
+        return cls(pq.read_table(folder / FILE, schema=SCHEMA))
 
     def found(self, left: np.ndarray, right: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
@@ -160,12 +153,32 @@ def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
                               schema=LEMMA_SCHEMA)
 
 
-def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray, lemmas: Lemmas) -> None:
-    """Keep ``pairs`` (this run's, ``hashes`` by unit position) and the lemmas of the texts this run read, in place
-    of what the folder held, each file renamed in whole."""
+def kept_lemmas(folder: Path | None) -> Lemmas:
+    """The lemmas of the texts the run before read, as ``folder`` keeps them; none when it keeps none."""
+    if folder is None or not (folder / LEMMAS).exists():
+        return Lemmas()
+    lemmas = pq.read_table(folder / LEMMAS, schema=LEMMA_SCHEMA)
+    texts: list[Any] = lemmas.column("text").to_pylist()
+    listed: list[Any] = lemmas.column("lemmas").to_pylist()
+    # Each spelling held once, as the lemmas spaCy finds in this run are (``Lemmas``).
+    return Lemmas({text: tuple(map(sys.intern, words)) for text, words in zip(texts, listed)})
+
+
+def write_lemmas(folder: Path, lemmas: Lemmas) -> None:
+    """Keep the lemmas of the texts this run read, in place of those the folder held, the file renamed in whole.
+
+    Written as soon as the texts are read, so that the run does not hold them to its end: a text's lemmas are
+    the same whatever becomes of the run.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic.write_with(folder / LEMMAS, lambda tmp: write_batches(_lemma_batches(lemmas), LEMMA_SCHEMA, tmp))
+
+
+def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray) -> None:
+    """Keep ``pairs`` (this run's, ``hashes`` by unit position) in place of what the folder held, the file renamed
+    in whole, and drop what other code or libraries kept beside the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_with(folder / FILE, lambda tmp: write_batches(_batches(pairs, hashes), SCHEMA, tmp))
-    atomic.write_with(folder / LEMMAS, lambda tmp: write_batches(_lemma_batches(lemmas), LEMMA_SCHEMA, tmp))
     for other in folder.parent.iterdir():  # what other code or libraries kept can never be read again
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)

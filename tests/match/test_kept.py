@@ -90,7 +90,8 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
     pairs.extend_columns(np.arange(5), np.arange(1, 6), columns, aligned)
     folder = tmp_path / "kept" / "stage"  # writing it clears the folders beside it
     read_texts = {"greet visitors": ("greet", "visitor"), "answer calls": ("answer", "call"), "file": ("file",)}
-    kept.write_kept(folder, pairs, np.arange(10, 16, dtype=np.uint64), Lemmas(used=read_texts))
+    kept.write_kept(folder, pairs, np.arange(10, 16, dtype=np.uint64))
+    kept.write_lemmas(folder, Lemmas(used=read_texts))
 
     read = Kept.read(folder)
     found_at, rows = read.found(np.arange(5), np.arange(1, 6), np.arange(10, 16, dtype=np.uint64))
@@ -98,4 +99,4 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
     columns_read, alignments = read.columns(rows)
     assert columns_read["title_score"].tolist() == columns["title_score"].tolist()
     assert alignments == aligned
-    assert read.lemmas.known == read_texts
+    assert kept.kept_lemmas(folder).known == read_texts
