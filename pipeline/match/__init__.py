@@ -92,7 +92,6 @@ def _bridges(
     units: dict[str, Unit],
     families: list[Family],
     pairs: Candidates,
-    overrides: dict[tuple[str, str], Override],
     compared: Compared,
 ) -> dict[tuple[str, str], Bridge]:
     """The links families make for the old units that the direct evidence left with a ``none`` row."""
@@ -103,7 +102,7 @@ def _bridges(
         return strongest_method(compared.pairs.features(row, ()))  # the shared title words weigh nothing here
 
     new_schemes = new_schemes_of([found.supersession for found in links])
-    found = family_bridges(unlisted(units, links, overrides), new_schemes, units, families, pairs, method_of)
+    found = family_bridges(unlisted(units, links), new_schemes, units, families, pairs, method_of)
     return {(bridge.old_key, bridge.new_key): bridge for bridge in found}
 
 
@@ -237,18 +236,18 @@ def match_corpus(
     links = map_links(by_key, succession, pairs, applied)
     confirmed = [k for k, o in applied.items() if o.decision == "confirm"]
     families = build_families(units, [k for found in links for k in found.pairs] + confirmed, pairs)
-    bridges = _bridges(links, by_key, families, pairs, applied, compared)
+    bridges = _bridges(links, by_key, families, pairs, compared)
     del pairs  # a copy of the columns of half the pairs: not held while the map's rows are built
     if bridges:
         compared.add_pairs(list(bridges))
         links = map_links(by_key, succession, linking(), applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
+    if kept is not None:  # every pair is here now; the map reads records, never adds a pair
+        write_kept(kept, compared.pairs, compared.hashes)
     compared.read_pairs([k for found in links for k in found.pairs])
     compared.read(compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}))
     mapped = build_unit_map(by_key, links, compared.records | decided, compared.features, applied)
     review = [p for p in review if (p.left_key, p.right_key) not in applied]
-    if kept is not None:
-        write_kept(kept, compared.pairs, compared.hashes)
     assert compared.scored is not None
     matches = UnitMatches(compared.pairs, compared.scored, decided_rows)
 

@@ -167,11 +167,13 @@ def _none_row(
 
 @dataclass(frozen=True)
 class Links:
-    """One supersession's links (old key, new key) in key order, and those of them that families make."""
+    """One supersession's links (old key, new key) in key order, those of them that families make, and the pairs
+    a person rejected."""
 
     supersession: Supersession
     pairs: list[tuple[str, str]]
     bridged: dict[tuple[str, str], Bridge]
+    rejected: list[tuple[str, str]]
 
 
 def map_links(
@@ -198,17 +200,15 @@ def map_links(
 
         links |= {k for k, o in overrides.items() if scope(k) and o.decision == "confirm"}
         bridged = {k: b for k, b in bridges.items() if scope(k) and k not in links}
-        found.append(Links(s, sorted(links | set(bridged)), bridged))
+        rejected = [k for k, o in overrides.items() if scope(k) and o.decision == "reject"]
+        found.append(Links(s, sorted(links | set(bridged)), bridged, rejected))
     return found
 
 
-def unlisted(units: dict[str, Unit], links: list[Links], overrides: dict[tuple[str, str], Override]) -> list[str]:
+def unlisted(units: dict[str, Unit], links: list[Links]) -> list[str]:
     """The old units with neither a link nor a person's rejection: the map gives each a ``none`` row. By scheme,
     then key."""
-    listed = {old for found in links for old, _ in found.pairs}
-    listed |= {old for found in links for (old, new), o in overrides.items()
-               if o.decision == "reject" and (units[old].scheme, units[new].scheme)
-               == (found.supersession.old_scheme, found.supersession.new_scheme)}
+    listed = {old for found in links for old, _ in found.pairs + found.rejected}
     old_schemes = {found.supersession.old_scheme for found in links}
     return sorted((k for k, u in units.items() if u.scheme in old_schemes and k not in listed),
                   key=lambda k: (units[k].scheme, k))
@@ -231,7 +231,6 @@ def build_unit_map(
     rows: list[UnitMapRow] = []
     criterion_rows: list[CriterionMapRow] = []
     for found in links:
-        s = found.supersession
         ordered = found.pairs
         exact = {k for k in ordered if _is_exact(features[k])}
         related = relations(ordered, exact)
@@ -242,15 +241,13 @@ def build_unit_map(
             rows.append(_linked_row(old, new, pairs[key], features[key], relation, parts[key[0]],
                                     overrides.get(key), found.bridged.get(key)))
             criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for a in features[key].alignment]
-        for key, o in overrides.items():
-            if o.decision == "reject" and (units[key[0]].scheme, units[key[1]].scheme) == (s.old_scheme, s.new_scheme):
-                rows.append(_rejected_row(units[key[0]], units[key[1]], pairs[key], features[key], o))
+        rows += [_rejected_row(units[k[0]], units[k[1]], pairs[k], features[k], overrides[k]) for k in found.rejected]
 
     by_old: dict[str, list[UnitMatch]] = defaultdict(list)
     for k, p in pairs.items():
         by_old[k[0]].append(p)
     new_schemes = new_schemes_of([found.supersession for found in links])
-    for old_key in unlisted(units, links, overrides):
+    for old_key in unlisted(units, links):
         old = units[old_key]
         candidates = [p for p in by_old[old_key] if units[p.right_key].scheme in new_schemes[old.scheme]]
         best = max(candidates, key=lambda p: (p.score, p.right_key), default=None)
