@@ -1,7 +1,8 @@
 """Match stage: compare units across schemes and levels, group them, and map old units to new.
 
-    blocking -> features -> model (m, u by EM) -> comparison levels -> score  (every candidate pair)
-    overrides -> successors -> unit_map + criterion_map -> families
+    blocking -> features -> model (m, u by EM) -> comparison levels -> score  (every candidate pair, as columns)
+    overrides -> successor links -> families -> bridges  (the pairs that can link, as columns)
+    -> unit_map + criterion_map  (records of the links and of each old unit's nearest candidate)
 
 The library never prints; ``progress`` (a callable taking a message) hears what
 happens.
