@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from pipeline.core.records import UnitMatch
@@ -103,3 +104,48 @@ def test_non_matches_are_never_links():
 ])
 def test_relations(pairs, exact, expected):
     assert relations(pairs, exact) == expected
+
+
+def _plainly(pairs: list[UnitMatch]) -> list[tuple[str, str]]:
+    """The successor rules stated pair by pair (the module docstring's three steps), to check the columns against."""
+    def rank(p: UnitMatch) -> tuple:
+        return (-p.match_weight, -(p.title_score or 0.0), -(p.criteria_score or 0.0), p.left_key, p.right_key)
+
+    def linked(among: list[UnitMatch]) -> list[UnitMatch]:
+        best_new: dict[str, UnitMatch] = {}
+        best_old: dict[str, UnitMatch] = {}
+        for p in sorted(among, key=rank):
+            best_new.setdefault(p.left_key, p)
+            best_old.setdefault(p.right_key, p)
+        return [p for p in among if best_new[p.left_key] is p or best_old[p.right_key] is p]
+
+    live = [p for p in pairs if p.decision != "non-match"]
+    links = linked([p for p in live if p.uan_equal or p.nos_equal or p.title_score == 1.0])
+    old, new = {p.left_key for p in links}, {p.right_key for p in links}
+    links += linked([p for p in live if p.decision == "match" and p.left_key not in old and p.right_key not in new])
+    old, new = {p.left_key for p in links}, {p.right_key for p in links}
+    best_old: dict[str, UnitMatch] = {}
+    for p in sorted((p for p in live if p.left_key not in old and p.right_key not in new), key=rank):
+        best_old.setdefault(p.right_key, p)
+    links += [p for p in best_old.values() if p.decision == "possible"]
+    return sorted((p.left_key, p.right_key) for p in links)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_columns_link_what_the_rules_stated_pair_by_pair_link(seed):
+    # Weights on few values, so that ties fall to titles, criteria and keys; identities and every decision mixed.
+    rng = np.random.default_rng(seed)
+    olds, news = [f"o{i}" for i in range(int(rng.integers(2, 9)))], [f"n{i}" for i in range(int(rng.integers(2, 9)))]
+    found = []
+    for a in olds:
+        for b in news:
+            if rng.random() < 0.5:
+                continue
+            title = [None, 0.4, 0.6, 1.0][int(rng.integers(4))]
+            criteria = [None, 0.5, 0.9][int(rng.integers(3))]
+            weight = float(rng.choice([-3.0, 1.0, 4.0, 9.0]))
+            found.append(UnitMatch(f"old:{a}", f"new:{b}", bool(rng.random() < 0.1) or None, None, title, criteria,
+                                   None, None, None, weight, 0.5, str(rng.choice(["match", "possible", "non-match"])),
+                                   ""))
+    scored = candidates(found)
+    assert sorted(scored.pairs(successor_links(scored))) == _plainly(found)
