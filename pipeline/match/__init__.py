@@ -204,8 +204,8 @@ def match_corpus(
 
     hashes = profile_hashes(profiles, rarity)
     compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine,
-                        np.array([hashes[k] for k in blocking.keys], dtype=np.uint64), Kept.read(kept))
-    compared.add(blocking.left, blocking.right)
+                        np.array([hashes[k] for k in blocking.keys], dtype=np.uint64))
+    compared.add(blocking.left, blocking.right, Kept.read(kept))  # read for these pairs alone, then let go
     blocked = _blocking_summary(blocking)
     del blocking  # its pairs are columns of ``compared`` now
     say(f"compared {compared.compared} pairs; {len(compared.pairs) - compared.compared} kept from an earlier run")

@@ -17,7 +17,7 @@ from pipeline.core.parallel import Engine
 from pipeline.core.records import UnitMatch
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, shared_title
-from pipeline.match.kept import Kept
+from pipeline.match.kept import SCHEMA, Kept
 from pipeline.match.pairs import DTYPES, PairColumns, as_columns
 from pipeline.match.scoring import Scored, Scorer
 
@@ -61,7 +61,6 @@ class Compared:
     rarity: Rarities
     engine: Engine
     hashes: np.ndarray  # each unit's profile hash, by position
-    kept: Kept
     compared: int = 0  # pairs compared in this run, not kept from an earlier one
     scorer: Scorer | None = None
     scored: Scored | None = None
@@ -71,10 +70,12 @@ class Compared:
     def __post_init__(self) -> None:
         self.features = ReadFeatures(self.pairs, self.profiles, self.rarity)
 
-    def add(self, left: np.ndarray, right: np.ndarray) -> None:
-        """Add pairs (positions, older scheme first) not yet here: their kept features, else compared now."""
-        found_at, kept_rows = self.kept.found(left, right, self.hashes)
-        columns, alignments = self.kept.columns(kept_rows)
+    def add(self, left: np.ndarray, right: np.ndarray, kept: Kept | None = None) -> None:
+        """Add pairs (positions, older scheme first) not yet here: their features as ``kept`` keeps them, else
+        compared now."""
+        kept = kept or Kept(SCHEMA.empty_table())
+        found_at, kept_rows = kept.found(left, right, self.hashes)
+        columns, alignments = kept.columns(kept_rows)
         out: dict[str, np.ndarray] = {name: np.zeros(len(left), dtype=dtype) for name, dtype in DTYPES.items()}
         for name in DTYPES:
             out[name][found_at] = columns[name]

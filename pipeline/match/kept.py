@@ -26,7 +26,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -105,24 +105,41 @@ class Kept:
         are kept: their positions among the given pairs, and their rows here."""
         if not self.table.num_rows or not len(left):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        wanted = pa.table({"left_profile": pa.array(hashes[left]), "right_profile": pa.array(hashes[right]),
-                           "wanted": pa.array(np.arange(len(left)))})
-        have = self.table.select(["left_profile", "right_profile"]).append_column(
-            "have", pa.array(np.arange(self.table.num_rows)))
-        joined = wanted.join(have, ["left_profile", "right_profile"], join_type="inner")
-        order = np.argsort(joined.column("wanted").to_numpy(), kind="stable")
-        return joined.column("wanted").to_numpy()[order], joined.column("have").to_numpy()[order]
+        kept_left = self.table.column("left_profile").to_numpy()
+        kept_right = self.table.column("right_profile").to_numpy()
+        codes = _pair_code(kept_left, kept_right)
+        order = np.argsort(codes, kind="stable")
+        wanted_left, wanted_right = hashes[left], hashes[right]
+        at = np.minimum(np.searchsorted(codes[order], _pair_code(wanted_left, wanted_right)), len(order) - 1)
+        rows = order[at]
+        # Both hashes are compared: two pairs whose codes collide are never taken for each other.
+        hit = (kept_left[rows] == wanted_left) & (kept_right[rows] == wanted_right)
+        return np.flatnonzero(hit), rows[hit]
 
     def columns(self, rows: np.ndarray) -> tuple[dict[str, np.ndarray], dict[int, tuple[AlignedPair, ...]]]:
         """The feature columns of ``rows`` here, and their alignments by position among ``rows``."""
-        taken = self.table.take(pa.array(rows, type=pa.int64()))
-        columns: dict[str, np.ndarray] = {name: taken.column(name).to_numpy().astype(dtype)
-                                          for name, dtype in DTYPES.items()}
-        aligned = taken.column("alignment")
-        present = np.flatnonzero(pc.list_value_length(aligned).to_numpy(zero_copy_only=False) > 0)
-        listed: list[Any] = aligned.take(present).to_pylist()
-        alignments = {int(i): tuple(AlignedPair(**a) for a in one) for i, one in zip(present.tolist(), listed)}
-        return columns, alignments
+        columns = {name: self.table.column(name).to_numpy()[rows].astype(dtype) for name, dtype in DTYPES.items()}
+        aligned = self.table.column("alignment")
+        lengths = pc.list_value_length(aligned).to_numpy()[rows]
+        present = np.flatnonzero(lengths > 0)
+        taken = cast("pa.ListArray[Any]", aligned.take(pa.array(rows[present], type=pa.int64())).combine_chunks())
+        listed = cast(pa.StructArray, taken.flatten())
+        # Criterion keys recur in many alignments: each is made a string once.
+        left, right = (cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(listed.field(name)))
+                       for name in ("left_key", "right_key"))
+        left_keys, right_keys = left.dictionary.to_pylist(), right.dictionary.to_pylist()
+        made = [AlignedPair(left_keys[a], right_keys[b], score) for a, b, score in
+                zip(left.indices.to_numpy().tolist(), right.indices.to_numpy().tolist(),
+                    listed.field("score").to_numpy().tolist())]
+        ends = np.cumsum(lengths[present])
+        return columns, {at: tuple(made[end - count:end]) for at, count, end in
+                         zip(present.tolist(), lengths[present].tolist(), ends.tolist())}
+
+
+def _pair_code(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """One 64-bit code for each pair of 64-bit profile hashes: equal pairs have equal codes."""
+    code: np.ndarray = left * np.uint64(0x9E3779B97F4A7C15) ^ right  # wraps around, as a hash may
+    return code
 
 
 def _batches(pairs: PairColumns, hashes: np.ndarray) -> Iterator[pa.RecordBatch]:

@@ -103,10 +103,13 @@ class PairColumns:
                        alignments: dict[int, tuple[AlignedPair, ...]]) -> None:
         """Add rows given as columns; ``alignments`` by their row among the added."""
         start = len(self)
-        self.left = np.concatenate([self.left, np.asarray(left, dtype=np.int64)])
-        self.right = np.concatenate([self.right, np.asarray(right, dtype=np.int64)])
-        self.columns = {name: np.concatenate([self.columns[name], columns[name].astype(dtype)])
-                        for name, dtype in DTYPES.items()}
+
+        def joined(here: np.ndarray, added: np.ndarray, dtype: Any) -> np.ndarray:
+            added = np.asarray(added, dtype=dtype)
+            return np.concatenate([here, added]) if start else added  # the first rows are not copied
+
+        self.left, self.right = joined(self.left, left, np.int64), joined(self.right, right, np.int64)
+        self.columns = {name: joined(self.columns[name], columns[name], dtype) for name, dtype in DTYPES.items()}
         self.alignments.update({start + i: a for i, a in alignments.items()})
         self._codes = None
 
