@@ -32,7 +32,7 @@ from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, prepare, rarities
 from pipeline.match.justify import strongest_method
-from pipeline.match.kept import Kept, kept_lemmas, profile_hashes, write_kept, write_lemmas
+from pipeline.match.kept import Kept, kept_lemmas, let_go, profile_hashes, write_kept, write_lemmas
 from pipeline.match.matches import UnitMatches
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
@@ -131,7 +131,7 @@ def _fitted(pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rariti
            NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
     # The candidates are handed over as their distinct patterns of levels, with how many pairs land on each.
     levels, _, counts = distinct_rows(level_matrix(COMPARISONS, pairs, np.arange(len(pairs))))
-    return fit(COMPARISONS, (levels, counts), drawn(lambda p: True), all_pairs, own)
+    return fit(COMPARISONS, (levels.astype(np.int64), counts), drawn(lambda p: True), all_pairs, own)
 
 
 def _prepared(units: list[Unit], criteria: list[Criterion], outcomes: list[Outcome], kept: Path | None
@@ -205,7 +205,8 @@ def match_corpus(
     hashes = profile_hashes(profiles, rarity)
     compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine,
                         np.array([hashes[k] for k in blocking.keys], dtype=np.uint64))
-    compared.add(blocking.left, blocking.right, Kept.read(kept))  # read for these pairs alone, then let go
+    compared.add(blocking.left, blocking.right, Kept.read(kept))  # read for these pairs alone
+    let_go()
     blocked = _blocking_summary(blocking)
     del blocking  # its pairs are columns of ``compared`` now
     say(f"compared {compared.compared} pairs; {len(compared.pairs) - compared.compared} kept from an earlier run")

@@ -18,6 +18,9 @@ import numpy as np
 from pipeline.core.records import Family, Unit
 from pipeline.match.candidates import Candidates
 
+# Pairs named by their keys at a time.
+CHUNK = 65_536
+
 
 class _Groups:
     """Union-find over unit keys that tracks each group's schemes."""
@@ -73,10 +76,12 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candi
         if old in groups.parent and new in groups.parent:
             groups.join(old, new)
     matched = pairs.matched()
-    for left, right in matched.pairs(np.lexsort((matched.right, matched.left, -matched.score))):
-        known = left in groups.parent and right in groups.parent
-        if known and not groups.clashes(left, right):
-            groups.join(left, right)
+    ranked = np.lexsort((matched.right, matched.left, -matched.score))
+    for start in range(0, len(ranked), CHUNK):  # a chunk's pairs named at a time: half a million pairs is many
+        for left, right in matched.pairs(ranked[start:start + CHUNK]):
+            known = left in groups.parent and right in groups.parent
+            if known and not groups.clashes(left, right):
+                groups.join(left, right)
 
     nos_of = {u.unit_key: u.nos_code.strip() for u in units if u.nos_code}
     families = []

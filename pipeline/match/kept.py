@@ -136,6 +136,12 @@ class Kept:
                          zip(present.tolist(), lengths[present].tolist(), ends.tolist())}
 
 
+def let_go() -> None:
+    """Hand back to the system what Arrow's allocator still holds of tables read and let go (the kept pairs): it
+    keeps freed memory for its next tables, which in the match stage come only at its end."""
+    pa.default_memory_pool().release_unused()
+
+
 def _pair_code(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """One 64-bit code for each pair of 64-bit profile hashes: equal pairs have equal codes."""
     code: np.ndarray = left * np.uint64(0x9E3779B97F4A7C15) ^ right  # wraps around, as a hash may

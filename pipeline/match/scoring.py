@@ -173,16 +173,17 @@ class Scored:
 
 
 def level_matrix(comparisons: tuple[Comparison, ...], pairs: PairColumns, rows: np.ndarray) -> np.ndarray:
-    """The level each comparison lands on (columns, in comparison order) for each of ``rows``."""
+    """The level each comparison lands on (columns, in comparison order) for each of ``rows``: a byte each, since a
+    comparison has a handful of levels."""
     if not len(rows):
-        return np.zeros((0, len(comparisons)), dtype=np.int64)
+        return np.zeros((0, len(comparisons)), dtype=np.int8)
     return np.column_stack([_levels(c, pairs, rows) for c in comparisons])
 
 
 def _levels(comparison: Comparison, pairs: PairColumns, rows: np.ndarray) -> np.ndarray:
     """The level ``comparison`` lands on for each of ``rows``: each distinct value tested once."""
     found, inverse = value_combinations((comparison,), pairs, rows, counted=False)
-    levels: np.ndarray = np.array([comparison.index(values[0]) for values in found], dtype=np.int64)[inverse]
+    levels: np.ndarray = np.array([comparison.index(values[0]) for values in found], dtype=np.int8)[inverse]
     return levels
 
 
