@@ -107,8 +107,10 @@ def _bridges(
     return {(bridge.old_key, bridge.new_key): bridge for bridge in found}
 
 
-def _fitted(pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rarities, all_pairs: int) -> Model:
-    """The comparisons' m and u estimated from the candidate pairs and from random cross-scheme pairs."""
+def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitProfile], rarity: Rarities,
+            all_pairs: int) -> Model:
+    """The comparisons' m and u estimated from the candidate pairs (their distinct level patterns, with how many
+    pairs land on each) and from random cross-scheme pairs."""
     read = attrgetter(*(c.feature for c in COMPARISONS))
 
     def values(found: dict[tuple[str, str], Features]) -> list[tuple[object, ...]]:
@@ -129,9 +131,7 @@ def _fitted(pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rariti
     own = {CRITERIA.name: drawn(lambda p: p.criteria, OWN_RANDOM_PAIRS, criteria=True),
            UAN.name: drawn(lambda p: p.unit.uan, OWN_RANDOM_PAIRS),
            NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
-    # The candidates are handed over as their distinct patterns of levels, with how many pairs land on each.
-    levels, _, counts = distinct_rows(level_matrix(COMPARISONS, pairs, np.arange(len(pairs))))
-    return fit(COMPARISONS, (levels.astype(np.int64), counts), drawn(lambda p: True), all_pairs, own)
+    return fit(COMPARISONS, (patterns.astype(np.int64), counts), drawn(lambda p: True), all_pairs, own)
 
 
 def _prepared(units: list[Unit], criteria: list[Criterion], outcomes: list[Outcome], kept: Path | None
@@ -210,9 +210,11 @@ def match_corpus(
     blocked = _blocking_summary(blocking)
     del blocking  # its pairs are columns of ``compared`` now
     say(f"compared {compared.compared} pairs; {len(compared.pairs) - compared.compared} kept from an earlier run")
-    model = _fitted(compared.pairs, profiles, rarity, blocked["all_pairs"])
+    # Each pair's levels, found once: EM fits their patterns, and the scorer weighs each pattern once.
+    patterns, inverse, counts = distinct_rows(level_matrix(COMPARISONS, compared.pairs, np.arange(len(compared.pairs))))
+    model = _fitted(patterns, counts, profiles, rarity, blocked["all_pairs"])
     say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
-    scored = compared.score(Scorer(model))
+    scored = compared.score(Scorer(model), patterns, inverse)
     decisions = Counter(DECISIONS[d] for d in scored.decision.tolist())
     say(f"scored {len(scored)} pairs: {decisions['match']} match, {decisions['possible']} possible")
     succession = supersessions(entries, schemes)

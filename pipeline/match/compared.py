@@ -107,10 +107,11 @@ class Compared:
                      np.array([position(b) for _, b in new], dtype=np.int64))
         self.read_pairs(pairs)
 
-    def score(self, scorer: Scorer) -> Scored:
-        """Score every pair with ``scorer``, and the pairs added later as they come."""
+    def score(self, scorer: Scorer, patterns: np.ndarray, inverse: np.ndarray) -> Scored:
+        """Score every pair with ``scorer`` (``patterns``: their distinct level patterns, each pair's at
+        ``inverse``), and the pairs added later as they come."""
         self.scorer = scorer
-        self.scored = scorer.score_columns(self.pairs, np.arange(len(self.pairs)))
+        self.scored = scorer.score_patterns(self.pairs, np.arange(len(self.pairs)), patterns, inverse)
         return self.scored
 
     def read(self, rows: np.ndarray) -> None:

@@ -90,6 +90,11 @@ class Scorer:
         """The scores of ``rows`` of ``pairs``, from the level each comparison lands on: each pattern of levels
         weighed once. Explanations are built when the rows are read or written (``Scored.explanations``)."""
         patterns, inverse, _ = distinct_rows(level_matrix(self.model.comparisons, pairs, rows))
+        return self.score_patterns(pairs, rows, patterns, inverse)
+
+    def score_patterns(self, pairs: PairColumns, rows: np.ndarray, patterns: np.ndarray, inverse: np.ndarray
+                       ) -> Scored:
+        """The scores of ``rows`` whose distinct level patterns are ``patterns``, each row's at ``inverse``."""
         weighed = [self._pattern(pattern) for pattern in patterns.tolist()]
         weight = np.array([w for w, _ in weighed], dtype=np.float64)[inverse]
         score = np.array([p for _, p in weighed], dtype=np.float64)[inverse]
