@@ -30,7 +30,7 @@ from pipeline.match.candidates import Candidates, candidates
 from pipeline.match.compared import Compared
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
-from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, prepare, rarities
+from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, prepare, rarities, shared_title
 from pipeline.match.justify import strongest_method
 from pipeline.match.kept import Kept, kept_lemmas, let_go, profile_hashes, write_kept, write_lemmas
 from pipeline.match.matches import UnitMatches
@@ -250,7 +250,8 @@ def match_corpus(
         write_kept(kept, compared.pairs, compared.hashes)
     compared.read_pairs([k for found in links for k in found.pairs])
     compared.read(compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}))
-    mapped = build_unit_map(by_key, links, compared.records | decided, compared.features, applied)
+    mapped = build_unit_map(by_key, links, compared.records | decided, compared.pairs,
+                            lambda a, b: shared_title(profiles[a], profiles[b], rarity), applied)
     review = [p for p in review if (p.left_key, p.right_key) not in applied]
     assert compared.scored is not None
     matches = UnitMatches(compared.pairs, compared.scored, decided_rows)

@@ -22,6 +22,9 @@ import numpy as np
 from pipeline.core.records import Family, Unit
 from pipeline.match.candidates import Candidates
 
+# Old units whose pairs are sifted at a time.
+CHUNK = 4096
+
 
 @dataclass(frozen=True)
 class Bridge:
@@ -35,25 +38,25 @@ class Bridge:
 
 
 class _Matches:
-    """Each unit's ``match`` pairs, with their scores: the pairs sorted by unit, both ways round."""
+    """Each unit's ``match`` pairs, with their scores: the pairs sorted by unit, both ways round, then by the other
+    unit. Units are positions in the candidates' keys."""
 
     def __init__(self, pairs: Candidates):
         matched = pairs.matched()
         units = np.concatenate([matched.left, matched.right])
-        order = np.argsort(units, kind="stable")
-        self._keys = pairs.keys
-        self._index = {key: i for i, key in enumerate(pairs.keys)}
-        self._others = np.concatenate([matched.right, matched.left])[order]
-        self._scores = np.concatenate([matched.score, matched.score])[order]
-        self._starts = np.searchsorted(units[order], np.arange(len(pairs.keys) + 1))
+        others = np.concatenate([matched.right, matched.left])
+        order = np.lexsort((others, units))
+        self.others = others[order]
+        self.scores = np.concatenate([matched.score, matched.score])[order]
+        self.starts = np.searchsorted(units[order], np.arange(len(pairs.keys) + 1))
 
-    def of(self, key: str) -> dict[str, float]:
-        """The units ``key`` matches, with each pair's score."""
-        at = self._index.get(key)
-        if at is None:
-            return {}
-        start, end = self._starts[at], self._starts[at + 1]
-        return {self._keys[o]: s for o, s in zip(self._others[start:end].tolist(), self._scores[start:end].tolist())}
+    def of(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ``match`` pairs of each of ``units``, in order: which of ``units`` (its place among them), the other
+        unit, the score."""
+        starts, ends = self.starts[units], self.starts[units + 1]
+        lengths = ends - starts
+        rows = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        return np.repeat(np.arange(len(units)), lengths), self.others[rows], self.scores[rows]
 
 
 def _alone(named: Iterable[tuple[tuple[str, str], str]]) -> dict[tuple[str, str], str]:
@@ -64,14 +67,14 @@ def _alone(named: Iterable[tuple[tuple[str, str], str]]) -> dict[tuple[str, str]
     return {name: key for name, key in found.items() if key}
 
 
-def _path(old: Unit, new: Unit, via: Unit, first: float, via_matches: dict[str, float],
+def _path(old: Unit, new: Unit, via: Unit, first: float, onward: float | None,
           coded: dict[tuple[str, str], str]) -> tuple[float, str, str] | None:
-    """The confidence and wording of old -> via -> new, where old matches via at ``first``, when the second step
-    holds."""
+    """The confidence and wording of old -> via -> new, where old matches via at ``first`` (and via matches new at
+    ``onward``, if it does), when the second step holds."""
     if via.nos_code and via.nos_code == new.nos_code and coded.get((new.scheme, new.nos_code)) == new.unit_key:
         second, step = 1.0, f"{new.unit_code} states NOS {new.nos_code}"
-    elif (score := via_matches.get(new.unit_key)) is not None:
-        second, step = score, f"{via.unit_code} matches {new.unit_code} at {score:.3f}"
+    elif onward is not None:
+        second, step = onward, f"{via.unit_code} matches {new.unit_code} at {onward:.3f}"
     else:
         return None
     reason = (
@@ -80,13 +83,51 @@ def _path(old: Unit, new: Unit, via: Unit, first: float, via_matches: dict[str, 
     return round(first * second, 4), reason, via.unit_key
 
 
-def _joined(old: Unit, partners: list[str], own_matches: dict[str, float]) -> tuple[float, str, str]:
-    """No two-step path: the old unit's strongest pair with ``partners`` (its matches in the family), or its NOS code."""
-    own = [(own_matches[k], k) for k in partners]
+def _joined(old: Unit, own: list[tuple[float, str]]) -> tuple[float, str, str]:
+    """No two-step path: the old unit's strongest pair with its matches in the family (``own``, score and key), or
+    its NOS code."""
     if own:
         score, key = max(own)
         return round(score, 4), f"{old.unit_code} matches {key} at {score:.3f}", key
     return 0.5, f"{old.unit_code} is grouped with it by NOS code {old.nos_code or 'of a linked unit'}", ""
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """An old unit's matches in its family (in key order, with their scores) and its partners' ``match`` pairs with
+    units of the new schemes in the family, (partner, new unit) -> score."""
+
+    partners: list[str]
+    own: dict[str, float]
+    onward: dict[tuple[str, str], float]
+
+
+def _evidence(olds: list[Unit], family: np.ndarray, new_schemes: np.ndarray, matches: _Matches,
+              position: dict[str, int], family_at: np.ndarray, scheme_at: np.ndarray, keys: tuple[str, ...]
+              ) -> list[_Evidence]:
+    """Each old unit's evidence (``family``: its family's number; ``new_schemes``: a row of which scheme numbers
+    supersede its own, the last column for units of no scheme), the pairs of all of them sifted at once."""
+    at = np.array([position.get(old.unit_key, -1) for old in olds], dtype=np.int64)
+    owners = np.flatnonzero(at >= 0)
+    which, partner, first = matches.of(at[owners])
+    which = owners[which]
+    member = family_at[partner] == family[which]
+    which, partner, first = which[member], partner[member], first[member]
+    step, new, second = matches.of(partner)
+    step_old = which[step]
+    wanted = (family_at[new] == family[step_old]) & new_schemes[step_old, scheme_at[new]]
+    own_bounds = np.searchsorted(which, np.arange(len(olds) + 1))
+    step_old, via, new, second = step_old[wanted], partner[step[wanted]], new[wanted], second[wanted]
+    onward_bounds = np.searchsorted(step_old, np.arange(len(olds) + 1))
+    partners, scores = [keys[k] for k in partner.tolist()], first.tolist()
+    vias, news, seconds = [keys[k] for k in via.tolist()], [keys[k] for k in new.tolist()], second.tolist()
+    found = []
+    for i in range(len(olds)):
+        a, b = own_bounds[i], own_bounds[i + 1]
+        c, d = onward_bounds[i], onward_bounds[i + 1]
+        found.append(_Evidence(partners[a:b], dict(zip(partners[a:b], scores[a:b])),
+                               dict(zip(zip(vias[c:d], news[c:d]), seconds[c:d]))))
+    return found
 
 
 def family_bridges(
@@ -103,32 +144,53 @@ def family_bridges(
     # (scheme, NOS code) -> the one unit of the scheme stating it; (family, scheme) -> the family's one unit of it.
     coded = _alone(((u.scheme, u.nos_code), u.unit_key) for u in units.values() if u.nos_code)
     sole = _alone(((family_id, units[key].scheme), key) for key, family_id in family_of.items())
+    keys = pairs.keys
+    # Units, families and schemes as numbers, so that the old units' pairs are sifted a chunk at a time.
+    family_code = {family_id: i for i, family_id in enumerate(sorted(set(family_of.values())))}
+    scheme_code = {scheme: i for i, scheme in enumerate(sorted({u.scheme for u in units.values()}))}
+    family_at = np.array([family_code[family_of[k]] if k in family_of else -1 for k in keys], dtype=np.int64)
+    scheme_at = np.array([scheme_code[units[k].scheme] if k in units else -1 for k in keys], dtype=np.int64)
+    superseding = np.zeros((len(scheme_code), len(scheme_code) + 1), dtype=np.bool_)  # the last column: no scheme
+    for scheme, later in new_schemes.items():
+        for new_scheme in later:
+            if scheme in scheme_code and new_scheme in scheme_code:
+                superseding[scheme_code[scheme], scheme_code[new_scheme]] = True
     matches = _Matches(pairs)
+    position = {key: i for i, key in enumerate(keys)}
+    olds = [units[k] for k in unlinked if k in family_of]
     bridges = []
-    for old_key in unlinked:
-        family_id = family_of.get(old_key)
-        if family_id is None:
+    for start in range(0, len(olds), CHUNK):
+        part = olds[start:start + CHUNK]
+        family = np.array([family_code[family_of[old.unit_key]] for old in part], dtype=np.int64)
+        newer = superseding[[scheme_code[old.scheme] for old in part]]
+        for old, evidence in zip(part, _evidence(part, family, newer, matches, position, family_at, scheme_at, keys)):
+            bridges += _bridges_of(old, new_schemes.get(old.scheme, []), evidence, family_of, coded, sole, units,
+                                   method_of)
+    return bridges
+
+
+def _bridges_of(old: Unit, schemes: list[str], evidence: _Evidence, family_of: dict[str, str],
+                coded: dict[tuple[str, str], str], sole: dict[tuple[str, str], str], units: dict[str, Unit],
+                method_of: Callable[[str, str], str]) -> list[Bridge]:
+    """The bridges of one old unit from its evidence."""
+    family_id = family_of[old.unit_key]
+    # A path starts with one of the old unit's own matches: only those members are tried,
+    # since a family that a NOS code gathers grows with the corpus.
+    partners, own, onward = evidence.partners, evidence.own, evidence.onward
+    reached = {new for _, new in onward}
+    reached |= {coded.get((scheme, units[via].nos_code or ""), "") for via in partners for scheme in schemes}
+    reached |= {sole.get((family_id, scheme), "") for scheme in schemes}
+    in_family = sorted(k for k in reached if k and family_of.get(k) == family_id and units[k].scheme in schemes)
+    bridges = []
+    for new in (units[k] for k in in_family):
+        paths = [p for via in partners if via != new.unit_key
+                 if (p := _path(old, new, units[via], own[via], onward.get((via, new.unit_key)), coded))]
+        if not paths and sole.get((family_id, new.scheme)) == new.unit_key:
+            paths = [_joined(old, [(own[k], k) for k in partners])]
+        if not paths:
             continue
-        old = units[old_key]
-        schemes = new_schemes.get(old.scheme, [])
-        # A path starts with one of the old unit's own matches: only those members are tried,
-        # since a family that a NOS code gathers grows with the corpus.
-        own = matches.of(old_key)
-        partners = sorted(k for k in own if family_of.get(k) == family_id)
-        onward = {via: matches.of(via) for via in partners}
-        reached = {k for found in onward.values() for k in found}
-        reached |= {coded.get((scheme, units[via].nos_code or ""), "") for via in partners for scheme in schemes}
-        reached |= {sole.get((family_id, scheme), "") for scheme in schemes}
-        in_family = sorted(k for k in reached if k and family_of.get(k) == family_id and units[k].scheme in schemes)
-        for new in (units[k] for k in in_family):
-            paths = [p for via in partners if via != new.unit_key
-                     if (p := _path(old, new, units[via], own[via], onward[via], coded))]
-            if not paths and sole.get((family_id, new.scheme)) == new.unit_key:
-                paths = [_joined(old, partners, own)]
-            if not paths:
-                continue
-            confidence, reason, via = max(paths)
-            method = method_of(old_key, via) if via else "nos"
-            bridges.append(Bridge(old_key, new.unit_key, confidence, method,
-                                  f"Same competence through family {family_id}: {reason}"))
+        confidence, reason, via_key = max(paths)
+        method = method_of(old.unit_key, via_key) if via_key else "nos"
+        bridges.append(Bridge(old.unit_key, new.unit_key, confidence, method,
+                              f"Same competence through family {family_id}: {reason}"))
     return bridges

@@ -18,43 +18,38 @@ import numpy as np
 from pipeline.core.records import Family, Unit
 from pipeline.match.candidates import Candidates
 
-# Pairs named by their keys at a time.
+# Pairs read as Python integers at a time.
 CHUNK = 65_536
 
 
 class _Groups:
-    """Union-find over unit keys that tracks each group's schemes."""
+    """Union-find over units (positions in their keys' sorted order) that tracks each group's schemes.
 
-    def __init__(self, units: list[Unit]):
-        self.parent = {u.unit_key: u.unit_key for u in units}
-        self.members = {u.unit_key: {u.unit_key} for u in units}
-        # Kept per group, not gathered from its members at each check: a group that a NOS
-        # code joins grows with the corpus.
-        self.schemes = {u.unit_key: {u.scheme} for u in units}
+    A group's schemes are one integer's bits, kept per group rather than gathered from its members at each check:
+    a group that a NOS code joins grows with the corpus. A group is named by its lowest position (its first key).
+    """
 
-    def find(self, key: str) -> str:
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
-        return key
+    def __init__(self, schemes: list[int]):
+        self.parent = list(range(len(schemes)))
+        self.schemes = [1 << scheme for scheme in schemes]
 
-    def clashes(self, a: str, b: str) -> bool:
-        """Whether joining the groups of ``a`` and ``b`` would put two units of one scheme together."""
+    def find(self, unit: int) -> int:
+        parent = self.parent
+        while parent[unit] != unit:
+            parent[unit] = parent[parent[unit]]
+            unit = parent[unit]
+        return unit
+
+    def join(self, a: int, b: int, checked: bool = False) -> None:
+        """Join the groups of ``a`` and ``b``; with ``checked``, only when that puts no two units of one scheme
+        together."""
         ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        return not self.schemes[ra].isdisjoint(self.schemes[rb])
-
-    def join(self, a: str, b: str) -> None:
-        ra, rb = sorted((self.find(a), self.find(b)))
-        if ra != rb:
-            self.parent[rb] = ra
-            kept, joined = self.members[ra], self.members.pop(rb)
-            if len(joined) > len(kept):  # the smaller group is added to the larger
-                kept, joined = joined, kept
-            kept |= joined
-            self.members[ra] = kept
-            self.schemes[ra] |= self.schemes.pop(rb)
+        if ra == rb or (checked and self.schemes[ra] & self.schemes[rb]):
+            return
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.schemes[ra] |= self.schemes[rb]
 
 
 def _code_order(code: str) -> tuple[int | str, ...]:
@@ -64,29 +59,39 @@ def _code_order(code: str) -> tuple[int | str, ...]:
 
 def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candidates) -> list[Family]:
     """Every unit in exactly one family; ``links`` (map rows, confirmed overrides) join unchecked."""
-    groups = _Groups(units)
+    keys = sorted({u.unit_key for u in units})
+    position = {key: i for i, key in enumerate(keys)}
+    scheme_of = {u.unit_key: u.scheme for u in units}
+    code = {scheme: i for i, scheme in enumerate(sorted(set(scheme_of.values())))}
+    groups = _Groups([code[scheme_of[key]] for key in keys])
     by_code: dict[str, list[str]] = defaultdict(list)
     for unit in units:
         if unit.nos_code:
             by_code[unit.nos_code.strip()].append(unit.unit_key)
-    for keys in by_code.values():
-        for key in keys[1:]:
-            groups.join(keys[0], key)
+    for named in by_code.values():
+        for key in named[1:]:
+            groups.join(position[named[0]], position[key])
     for old, new in links:
-        if old in groups.parent and new in groups.parent:
-            groups.join(old, new)
+        if old in position and new in position:
+            groups.join(position[old], position[new])
     matched = pairs.matched()
     ranked = np.lexsort((matched.right, matched.left, -matched.score))
-    for start in range(0, len(ranked), CHUNK):  # a chunk's pairs named at a time: half a million pairs is many
-        for left, right in matched.pairs(ranked[start:start + CHUNK]):
-            known = left in groups.parent and right in groups.parent
-            if known and not groups.clashes(left, right):
-                groups.join(left, right)
+    # The pairs' units as positions here (-1: a unit not among ``units``).
+    here = np.array([position.get(key, -1) for key in pairs.keys], dtype=np.int64)
+    left, right = here[matched.left[ranked]], here[matched.right[ranked]]
+    known = (left >= 0) & (right >= 0)
+    left, right = left[known], right[known]
+    for start in range(0, len(left), CHUNK):  # a chunk's pairs as Python integers at a time: half a million is many
+        for a, b in zip(left[start:start + CHUNK].tolist(), right[start:start + CHUNK].tolist()):
+            groups.join(a, b, checked=True)
 
+    members: dict[int, list[str]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        members[groups.find(i)].append(key)
     nos_of = {u.unit_key: u.nos_code.strip() for u in units if u.nos_code}
     families = []
-    for members in groups.members.values():
-        codes = sorted({nos_of[k] for k in members if k in nos_of}, key=_code_order)
-        family_id = "+".join(codes) if codes else min(members)
-        families += [Family(family_id, key) for key in sorted(members)]
+    for group in members.values():
+        codes = sorted({nos_of[k] for k in group if k in nos_of}, key=_code_order)
+        family_id = "+".join(codes) if codes else group[0]
+        families += [Family(family_id, key) for key in group]
     return sorted(families, key=lambda f: (f.family_id, f.unit_key))

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from pipeline.core.records import UnitMatch
 from pipeline.match.comparisons import NOS, UAN, Comparison, ComparisonLevel
 from pipeline.match.model import Model
-from pipeline.match.pairs import DTYPES, PairColumns, distinct_rows, value
+from pipeline.match.pairs import DTYPES, MISSING, SCORES, YES_NO, PairColumns, distinct_rows, value
 
 # Decision thresholds on the match probability.
 MATCH_THRESHOLD = 0.9
@@ -167,14 +168,30 @@ class Scored:
     def records(self, pairs: PairColumns, rows: np.ndarray, explained: bool = True) -> list[UnitMatch]:
         """The ``unit_matches`` rows of ``rows``; without ``explained``, with empty explanations (the map, the
         families and the bridges never read them, and they cost most of a row)."""
-        found = {name: [value(name, raw) for raw in pairs.columns[name][rows].tolist()] for name in UNIT_MATCH_FEATURES}
+        keys = pairs.keys
         explanations = self.explanations(pairs, rows) if explained else [""] * len(rows)
         return [
-            UnitMatch(*pairs.pair(row), **{name: found[name][i] for name in UNIT_MATCH_FEATURES},  # type: ignore[arg-type]
-                      match_weight=float(self.weight[row]), score=float(self.score[row]),
-                      decision=DECISIONS[self.decision[row]], explanation=explanation)
-            for i, (row, explanation) in enumerate(zip(rows.tolist(), explanations))
+            UnitMatch(keys[left], keys[right], uan, nos, title, criteria, level, theme, body, weight, score,
+                      DECISIONS[decision], explanation)
+            for left, right, uan, nos, title, criteria, level, theme, body, weight, score, decision, explanation in zip(
+                pairs.left[rows].tolist(), pairs.right[rows].tolist(),
+                *(column_values(pairs, name, rows) for name in UNIT_MATCH_FEATURES),
+                self.weight[rows].tolist(), self.score[rows].tolist(), self.decision[rows].tolist(), explanations)
         ]
+
+
+def column_values(pairs: PairColumns, name: str, rows: np.ndarray) -> list[Any]:
+    """A column's values at ``rows`` as records hold them (``pipeline.match.pairs.value``), read at once."""
+    raw = pairs.columns[name][rows].tolist()
+    if name in SCORES:
+        return [None if v != v else v for v in raw]  # NaN is the one value unequal to itself
+    if name in YES_NO:
+        return [None if v == MISSING else bool(v) for v in raw]
+    if name == "level_diff":
+        return [None if v == MISSING else v for v in raw]
+    if name == "stated_identity":
+        return [bool(v) for v in raw]
+    return raw  # type: ignore[no-any-return]
 
 
 def level_matrix(comparisons: tuple[Comparison, ...], pairs: PairColumns, rows: np.ndarray) -> np.ndarray:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
 from pipeline.match.bridges import Bridge
@@ -13,6 +15,8 @@ from pipeline.match.candidates import Candidates
 from pipeline.match.features import Features
 from pipeline.match.justify import justification, strongest_method
 from pipeline.match.overrides import Override
+from pipeline.match.pairs import DTYPES, PairColumns
+from pipeline.match.scoring import column_values
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, relations, successor_links
 
@@ -20,6 +24,9 @@ from pipeline.match.successors import Relation, relations, successor_links
 NO_SUCCESSOR = "1:0"
 # A "none" row that no comparison backs is a coin toss, not a certainty.
 NO_EVIDENCE_CONFIDENCE = 0.5
+
+
+Pair = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -214,45 +221,74 @@ def unlisted(units: dict[str, Unit], links: list[Links]) -> list[str]:
                   key=lambda k: (units[k].scheme, k))
 
 
+def read_features(columns: PairColumns, keys: Sequence[Pair], shared: Callable[[str, str], tuple[str, ...]] | None
+                  ) -> list[Features]:
+    """The features of pairs ``keys`` (each compared), read from ``columns`` a column at a time.
+
+    The title words two titles share (``shared``) are found only where a justification quotes them: titles
+    neither absent nor identical (and none without ``shared``).
+    """
+    rows = [columns.row(*key) for key in keys]
+    assert None not in rows, "the map reads compared pairs"
+    at = np.array(rows, dtype=np.int64)
+    column = {name: column_values(columns, name, at) for name in DTYPES}
+    alignments = columns.alignments
+    return [Features(uan, nos, title, criteria, level, theme, body,
+                     shared(*key) if shared and title is not None and title != 1.0 else (), alignments.get(row, ()),
+                     left, right, identity)
+            for key, row, uan, nos, title, criteria, level, theme, body, left, right, identity in zip(
+                keys, at.tolist(), *(column[name] for name in ("uan_equal", "nos_equal", "title_score",
+                "criteria_score", "level_diff", "theme_equal", "body_score", "left_criteria", "right_criteria",
+                "stated_identity")))]
+
+
 def build_unit_map(
     units: dict[str, Unit],
     links: list[Links],
-    pairs: Mapping[tuple[str, str], UnitMatch],
-    features: Mapping[tuple[str, str], Features],
-    overrides: dict[tuple[str, str], Override],
+    pairs: Mapping[Pair, UnitMatch],
+    columns: PairColumns,
+    shared: Callable[[str, str], tuple[str, ...]],
+    overrides: dict[Pair, Override],
 ) -> UnitMap:
     """Rows for every unit of every superseded scheme: its successors, or one ``none`` row.
 
     ``pairs`` are the records of the pairs the rows read, with the overrides'
     decisions in place: every link, every pair a person decided, and each old unit's
-    nearest candidate. A confirmed pair is always a link, a rejected one never is,
-    and both get ``method = override``.
+    nearest candidate; their features are read from ``columns``, the title words two titles share from
+    ``shared`` (``read_features``).
+    A confirmed pair is always a link, a rejected one never is, and both get ``method = override``.
     """
     rows: list[UnitMapRow] = []
     criterion_rows: list[CriterionMapRow] = []
     for found in links:
         ordered = found.pairs
+        features = dict(zip(ordered, read_features(columns, ordered, shared)))
         exact = {k for k in ordered if _is_exact(features[k])}
         related = relations(ordered, exact)
         parts = Counter(old for old, _ in ordered)
         for key in ordered:
-            old, new = units[key[0]], units[key[1]]
-            relation = _settled(related[key], features[key], overrides.get(key))
-            rows.append(_linked_row(old, new, pairs[key], features[key], relation, parts[key[0]],
-                                    overrides.get(key), found.bridged.get(key)))
-            criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for a in features[key].alignment]
-        rows += [_rejected_row(units[k[0]], units[k[1]], pairs[k], features[k], overrides[k]) for k in found.rejected]
+            old, new, read = units[key[0]], units[key[1]], features[key]
+            override = overrides.get(key)
+            relation = _settled(related[key], read, override)
+            rows.append(_linked_row(old, new, pairs[key], read, relation, parts[key[0]], override,
+                                    found.bridged.get(key)))
+            criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for a in read.alignment]
+        rows += [_rejected_row(units[k[0]], units[k[1]], pairs[k], f, overrides[k])
+                 for k, f in zip(found.rejected, read_features(columns, found.rejected, shared))]
 
     by_old: dict[str, list[UnitMatch]] = defaultdict(list)
     for k, p in pairs.items():
         by_old[k[0]].append(p)
     new_schemes = new_schemes_of([found.supersession for found in links])
+    nearest: list[tuple[Unit, UnitMatch | None]] = []
     for old_key in unlisted(units, links):
         old = units[old_key]
         candidates = [p for p in by_old[old_key] if units[p.right_key].scheme in new_schemes[old.scheme]]
-        best = max(candidates, key=lambda p: (p.score, p.right_key), default=None)
-        best_features = features.get((best.left_key, best.right_key)) if best else None
-        rows.append(_none_row(old, new_schemes[old.scheme], best, best_features, units))
+        nearest.append((old, max(candidates, key=lambda p: (p.score, p.right_key), default=None)))
+    best = [(p.left_key, p.right_key) for _, p in nearest if p is not None]
+    best_features = dict(zip(best, read_features(columns, best, None)))  # a ``none`` row quotes no title words
+    rows += [_none_row(old, new_schemes[old.scheme], p, best_features[(p.left_key, p.right_key)] if p else None, units)
+             for old, p in nearest]
     return UnitMap(rows, criterion_rows)
 
 
