@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 
 from pipeline.core.records import Unit, UnitMatch
 from pipeline.match.comparisons import CRITERIA, NOS, TITLE, UAN
@@ -16,9 +17,13 @@ SHOWN_WORDS = 3
 _METHODS = (("uan", UAN), ("nos", NOS), ("criteria", CRITERIA), ("title", TITLE))
 
 
+# The features the methods weigh, read at once.
+_READ = attrgetter(*(comparison.feature for _, comparison in _METHODS))
+
+
 def strongest_method(features: Features) -> str:
     """The kind of evidence that weighed most for the pair (uan, nos, criteria, title); titles by default."""
-    return _strongest(*(getattr(features, comparison.feature) for _, comparison in _METHODS))
+    return _strongest(*_READ(features))
 
 
 # Pairs repeat a few combinations of (rounded) feature values: each is weighed once.

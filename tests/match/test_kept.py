@@ -7,13 +7,16 @@ import shutil
 import numpy as np
 
 from pipeline import runner
+from pipeline.match import MatchResult, kept, match_corpus
 from pipeline.match import cache as match_cache
-from pipeline.match import kept
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import prepare, rarities
 from pipeline.match.kept import Kept, profile_hashes
 from pipeline.match.normalise import EXACT_COUNTS, STEPS_PER_DOUBLING, Lemmas, content_words, stepped
 from pipeline.match.pairs import DTYPES, PairColumns
+from pipeline.parse.corpus import build_corpus
+from tests.bench.synthetic import synthetic_corpus
+from tests.conftest import manifest, parsed
 from tests.match.factories import unit
 from tests.test_editions import HANDBOOK, MANIFEST_EDITIONS, SECOND, THIRD, second_edition, third_edition
 from tests.test_reliability import published as published_files
@@ -38,6 +41,27 @@ def test_an_edition_added_compares_only_its_pairs_and_publishes_what_a_full_run_
     assert summary["pairs_kept"] + summary["pairs_compared"] >= summary["comparisons"]
     full_run, _ = editions_project
     assert published_files(root) == published_files(full_run)
+
+
+def test_a_run_with_nothing_changed_compares_no_pair_not_even_one_a_family_bridged(tmp_path):
+    entries = list(manifest().values())
+    real = build_corpus({e.doc_id: parsed(e.doc_id) for e in entries}, entries, "nos-2010")
+    corpus = synthetic_corpus(real.units, real.criteria, n_units=1500, schemes=4, seed=11)
+    folder, overrides = tmp_path / "kept" / "stage", tmp_path / "overrides.csv"  # no overrides file: none
+
+    def run() -> tuple[MatchResult, list[str]]:
+        heard: list[str] = []
+        return match_corpus(corpus.units, corpus.criteria, corpus.entries, overrides, heard.append,
+                            kept=folder), heard
+
+    first, heard = run()
+    # Families bridged pairs that blocking did not propose: they were compared after it.
+    assert any("carried through families" in message for message in heard)
+    assert first.summary["pairs_compared"] > first.summary["comparisons"]
+    again, _ = run()
+    assert again.summary["pairs_compared"] == 0
+    assert again.summary["pairs_kept"] == first.summary["pairs_compared"]
+    assert (again.unit_map, again.families) == (first.unit_map, first.families)
 
 
 def test_counts_weigh_exactly_when_small_and_by_steps_past_that():
