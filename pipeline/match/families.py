@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -40,16 +41,18 @@ class _Groups:
             unit = parent[unit]
         return unit
 
-    def join(self, a: int, b: int, checked: bool = False) -> None:
-        """Join the groups of ``a`` and ``b``; with ``checked``, only when that puts no two units of one scheme
-        together."""
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb or (checked and self.schemes[ra] & self.schemes[rb]):
-            return
-        if rb < ra:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.schemes[ra] |= self.schemes[rb]
+    def join(self, pairs: Iterable[tuple[int, int]], checked: bool = False) -> None:
+        """Join the groups of each pair's units in turn; with ``checked``, only where that puts no two units of one
+        scheme together."""
+        find, parent, schemes = self.find, self.parent, self.schemes
+        for a, b in pairs:
+            ra, rb = find(a), find(b)
+            if ra == rb or (checked and schemes[ra] & schemes[rb]):
+                continue
+            if rb < ra:
+                ra, rb = rb, ra
+            parent[rb] = ra
+            schemes[ra] |= schemes[rb]
 
 
 def _code_order(code: str) -> tuple[int | str, ...]:
@@ -68,12 +71,8 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candi
     for unit in units:
         if unit.nos_code:
             by_code[unit.nos_code.strip()].append(unit.unit_key)
-    for named in by_code.values():
-        for key in named[1:]:
-            groups.join(position[named[0]], position[key])
-    for old, new in links:
-        if old in position and new in position:
-            groups.join(position[old], position[new])
+    groups.join((position[named[0]], position[key]) for named in by_code.values() for key in named[1:])
+    groups.join((position[old], position[new]) for old, new in links if old in position and new in position)
     matched = pairs.matched()
     ranked = np.lexsort((matched.right, matched.left, -matched.score))
     # The pairs' units as positions here (-1: a unit not among ``units``).
@@ -82,8 +81,7 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candi
     known = (left >= 0) & (right >= 0)
     left, right = left[known], right[known]
     for start in range(0, len(left), CHUNK):  # a chunk's pairs as Python integers at a time: half a million is many
-        for a, b in zip(left[start:start + CHUNK].tolist(), right[start:start + CHUNK].tolist()):
-            groups.join(a, b, checked=True)
+        groups.join(zip(left[start:start + CHUNK].tolist(), right[start:start + CHUNK].tolist()), checked=True)
 
     members: dict[int, list[str]] = defaultdict(list)
     for i, key in enumerate(keys):
