@@ -100,7 +100,8 @@ def _bridges(
         row = compared.pairs.row(a, b)
         row = compared.pairs.row(b, a) if row is None else row
         assert row is not None, "a path goes through a match pair"
-        return strongest_method(compared.pairs.features(row, ()))  # the shared title words weigh nothing here
+        # The shared title words and the alignment weigh nothing here.
+        return strongest_method(compared.pairs.features(row, (), ()))
 
     new_schemes = new_schemes_of([found.supersession for found in links])
     found = family_bridges(unlisted(units, links), new_schemes, units, families, pairs, method_of)
