@@ -124,6 +124,9 @@ def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row
     assert columns_read["stated_identity"].tolist() == [True, False, True, True, False, False]
     assert alignments.records(np.arange(5)) == [aligned[5], aligned[0], aligned[6], aligned[2], aligned[5]]
     assert aligned[0] == aligned[6] == ()  # rows 0 and 6 align nothing
+    whole = pq.read_table(folder / kept.FILE).take(asked)  # what reading the whole file at once gives
+    assert {name: columns_read[name][1:].tolist() for name in DTYPES} == {name: whole[name].to_pylist() for name in DTYPES}
+    assert alignments.arrow(np.arange(5)).to_pylist() == whole["alignment"].to_pylist()
 
 
 def test_kept_rows_written_again_among_rows_compared_now_keep_their_own_alignments(tmp_path, monkeypatch):
