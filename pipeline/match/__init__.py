@@ -20,9 +20,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from pipeline.core.manifest import Entry
 from pipeline.core.parallel import Engine
@@ -35,8 +32,6 @@ from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, prepare, rarities, shared_title
 from pipeline.match.justify import strongest_method
-from pipeline.match.kept import FILE as KEPT_FILE
-from pipeline.match.kept import SCHEMA as KEPT_SCHEMA
 from pipeline.match.kept import Kept, kept_lemmas, let_go, profile_hashes, write_kept, write_lemmas
 from pipeline.match.matches import UnitMatches
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
@@ -105,21 +100,12 @@ def _bridges(
         row = compared.pairs.row(a, b)
         row = compared.pairs.row(b, a) if row is None else row
         assert row is not None, "a path goes through a match pair"
-        return strongest_method(compared.pairs.features(row, ()))  # the shared title words weigh nothing here
+        # The shared title words and the alignment weigh nothing here.
+        return strongest_method(compared.pairs.features(row, (), ()))
 
     new_schemes = new_schemes_of([found.supersession for found in links])
     found = family_bridges(unlisted(units, links), new_schemes, units, families, pairs, method_of)
     return {(bridge.old_key, bridge.new_key): bridge for bridge in found}
-
-
-def _kept_among(folder: Path | None, left: np.ndarray, right: np.ndarray) -> Kept:
-    """What ``folder`` keeps of the pairs whose units have the profile hashes ``left`` and ``right``: read through a
-    filter on those hashes, a row group at a time, not as the whole table."""
-    if folder is None or not (folder / KEPT_FILE).exists() or not len(left):
-        return Kept(KEPT_SCHEMA.empty_table())
-    wanted = (pc.field("left_profile").isin(pa.array(np.unique(left), pa.uint64()))
-              & pc.field("right_profile").isin(pa.array(np.unique(right), pa.uint64())))
-    return Kept(pq.read_table(folder / KEPT_FILE, schema=KEPT_SCHEMA, filters=wanted))
 
 
 def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitProfile], rarity: Rarities,
@@ -262,7 +248,7 @@ def match_corpus(
         new = [pair for pair in bridges if compared.pairs.row(*pair) is None]
         left = np.array([compared.pairs.position(a) for a, _ in new], dtype=np.int64)
         right = np.array([compared.pairs.position(b) for _, b in new], dtype=np.int64)
-        compared.add(left, right, _kept_among(kept, compared.hashes[left], compared.hashes[right]))
+        compared.add(left, right, Kept.read(kept))
         let_go()
         links = map_links(by_key, succession, linking(), applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")

@@ -17,8 +17,8 @@ from pipeline.core.parallel import Engine
 from pipeline.core.records import UnitMatch
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, shared_title
-from pipeline.match.kept import SCHEMA, Kept
-from pipeline.match.pairs import DTYPES, PairColumns, as_columns
+from pipeline.match.kept import Kept
+from pipeline.match.pairs import DTYPES, Alignments, PairColumns, as_columns
 from pipeline.match.scoring import Scored, Scorer
 
 # Pairs compared at a time: their records live only until they are columns.
@@ -28,21 +28,24 @@ Pair = tuple[str, str]
 
 
 class ReadFeatures(Mapping[Pair, Features]):
-    """The features of the pairs read so far, each built when first asked for: few of them are."""
+    """The features of the pairs read so far, each built when first asked for: few of them are. The alignments of
+    the rows read are made together, as each read adds them."""
 
     def __init__(self, pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rarities):
         self._pairs, self._profiles, self._rarity = pairs, profiles, rarity
-        self._rows: dict[Pair, int] = {}
+        self._rows: dict[Pair, tuple[int, tuple[AlignedPair, ...]]] = {}
         self._built: dict[Pair, Features] = {}
 
-    def add(self, pair: Pair, row: int) -> None:
-        self._rows[pair] = row
+    def add(self, pairs: Sequence[Pair], rows: np.ndarray) -> None:
+        """Pairs read, at ``rows``."""
+        self._rows.update(zip(pairs, zip(rows.tolist(), self._pairs.alignments.records(rows))))
 
     def __getitem__(self, pair: Pair) -> Features:
         found = self._built.get(pair)
         if found is None:
+            row, alignment = self._rows[pair]
             shared = shared_title(self._profiles[pair[0]], self._profiles[pair[1]], self._rarity)
-            found = self._built[pair] = self._pairs.features(self._rows[pair], shared)
+            found = self._built[pair] = self._pairs.features(row, shared, alignment)
         return found
 
     def __iter__(self) -> Iterator[Pair]:
@@ -73,13 +76,10 @@ class Compared:
     def add(self, left: np.ndarray, right: np.ndarray, kept: Kept | None = None) -> None:
         """Add pairs (positions, older scheme first) not yet here: their features as ``kept`` keeps them, else
         compared now."""
-        kept = kept or Kept(SCHEMA.empty_table())
+        kept = kept or Kept.read(None)
         found_at, kept_rows = kept.found(left, right, self.hashes)
-        columns, alignments = kept.columns(kept_rows)
         out: dict[str, np.ndarray] = {name: np.zeros(len(left), dtype=dtype) for name, dtype in DTYPES.items()}
-        for name in DTYPES:
-            out[name][found_at] = columns[name]
-        aligned: dict[int, tuple[AlignedPair, ...]] = {int(found_at[i]): a for i, a in alignments.items()}
+        aligned = [(found_at, kept.read_rows(kept_rows, out, found_at))]
         wanted = np.ones(len(left), dtype=bool)
         wanted[found_at] = False
         missing = np.flatnonzero(wanted)
@@ -91,9 +91,9 @@ class Compared:
             part_columns, part_aligned = as_columns([found[pair] for pair in named])
             for name in DTYPES:
                 out[name][part] = part_columns[name]
-            aligned.update({int(part[i]): a for i, a in part_aligned.items()})
+            aligned.append((part, part_aligned))
         first = len(self.pairs)
-        self.pairs.extend_columns(left, right, out, aligned)
+        self.pairs.extend_columns(left, right, out, Alignments.placed(len(left), aligned))
         self.compared += len(missing)
         if self.scorer is not None and self.scored is not None:
             self.scored = self.scored.extended(self.scorer.score_columns(self.pairs, np.arange(first, len(self.pairs))))
@@ -118,9 +118,9 @@ class Compared:
         """Build the records of ``rows``, without their explanations (``explained`` has them)."""
         assert self.scored is not None, "pairs are read once scored"
         new = np.array([row for row in rows.tolist() if self.pairs.pair(row) not in self.records], dtype=np.int64)
-        for row, record in zip(new.tolist(), self.scored.records(self.pairs, new, explained=False)):
-            self.features.add((record.left_key, record.right_key), row)
-            self.records[(record.left_key, record.right_key)] = record
+        records = self.scored.records(self.pairs, new, explained=False)
+        self.features.add([(record.left_key, record.right_key) for record in records], new)
+        self.records.update(((record.left_key, record.right_key), record) for record in records)
 
     def explained(self, records: Sequence[UnitMatch]) -> list[UnitMatch]:
         """``records`` (of pairs read) with their explanations."""

@@ -11,10 +11,11 @@ pairs that touch its units, and those of the few units whose words' weights move
 families and the map are rebuilt from all the pairs. Features are kept, never
 scores: a model fitted anew scores every pair anew.
 
-The kept features are one Parquet file of columns (``pipeline.match.pairs``), beside
-the lemmas of the texts the run read (spaCy is asked only for new texts), in a folder
-named by the match stage's code and libraries (``pipeline.match.cache.kept_folder``),
-so a change to either starts afresh.
+The kept features are one Parquet file of columns (``pipeline.match.pairs``), read
+back a row group at a time for the pairs still wanted, beside the lemmas of the
+texts the run read (spaCy is asked only for new texts), in a folder named by the
+match stage's code and libraries (``pipeline.match.cache.kept_folder``), so a
+change to either starts afresh.
 """
 
 from __future__ import annotations
@@ -33,10 +34,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Rarities, UnitProfile
 from pipeline.match.normalise import Lemmas
-from pipeline.match.pairs import DTYPES, PairColumns
+from pipeline.match.pairs import ALIGNED, DTYPES, HELD, Alignments, PairColumns
 from pipeline.store import atomic
 from pipeline.store.tables import BATCH_ROWS, write_batches
 
@@ -48,11 +48,10 @@ LEMMA_SCHEMA = pa.schema([("text", pa.string()), ("lemmas", pa.list_(pa.string()
 
 _ARROW: dict[Any, pa.DataType] = {np.int8: pa.int8(), np.int16: pa.int16(), np.int32: pa.int32(), np.float64: pa.float64(),
           np.bool_: pa.bool_()}
-_ALIGNED = pa.list_(pa.struct([("left_key", pa.string()), ("right_key", pa.string()), ("score", pa.float64())]))
 _FIELDS: list[tuple[str, pa.DataType]] = [
     ("left_profile", pa.uint64()), ("right_profile", pa.uint64()),
     *[(name, _ARROW[dtype]) for name, dtype in DTYPES.items()],
-    ("alignment", _ALIGNED),
+    ("alignment", ALIGNED),
 ]
 SCHEMA = pa.schema(_FIELDS)
 
@@ -89,51 +88,70 @@ def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities) -> dict[s
 
 @dataclass(frozen=True)
 class Kept:
-    """Pairs compared before: the profile hashes of each row's two units, its feature columns, its alignment."""
+    """Pairs compared before: the profile hashes of each row's two units, read at once; the rows' feature columns
+    and alignments, read a row group at a time for the rows asked for (``read_rows``)."""
 
-    table: pa.Table
+    path: Path | None
+    left: np.ndarray  # the profile hashes of each row's two units
+    right: np.ndarray
 
     @classmethod
     def read(cls, folder: Path | None) -> Kept:
         """What ``folder`` keeps; nothing when it keeps nothing."""
         if folder is None or not (folder / FILE).exists():
-            return cls(SCHEMA.empty_table())
-        return cls(pq.read_table(folder / FILE, schema=SCHEMA))
+            return cls(None, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64))
+        with pq.ParquetFile(folder / FILE) as file:
+            _check_schema(file, folder / FILE)
+            hashes = file.read(columns=["left_profile", "right_profile"], use_threads=False)
+        return cls(folder / FILE, hashes.column("left_profile").to_numpy(), hashes.column("right_profile").to_numpy())
 
     def found(self, left: np.ndarray, right: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
         are kept: their positions among the given pairs, and their rows here."""
-        if not self.table.num_rows or not len(left):
+        if not len(self.left) or not len(left):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        kept_left = self.table.column("left_profile").to_numpy()
-        kept_right = self.table.column("right_profile").to_numpy()
-        codes = _pair_code(kept_left, kept_right)
+        codes = _pair_code(self.left, self.right)
         order = np.argsort(codes, kind="stable")
+        codes = codes[order]
         wanted_left, wanted_right = hashes[left], hashes[right]
-        at = np.minimum(np.searchsorted(codes[order], _pair_code(wanted_left, wanted_right)), len(order) - 1)
-        rows = order[at]
+        at = np.searchsorted(codes, _pair_code(wanted_left, wanted_right))
+        del codes  # a million rows each at 100,000 units: let go once used
+        rows = order[np.minimum(at, len(order) - 1, out=at)]
+        del order, at
         # Both hashes are compared: two pairs whose codes collide are never taken for each other.
-        hit = (kept_left[rows] == wanted_left) & (kept_right[rows] == wanted_right)
+        hit = (self.left[rows] == wanted_left) & (self.right[rows] == wanted_right)
         return np.flatnonzero(hit), rows[hit]
 
-    def columns(self, rows: np.ndarray) -> tuple[dict[str, np.ndarray], dict[int, tuple[AlignedPair, ...]]]:
-        """The feature columns of ``rows`` here, and their alignments by position among ``rows``."""
-        columns = {name: self.table.column(name).to_numpy()[rows].astype(dtype) for name, dtype in DTYPES.items()}
-        aligned = self.table.column("alignment")
-        lengths = pc.list_value_length(aligned).to_numpy()[rows]
-        present = np.flatnonzero(lengths > 0)
-        taken = cast("pa.ListArray[Any]", aligned.take(pa.array(rows[present], type=pa.int64())).combine_chunks())
-        listed = cast(pa.StructArray, taken.flatten())
-        # Criterion keys recur in many alignments: each is made a string once.
-        left, right = (cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(listed.field(name)))
-                       for name in ("left_key", "right_key"))
-        left_keys, right_keys = left.dictionary.to_pylist(), right.dictionary.to_pylist()
-        made = [AlignedPair(left_keys[a], right_keys[b], score) for a, b, score in
-                zip(left.indices.to_numpy().tolist(), right.indices.to_numpy().tolist(),
-                    listed.field("score").to_numpy().tolist())]
-        ends = np.cumsum(lengths[present])
-        return columns, {at: tuple(made[end - count:end]) for at, count, end in
-                         zip(present.tolist(), lengths[present].tolist(), ends.tolist())}
+    def read_rows(self, rows: np.ndarray, columns: dict[str, np.ndarray], at: np.ndarray) -> Alignments:
+        """Put the feature columns of ``rows`` here into ``columns`` at positions ``at``, and give their alignments,
+        in the order of ``rows``: a row group read at a time, so that only the rows asked for are ever held whole."""
+        if self.path is None or not len(rows):
+            return Alignments.of([()] * len(rows))
+        order = np.argsort(rows, kind="stable")
+        ranked = rows[order]
+        parts: list[tuple[np.ndarray, Alignments]] = []
+        with pq.ParquetFile(self.path) as file:
+            sizes = [file.metadata.row_group(group).num_rows for group in range(file.num_row_groups)]
+            starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+            bounds = np.searchsorted(ranked, starts).tolist()  # the rows asked for in each group, as ranked
+            for group in range(file.num_row_groups):
+                among = order[bounds[group]:bounds[group + 1]]
+                if not len(among):
+                    continue
+                read = file.read_row_group(group, columns=[*DTYPES, "alignment"], use_threads=False)
+                wanted = pa.array(rows[among] - starts[group], pa.int64())
+                for name, dtype in DTYPES.items():
+                    columns[name][at[among]] = read.column(name).to_numpy()[wanted.to_numpy()].astype(dtype, copy=False)
+                aligned = cast("pa.ListArray[Any]", pc.take(read.column("alignment").combine_chunks(), wanted,
+                                                            memory_pool=HELD))
+                parts.append((among, Alignments((aligned,), np.arange(len(among), dtype=np.int64))))
+        return Alignments.placed(len(rows), parts)
+
+
+def _check_schema(file: pq.ParquetFile, path: Path) -> None:
+    """Fail, naming the file, when what it keeps is not in the kept pairs' schema."""
+    if not file.schema_arrow.equals(SCHEMA):
+        raise ValueError(f"{path}: kept pairs not in the schema this code writes: {file.schema_arrow}")
 
 
 def let_go() -> None:
@@ -149,21 +167,13 @@ def _pair_code(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def _batches(pairs: PairColumns, hashes: np.ndarray) -> Iterator[pa.RecordBatch]:
-    """The rows of ``pairs`` as kept, ``BATCH_ROWS`` at a time: only one batch's alignments are ever built."""
+    """The rows of ``pairs`` as kept, ``BATCH_ROWS`` at a time (a row group each)."""
     for start in range(0, len(pairs), BATCH_ROWS):
-        rows = range(start, min(start + BATCH_ROWS, len(pairs)))
-        found = [pairs.alignments.get(row, ()) for row in rows]
-        aligned = [a for one in found for a in one]
-        values = pa.StructArray.from_arrays(
-            [pa.array([a.left_key for a in aligned], pa.string()),
-             pa.array([a.right_key for a in aligned], pa.string()),
-             pa.array([a.score for a in aligned], pa.float64())], names=["left_key", "right_key", "score"])
-        offsets = np.concatenate([[0], np.cumsum([len(one) for one in found])])
-        part = slice(rows.start, rows.stop)
+        part = slice(start, min(start + BATCH_ROWS, len(pairs)))
         yield pa.record_batch({
             "left_profile": pa.array(hashes[pairs.left[part]]), "right_profile": pa.array(hashes[pairs.right[part]]),
             **{name: pa.array(column[part]) for name, column in pairs.columns.items()},
-            "alignment": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)}, schema=SCHEMA)
+            "alignment": pairs.alignments.arrow(np.arange(part.start, part.stop))}, schema=SCHEMA)
 
 
 def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
@@ -202,6 +212,7 @@ def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray) -> None:
     in whole, and drop what other code or libraries kept beside the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_with(folder / FILE, lambda tmp: write_batches(_batches(pairs, hashes), SCHEMA, tmp))
+    let_go()  # the batches written: the map's records come next
     for other in folder.parent.iterdir():  # what other code or libraries kept can never be read again
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)

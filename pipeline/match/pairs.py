@@ -9,17 +9,20 @@ nearest candidate, the pairs decided ``possible``, the pairs a person named):
 named by their position in ``keys`` (unit keys in sorted order).
 
 A yes/no column holds 1, 0 or ``MISSING`` (-1), as does the level gap; a score
-column holds NaN where the feature has no value. Criterion alignments, which
-few pairs have, are kept by row.
+column holds NaN where the feature has no value. Criterion alignments are Arrow
+lists (``Alignments``): a million pairs hold several hundred thousand aligned
+criteria, and records of them are built for the rows read alone.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+import pyarrow as pa
 
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features
@@ -34,6 +37,80 @@ DTYPES: dict[str, Any] = {
     **dict.fromkeys(YES_NO, np.int8), **dict.fromkeys(SCORES, np.float64), "level_diff": np.int16,
     **dict.fromkeys(COUNTS, np.int32), "stated_identity": np.bool_,
 }
+
+# A row's criterion alignment as Arrow holds it: its pairs of criteria, each with their similarity.
+ALIGNED = pa.list_(pa.struct([("left_key", pa.string()), ("right_key", pa.string()), ("score", pa.float64())]))
+# Alignments are held to the end of a run: apart from Arrow's own pool, whose passing buffers (a Parquet file's, as it
+# is read) are then handed back whole (``pipeline.match.kept.let_go``) rather than pinned among held ones.
+HELD = pa.system_memory_pool()
+
+
+@dataclass(frozen=True)
+class Alignments:
+    """The criterion alignments of rows as Arrow lists: row ``i``'s is list ``at[i]`` of ``chunks`` taken one after
+    another, the lists in any order. Rows added bring chunks of their own: no list is copied once made or read."""
+
+    chunks: tuple[pa.ListArray[Any], ...]
+    at: np.ndarray
+
+    @classmethod
+    def of(cls, found: Sequence[tuple[AlignedPair, ...]]) -> Alignments:
+        """The alignments of rows given as records, one tuple a row, in their order."""
+        flat = [a for one in found for a in one]
+        values = pa.StructArray.from_arrays(
+            [pa.array([a.left_key for a in flat], pa.string(), memory_pool=HELD),
+             pa.array([a.right_key for a in flat], pa.string(), memory_pool=HELD),
+             pa.array([a.score for a in flat], pa.float64(), memory_pool=HELD)], fields=list(ALIGNED.value_type))
+        offsets = np.concatenate([[0], np.cumsum([len(one) for one in found], dtype=np.int64)])
+        lists = pa.ListArray.from_arrays(pa.array(offsets, pa.int32(), memory_pool=HELD), values, type=ALIGNED,
+                                         pool=HELD)
+        return cls((lists,), np.arange(len(found), dtype=np.int64))
+
+    @classmethod
+    def placed(cls, size: int, parts: Sequence[tuple[np.ndarray, Alignments]]) -> Alignments:
+        """The alignments of ``size`` rows given in parts, each part's rows at its positions (every row in one)."""
+        at = np.zeros(size, dtype=np.int64)
+        start = 0
+        for positions, part in parts:
+            at[positions] = part.at + start
+            start += part.starts()[-1]
+        return cls(tuple(chunk for _, part in parts for chunk in part.chunks), at)
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def starts(self) -> np.ndarray:
+        """Where each chunk's lists start, and after the last, how many lists there are."""
+        return np.concatenate([[0], np.cumsum([len(chunk) for chunk in self.chunks], dtype=np.int64)])
+
+    def extended(self, added: Alignments) -> Alignments:
+        """These rows' alignments, then ``added``'s."""
+        return Alignments(self.chunks + added.chunks, np.concatenate([self.at, added.at + self.starts()[-1]]))
+
+    def arrow(self, rows: np.ndarray) -> pa.ListArray[Any]:
+        """The alignments of ``rows``, in their order, as lists: taken from each chunk, then put in that order."""
+        at, starts = self.at[rows], self.starts()
+        chunk = np.searchsorted(starts, at, side="right") - 1
+        order = np.argsort(chunk, kind="stable")
+        bounds = np.searchsorted(chunk[order], np.arange(len(starts))).tolist()
+        taken = [self.chunks[c].take(pa.array(at[order[bounds[c]:bounds[c + 1]]] - starts[c], pa.int64()))
+                 for c in range(len(self.chunks)) if bounds[c] < bounds[c + 1]]
+        gathered = pa.concat_arrays(taken) if len(taken) > 1 else taken[0] if taken else Alignments.of(()).chunks[0]
+        back = np.empty(len(order), dtype=np.int64)
+        back[order] = np.arange(len(order))
+        lists: pa.ListArray[Any] = gathered.take(pa.array(back, pa.int64()))
+        return lists
+
+    def records(self, rows: np.ndarray) -> list[tuple[AlignedPair, ...]]:
+        """The alignments of ``rows``, in their order, as records."""
+        taken = self.arrow(rows)
+        listed = cast(pa.StructArray, taken.flatten())
+        keys: list[list[Any]] = [listed.field(name).to_pylist() for name in ("left_key", "right_key")]
+        scores: list[Any] = listed.field("score").to_pylist()
+        # Each criterion key held once, whichever rows name it, as the units' profiles hold it.
+        made = [AlignedPair(sys.intern(left), sys.intern(right), score) for left, right, score in zip(*keys, scores)]
+        ends = taken.offsets.to_numpy() - taken.offsets[0].as_py()
+        return [tuple(made[start:end]) for start, end in zip(ends[:-1].tolist(), ends[1:].tolist())]
 
 
 def distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -82,7 +159,7 @@ class PairColumns:
     right: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     columns: dict[str, np.ndarray] = field(
         default_factory=lambda: {name: np.zeros(0, dtype=dtype) for name, dtype in DTYPES.items()})
-    alignments: dict[int, tuple[AlignedPair, ...]] = field(default_factory=dict)
+    alignments: Alignments = field(default_factory=lambda: Alignments.of(()))
     _index: dict[str, int] = field(init=False, repr=False)
     _codes: np.ndarray | None = field(default=None, init=False, repr=False)  # pair codes, sorted, and their rows
     _order: np.ndarray | None = field(default=None, init=False, repr=False)
@@ -100,8 +177,8 @@ class PairColumns:
         return self.keys[self.left[row]], self.keys[self.right[row]]
 
     def extend_columns(self, left: np.ndarray, right: np.ndarray, columns: dict[str, np.ndarray],
-                       alignments: dict[int, tuple[AlignedPair, ...]]) -> None:
-        """Add rows given as columns; ``alignments`` by their row among the added."""
+                       alignments: Alignments) -> None:
+        """Add rows given as columns, and their alignments."""
         start = len(self)
 
         def joined(here: np.ndarray, added: np.ndarray, dtype: Any) -> np.ndarray:
@@ -110,7 +187,7 @@ class PairColumns:
 
         self.left, self.right = joined(self.left, left, np.int64), joined(self.right, right, np.int64)
         self.columns = {name: joined(self.columns[name], columns[name], dtype) for name, dtype in DTYPES.items()}
-        self.alignments.update({start + i: a for i, a in alignments.items()})
+        self.alignments = self.alignments.extended(alignments)
         self._codes = None
 
     def row(self, left_key: str, right_key: str) -> int | None:
@@ -123,13 +200,14 @@ class PairColumns:
         at = int(np.searchsorted(self._codes, code))
         return int(self._order[at]) if at < len(self._codes) and self._codes[at] == code else None
 
-    def features(self, row: int, title_shared: tuple[str, ...]) -> Features:
-        """The features of one row as a record; ``title_shared`` is not kept in columns (``features.shared_title``)."""
+    def features(self, row: int, title_shared: tuple[str, ...], alignment: tuple[AlignedPair, ...]) -> Features:
+        """The features of one row as a record; ``title_shared`` is not kept in columns (``features.shared_title``),
+        and ``alignment`` is made for the rows read together (``Alignments.records``)."""
         found = {name: value(name, self.columns[name][row]) for name in DTYPES}
-        return Features(**found, title_shared=title_shared, alignment=self.alignments.get(row, ()))  # type: ignore[arg-type]
+        return Features(**found, title_shared=title_shared, alignment=alignment)  # type: ignore[arg-type]
 
 
-def as_columns(features: Sequence[Features]) -> tuple[dict[str, np.ndarray], dict[int, tuple[AlignedPair, ...]]]:
-    """The feature columns of ``features``, and their alignments by position."""
+def as_columns(features: Sequence[Features]) -> tuple[dict[str, np.ndarray], Alignments]:
+    """The feature columns of ``features``, and their alignments."""
     return ({name: _column(name, (getattr(f, name) for f in features)) for name in DTYPES},
-            {i: f.alignment for i, f in enumerate(features) if f.alignment})
+            Alignments.of([f.alignment for f in features]))

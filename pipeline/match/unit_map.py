@@ -232,12 +232,11 @@ def read_features(columns: PairColumns, keys: Sequence[Pair], shared: Callable[[
     assert None not in rows, "the map reads compared pairs"
     at = np.array(rows, dtype=np.int64)
     column = {name: column_values(columns, name, at) for name in DTYPES}
-    alignments = columns.alignments
     return [Features(uan, nos, title, criteria, level, theme, body,
-                     shared(*key) if shared and title is not None and title != 1.0 else (), alignments.get(row, ()),
+                     shared(*key) if shared and title is not None and title != 1.0 else (), alignment,
                      left, right, identity)
-            for key, row, uan, nos, title, criteria, level, theme, body, left, right, identity in zip(
-                keys, at.tolist(), *(column[name] for name in ("uan_equal", "nos_equal", "title_score",
+            for key, alignment, uan, nos, title, criteria, level, theme, body, left, right, identity in zip(
+                keys, columns.alignments.records(at), *(column[name] for name in ("uan_equal", "nos_equal", "title_score",
                 "criteria_score", "level_diff", "theme_equal", "body_score", "left_criteria", "right_criteria",
                 "stated_identity")))]
 

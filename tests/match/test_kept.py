@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pyarrow.parquet as pq
 
 from pipeline import runner
 from pipeline.match import MatchResult, kept, match_corpus
@@ -13,7 +14,7 @@ from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import prepare, rarities
 from pipeline.match.kept import Kept, profile_hashes
 from pipeline.match.normalise import EXACT_COUNTS, STEPS_PER_DOUBLING, Lemmas, content_words, stepped
-from pipeline.match.pairs import DTYPES, PairColumns
+from pipeline.match.pairs import DTYPES, Alignments, PairColumns
 from pipeline.parse.corpus import build_corpus
 from tests.bench.synthetic import synthetic_corpus
 from tests.conftest import manifest, parsed
@@ -33,7 +34,7 @@ def test_an_edition_added_compares_only_its_pairs_and_publishes_what_a_full_run_
     with open(root / "raw" / "manifest.toml", "a", encoding="utf-8") as manifest:
         manifest.write(MANIFEST_EDITIONS)
     paths = runner.Paths(root)
-    assert Kept.read(match_cache.kept_folder(paths.extracted)).table.num_rows  # the first run kept its pairs
+    assert len(Kept.read(match_cache.kept_folder(paths.extracted)).left)  # the first run kept its pairs
 
     summary = runner.run(paths).match_summary
 
@@ -110,17 +111,72 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
     pairs = PairColumns(tuple(sorted(u.unit_key for u in units)))
     columns = {name: np.zeros(5, dtype=dtype) for name, dtype in DTYPES.items()}
     columns["title_score"] = np.linspace(0.1, 0.5, 5)
-    aligned = {1: (AlignedPair("a", "b", 0.5),), 2: (AlignedPair("c", "d", 0.75), AlignedPair("e", "f", 1.0))}
-    pairs.extend_columns(np.arange(5), np.arange(1, 6), columns, aligned)
+    aligned = [(), (AlignedPair("a", "b", 0.5),), (AlignedPair("c", "d", 0.75), AlignedPair("e", "f", 1.0)), (), ()]
+    pairs.extend_columns(np.arange(5), np.arange(1, 6), columns, Alignments.of(aligned))
     folder = tmp_path / "kept" / "stage"  # writing it clears the folders beside it
     read_texts = {"greet visitors": ("greet", "visitor"), "answer calls": ("answer", "call"), "file": ("file",)}
     kept.write_kept(folder, pairs, np.arange(10, 16, dtype=np.uint64))
     kept.write_lemmas(folder, Lemmas(used=read_texts))
 
+    assert pq.ParquetFile(folder / kept.FILE).num_row_groups == 3
     read = Kept.read(folder)
     found_at, rows = read.found(np.arange(5), np.arange(1, 6), np.arange(10, 16, dtype=np.uint64))
     assert found_at.tolist() == rows.tolist() == [0, 1, 2, 3, 4]
-    columns_read, alignments = read.columns(rows)
+    columns_read = {name: np.zeros(5, dtype=dtype) for name, dtype in DTYPES.items()}
+    alignments = read.read_rows(rows, columns_read, np.arange(5))
     assert columns_read["title_score"].tolist() == columns["title_score"].tolist()
-    assert alignments == aligned
+    assert alignments.records(np.arange(5)) == aligned
     assert kept.kept_lemmas(folder).known == read_texts
+
+
+def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row_groups(tmp_path, monkeypatch):
+    # Seven pairs in row groups of three; rows asked for across the groups, out of order and one twice.
+    monkeypatch.setattr(kept, "BATCH_ROWS", 3)
+    pairs = PairColumns(tuple(f"u:{n}" for n in range(8)))
+    columns = {name: np.zeros(7, dtype=dtype) for name, dtype in DTYPES.items()}
+    columns["left_criteria"] = np.arange(7, dtype=np.int32) * 10
+    columns["stated_identity"] = np.array([1, 0, 0, 1, 0, 0, 1], dtype=bool)
+    aligned = [(AlignedPair(f"u:{n}#1", f"u:{n + 1}#1", n / 10),) * (n % 3) for n in range(7)]
+    pairs.extend_columns(np.arange(7), np.arange(1, 8), columns, Alignments.of(aligned))
+    folder = tmp_path / "kept" / "stage"
+    kept.write_kept(folder, pairs, np.arange(8, dtype=np.uint64))
+
+    asked = np.array([5, 0, 6, 2, 5])
+    columns_read = {name: np.full(6, 7, dtype=dtype) for name, dtype in DTYPES.items()}
+    alignments = Kept.read(folder).read_rows(asked, columns_read, np.array([1, 2, 3, 4, 5]))
+    assert columns_read["left_criteria"].tolist() == [7, 50, 0, 60, 20, 50]  # the first place is not theirs
+    assert columns_read["stated_identity"].tolist() == [True, False, True, True, False, False]
+    assert alignments.records(np.arange(5)) == [aligned[5], aligned[0], aligned[6], aligned[2], aligned[5]]
+    assert aligned[0] == aligned[6] == ()  # rows 0 and 6 align nothing
+    whole = pq.read_table(folder / kept.FILE).take(asked)  # what reading the whole file at once gives
+    assert {name: columns_read[name][1:].tolist() for name in DTYPES} == {name: whole[name].to_pylist() for name in DTYPES}
+    assert alignments.arrow(np.arange(5)).to_pylist() == whole["alignment"].to_pylist()
+
+
+def test_kept_rows_written_again_among_rows_compared_now_keep_their_own_alignments(tmp_path, monkeypatch):
+    # A release: the kept rows come back among new ones (placed by position), and are kept again, a row group
+    # at a time, each row with its own alignment.
+    monkeypatch.setattr(kept, "BATCH_ROWS", 2)
+    first = PairColumns(tuple(f"u:{n}" for n in range(6)))
+    columns = {name: np.zeros(3, dtype=dtype) for name, dtype in DTYPES.items()}
+    old = [(AlignedPair("u:0#1", "u:3#1", 0.5),), (), (AlignedPair("u:2#1", "u:5#2", 0.875),)]
+    first.extend_columns(np.arange(3), np.arange(3, 6), columns, Alignments.of(old))
+    hashes = np.arange(100, 106, dtype=np.uint64)
+    kept.write_kept(tmp_path / "kept" / "first", first, hashes)
+
+    before = Kept.read(tmp_path / "kept" / "first")
+    found_at, rows = before.found(np.array([2, 0, 1, 0]), np.array([5, 4, 5, 3]), hashes)
+    assert found_at.tolist() == [0, 3] and rows.tolist() == [2, 0]
+    kept_aligned = before.read_rows(rows, {name: np.zeros(2, dtype=dtype) for name, dtype in DTYPES.items()},
+                                    np.arange(2))
+    new = (AlignedPair("u:0#2", "u:4#1", 0.625),)
+    now = Alignments.placed(4, [(found_at, kept_aligned), (np.array([1, 2]), Alignments.of([new, ()]))])
+    assert now.records(np.arange(4)) == [old[2], new, (), old[0]]
+
+    again = PairColumns(first.keys)
+    again.extend_columns(np.array([2, 0, 1, 0]), np.array([5, 4, 5, 3]),
+                         {name: np.zeros(4, dtype=dtype) for name, dtype in DTYPES.items()}, now)
+    kept.write_kept(tmp_path / "kept" / "again", again, hashes)
+    written = Kept.read(tmp_path / "kept" / "again")
+    columns = {name: np.zeros(4, dtype=dtype) for name, dtype in DTYPES.items()}
+    assert written.read_rows(np.arange(4), columns, np.arange(4)).records(np.arange(4)) == [old[2], new, (), old[0]]

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features
-from pipeline.match.pairs import PairColumns, as_columns, distinct_rows
+from pipeline.match.pairs import Alignments, PairColumns, as_columns, distinct_rows
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -35,5 +35,17 @@ def test_a_pair_comes_back_as_it_went_in_and_is_found_by_its_keys():
     pairs = PairColumns(("a:1", "a:2", "b:1", "b:2"))
     columns, alignments = as_columns(given)
     pairs.extend_columns(np.array([0, 1]), np.array([2, 3]), columns, alignments)
-    assert [pairs.features(row, f.title_shared) for row, f in enumerate(given)] == given
+    made = pairs.alignments.records(np.arange(2))
+    assert [pairs.features(row, f.title_shared, made[row]) for row, f in enumerate(given)] == given
     assert pairs.row("a:2", "b:2") == 1 and pairs.row("a:1", "b:2") is None and pairs.pair(0) == ("a:1", "b:1")
+
+
+def test_alignments_in_chunks_come_back_by_row_in_the_order_asked():
+    # Three chunks, placed among six rows out of order, then one more chunk added after them.
+    one, two, three = (AlignedPair("a:1#1", "b:1#1", 0.5),), (AlignedPair("a:2#1", "b:2#2", 0.625),), ()
+    first = Alignments.placed(3, [(np.array([2]), Alignments.of([one])), (np.array([0, 1]), Alignments.of([two, three]))])
+    both = first.extended(Alignments.placed(3, [(np.array([1, 0, 2]), Alignments.of([three, one, two]))]))
+    assert len(both.chunks) == 3
+    assert both.records(np.array([5, 0, 2, 4, 1, 3])) == [two, two, one, three, three, one]
+    assert both.arrow(np.array([2])).to_pylist() == [[{"left_key": "a:1#1", "right_key": "b:1#1", "score": 0.5}]]
+    assert both.records(np.zeros(0, dtype=np.int64)) == []
