@@ -12,7 +12,7 @@ from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, Outcome, Unit
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
 from pipeline.match.equivalences import learned_equivalences
-from pipeline.match.normalise import Lemmas, Rarity, content_words, vocabulary
+from pipeline.match.normalise import Lemmas, Rarity, content_words
 from pipeline.match.similarity import containment, overlap_and_shared
 
 
@@ -82,7 +82,7 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     flat_outcomes = [(u.unit_key, t) for u in ordered for t in outcome_titles.get(u.unit_key, [])]
     texts_in_order = ([u.title for u in ordered] + [u.theme or "" for u in ordered] + [c.text for c in flat]
                       + [t for _, t in flat_outcomes])
-    words = content_words(texts_in_order, vocabulary(texts_in_order), lemmas)
+    words = content_words(texts_in_order, lemmas=lemmas)
     n = len(ordered)
     titles, themes, flat_words = words[:n], words[n:2 * n], words[2 * n:2 * n + len(flat)]
     texts: dict[str, list[CriterionText]] = defaultdict(list)

@@ -50,10 +50,13 @@ MIN_SHARED_PREFIX = 6
 MIN_PREFIX_SHARE = 0.75
 
 _APOSTROPHES = re.compile(r"[\u2019\u2018'`]")
-_TOKENS = re.compile(r"[a-z0-9]+|[^a-z0-9]+")
 _WORD = re.compile(r"[a-z]+")
-# What may stand between the two halves of a compound: a hyphen or one space.
-_JOINERS = frozenset({"-", " ", "\u2010", "\u2011"})
+# A hyphen standing alone between letters, digits or the text's ends (not in a run such as "--"): one of the
+# joiners that may stand between a compound's halves, read as a space.
+_HYPHEN = re.compile(r"(?<![^a-z0-9])[-\u2010\u2011](?![^a-z0-9])")
+_HYPHENS = re.compile(r"[-\u2010\u2011]")
+# Two words of letters alone with one space between: each such pair in turn, the second word left for the next.
+_PAIRS = re.compile(r"(?<![a-z0-9])([a-z]+) (?=([a-z]+)(?![a-z0-9]))")
 # Spelling variants by ending (one spelling, the other): a word folds into the other
 # spelling only where the corpus writes that spelling too.
 SPELLING_ENDINGS = (
@@ -69,25 +72,43 @@ def _prepare(text: str) -> str:
 
 def vocabulary(texts: Iterable[str]) -> frozenset[str]:
     """The words (lower case, letters only) that a set of texts writes."""
-    return frozenset(w for t in texts for w in _WORD.findall(_prepare(t)))
+    # Texts repeat: each distinct one is read once, all of them in one pass of the pattern.
+    return frozenset(_WORD.findall(_prepare("\n".join(dict.fromkeys(texts)))))
 
 
-def compounds_joined(text: str, known: frozenset[str]) -> str:
-    """``text`` (prepared) with each two-word compound written as ``known`` writes it: one word, or two."""
-    tokens = _TOKENS.findall(text)
+def compounds_joined(texts: list[str], known: frozenset[str]) -> list[str]:
+    """Each of ``texts`` (prepared) with each two-word compound written as ``known`` writes it: one word, or two.
+
+    A compound is two words of letters with a hyphen or one space between them; read from the left, a word joined
+    to the one before is not joined to the one after.
+    """
+    spaced = [_HYPHEN.sub(" ", text) if _HYPHENS.search(text) else text for text in texts]
+    found: list[list[tuple[str, str]]] = [_PAIRS.findall(text) for text in spaced]
+    # Most texts hold no compound: the corpus's distinct pairs of words are judged once, and only the texts
+    # holding a pair that joins are read pair by pair.
+    distinct: set[tuple[str, str]] = set().union(*found)
+    joins = {(first, second) for first, second in distinct if _joins(first, second, known)}
+    return [text if joins.isdisjoint(pairs) else _joined(text, joins) for text, pairs in zip(spaced, found)]
+
+
+def _joins(first: str, second: str, known: frozenset[str]) -> bool:
+    """Whether two words are one compound: ``known`` writes them as one word (or its plural), a word of content."""
+    joined = first + second
+    # Two function words ("any one") are no compound; a compound is one word of content.
+    return ((joined in known or f"{joined}s" in known) and joined not in STOPWORDS
+            and not (first in STOPWORDS and second in STOPWORDS))
+
+
+def _joined(text: str, joins: set[tuple[str, str]]) -> str:
+    """``text`` with each pair of words of ``joins`` written as one word, from the left."""
     out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if i + 2 < len(tokens) and tokens[i + 1] in _JOINERS and token.isalpha() and tokens[i + 2].isalpha():
-            joined = token + tokens[i + 2]
-            # Two function words ("any one") are no compound; a compound is one word of content.
-            if (joined in known or f"{joined}s" in known) and joined not in STOPWORDS and not {token, tokens[i + 2]} <= STOPWORDS:
-                out.append(joined)
-                i += 3
-                continue
-        out.append(" " if token in _JOINERS - {" "} else token)
-        i += 1
+    done = 0  # where the text not yet written out starts
+    for match in _PAIRS.finditer(text):
+        start, pair = match.start(), match.groups()
+        if start >= done and pair in joins:
+            out += [text[done:start], pair[0], pair[1]]
+            done = start + len(pair[0]) + 1 + len(pair[1])
+    out.append(text[done:])
     return "".join(out)
 
 
@@ -129,8 +150,9 @@ def content_words(texts: list[str], known: frozenset[str] | None = None, lemmas:
     some texts' lemmas from an earlier run.
     """
     lemmas = lemmas or Lemmas()
-    known = vocabulary(texts) if known is None else known
-    joined = {t: compounds_joined(_prepare(t), known) for t in dict.fromkeys(texts)}  # each distinct text once
+    each = list(dict.fromkeys(texts))  # each distinct text once
+    known = vocabulary(each) if known is None else known
+    joined = dict(zip(each, compounds_joined([_prepare(t) for t in each], known)))
     prepared = [joined[t] for t in texts]
     # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
     distinct = list(dict.fromkeys(prepared))
