@@ -151,23 +151,28 @@ class WordSets:
     vocabulary: int
 
     @classmethod
-    def of(cls, word_sets: Sequence[Sequence[str]]) -> WordSets:
+    def of(cls, word_sets: Iterable[Iterable[str]]) -> WordSets:
         """The word sets of the units in turn, each word numbered where first seen, each set where first seen."""
-        words = list(chain.from_iterable(word_sets))
+        words: list[str] = []  # every unit's words, one after another
+        lengths: list[int] = []
+        for found in word_sets:
+            before = len(words)
+            words.extend(found)
+            lengths.append(len(words) - before)
         ids = {w: i for i, w in enumerate(dict.fromkeys(words))}
         # Each unit's distinct word ids, sorted: one sort of the codes (unit, word id) of every unit at once.
-        lengths = np.fromiter(map(len, word_sets), dtype=np.int64, count=len(word_sets))
-        size = max(len(ids), 1)
-        coded = (np.repeat(np.arange(len(word_sets), dtype=np.int64), lengths) * size
+        units, size = len(lengths), max(len(ids), 1)
+        coded = (np.repeat(np.arange(units, dtype=np.int64), np.array(lengths, dtype=np.int64)) * size
                  + np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words)))
+        del words
         coded.sort()
         unit, word = np.divmod(coded[_firsts(coded)], size)
-        own = Runs.from_lengths(np.bincount(unit, minlength=len(word_sets)), word)
+        own = Runs.from_lengths(np.bincount(unit, minlength=units), word)
         # Units whose sets are equal share one, found by the bytes of their word ids.
         held, bounds = word.tobytes(), (own.starts * word.itemsize).tolist()
         index: dict[bytes, int] = {}
         of_unit = np.fromiter((index.setdefault(held[start:end], len(index)) for start, end in pairwise(bounds)),
-                              dtype=np.int64, count=len(word_sets))
+                              dtype=np.int64, count=units)
         _, first_unit = np.unique(of_unit, return_index=True)
         return cls(of_unit, own.chosen(first_unit), len(ids))
 
@@ -207,7 +212,7 @@ def _stated(codes: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
 def _keys(profiles: list[UnitProfile], titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
     """Every (blocking key, unit index) of the units, a key ``value * len(RULES) + rule`` (each rule's values
     numbered apart), one rule in turn of ``RULES``."""
-    criteria = WordSets.of([list(chain.from_iterable([c.words for c in p.criteria])) for p in profiles])
+    criteria = WordSets.of(chain.from_iterable(c.words for c in p.criteria) for p in profiles)
     found = [_stated([p.unit.nos_code for p in profiles]), _stated([p.unit.uan for p in profiles]),
              titles.rare(), titles.rare_pairs(), criteria.rare()]
     keys = np.concatenate([value * len(RULES) + rule for rule, (_, value) in enumerate(found)])
@@ -281,7 +286,7 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     scheme_ids = {s: j for j, s in enumerate(sorted({p.scheme for p in ordered}))}
     scheme = np.array([scheme_ids[p.scheme] for p in ordered], dtype=np.int64)
     level = np.array([np.nan if p.unit.level is None else p.unit.level for p in ordered])
-    titles = WordSets.of([p.title_words for p in ordered])
+    titles = WordSets.of(p.title_words for p in ordered)
     blocks, left_out = _bounded(*_keys(ordered, titles), titles)
 
     # Pair codes a * n + b (a < b, so one code per unordered pair), each with its rule (code * len(RULES) + rule),

@@ -72,8 +72,13 @@ def _prepare(text: str) -> str:
 
 def vocabulary(texts: Iterable[str]) -> frozenset[str]:
     """The words (lower case, letters only) that a set of texts writes."""
-    # Texts repeat: each distinct one is read once, all of them in one pass of the pattern.
-    return frozenset(_WORD.findall(_prepare("\n".join(dict.fromkeys(texts)))))
+    # Texts repeat: each distinct one is read once, a thousand at a time in one pass of the pattern (the words
+    # found are held a thousand texts at a time).
+    distinct = list(dict.fromkeys(texts))
+    found: set[str] = set()
+    for start in range(0, len(distinct), 1000):
+        found.update(_WORD.findall(_prepare("\n".join(distinct[start:start + 1000]))))
+    return frozenset(found)
 
 
 def compounds_joined(texts: list[str], known: frozenset[str]) -> list[str]:
@@ -82,13 +87,19 @@ def compounds_joined(texts: list[str], known: frozenset[str]) -> list[str]:
     A compound is two words of letters with a hyphen or one space between them; read from the left, a word joined
     to the one before is not joined to the one after.
     """
-    spaced = [_HYPHEN.sub(" ", text) if _HYPHENS.search(text) else text for text in texts]
-    found: list[list[tuple[str, str]]] = [_PAIRS.findall(text) for text in spaced]
-    # Most texts hold no compound: the corpus's distinct pairs of words are judged once, and only the texts
-    # holding a pair that joins are read pair by pair.
-    distinct: set[tuple[str, str]] = set().union(*found)
-    joins = {(first, second) for first, second in distinct if _joins(first, second, known)}
-    return [text if joins.isdisjoint(pairs) else _joined(text, joins) for text, pairs in zip(spaced, found)]
+    judged: set[tuple[str, str]] = set()  # the pairs of words met so far
+    joins: set[tuple[str, str]] = set()  # those of them that are compounds
+    joined = []
+    for text in texts:
+        spaced = _HYPHEN.sub(" ", text) if _HYPHENS.search(text) else text
+        pairs: set[tuple[str, str]] = set(_PAIRS.findall(spaced))
+        # Most texts hold no compound, and most pairs of words recur: each distinct pair is judged once, and only
+        # a text holding a pair that joins is read pair by pair.
+        if new := pairs - judged:
+            judged |= new
+            joins.update((first, second) for first, second in new if _joins(first, second, known))
+        joined.append(spaced if joins.isdisjoint(pairs) else _joined(spaced, joins))
+    return joined
 
 
 def _joins(first: str, second: str, known: frozenset[str]) -> bool:
