@@ -116,7 +116,8 @@ def rarities(profiles: dict[str, UnitProfile]) -> Rarities:
     """Word rarity over the distinct unit titles (with the body words titles are compared with, and the word
     equivalences the corpus's linked titles teach) and over the distinct criteria of the corpus."""
     learned = learned_equivalences((p.unit, p.title_words) for p in profiles.values())
-    title = Rarity.from_texts((p.title_words for p in profiles.values()), {w for p in profiles.values() for w in p.body_words})
+    title = Rarity.from_texts((p.title_words for p in profiles.values()),
+                              set(chain.from_iterable(p.body_words for p in profiles.values())))
     return Rarities(
         title.with_equivalences(learned),
         Rarity.from_texts(c.words for p in profiles.values() for c in p.criteria),

@@ -23,6 +23,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from rapidfuzz.distance import Prefix
 
@@ -235,8 +236,8 @@ class Rarity:
     def from_texts(cls, texts: Iterable[tuple[str, ...]], also: Iterable[str] = ()) -> Rarity:
         """IDF over *distinct* word sets, so a title that several schemes repeat word for word counts once;
         counterparts also for the words ``also`` names (the texts these are compared with)."""
-        distinct = {frozenset(t) for t in texts if t}
-        counts = Counter(w for words in distinct for w in words)
+        distinct = {frozenset(t) for t in set(texts) if t}  # texts repeat word for word: each is made a set once
+        counts = Counter(chain.from_iterable(distinct))
         n = stepped(len(distinct))
         idf = {w: math.log((n + 1) / (stepped(c) + 0.5)) for w, c in counts.items()}
         return cls(idf, math.log((n + 1) / 0.5), counterparts(set(counts) | set(also)))
