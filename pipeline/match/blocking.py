@@ -24,7 +24,7 @@ are never compared with each other: a scheme does not list one unit twice.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -119,6 +119,19 @@ class Runs:
         """The runs ``which`` (indexes) alone."""
         return Runs.from_lengths(self.lengths[which], self.expanded(which)[1])
 
+    def pairs(self, size: int) -> Runs:
+        """Each run's pairs of values (``a`` before ``b``, as ``itertools.combinations`` gives them) as codes
+        ``a * size + b``: the runs of each length at once, one row of values per run."""
+        lengths = self.lengths
+        counts = lengths * (lengths - 1) // 2
+        found = Runs.from_lengths(counts, np.empty(int(counts.sum()), dtype=np.int64))
+        for length in np.unique(lengths[lengths >= 2]).tolist():
+            these = np.flatnonzero(lengths == length)
+            rows = self.values[self.starts[these][:, None] + np.arange(length)]
+            first, second = _upper_triangle(length)
+            found.values[found.starts[these][:, None] + np.arange(len(first))] = rows[:, first] * size + rows[:, second]
+        return found
+
     def expanded(self, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each ``i``, the values of run ``of[i]``: (``i``, value) for every value, as two arrays."""
         lengths = self.lengths[of]
@@ -139,12 +152,29 @@ class WordSets:
 
     @classmethod
     def of(cls, word_sets: Iterable[Iterable[str]]) -> WordSets:
-        """The word sets of the units in turn, each word numbered where first seen."""
-        ids: dict[str, int] = {}
-        index: dict[tuple[int, ...], int] = {}
-        of_unit = np.fromiter((index.setdefault(tuple(sorted({ids.setdefault(w, len(ids)) for w in words})), len(index))
-                               for words in word_sets), dtype=np.int64)
-        return cls(of_unit, Runs.of(list(index)), len(ids))
+        """The word sets of the units in turn, each word numbered where first seen, each set where first seen."""
+        words: list[str] = []  # every unit's words, one after another
+        lengths: list[int] = []
+        for found in word_sets:
+            before = len(words)
+            words.extend(found)
+            lengths.append(len(words) - before)
+        ids = {w: i for i, w in enumerate(dict.fromkeys(words))}
+        # Each unit's distinct word ids, sorted: one sort of the codes (unit, word id) of every unit at once.
+        units, size = len(lengths), max(len(ids), 1)
+        coded = (np.repeat(np.arange(units, dtype=np.int64), np.array(lengths, dtype=np.int64)) * size
+                 + np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words)))
+        del words
+        coded.sort()
+        unit, word = np.divmod(coded[_firsts(coded)], size)
+        own = Runs.from_lengths(np.bincount(unit, minlength=units), word)
+        # Units whose sets are equal share one, found by the bytes of their word ids.
+        held, bounds = word.tobytes(), (own.starts * word.itemsize).tolist()
+        index: dict[bytes, int] = {}
+        of_unit = np.fromiter((index.setdefault(held[start:end], len(index)) for start, end in pairwise(bounds)),
+                              dtype=np.int64, count=units)
+        _, first_unit = np.unique(of_unit, return_index=True)
+        return cls(of_unit, own.chosen(first_unit), len(ids))
 
     def _counts(self) -> tuple[np.ndarray, int]:
         """How many distinct sets have each word, and the rarity limit of the distinct sets that have a word."""
@@ -161,9 +191,7 @@ class WordSets:
         distinct word sets share."""
         counts, limit = self._counts()
         common = self.sets.kept(counts[self.sets.values] > MAX_BLOCK)
-        values, bounds = common.values.tolist(), common.starts.tolist()
-        pairs = Runs.of([[a * self.vocabulary + b for a, b in combinations(values[start:end], 2)]
-                         for start, end in pairwise(bounds)])
+        pairs = common.pairs(self.vocabulary)
         _, inverse, pair_counts = np.unique(pairs.values, return_inverse=True, return_counts=True)
         return pairs.kept(pair_counts[inverse] <= limit).expanded(self.of_unit)
 
@@ -200,7 +228,8 @@ def _groups(keys: np.ndarray, units: np.ndarray, titles: WordSets) -> tuple[Runs
     groups = Runs(np.append(first, len(keys)), units)
     group = np.repeat(np.arange(len(first)), groups.lengths)
     distinct = len(titles.sets.starts) - 1  # the distinct titles, the empty one among them
-    titled = np.bincount(np.unique(group * distinct + titles.of_unit[units]) // max(distinct, 1), minlength=len(first))
+    titles_of_group = np.sort(group * distinct + titles.of_unit[units])
+    titled = np.bincount(titles_of_group[_firsts(titles_of_group)] // max(distinct, 1), minlength=len(first))
     return groups, keys[first], (groups.lengths <= MAX_MEMBERS) & (titled <= MAX_BLOCK)
 
 
@@ -219,6 +248,32 @@ def _bounded(keys: np.ndarray, units: np.ndarray, titles: WordSets) -> tuple[lis
     return blocks, int(np.count_nonzero(~part_small))
 
 
+def _rules_of_pairs(codes: list[np.ndarray], level: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs (codes ``a * n + b``, sorted) and the rules that propose each (one bit per rule of
+    ``RULES``), from every (pair code * len(RULES) + rule) a block made: a word rule's pair needs close levels, and
+    the criteria rule's pair ``MIN_SHARED_CRITERIA_WORDS`` blocks."""
+    # One sort finds each rule's distinct pairs, how many blocks proposed each, and each pair's rules side by side.
+    found = np.concatenate(codes)
+    found.sort()
+    first = _firsts(found)
+    proposed = np.diff(np.append(first, len(found)))
+    pair, rule = np.divmod(found[first], len(RULES))
+    del found
+    keep = (rule != RULES.index("criteria-words")) | (proposed >= MIN_SHARED_CRITERIA_WORDS)
+    gap = np.abs(level[pair // n] - level[pair % n])
+    word_rule = np.isin(rule, [number for number, name in enumerate(RULES) if name not in _ANY_LEVEL])
+    keep &= ~(word_rule & (gap > MAX_LEVEL_GAP))  # NaN (a level unknown) keeps the pair
+    pair, rule = pair[keep], rule[keep]
+    starts = _firsts(pair)
+    bits = np.bitwise_or.reduceat((1 << rule).astype(np.uint8), starts) if len(pair) else np.zeros(0, np.uint8)
+    return pair[starts], bits  # a byte holds the bits of the five rules
+
+
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of ``ordered`` (sorted) starts."""
+    return np.flatnonzero(np.concatenate([np.ones(min(len(ordered), 1), dtype=bool), ordered[1:] != ordered[:-1]]))
+
+
 @cache
 def _upper_triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, 1)
@@ -234,9 +289,9 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     titles = WordSets.of(p.title_words for p in ordered)
     blocks, left_out = _bounded(*_keys(ordered, titles), titles)
 
-    # Pair codes a * n + b (a < b, so one code per unordered pair), gathered per rule from
-    # the blocks of each size at once (one row of members per block).
-    codes: dict[int, list[np.ndarray]] = defaultdict(list)
+    # Pair codes a * n + b (a < b, so one code per unordered pair), each with its rule (code * len(RULES) + rule),
+    # gathered from the blocks of each rule and size at once (one row of members per block).
+    codes: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     for rules, members in blocks:
         kind = rules * (MAX_MEMBERS + 1) + members.lengths
         order = np.flatnonzero(members.lengths >= 2)
@@ -247,30 +302,16 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
             upper, lower = _upper_triangle(size)
             a, b = index[:, upper].ravel(), index[:, lower].ravel()
             other = scheme[a] != scheme[b]
-            codes[rule].append(np.minimum(a, b)[other] * n + np.maximum(a, b)[other])
+            codes.append((np.minimum(a, b)[other] * n + np.maximum(a, b)[other]) * len(RULES) + rule)
+    every, bits = _rules_of_pairs(codes, level, n)
+    del codes
 
-    found: dict[str, np.ndarray] = {}
-    for number, rule in enumerate(RULES):
-        if not codes[number]:
-            continue
-        unique, count = np.unique(np.concatenate(codes[number]), return_counts=True)
-        if rule == "criteria-words":
-            unique = unique[count >= MIN_SHARED_CRITERIA_WORDS]
-        if rule not in _ANY_LEVEL:
-            gap = np.abs(level[unique // n] - level[unique % n])
-            unique = unique[~(gap > MAX_LEVEL_GAP)]  # NaN (a level unknown) keeps the pair
-        found[rule] = unique
-
-    # Each pair's rules as bits, then the pairs oriented older scheme first: the lower index
-    # has the lower key, so it is on the left unless its scheme ranks after the other's.
-    every = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found.values()]))
-    bits = np.zeros(len(every), dtype=np.uint8)  # a byte holds the bits of the five rules
-    for bit, rule in enumerate(RULES):
-        bits |= np.isin(every, found.get(rule, ())).astype(np.uint8) << bit
     ranks = np.array([rank(p.scheme) for p in ordered])
     low, high = every // n, every % n
     swap = ranks[low] > ranks[high]
+    # The pairs oriented older scheme first: the lower index has the lower key, so it is on the left unless its
+    # scheme ranks after the other's.
     left, right = np.where(swap, high, low), np.where(swap, low, high)
-    order = np.lexsort((right, left))  # unit indexes follow key order, so this is the pairs' sorted order
+    order = np.argsort(left * n + right)  # unit indexes follow key order, so this is the pairs' sorted order
     return Blocking(tuple(p.key for p in ordered), left[order], right[order], bits[order], cross_scheme_pairs(ordered),
                     left_out)

@@ -12,7 +12,7 @@ from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, Outcome, Unit
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
 from pipeline.match.equivalences import learned_equivalences
-from pipeline.match.normalise import Lemmas, Rarity, content_words, vocabulary
+from pipeline.match.normalise import Lemmas, Rarity, content_words
 from pipeline.match.similarity import containment, overlap_and_shared
 
 
@@ -78,29 +78,27 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     for outcome in outcomes:
         outcome_titles[outcome.unit_key].append(outcome.title)
     ordered = sorted(units, key=lambda u: u.unit_key)
-    flat = [c for u in ordered for c in by_unit.get(u.unit_key, [])]
-    flat_outcomes = [(u.unit_key, t) for u in ordered for t in outcome_titles.get(u.unit_key, [])]
+    own_criteria = [by_unit.get(u.unit_key, []) for u in ordered]
+    own_outcomes = [outcome_titles.get(u.unit_key, []) for u in ordered]
+    flat = list(chain.from_iterable(own_criteria))
     texts_in_order = ([u.title for u in ordered] + [u.theme or "" for u in ordered] + [c.text for c in flat]
-                      + [t for _, t in flat_outcomes])
-    words = content_words(texts_in_order, vocabulary(texts_in_order), lemmas)
+                      + list(chain.from_iterable(own_outcomes)))
+    words = content_words(texts_in_order, lemmas=lemmas)
     n = len(ordered)
-    titles, themes, flat_words = words[:n], words[n:2 * n], words[2 * n:2 * n + len(flat)]
-    texts: dict[str, list[CriterionText]] = defaultdict(list)
-    body: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # the words of each criterion and outcome title
-    for criterion, criterion_words in zip(flat, flat_words):
-        texts[criterion.unit_key].append(CriterionText(criterion.criterion_key, criterion_words))
-        body[criterion.unit_key].append(criterion_words)
-    for (unit_key, _), outcome_words in zip(flat_outcomes, words[2 * n + len(flat):]):
-        body[unit_key].append(outcome_words)
+    # Each unit's criteria and outcome titles follow the units' titles and themes, unit by unit.
+    criteria_words, outcome_words = iter(words[2 * n:2 * n + len(flat)]), iter(words[2 * n + len(flat):])
     codes = Counter((u.scheme, kind, code.strip().casefold()) for u in ordered
                     for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
-    return {
-        u.unit_key: UnitProfile(u, title, frozenset(theme) or None, tuple(texts.get(u.unit_key, ())),
-                                tuple(sorted(set(chain.from_iterable(body.get(u.unit_key, ()))))),  # one set at a time
-                                all(codes[(u.scheme, kind, code.strip().casefold())] == 1
-                                    for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
-        for u, title, theme in zip(ordered, titles, themes)
-    }
+    profiles: dict[str, UnitProfile] = {}
+    for u, title, theme, own, told in zip(ordered, words[:n], words[n:2 * n], own_criteria, own_outcomes):
+        said = list(islice(criteria_words, len(own)))  # the words of each criterion, then of each outcome title
+        body = chain.from_iterable(said + list(islice(outcome_words, len(told))))
+        profiles[u.unit_key] = UnitProfile(
+            u, title, frozenset(theme) or None, tuple(map(CriterionText, [c.criterion_key for c in own], said)),
+            tuple(sorted(set(body))),  # one set at a time
+            all(codes[(u.scheme, kind, code.strip().casefold())] == 1
+                for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
+    return profiles
 
 
 @dataclass(frozen=True)
@@ -116,7 +114,8 @@ def rarities(profiles: dict[str, UnitProfile]) -> Rarities:
     """Word rarity over the distinct unit titles (with the body words titles are compared with, and the word
     equivalences the corpus's linked titles teach) and over the distinct criteria of the corpus."""
     learned = learned_equivalences((p.unit, p.title_words) for p in profiles.values())
-    title = Rarity.from_texts((p.title_words for p in profiles.values()), {w for p in profiles.values() for w in p.body_words})
+    title = Rarity.from_texts((p.title_words for p in profiles.values()),
+                              set(chain.from_iterable(p.body_words for p in profiles.values())))
     return Rarities(
         title.with_equivalences(learned),
         Rarity.from_texts(c.words for p in profiles.values() for c in p.criteria),

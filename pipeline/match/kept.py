@@ -24,7 +24,7 @@ import hashlib
 import json
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -59,31 +59,35 @@ SCHEMA = pa.schema(_FIELDS)
 def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities) -> dict[str, int]:
     """For each unit key, a 64-bit hash of everything a comparison reads of the unit and of its words' rarity."""
     title, criteria = rarity.title, rarity.criteria
-    # Words and criteria recur across units: each is written out once.
-    title_words: dict[str, str] = {}
-    criteria_words: dict[tuple[str, ...], str] = {}
-
-    def title_word(w: str) -> str:
-        if w not in title_words:
-            title_words[w] = json.dumps([w, title.weight(w), sorted(rarity.equivalences.get(w, ()))])
-        return title_words[w]
-
-    def criterion(words: tuple[str, ...]) -> str:
-        if words not in criteria_words:
-            criteria_words[words] = json.dumps([(w, criteria.weight(w)) for w in words])
-        return criteria_words[words]
+    # Words and criteria recur across units: each is written out once, when first met.
+    title_words = _Described(lambda w: json.dumps([w, title.weight(w), sorted(rarity.equivalences.get(w, ()))]))
+    criterion_words = _Described(lambda w: json.dumps([w, criteria.weight(w)]))
+    criteria_texts = _Described(lambda words: _ITEM.join(map(criterion_words.__getitem__, words)))
+    rarities = repr((title.unseen, criteria.unseen))
 
     def described(p: UnitProfile) -> str:
         u = p.unit
         return _FIELD.join([
-            json.dumps([u.uan, u.nos_code, u.level, p.codes_unique, sorted(p.theme_words or ()),
-                        sorted(p.body_words), title.unseen, criteria.unseen]),
-            _ITEM.join(map(title_word, p.title_words)),
-            _ITEM.join(f"{c.criterion_key}={criterion(c.words)}" for c in p.criteria),
+            repr((u.uan, u.nos_code, u.level, p.codes_unique)), rarities, _ITEM.join(sorted(p.theme_words or ())),
+            _ITEM.join(p.body_words),  # a comparison reads them as a set: two orders at worst compare a pair again
+            _ITEM.join(map(title_words.__getitem__, p.title_words)),
+            *[f"{c.criterion_key}={criteria_texts[c.words]}" for c in p.criteria],
         ])
 
     return {key: int.from_bytes(hashlib.blake2b(described(p).encode(), digest_size=8).digest(), "big")
             for key, p in profiles.items()}
+
+
+class _Described(dict[Any, str]):
+    """Descriptions by what they describe, each written (by ``describe``) when first asked for."""
+
+    def __init__(self, describe: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.describe = describe
+
+    def __missing__(self, key: Any) -> str:
+        self[key] = found = self.describe(key)
+        return found
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from rapidfuzz.distance import Prefix
 
@@ -50,10 +51,13 @@ MIN_SHARED_PREFIX = 6
 MIN_PREFIX_SHARE = 0.75
 
 _APOSTROPHES = re.compile(r"[\u2019\u2018'`]")
-_TOKENS = re.compile(r"[a-z0-9]+|[^a-z0-9]+")
 _WORD = re.compile(r"[a-z]+")
-# What may stand between the two halves of a compound: a hyphen or one space.
-_JOINERS = frozenset({"-", " ", "\u2010", "\u2011"})
+# A hyphen standing alone between letters, digits or the text's ends (not in a run such as "--"): one of the
+# joiners that may stand between a compound's halves, read as a space.
+_HYPHEN = re.compile(r"(?<![^a-z0-9])[-\u2010\u2011](?![^a-z0-9])")
+_HYPHENS = re.compile(r"[-\u2010\u2011]")
+# Two words of letters alone with one space between: each such pair in turn, the second word left for the next.
+_PAIRS = re.compile(r"(?<![a-z0-9])([a-z]+) (?=([a-z]+)(?![a-z0-9]))")
 # Spelling variants by ending (one spelling, the other): a word folds into the other
 # spelling only where the corpus writes that spelling too.
 SPELLING_ENDINGS = (
@@ -69,25 +73,54 @@ def _prepare(text: str) -> str:
 
 def vocabulary(texts: Iterable[str]) -> frozenset[str]:
     """The words (lower case, letters only) that a set of texts writes."""
-    return frozenset(w for t in texts for w in _WORD.findall(_prepare(t)))
+    # Texts repeat: each distinct one is read once, a thousand at a time in one pass of the pattern (the words
+    # found are held a thousand texts at a time).
+    distinct = list(dict.fromkeys(texts))
+    found: set[str] = set()
+    for start in range(0, len(distinct), 1000):
+        found.update(_WORD.findall(_prepare("\n".join(distinct[start:start + 1000]))))
+    return frozenset(found)
 
 
-def compounds_joined(text: str, known: frozenset[str]) -> str:
-    """``text`` (prepared) with each two-word compound written as ``known`` writes it: one word, or two."""
-    tokens = _TOKENS.findall(text)
+def compounds_joined(texts: list[str], known: frozenset[str]) -> list[str]:
+    """Each of ``texts`` (prepared) with each two-word compound written as ``known`` writes it: one word, or two.
+
+    A compound is two words of letters with a hyphen or one space between them; read from the left, a word joined
+    to the one before is not joined to the one after.
+    """
+    judged: set[tuple[str, str]] = set()  # the pairs of words met so far
+    joins: set[tuple[str, str]] = set()  # those of them that are compounds
+    joined = []
+    for text in texts:
+        spaced = _HYPHEN.sub(" ", text) if _HYPHENS.search(text) else text
+        pairs: set[tuple[str, str]] = set(_PAIRS.findall(spaced))
+        # Most texts hold no compound, and most pairs of words recur: each distinct pair is judged once, and only
+        # a text holding a pair that joins is read pair by pair.
+        if new := pairs - judged:
+            judged |= new
+            joins.update((first, second) for first, second in new if _joins(first, second, known))
+        joined.append(spaced if joins.isdisjoint(pairs) else _joined(spaced, joins))
+    return joined
+
+
+def _joins(first: str, second: str, known: frozenset[str]) -> bool:
+    """Whether two words are one compound: ``known`` writes them as one word (or its plural), a word of content."""
+    joined = first + second
+    # Two function words ("any one") are no compound; a compound is one word of content.
+    return ((joined in known or f"{joined}s" in known) and joined not in STOPWORDS
+            and not (first in STOPWORDS and second in STOPWORDS))
+
+
+def _joined(text: str, joins: set[tuple[str, str]]) -> str:
+    """``text`` with each pair of words of ``joins`` written as one word, from the left."""
     out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if i + 2 < len(tokens) and tokens[i + 1] in _JOINERS and token.isalpha() and tokens[i + 2].isalpha():
-            joined = token + tokens[i + 2]
-            # Two function words ("any one") are no compound; a compound is one word of content.
-            if (joined in known or f"{joined}s" in known) and joined not in STOPWORDS and not {token, tokens[i + 2]} <= STOPWORDS:
-                out.append(joined)
-                i += 3
-                continue
-        out.append(" " if token in _JOINERS - {" "} else token)
-        i += 1
+    done = 0  # where the text not yet written out starts
+    for match in _PAIRS.finditer(text):
+        start, pair = match.start(), match.groups()
+        if start >= done and pair in joins:
+            out += [text[done:start], pair[0], pair[1]]
+            done = start + len(pair[0]) + 1 + len(pair[1])
+    out.append(text[done:])
     return "".join(out)
 
 
@@ -129,8 +162,9 @@ def content_words(texts: list[str], known: frozenset[str] | None = None, lemmas:
     some texts' lemmas from an earlier run.
     """
     lemmas = lemmas or Lemmas()
-    known = vocabulary(texts) if known is None else known
-    joined = {t: compounds_joined(_prepare(t), known) for t in dict.fromkeys(texts)}  # each distinct text once
+    each = list(dict.fromkeys(texts))  # each distinct text once
+    known = vocabulary(each) if known is None else known
+    joined = dict(zip(each, compounds_joined([_prepare(t) for t in each], known)))
     prepared = [joined[t] for t in texts]
     # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
     distinct = list(dict.fromkeys(prepared))
@@ -202,8 +236,8 @@ class Rarity:
     def from_texts(cls, texts: Iterable[tuple[str, ...]], also: Iterable[str] = ()) -> Rarity:
         """IDF over *distinct* word sets, so a title that several schemes repeat word for word counts once;
         counterparts also for the words ``also`` names (the texts these are compared with)."""
-        distinct = {frozenset(t) for t in texts if t}
-        counts = Counter(w for words in distinct for w in words)
+        distinct = {frozenset(t) for t in set(texts) if t}  # texts repeat word for word: each is made a set once
+        counts = Counter(chain.from_iterable(distinct))
         n = stepped(len(distinct))
         idf = {w: math.log((n + 1) / (stepped(c) + 0.5)) for w, c in counts.items()}
         return cls(idf, math.log((n + 1) / 0.5), counterparts(set(counts) | set(also)))

@@ -37,9 +37,10 @@ def overlap_and_shared(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -
     if not left or not right:
         return None, ()
     relation = _relation(left, right, rarity)
-    left_agree = frozenset(w for w in left if not relation[w].isdisjoint(right))
-    right_agree = frozenset(w for w in right if not relation[w].isdisjoint(left))
-    shared = tuple(sorted(left_agree, key=lambda w: (-rarity.weight(w), w)))
+    left_agree = frozenset([w for w in left if not relation[w].isdisjoint(right)])
+    right_agree = frozenset([w for w in right if not relation[w].isdisjoint(left)])
+    idf, unseen = rarity.idf, rarity.unseen  # ``rarity.weight`` inlined: it runs for every shared word of every pair
+    shared = tuple(sorted(left_agree, key=lambda w: (-idf.get(w, unseen), w)))
     if left_agree == left and right_agree == right:
         return 1.0, shared
     total = _weight(left, rarity) + _weight(right, rarity)
@@ -58,7 +59,7 @@ def containment(words: tuple[str, ...], within: Collection[str], rarity: Rarity)
         return 0.0
     other = frozenset(within)  # each word of ``own`` looks for its few counterparts in it
     relation = _relation(own, other, rarity)
-    return _weight(frozenset(w for w in own if not relation[w].isdisjoint(other)), rarity) / total
+    return _weight(frozenset([w for w in own if not relation[w].isdisjoint(other)]), rarity) / total
 
 
 def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], rarity: Rarity) -> np.ndarray:
@@ -102,4 +103,5 @@ def _incidence(texts: Sequence[Iterable[str]], vocabulary: list[str]) -> np.ndar
 def _weight(words: frozenset[str], rarity: Rarity) -> float:
     # Summed in sorted order: set order varies between runs, float sums must not. The
     # lookup is ``rarity.weight`` inlined: it runs for every word of every pair.
-    return sum([rarity.idf.get(w, rarity.unseen) for w in sorted(words)])
+    weight, unseen = rarity.idf.get, rarity.unseen
+    return sum([weight(w, unseen) for w in sorted(words)])

@@ -83,3 +83,17 @@ def test_a_word_set_that_several_units_state_is_one_distinct_set():
     assert sets.sets.lengths.tolist() == [2, 0, 1]
     unit, word = sets.rare()
     assert sorted(zip(unit.tolist(), word.tolist())) == [(0, 0), (0, 1), (1, 0), (1, 1), (3, 1)]
+
+
+def test_the_pairs_within_runs_are_each_runs_combinations():
+    runs = Runs.of([(1, 2, 4), (), (3,), (0, 5), (2, 3, 6)])
+    pairs = runs.pairs(10)
+    assert pairs.lengths.tolist() == [3, 0, 0, 1, 3]
+    assert pairs.values.tolist() == [12, 14, 24, 5, 23, 26, 36]
+
+
+def test_word_sets_are_numbered_where_first_seen():
+    sets = WordSets.of([("visitor", "greet"), ("greet",), ("reply", "visitor"), ("visitor", "greet")])
+    # "visitor" 0, "greet" 1, "reply" 2; each set's ids sorted.
+    assert sets.of_unit.tolist() == [0, 1, 2, 0]
+    assert sets.sets.values.tolist() == [0, 1, 1, 0, 2] and sets.sets.lengths.tolist() == [2, 1, 2]

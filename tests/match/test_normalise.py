@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.match.normalise import Rarity, content_words, counterparts, spelling_folds, words_agree
+from pipeline.match.normalise import Rarity, compounds_joined, content_words, counterparts, spelling_folds, words_agree
 from tests.conftest import parsed
 
 
@@ -81,6 +81,30 @@ def test_repeated_texts_get_the_words_of_each_alone():
 ])
 def test_compounds_are_written_as_the_corpus_writes_them(texts: list[str], words: list[tuple[str, ...]]):
     assert content_words(texts) == words
+
+
+@pytest.mark.parametrize(("text", "joined"), [
+    ("on-line help", "online help"),
+    ("on line help", "online help"),
+    ("on\u2011line", "online"),
+    # The plural is written as one word: so is the singular.
+    ("a care r", "a carer"),
+    # Read from the left: a word joined to the one before is not joined to the one after.
+    ("hand over time", "handover time"),
+    ("over time", "overtime"),
+    # Only a hyphen or one space stands between a compound's halves; a hyphen alone is read as a space.
+    ("on  line", "on  line"),
+    ("on--line", "on--line"),
+    ("on - line", "on - line"),
+    ("-on line-", " online "),
+    ("on-line2", "on line2"),
+    # Two function words are no compound, though the corpus writes "anyone".
+    ("any one", "any one"),
+])
+def test_compounds_join_two_words_the_corpus_writes_as_one(text: str, joined: str):
+    known = frozenset({"online", "carers", "handover", "overtime", "anyone"})
+    assert compounds_joined([text], known) == [joined]
+    assert compounds_joined(["deal with it", text, text], known) == ["deal with it", joined, joined]
 
 
 def test_spelling_variants_fold_where_the_corpus_has_both():
