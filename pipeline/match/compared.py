@@ -1,22 +1,22 @@
 """The pairs of one match run: compared (or kept from an earlier run), scored, and read as records where needed.
 
-Pairs are held as columns (``pipeline.match.pairs``); their ``Features`` and
-``UnitMatch`` records are built only for the rows the map's rows and the review read
-(``read``), and kept by pair in ``features`` and ``records``. The successor links,
-families and bridges read columns (``pipeline.match.candidates``).
+Pairs are held as columns (``pipeline.match.pairs``); their ``UnitMatch`` records
+are built only for the rows the map's rows and the review read (``read``), and kept
+by pair in ``records``; the map reads their features from the columns
+(``pipeline.match.unit_map.read_features``). The successor links, families and
+bridges read columns (``pipeline.match.candidates``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from pipeline.core.parallel import Engine
 from pipeline.core.records import UnitMatch
-from pipeline.match.criteria import AlignedPair
-from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, shared_title
+from pipeline.match.features import Rarities, UnitProfile, compare_all
 from pipeline.match.kept import Kept
 from pipeline.match.pairs import DTYPES, Alignments, PairColumns, as_columns
 from pipeline.match.scoring import Scored, Scorer
@@ -25,34 +25,6 @@ from pipeline.match.scoring import Scored, Scorer
 CHUNK = 20_000
 
 Pair = tuple[str, str]
-
-
-class ReadFeatures(Mapping[Pair, Features]):
-    """The features of the pairs read so far, each built when first asked for: few of them are. The alignments of
-    the rows read are made together, as each read adds them."""
-
-    def __init__(self, pairs: PairColumns, profiles: dict[str, UnitProfile], rarity: Rarities):
-        self._pairs, self._profiles, self._rarity = pairs, profiles, rarity
-        self._rows: dict[Pair, tuple[int, tuple[AlignedPair, ...]]] = {}
-        self._built: dict[Pair, Features] = {}
-
-    def add(self, pairs: Sequence[Pair], rows: np.ndarray) -> None:
-        """Pairs read, at ``rows``."""
-        self._rows.update(zip(pairs, zip(rows.tolist(), self._pairs.alignments.records(rows))))
-
-    def __getitem__(self, pair: Pair) -> Features:
-        found = self._built.get(pair)
-        if found is None:
-            row, alignment = self._rows[pair]
-            shared = shared_title(self._profiles[pair[0]], self._profiles[pair[1]], self._rarity)
-            found = self._built[pair] = self._pairs.features(row, shared, alignment)
-        return found
-
-    def __iter__(self) -> Iterator[Pair]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
 
 
 @dataclass
@@ -68,10 +40,6 @@ class Compared:
     scorer: Scorer | None = None
     scored: Scored | None = None
     records: dict[Pair, UnitMatch] = field(default_factory=dict)
-    features: ReadFeatures = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.features = ReadFeatures(self.pairs, self.profiles, self.rarity)
 
     def add(self, left: np.ndarray, right: np.ndarray, kept: Kept | None = None) -> None:
         """Add pairs (positions, older scheme first) not yet here: their features as ``kept`` keeps them, else
@@ -119,7 +87,6 @@ class Compared:
         assert self.scored is not None, "pairs are read once scored"
         new = np.array([row for row in rows.tolist() if self.pairs.pair(row) not in self.records], dtype=np.int64)
         records = self.scored.records(self.pairs, new, explained=False)
-        self.features.add([(record.left_key, record.right_key) for record in records], new)
         self.records.update(((record.left_key, record.right_key), record) for record in records)
 
     def explained(self, records: Sequence[UnitMatch]) -> list[UnitMatch]:

@@ -16,13 +16,13 @@ criteria, and records of them are built for the rows read alone.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features
@@ -105,10 +105,14 @@ class Alignments:
         """The alignments of ``rows``, in their order, as records."""
         taken = self.arrow(rows)
         listed = cast(pa.StructArray, taken.flatten())
-        keys: list[list[Any]] = [listed.field(name).to_pylist() for name in ("left_key", "right_key")]
+        # Criterion keys recur in many alignments: each is made a string once.
+        keys = []
+        for name in ("left_key", "right_key"):
+            encoded = cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(listed.field(name)))
+            made_once: list[Any] = encoded.dictionary.to_pylist()
+            keys.append([made_once[i] for i in encoded.indices.to_numpy().tolist()])
         scores: list[Any] = listed.field("score").to_pylist()
-        # Each criterion key held once, whichever rows name it, as the units' profiles hold it.
-        made = [AlignedPair(sys.intern(left), sys.intern(right), score) for left, right, score in zip(*keys, scores)]
+        made = [AlignedPair(left, right, score) for left, right, score in zip(*keys, scores)]
         ends = taken.offsets.to_numpy() - taken.offsets[0].as_py()
         return [tuple(made[start:end]) for start, end in zip(ends[:-1].tolist(), ends[1:].tolist())]
 
