@@ -206,6 +206,7 @@ def match_corpus(
     hashes = profile_hashes(profiles, rarity)
     compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine,
                         np.array([hashes[k] for k in blocking.keys], dtype=np.uint64))
+    del hashes  # a dict of every unit: ``compared.hashes`` holds them by position
     compared.add(blocking.left, blocking.right, Kept.read(kept))  # read for these pairs alone
     let_go()
     blocked = _blocking_summary(blocking)
@@ -216,10 +217,13 @@ def match_corpus(
     model = _fitted(patterns, counts, profiles, rarity, blocked["all_pairs"])
     say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
     scored = compared.score(Scorer(model), patterns, inverse)
+    del patterns, inverse  # a row of levels for every pair: weighed now
     decisions = Counter(DECISIONS[d] for d in scored.decision.tolist())
-    say(f"scored {len(scored)} pairs: {decisions['match']} match, {decisions['possible']} possible")
+    pairs_scored = len(scored)
+    say(f"scored {pairs_scored} pairs: {decisions['match']} match, {decisions['possible']} possible")
     succession = supersessions(entries, schemes)
     compared.read(np.flatnonzero(scored.decision == DECISIONS.index("possible")))
+    del scored  # pairs added later extend ``compared.scored`` into a new one: this one is not held beside it
     review = sorted(compared.explained([p for p in compared.records.values() if p.decision == "possible"]),
                     key=_uncertainty)
 
@@ -266,7 +270,7 @@ def match_corpus(
     summary = {
         "units": len(units),
         **blocked,
-        "pairs_scored": len(scored),
+        "pairs_scored": pairs_scored,
         "pairs_compared": compared.compared,
         "pairs_kept": len(compared.pairs) - compared.compared,
         "matches": decisions["match"],
