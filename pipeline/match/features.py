@@ -13,7 +13,7 @@ from pipeline.core.records import Criterion, Outcome, Unit
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
 from pipeline.match.equivalences import learned_equivalences
 from pipeline.match.normalise import Lemmas, Rarity, content_words
-from pipeline.match.similarity import containment, overlap_and_shared
+from pipeline.match.similarity import containment, overlap_and_shared, shared_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +143,7 @@ def _titles(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> tuple[floa
 
 def shared_title(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> tuple[str, ...]:
     """The title words the two units share, rarest first (what a justification quotes)."""
-    return overlap_and_shared(left.title_words, right.title_words, rarity.title)[1]
+    return shared_words(left.title_words, right.title_words, rarity.title)
 
 
 def _body_score(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> float | None:

@@ -27,8 +27,18 @@ def weighted_overlap(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> 
 
 
 def shared_words(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> tuple[str, ...]:
-    """The words of ``a`` that ``b`` also has (or a longer spelling of), rarest first."""
-    return overlap_and_shared(a, b, rarity)[1]
+    """The words of ``a`` that ``b`` also has (or a longer spelling of), rarest first: ``overlap_and_shared``'s
+    words, without weighing the two sides' agreement (what a justification quotes)."""
+    left, right = frozenset(a), frozenset(b)
+    if not left or not right:
+        return ()
+    relation = _relation(left, right, rarity)
+    return _rarest_first([w for w in left if not relation[w].isdisjoint(right)], rarity)
+
+
+def _rarest_first(words: Iterable[str], rarity: Rarity) -> tuple[str, ...]:
+    idf, unseen = rarity.idf, rarity.unseen  # ``rarity.weight`` inlined: it runs for every shared word of every pair
+    return tuple(sorted(words, key=lambda w: (-idf.get(w, unseen), w)))
 
 
 def overlap_and_shared(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -> tuple[float | None, tuple[str, ...]]:
@@ -39,8 +49,7 @@ def overlap_and_shared(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -
     relation = _relation(left, right, rarity)
     left_agree = frozenset([w for w in left if not relation[w].isdisjoint(right)])
     right_agree = frozenset([w for w in right if not relation[w].isdisjoint(left)])
-    idf, unseen = rarity.idf, rarity.unseen  # ``rarity.weight`` inlined: it runs for every shared word of every pair
-    shared = tuple(sorted(left_agree, key=lambda w: (-idf.get(w, unseen), w)))
+    shared = _rarest_first(left_agree, rarity)
     if left_agree == left and right_agree == right:
         return 1.0, shared
     total = _weight(left, rarity) + _weight(right, rarity)
