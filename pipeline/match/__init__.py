@@ -36,7 +36,7 @@ from pipeline.match.kept import Kept, kept_lemmas, let_go, profile_hashes, write
 from pipeline.match.matches import UnitMatches
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
-from pipeline.match.pairs import PairColumns, distinct_rows
+from pipeline.match.pairs import NO_ROW, PairColumns, distinct_rows
 from pipeline.match.scoring import DECISIONS, MATCH_THRESHOLD, Scorer, level_matrix
 from pipeline.match.succession import scheme_rank, supersessions
 from pipeline.match.unit_map import Links, build_unit_map, map_links, new_schemes_of, unlisted
@@ -249,7 +249,7 @@ def match_corpus(
     del pairs  # a copy of the columns of half the pairs: not held while the map's rows are built
     if bridges:
         # Pairs blocking does not propose: an earlier run that bridged them kept them.
-        new = [pair for pair in bridges if compared.pairs.row(*pair) is None]
+        new = [pair for pair, row in zip(bridges, compared.pairs.rows(list(bridges)).tolist()) if row == NO_ROW]
         left = np.array([compared.pairs.position(a) for a, _ in new], dtype=np.int64)
         right = np.array([compared.pairs.position(b) for _, b in new], dtype=np.int64)
         compared.add(left, right, Kept.read(kept))

@@ -18,7 +18,7 @@ from pipeline.core.parallel import Engine
 from pipeline.core.records import UnitMatch
 from pipeline.match.features import Rarities, UnitProfile, compare_all
 from pipeline.match.kept import Kept
-from pipeline.match.pairs import DTYPES, Alignments, PairColumns, as_columns
+from pipeline.match.pairs import DTYPES, NO_ROW, Alignments, PairColumns, as_columns
 from pipeline.match.scoring import Scored, Scorer
 
 # Pairs compared at a time: their records live only until they are columns.
@@ -68,7 +68,8 @@ class Compared:
 
     def add_pairs(self, pairs: Sequence[Pair]) -> None:
         """Add pairs named by unit key (older scheme first) that are not here yet."""
-        new = [p for p in dict.fromkeys(pairs) if self.pairs.row(*p) is None]
+        named = list(dict.fromkeys(pairs))
+        new = [p for p, row in zip(named, self.pairs.rows(named).tolist()) if row == NO_ROW]
         if new:
             position = self.pairs.position
             self.add(np.array([position(a) for a, _ in new], dtype=np.int64),
@@ -92,13 +93,12 @@ class Compared:
     def explained(self, records: Sequence[UnitMatch]) -> list[UnitMatch]:
         """``records`` (of pairs read) with their explanations."""
         assert self.scored is not None
-        rows = [self.pairs.row(r.left_key, r.right_key) for r in records]
-        return self.scored.records(self.pairs, np.array(rows, dtype=np.int64))
+        return self.scored.records(self.pairs, self.pairs.rows([(r.left_key, r.right_key) for r in records]))
 
     def read_pairs(self, pairs: Sequence[Pair]) -> None:
         """Build the records of pairs named by unit key."""
-        rows = [self.pairs.row(*pair) for pair in pairs]
-        self.read(np.array([r for r in rows if r is not None], dtype=np.int64))
+        rows = self.pairs.rows(pairs)
+        self.read(rows[rows != NO_ROW])
 
     def nearest(self, superseded: set[tuple[str, str]]) -> np.ndarray:
         """For each old unit, its candidate of a scheme that supersedes its own with the greatest score (then the

@@ -28,6 +28,7 @@ from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features
 
 MISSING = -1
+NO_ROW = -1  # the row of a pair not compared
 
 # Column -> its dtype; yes/no and the level gap are integers with MISSING, scores floats with NaN.
 YES_NO = ("uan_equal", "nos_equal", "theme_equal")
@@ -196,13 +197,22 @@ class PairColumns:
 
     def row(self, left_key: str, right_key: str) -> int | None:
         """The row of a pair (older scheme first), or None when it was not compared."""
+        found = int(self.rows([(left_key, right_key)])[0])
+        return None if found == NO_ROW else found
+
+    def rows(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """The rows of pairs (older scheme first), ``NO_ROW`` for a pair not compared: looked up at once."""
+        if not len(self):
+            return np.full(len(pairs), NO_ROW, dtype=np.int64)
         if self._codes is None or self._order is None:
             codes = self.left * len(self.keys) + self.right
             self._order = np.argsort(codes, kind="stable")
             self._codes = codes[self._order]
-        code = self._index[left_key] * len(self.keys) + self._index[right_key]
-        at = int(np.searchsorted(self._codes, code))
-        return int(self._order[at]) if at < len(self._codes) and self._codes[at] == code else None
+        index = self._index
+        wanted = np.fromiter((index[a] * len(self.keys) + index[b] for a, b in pairs), dtype=np.int64, count=len(pairs))
+        at = np.minimum(np.searchsorted(self._codes, wanted), len(self._codes) - 1)
+        found: np.ndarray = np.where(self._codes[at] == wanted, self._order[at], NO_ROW)
+        return found
 
     def features(self, row: int, title_shared: tuple[str, ...], alignment: tuple[AlignedPair, ...]) -> Features:
         """The features of one row as a record; ``title_shared`` is not kept in columns (``features.shared_title``),

@@ -7,15 +7,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
 from pipeline.match.bridges import Bridge
 from pipeline.match.candidates import Candidates
 from pipeline.match.features import Features
 from pipeline.match.justify import justification, strongest_method
 from pipeline.match.overrides import Override
-from pipeline.match.pairs import DTYPES, PairColumns
+from pipeline.match.pairs import DTYPES, NO_ROW, PairColumns
 from pipeline.match.scoring import column_values
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, relations, successor_links
@@ -228,9 +226,8 @@ def read_features(columns: PairColumns, keys: Sequence[Pair], shared: Callable[[
     The title words two titles share (``shared``) are found only where a justification quotes them: titles
     neither absent nor identical (and none without ``shared``).
     """
-    rows = [columns.row(*key) for key in keys]
-    assert None not in rows, "the map reads compared pairs"
-    at = np.array(rows, dtype=np.int64)
+    at = columns.rows(keys)
+    assert (at != NO_ROW).all(), "the map reads compared pairs"
     column = {name: column_values(columns, name, at) for name in DTYPES}
     return [Features(uan, nos, title, criteria, level, theme, body,
                      shared(*key) if shared and title is not None and title != 1.0 else (), alignment,

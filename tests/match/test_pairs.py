@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features
-from pipeline.match.pairs import Alignments, PairColumns, as_columns, distinct_rows
+from pipeline.match.pairs import NO_ROW, Alignments, PairColumns, as_columns, distinct_rows
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -38,6 +38,18 @@ def test_a_pair_comes_back_as_it_went_in_and_is_found_by_its_keys():
     made = pairs.alignments.records(np.arange(2))
     assert [pairs.features(row, f.title_shared, made[row]) for row, f in enumerate(given)] == given
     assert pairs.row("a:2", "b:2") == 1 and pairs.row("a:1", "b:2") is None and pairs.pair(0) == ("a:1", "b:1")
+
+
+def test_rows_looked_up_at_once_are_each_pairs_row_and_none_for_a_pair_not_compared():
+    pairs = PairColumns(("a:1", "a:2", "b:1", "b:2", "c:1"))
+    assert (pairs.rows([("a:1", "b:1")]) == [NO_ROW]).all()  # nothing compared yet
+    columns, alignments = as_columns([features(), features(), features()])
+    # Added out of key order, as kept rows come before the pairs compared now.
+    pairs.extend_columns(np.array([1, 0, 2]), np.array([4, 3, 4]), columns, alignments)
+    asked = [("b:1", "c:1"), ("a:1", "b:2"), ("a:1", "b:1"), ("a:2", "c:1"), ("b:2", "c:1"), ("a:2", "c:1")]
+    assert pairs.rows(asked).tolist() == [2, 1, NO_ROW, 0, NO_ROW, 0]
+    assert [pairs.row(*pair) for pair in asked] == [2, 1, None, 0, None, 0]
+    assert pairs.rows([]).tolist() == []
 
 
 def test_alignments_in_chunks_come_back_by_row_in_the_order_asked():
