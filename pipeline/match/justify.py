@@ -37,11 +37,16 @@ def _strongest(*values: object) -> str:
     return name if weight > 0 else "title"
 
 
+def quotes_shared_words(title_score: float | None) -> bool:
+    """Whether a justification quotes the title words a pair shares: where titles were compared and differ."""
+    return title_score is not None and title_score != 1.0
+
+
 def _title_words(features: Features) -> str | None:
     score = features.title_score
     if score is None:
         return None
-    if score == 1.0:
+    if not quotes_shared_words(score):
         return "titles identical once normalised"
     shared = ", ".join(f"\u2018{w}\u2019" for w in features.title_shared[:SHOWN_WORDS])
     if score >= 0.8:

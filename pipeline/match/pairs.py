@@ -142,17 +142,22 @@ def _column(name: str, values: Iterable[Any]) -> np.ndarray:
     return np.array(list(values), dtype=DTYPES[name])
 
 
-def value(name: str, raw: Any) -> object:
-    """A column's value as the record holds it: None for a missing value, a bool for yes/no."""
+def values(name: str, raw: Iterable[Any]) -> list[Any]:
+    """A column's values as records hold them: None for a missing value, a bool for yes/no."""
     if name in SCORES:
-        return None if raw != raw else float(raw)  # NaN is the one value unequal to itself
+        return [None if v != v else float(v) for v in raw]  # NaN is the one value unequal to itself
     if name in YES_NO:
-        return None if raw == MISSING else bool(raw)
+        return [None if v == MISSING else bool(v) for v in raw]
     if name == "level_diff":
-        return None if raw == MISSING else int(raw)
+        return [None if v == MISSING else int(v) for v in raw]
     if name == "stated_identity":
-        return bool(raw)
-    return int(raw)
+        return [bool(v) for v in raw]
+    return [int(v) for v in raw]
+
+
+def value(name: str, raw: Any) -> object:
+    """One value of a column as the record holds it (``values``)."""
+    return values(name, (raw,))[0]
 
 
 @dataclass
@@ -213,6 +218,10 @@ class PairColumns:
         at = np.minimum(np.searchsorted(self._codes, wanted), len(self._codes) - 1)
         found: np.ndarray = np.where(self._codes[at] == wanted, self._order[at], NO_ROW)
         return found
+
+    def column(self, name: str, rows: np.ndarray) -> list[Any]:
+        """Column ``name`` at ``rows``, as records hold its values, read at once."""
+        return values(name, self.columns[name][rows].tolist())
 
     def features(self, row: int, title_shared: tuple[str, ...], alignment: tuple[AlignedPair, ...]) -> Features:
         """The features of one row as a record; ``title_shared`` is not kept in columns (``features.shared_title``),

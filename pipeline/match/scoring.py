@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
 from pipeline.core.records import UnitMatch
 from pipeline.match.comparisons import NOS, UAN, Comparison, ComparisonLevel
 from pipeline.match.model import Model
-from pipeline.match.pairs import DTYPES, MISSING, SCORES, YES_NO, PairColumns, distinct_rows, value
+from pipeline.match.pairs import DTYPES, PairColumns, distinct_rows, value
 
 # Decision thresholds on the match probability.
 MATCH_THRESHOLD = 0.9
@@ -175,23 +174,9 @@ class Scored:
                       DECISIONS[decision], explanation)
             for left, right, uan, nos, title, criteria, level, theme, body, weight, score, decision, explanation in zip(
                 pairs.left[rows].tolist(), pairs.right[rows].tolist(),
-                *(column_values(pairs, name, rows) for name in UNIT_MATCH_FEATURES),
+                *(pairs.column(name, rows) for name in UNIT_MATCH_FEATURES),
                 self.weight[rows].tolist(), self.score[rows].tolist(), self.decision[rows].tolist(), explanations)
         ]
-
-
-def column_values(pairs: PairColumns, name: str, rows: np.ndarray) -> list[Any]:
-    """A column's values at ``rows`` as records hold them (``pipeline.match.pairs.value``), read at once."""
-    raw = pairs.columns[name][rows].tolist()
-    if name in SCORES:
-        return [None if v != v else v for v in raw]  # NaN is the one value unequal to itself
-    if name in YES_NO:
-        return [None if v == MISSING else bool(v) for v in raw]
-    if name == "level_diff":
-        return [None if v == MISSING else v for v in raw]
-    if name == "stated_identity":
-        return [bool(v) for v in raw]
-    return raw  # type: ignore[no-any-return]
 
 
 def level_matrix(comparisons: tuple[Comparison, ...], pairs: PairColumns, rows: np.ndarray) -> np.ndarray:

@@ -11,10 +11,9 @@ from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
 from pipeline.match.bridges import Bridge
 from pipeline.match.candidates import Candidates
 from pipeline.match.features import Features
-from pipeline.match.justify import justification, strongest_method
+from pipeline.match.justify import justification, quotes_shared_words, strongest_method
 from pipeline.match.overrides import Override
 from pipeline.match.pairs import DTYPES, NO_ROW, PairColumns
-from pipeline.match.scoring import column_values
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, relations, successor_links
 
@@ -223,14 +222,14 @@ def read_features(columns: PairColumns, keys: Sequence[Pair], shared: Callable[[
                   ) -> list[Features]:
     """The features of pairs ``keys`` (each compared), read from ``columns`` a column at a time.
 
-    The title words two titles share (``shared``) are found only where a justification quotes them: titles
-    neither absent nor identical (and none without ``shared``).
+    The title words two titles share (``shared``) are found only where a justification quotes them
+    (``justify.quotes_shared_words``; none without ``shared``).
     """
     at = columns.rows(keys)
     assert (at != NO_ROW).all(), "the map reads compared pairs"
-    column = {name: column_values(columns, name, at) for name in DTYPES}
+    column = {name: columns.column(name, at) for name in DTYPES}
     return [Features(uan, nos, title, criteria, level, theme, body,
-                     shared(*key) if shared and title is not None and title != 1.0 else (), alignment,
+                     shared(*key) if shared and quotes_shared_words(title) else (), alignment,
                      left, right, identity)
             for key, alignment, uan, nos, title, criteria, level, theme, body, left, right, identity in zip(
                 keys, columns.alignments.records(at), *(column[name] for name in ("uan_equal", "nos_equal", "title_score",
