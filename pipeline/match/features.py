@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, islice
+from itertools import accumulate, chain, islice
+from operator import attrgetter
 
 from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, Outcome, Unit
@@ -77,27 +78,33 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     outcome_titles: dict[str, list[str]] = defaultdict(list)
     for outcome in outcomes:
         outcome_titles[outcome.unit_key].append(outcome.title)
-    ordered = sorted(units, key=lambda u: u.unit_key)
+    ordered = sorted(units, key=attrgetter("unit_key"))
     own_criteria = [by_unit.get(u.unit_key, []) for u in ordered]
     own_outcomes = [outcome_titles.get(u.unit_key, []) for u in ordered]
     flat = list(chain.from_iterable(own_criteria))
-    texts_in_order = ([u.title for u in ordered] + [u.theme or "" for u in ordered] + [c.text for c in flat]
-                      + list(chain.from_iterable(own_outcomes)))
-    words = content_words(texts_in_order, lemmas=lemmas)
+    told = list(chain.from_iterable(own_outcomes))
     n = len(ordered)
-    # Each unit's criteria and outcome titles follow the units' titles and themes, unit by unit.
-    criteria_words, outcome_words = iter(words[2 * n:2 * n + len(flat)]), iter(words[2 * n + len(flat):])
+    words = content_words([u.title for u in ordered] + [u.theme or "" for u in ordered] + [c.text for c in flat] + told,
+                          lemmas=lemmas)
+    # Each unit's criteria and outcome titles follow the units' titles and themes, unit by unit: each unit's
+    # share of them starts where the units' before it end.
+    criteria_words, outcome_words = words[2 * n:2 * n + len(flat)], words[2 * n + len(flat):]
+    texts = list(map(CriterionText, [c.criterion_key for c in flat], criteria_words))
+    criteria_ends = list(accumulate(map(len, own_criteria)))
+    outcome_ends = list(accumulate(map(len, own_outcomes))) if told else [0] * n
     codes = Counter((u.scheme, kind, code.strip().casefold()) for u in ordered
                     for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
     profiles: dict[str, UnitProfile] = {}
-    for u, title, theme, own, told in zip(ordered, words[:n], words[n:2 * n], own_criteria, own_outcomes):
-        said = list(islice(criteria_words, len(own)))  # the words of each criterion, then of each outcome title
-        body = chain.from_iterable(said + list(islice(outcome_words, len(told))))
+    start = told_start = 0
+    for u, title, theme, end, told_end in zip(ordered, words[:n], words[n:2 * n], criteria_ends, outcome_ends):
+        body = set(chain.from_iterable(criteria_words[start:end]))  # one set at a time
+        if told_end > told_start:
+            body.update(chain.from_iterable(outcome_words[told_start:told_end]))
         profiles[u.unit_key] = UnitProfile(
-            u, title, frozenset(theme) or None, tuple(map(CriterionText, [c.criterion_key for c in own], said)),
-            tuple(sorted(set(body))),  # one set at a time
-            all(codes[(u.scheme, kind, code.strip().casefold())] == 1
-                for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
+            u, title, frozenset(theme) or None, tuple(texts[start:end]), tuple(sorted(body)),
+            not (u.nos_code or u.uan) or all(codes[(u.scheme, kind, code.strip().casefold())] == 1
+                                             for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
+        start, told_start = end, told_end
     return profiles
 
 

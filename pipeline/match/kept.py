@@ -44,7 +44,9 @@ FILE = "pairs.parquet"
 # Separators of a profile's parts and items when it is hashed: control characters no text of a unit holds.
 _FIELD, _ITEM = "\x1e", "\x1f"
 LEMMAS = "lemmas.parquet"
-LEMMA_SCHEMA = pa.schema([("text", pa.string()), ("lemmas", pa.list_(pa.string()))])
+# A text's content lemmas as one string, joined by a control character no text holds: a flat column reads and
+# writes many times faster than a list of strings.
+LEMMA_SCHEMA = pa.schema([("text", pa.string()), ("lemmas", pa.string())])
 
 _ARROW: dict[Any, pa.DataType] = {np.int8: pa.int8(), np.int16: pa.int16(), np.int32: pa.int32(), np.float64: pa.float64(),
           np.bool_: pa.bool_()}
@@ -181,32 +183,39 @@ def _batches(pairs: PairColumns, hashes: np.ndarray) -> Iterator[pa.RecordBatch]
 
 
 def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
-    """The texts this run read with their lemmas, in text order, ``BATCH_ROWS`` at a time."""
+    """The texts this run read with their content lemmas, in text order, ``BATCH_ROWS`` at a time."""
     texts = sorted(lemmas.used)
     for start in range(0, len(texts), BATCH_ROWS):
         part = texts[start:start + BATCH_ROWS]
         yield pa.record_batch([pa.array(part, pa.string()),
-                               pa.array([list(lemmas.used[t]) for t in part], pa.list_(pa.string()))],
+                               pa.array([_ITEM.join(lemmas.used[t]) for t in part], pa.string())],
                               schema=LEMMA_SCHEMA)
 
 
 def kept_lemmas(folder: Path | None) -> Lemmas:
-    """The lemmas of the texts the run before read, as ``folder`` keeps them; none when it keeps none."""
+    """The content lemmas of the texts the run before read, as ``folder`` keeps them; none when it keeps none."""
     if folder is None or not (folder / LEMMAS).exists():
         return Lemmas()
-    lemmas = pq.read_table(folder / LEMMAS, schema=LEMMA_SCHEMA)
+    lemmas = pq.read_table(folder / LEMMAS)
+    if not lemmas.schema.equals(LEMMA_SCHEMA):
+        raise ValueError(f"{folder / LEMMAS}: kept lemmas not in the schema this code writes: {lemmas.schema}")
     texts: list[Any] = lemmas.column("text").to_pylist()
-    listed: list[Any] = lemmas.column("lemmas").to_pylist()
+    joined: list[Any] = lemmas.column("lemmas").to_pylist()
+    del lemmas
     # Each spelling held once, as the lemmas spaCy finds in this run are (``Lemmas``).
-    return Lemmas({text: tuple(map(sys.intern, words)) for text, words in zip(texts, listed)})
+    intern = sys.intern
+    return Lemmas(dict(zip(texts, [tuple(map(intern, words.split(_ITEM))) if words else () for words in joined])))
 
 
 def write_lemmas(folder: Path, lemmas: Lemmas) -> None:
-    """Keep the lemmas of the texts this run read, in place of those the folder held, the file renamed in whole.
+    """Keep the lemmas of the texts this run read, in place of those the folder held, the file renamed in whole;
+    left as it is when they are the texts and lemmas it holds.
 
     Written as soon as the texts are read, so that the run does not hold them to its end: a text's lemmas are
     the same whatever becomes of the run.
     """
+    if not lemmas.changed and (folder / LEMMAS).exists():
+        return
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_with(folder / LEMMAS, lambda tmp: write_batches(_lemma_batches(lemmas), LEMMA_SCHEMA, tmp))
 

@@ -55,7 +55,6 @@ _WORD = re.compile(r"[a-z]+")
 # A hyphen standing alone between letters, digits or the text's ends (not in a run such as "--"): one of the
 # joiners that may stand between a compound's halves, read as a space.
 _HYPHEN = re.compile(r"(?<![^a-z0-9])[-\u2010\u2011](?![^a-z0-9])")
-_HYPHENS = re.compile(r"[-\u2010\u2011]")
 # Two words of letters alone with one space between: each such pair in turn, the second word left for the next.
 _PAIRS = re.compile(r"(?<![a-z0-9])([a-z]+) (?=([a-z]+)(?![a-z0-9]))")
 # Spelling variants by ending (one spelling, the other): a word folds into the other
@@ -73,12 +72,16 @@ def _prepare(text: str) -> str:
 
 def vocabulary(texts: Iterable[str]) -> frozenset[str]:
     """The words (lower case, letters only) that a set of texts writes."""
-    # Texts repeat: each distinct one is read once, a thousand at a time in one pass of the pattern (the words
-    # found are held a thousand texts at a time).
-    distinct = list(dict.fromkeys(texts))
+    return _vocabulary([_prepare(t) for t in dict.fromkeys(texts)])
+
+
+def _vocabulary(prepared: list[str]) -> frozenset[str]:
+    """``vocabulary`` of texts already ``_prepare``d."""
+    # Read a thousand texts at a time in one pass of the pattern (the words found are held a thousand texts at a
+    # time).
     found: set[str] = set()
-    for start in range(0, len(distinct), 1000):
-        found.update(_WORD.findall(_prepare("\n".join(distinct[start:start + 1000]))))
+    for start in range(0, len(prepared), 1000):
+        found.update(_WORD.findall("\n".join(prepared[start:start + 1000])))
     return frozenset(found)
 
 
@@ -88,19 +91,41 @@ def compounds_joined(texts: list[str], known: frozenset[str]) -> list[str]:
     A compound is two words of letters with a hyphen or one space between them; read from the left, a word joined
     to the one before is not joined to the one after.
     """
-    judged: set[tuple[str, str]] = set()  # the pairs of words met so far
-    joins: set[tuple[str, str]] = set()  # those of them that are compounds
-    joined = []
-    for text in texts:
-        spaced = _HYPHEN.sub(" ", text) if _HYPHENS.search(text) else text
-        pairs: set[tuple[str, str]] = set(_PAIRS.findall(spaced))
-        # Most texts hold no compound, and most pairs of words recur: each distinct pair is judged once, and only
-        # a text holding a pair that joins is read pair by pair.
-        if new := pairs - judged:
-            judged |= new
-            joins.update((first, second) for first, second in new if _joins(first, second, known))
-        joined.append(spaced if joins.isdisjoint(pairs) else _joined(spaced, joins))
-    return joined
+    return _compounds_joined(texts, known, _vocabulary(texts))
+
+
+def _compounds_joined(texts: list[str], known: frozenset[str], written: frozenset[str]) -> list[str]:
+    """``compounds_joined``, ``written`` the words of ``texts``."""
+    spaced = [_HYPHEN.sub(" ", text) if "-" in text or "\u2010" in text or "\u2011" in text else text
+              for text in texts]
+    # The compounds are found from the words ``known`` writes, split in two where both halves are words of the
+    # texts: most texts hold none of them, and only a text that may (it writes one's two words, a space between,
+    # the second ending a word) is read pair by pair.
+    joins = {(word[:cut], word[cut:]) for word in _joinable(known) for cut in range(1, len(word))
+             if word[:cut] in written and word[cut:] in written}
+    joins = {(first, second) for first, second in joins if _joins(first, second, known)}
+    if not joins:
+        return spaced
+    holds = re.compile(f"(?<![a-z0-9]){_any_of(sorted(f'{first} {second}' for first, second in joins))}(?![a-z0-9])")
+    return [_joined(text, joins) if holds.search(text) else text for text in spaced]
+
+
+def _any_of(strings: list[str]) -> str:
+    """A pattern matching any of ``strings`` (sorted, each of letters and spaces), their common openings written
+    once: the regex engine then tries a few letters at each place of a text, not each string."""
+    by_first: dict[str, list[str]] = {}
+    for string in strings:
+        by_first.setdefault(string[:1], []).append(string[1:])
+    ends = by_first.pop("", None) is not None
+    branches = "|".join(first + _any_of(rests) for first, rests in by_first.items())
+    if not branches:
+        return ""
+    return f"(?:{branches})?" if ends else f"(?:{branches})"
+
+
+def _joinable(known: frozenset[str]) -> set[str]:
+    """The words two words of a compound may join into: those ``known`` writes, and those it writes as plurals."""
+    return set(known).union(word[:-1] for word in known if word.endswith("s"))
 
 
 def _joins(first: str, second: str, known: frozenset[str]) -> bool:
@@ -140,18 +165,28 @@ def spelling_folds(words: Iterable[str]) -> dict[str, str]:
 
 @dataclass
 class Lemmas:
-    """Lemma lists by text: those an earlier run found (``known``), and the texts this run asks for (``used``)."""
+    """Content lemmas (``_content``) by text: those an earlier run found (``known``), the texts this run asks for
+    (``used``), and how many of them spaCy was asked for (``asked``)."""
 
     known: dict[str, tuple[str, ...]] = field(default_factory=dict)
     used: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    asked: int = 0
 
     def __call__(self, texts: list[str]) -> list[tuple[str, ...]]:
-        """The lemmas of each text, spaCy asked only for the texts not known."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self.known]
-        # A word recurs in thousands of texts: each spelling is held once.
-        self.known.update((text, tuple(map(sys.intern, words))) for text, words in zip(missing, lemma_lists(missing)))
-        self.used.update((t, self.known[t]) for t in texts)
-        return [self.known[t] for t in texts]
+        """The content lemmas of each text, spaCy asked only for the texts not known."""
+        known = self.known
+        if missing := list(dict.fromkeys(t for t in texts if t not in known)):
+            # A word recurs in thousands of texts: each spelling is held once.
+            known.update((text, tuple(map(sys.intern, _content(words)))) for text, words in zip(missing, lemma_lists(missing)))
+            self.asked += len(missing)
+        found = list(map(known.__getitem__, texts))
+        self.used.update(zip(texts, found))
+        return found
+
+    @property
+    def changed(self) -> bool:
+        """Whether the texts asked for, with their lemmas, differ from those known before this run."""
+        return bool(self.asked) or len(self.used) != len(self.known)
 
 
 def content_words(texts: list[str], known: frozenset[str] | None = None, lemmas: Lemmas | None = None
@@ -163,24 +198,21 @@ def content_words(texts: list[str], known: frozenset[str] | None = None, lemmas:
     """
     lemmas = lemmas or Lemmas()
     each = list(dict.fromkeys(texts))  # each distinct text once
-    known = vocabulary(each) if known is None else known
-    joined = dict(zip(each, compounds_joined([_prepare(t) for t in each], known)))
-    prepared = [joined[t] for t in texts]
+    prepared = [_prepare(t) for t in each]
+    written = _vocabulary(prepared)
+    known = written if known is None else known
     # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
-    distinct = list(dict.fromkeys(prepared))
-    found = {text: _content(words) for text, words in zip(distinct, lemmas(distinct))}
-    folds = spelling_folds(known | {w for words in found.values() for w in words})
+    found = lemmas(_compounds_joined(prepared, known, written))
+    folds = spelling_folds(known.union(chain.from_iterable(found)))
     if folds:
-        found = {t: words if folds.keys().isdisjoint(words) else tuple(folds.get(w, w) for w in words)
-                 for t, words in found.items()}
-    return [found[t] for t in prepared]
+        found = [words if folds.keys().isdisjoint(words) else tuple(folds.get(w, w) for w in words)
+                 for words in found]
+    return list(map(dict(zip(each, found)).__getitem__, texts))
 
 
-def _content(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The lemmas without function words and single letters: ``words`` itself when none goes, since the lemmas
-    cache holds it for the whole run already."""
-    kept = tuple(w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isalpha()))
-    return words if len(kept) == len(words) else kept
+def _content(words: list[str]) -> list[str]:
+    """The lemmas without function words and single letters."""
+    return [w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isalpha())]
 
 
 def words_agree(a: str, b: str) -> bool:

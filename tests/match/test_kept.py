@@ -104,6 +104,46 @@ def test_texts_whose_lemmas_a_run_found_are_not_lemmatised_again():
     assert content_words(["Answering telephone calls"], lemmas=told) == [("respond", "telephone", "call")]
 
 
+def test_the_lemmas_file_is_rewritten_only_when_the_texts_read_or_their_lemmas_change(tmp_path):
+    folder = tmp_path / "kept" / "stage"
+    texts = ["Answering telephone calls", "Greeting visitors"]
+    first = Lemmas()
+    content_words(texts, lemmas=first)
+    kept.write_lemmas(folder, first)
+    written = (folder / kept.LEMMAS).stat().st_ino  # a file written anew is renamed in: a new inode
+    same = kept.kept_lemmas(folder)
+    content_words(list(reversed(texts)), lemmas=same)
+    kept.write_lemmas(folder, same)
+    assert (folder / kept.LEMMAS).stat().st_ino == written
+    # A text fewer: the file drops it.
+    fewer = kept.kept_lemmas(folder)
+    content_words(texts[:1], lemmas=fewer)
+    kept.write_lemmas(folder, fewer)
+    assert (folder / kept.LEMMAS).stat().st_ino != written
+    assert kept.kept_lemmas(folder).known == {"answering telephone calls": ("answer", "telephone", "call")}
+    # A new text: spaCy reads it alone, and the file keeps it.
+    more = kept.kept_lemmas(folder)
+    content_words([*texts, "Greeting visitors"], lemmas=more)
+    assert more.asked == 1
+    kept.write_lemmas(folder, more)
+    assert set(kept.kept_lemmas(folder).known) == {"answering telephone calls", "greeting visitors"}
+
+
+def test_kept_lemmas_leave_compounds_and_spellings_to_the_vocabulary_of_the_run(tmp_path):
+    # The texts' lemmas are kept; what they join into or fold into is settled by each run's vocabulary.
+    folder = tmp_path / "kept" / "stage"
+    texts = ["Support team work", "Adapt behavior"]
+    first = Lemmas()
+    assert content_words(texts, lemmas=first) == [("support", "team", "work"), ("adapt", "behavior")]
+    kept.write_lemmas(folder, first)
+    release = kept.kept_lemmas(folder)
+    assert content_words([*texts, "Value teamwork", "Good behaviour"], lemmas=release) == [
+        ("support", "teamwork"), ("adapt", "behaviour"), ("value", "teamwork"), ("good", "behaviour")]
+    # Texts that change nothing the old texts write leave their words as they were.
+    assert content_words([*texts, "Plan the handbook"], lemmas=kept.kept_lemmas(folder))[:2] == [
+        ("support", "team", "work"), ("adapt", "behavior")]
+
+
 def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_path, monkeypatch):
     # Five pairs and three texts over batches of two: the middle batch's alignment must stay with its own rows.
     monkeypatch.setattr(kept, "BATCH_ROWS", 2)

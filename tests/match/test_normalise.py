@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from pipeline.match.normalise import Rarity, compounds_joined, content_words, counterparts, spelling_folds, words_agree
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.match.normalise import (
+    STOPWORDS,
+    Rarity,
+    compounds_joined,
+    content_words,
+    counterparts,
+    spelling_folds,
+    words_agree,
+)
 from tests.conftest import parsed
 
 
@@ -105,6 +117,37 @@ def test_compounds_join_two_words_the_corpus_writes_as_one(text: str, joined: st
     known = frozenset({"online", "carers", "handover", "overtime", "anyone"})
     assert compounds_joined([text], known) == [joined]
     assert compounds_joined(["deal with it", text, text], known) == ["deal with it", joined, joined]
+
+
+def _joined_pair_by_pair(text: str, known: frozenset[str]) -> str:
+    """The rule read plainly: hyphens between letters (or a text's ends) as spaces, then each two words of letters
+    with one space between, from the left, one word where ``known`` writes them so (or their plural) and they are
+    not two function words; a word joined to the one before is not joined to the one after."""
+    spaced = re.sub(r"(?<![^a-z0-9])[-\u2010\u2011](?![^a-z0-9])", " ", text)
+    out, done = [], 0
+    for match in re.finditer(r"(?<![a-z0-9])([a-z]+) (?=([a-z]+)(?![a-z0-9]))", spaced):
+        first, second = match.groups()
+        one = first + second
+        if match.start() >= done and (one in known or one + "s" in known) and one not in STOPWORDS \
+                and not (first in STOPWORDS and second in STOPWORDS):
+            out += [spaced[done:match.start()], one]
+            done = match.start() + len(first) + 1 + len(second)
+    return "".join([*out, spaced[done:]])
+
+
+# Halves of compounds ("on"+"line", "care"+"r" of "carers", "in"+"form"), function words, and what may stand
+# between two words (one space most often).
+_HALVES = ["on", "line", "hand", "over", "care", "r", "in", "form", "any", "one", "team", "customer", "s", "online", "2"]
+_BETWEEN = [" ", " ", " ", "-", "\u2011", "", "  ", ", "]
+_COMPOUNDS = ["online", "handover", "carers", "inform", "anyone", "teams", "customers", "overtime", "sonline"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(_BETWEEN), st.sampled_from(_HALVES)), max_size=8), max_size=6),
+       st.frozensets(st.sampled_from(_COMPOUNDS)))
+def test_compounds_joined_is_the_rule_read_pair_by_pair(pieces: list[list[tuple[str, str]]], known: frozenset[str]):
+    texts = ["".join(between + word for between, word in text) for text in pieces]
+    assert compounds_joined(texts, known) == [_joined_pair_by_pair(text, known) for text in texts]
 
 
 def test_spelling_variants_fold_where_the_corpus_has_both():
