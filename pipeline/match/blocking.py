@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain, combinations, pairwise, repeat
+from operator import attrgetter
 
 import numpy as np
 
@@ -45,6 +46,7 @@ MAX_MEMBERS = 4 * MAX_BLOCK
 RULES = ("nos", "uan", "title-word", "title-pair", "criteria-words")
 # Rules that name the same standard hold whatever the levels; word rules need close levels.
 _ANY_LEVEL = frozenset({"nos", "uan"})
+_WORDS = attrgetter("words")  # a criterion's words
 
 
 @dataclass(frozen=True)
@@ -153,16 +155,14 @@ class WordSets:
     @classmethod
     def of(cls, word_sets: Iterable[Iterable[str]]) -> WordSets:
         """The word sets of the units in turn, each word numbered where first seen, each set where first seen."""
-        words: list[str] = []  # every unit's words, one after another
-        lengths: list[int] = []
-        for found in word_sets:
-            before = len(words)
-            words.extend(found)
-            lengths.append(len(words) - before)
+        each = list(map(tuple, word_sets))
+        lengths = np.fromiter(map(len, each), dtype=np.int64, count=len(each))
+        words = list(chain.from_iterable(each))  # every unit's words, one after another
+        del each
         ids = {w: i for i, w in enumerate(dict.fromkeys(words))}
         # Each unit's distinct word ids, sorted: one sort of the codes (unit, word id) of every unit at once.
         units, size = len(lengths), max(len(ids), 1)
-        coded = (np.repeat(np.arange(units, dtype=np.int64), np.array(lengths, dtype=np.int64)) * size
+        coded = (np.repeat(np.arange(units, dtype=np.int64), lengths) * size
                  + np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words)))
         del words
         coded.sort()
@@ -198,7 +198,7 @@ class WordSets:
 
 def cross_scheme_pairs(profiles: Iterable[UnitProfile]) -> int:
     """How many pairs a comparison of every unit with every unit of another scheme would make."""
-    sizes = Counter(p.scheme for p in profiles)
+    sizes = Counter(p.unit.scheme for p in profiles)
     return sum(a * b for a, b in combinations(sizes.values(), 2))
 
 
@@ -212,7 +212,7 @@ def _stated(codes: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
 def _keys(profiles: list[UnitProfile], titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
     """Every (blocking key, unit index) of the units, a key ``value * len(RULES) + rule`` (each rule's values
     numbered apart), one rule in turn of ``RULES``."""
-    criteria = WordSets.of(chain.from_iterable(c.words for c in p.criteria) for p in profiles)
+    criteria = WordSets.of(chain.from_iterable(map(_WORDS, p.criteria)) for p in profiles)
     found = [_stated([p.unit.nos_code for p in profiles]), _stated([p.unit.uan for p in profiles]),
              titles.rare(), titles.rare_pairs(), criteria.rare()]
     keys = np.concatenate([value * len(RULES) + rule for rule, (_, value) in enumerate(found)])
@@ -281,10 +281,13 @@ def _upper_triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
 
 def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Blocking:
     """Candidate pairs of units from different schemes, oriented older scheme first by ``rank``."""
-    ordered = [profiles[k] for k in sorted(profiles)]
+    keys = sorted(profiles)
+    ordered = [profiles[k] for k in keys]
     n = len(ordered)
-    scheme_ids = {s: j for j, s in enumerate(sorted({p.scheme for p in ordered}))}
-    scheme = np.array([scheme_ids[p.scheme] for p in ordered], dtype=np.int64)
+    schemes = [p.unit.scheme for p in ordered]
+    scheme_ids = {s: j for j, s in enumerate(sorted(set(schemes)))}
+    scheme = np.fromiter(map(scheme_ids.__getitem__, schemes), dtype=np.int64, count=n)
+    del schemes
     level = np.array([np.nan if p.unit.level is None else p.unit.level for p in ordered])
     titles = WordSets.of(p.title_words for p in ordered)
     blocks, left_out = _bounded(*_keys(ordered, titles), titles)
@@ -306,12 +309,12 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     every, bits = _rules_of_pairs(codes, level, n)
     del codes
 
-    ranks = np.array([rank(p.scheme) for p in ordered])
+    ranks = np.array([rank(s) for s in scheme_ids], dtype=np.int64)[scheme]  # each scheme's rank, for each unit
     low, high = every // n, every % n
     swap = ranks[low] > ranks[high]
     # The pairs oriented older scheme first: the lower index has the lower key, so it is on the left unless its
     # scheme ranks after the other's.
     left, right = np.where(swap, high, low), np.where(swap, low, high)
     order = np.argsort(left * n + right)  # unit indexes follow key order, so this is the pairs' sorted order
-    return Blocking(tuple(p.key for p in ordered), left[order], right[order], bits[order], cross_scheme_pairs(ordered),
+    return Blocking(tuple(keys), left[order], right[order], bits[order], cross_scheme_pairs(ordered),
                     left_out)
