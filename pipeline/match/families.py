@@ -54,6 +54,15 @@ class _Groups:
             parent[rb] = ra
             schemes[ra] |= schemes[rb]
 
+    def roots(self) -> np.ndarray:
+        """Each unit's group, found for all units at once."""
+        parent = np.array(self.parent, dtype=np.int64)
+        while True:
+            grand = parent[parent]
+            if (grand == parent).all():
+                return parent
+            parent = grand
+
 
 def _code_order(code: str) -> tuple[int | str, ...]:
     """Natural order of NOS codes: A2 before A11."""
@@ -80,12 +89,16 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candi
     left, right = here[matched.left[ranked]], here[matched.right[ranked]]
     known = (left >= 0) & (right >= 0)
     left, right = left[known], right[known]
+    # Groups only grow: a pair whose units a NOS code or a link already put together would join nothing.
+    roots = groups.roots()
+    apart = roots[left] != roots[right]
+    left, right = left[apart], right[apart]
     for start in range(0, len(left), CHUNK):  # a chunk's pairs as Python integers at a time: half a million is many
         groups.join(zip(left[start:start + CHUNK].tolist(), right[start:start + CHUNK].tolist()), checked=True)
 
     members: dict[int, list[str]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        members[groups.find(i)].append(key)
+    for group, key in zip(groups.roots().tolist(), keys):
+        members[group].append(key)
     nos_of = {u.unit_key: u.nos_code.strip() for u in units if u.nos_code}
     families = []
     for group in members.values():

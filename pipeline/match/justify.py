@@ -7,8 +7,8 @@ import numpy as np
 from pipeline.core.records import Unit
 from pipeline.match.comparisons import CRITERIA, NOS, TITLE, UAN
 from pipeline.match.features import Features
-from pipeline.match.pairs import PairColumns
-from pipeline.match.scoring import decide, value_combinations
+from pipeline.match.pairs import PairColumns, distinct_rows
+from pipeline.match.scoring import decide, level_matrix
 
 # How many shared title words a justification quotes.
 SHOWN_WORDS = 3
@@ -19,17 +19,16 @@ _METHODS = (("uan", UAN), ("nos", NOS), ("criteria", CRITERIA), ("title", TITLE)
 
 def strongest_methods(pairs: PairColumns, rows: np.ndarray) -> list[str]:
     """The kind of evidence that weighed most (uan, nos, criteria, title; titles by default) for each of ``rows`` of
-    ``pairs``, read from the columns: each combination of values weighed once."""
-    combinations, inverse = value_combinations(tuple(comparison for _, comparison in _METHODS), pairs, rows,
-                                               counted=False)
-    methods = [_strongest(*values) for values in combinations]
+    ``pairs``: from the levels the pairs land on, each pattern of levels weighed once."""
+    patterns, inverse, _ = distinct_rows(level_matrix(tuple(comparison for _, comparison in _METHODS), pairs, rows))
+    methods = [_strongest(levels) for levels in patterns.tolist()]
     return [methods[i] for i in inverse.tolist()]
 
 
-def _strongest(*values: object) -> str:
+def _strongest(levels: list[int]) -> str:
     weighed = [
-        (comparison.level(value).weight, -i, name)
-        for i, ((name, comparison), value) in enumerate(zip(_METHODS, values))
+        (comparison.levels[level].weight, -i, name)
+        for i, ((name, comparison), level) in enumerate(zip(_METHODS, levels))
     ]
     weight, _, name = max(weighed)
     return name if weight > 0 else "title"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -66,20 +65,17 @@ def _coverage(features: Features) -> tuple[int | None, int | None]:
     return len(features.alignment), features.right_criteria
 
 
-def _row(old: Unit, new: Unit | None, **fields: Any) -> UnitMapRow:
-    return UnitMapRow(
-        from_key=old.unit_key,
-        from_scheme=old.scheme,
-        from_code=old.unit_code,
-        from_title=old.title,
-        to_key=new.unit_key if new else None,
-        to_scheme=new.scheme if new else None,
-        to_code=new.unit_code if new else None,
-        to_title=new.title if new else None,
-        nos_code=(new.nos_code if new else None) or old.nos_code,
-        to_status=new.status if new else None,
-        **fields,
-    )
+def _row(old: Unit, new: Unit | None, *, relation: str, predicate: str, cardinality: str, confidence: float,
+         method: str, justification: str, criteria_covered: int | None, criteria_total: int | None, status: str,
+         reviewer: str | None) -> UnitMapRow:
+    # Positional: the map has a row for every old unit and every link, and keywords cost a third of a row.
+    if new is None:
+        return UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, None, None, None, None, old.nos_code,
+                          relation, predicate, cardinality, confidence, method, justification, criteria_covered,
+                          criteria_total, status, reviewer, None)
+    return UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, new.unit_key, new.scheme, new.unit_code,
+                      new.title, new.nos_code or old.nos_code, relation, predicate, cardinality, confidence, method,
+                      justification, criteria_covered, criteria_total, status, reviewer, new.status)
 
 
 def _linked_row(
