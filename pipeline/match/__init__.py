@@ -293,7 +293,7 @@ def match_corpus(
         unit_matches=matches,
         families=families,
         unit_map=sorted(mapped.rows, key=lambda r: (r.from_key, r.to_key or "")),
-        criterion_map=sorted(mapped.criteria, key=lambda r: (r.from_criterion_key, r.to_criterion_key)),
+        criterion_map=sorted(mapped.criteria, key=attrgetter("from_criterion_key", "to_criterion_key")),
         review=review,
         issues=issues,
         summary=summary,

@@ -286,7 +286,7 @@ def build_unit_map(
             relation = _settled(related[key], read, override)
             rows.append(_linked_row(old, new, verdict, read, method, relation, parts[key[0]], override,
                                     found.bridged.get(key)))
-            criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for a in read.alignment]
+        criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for read in features for a in read.alignment]
         rejected = found.rejected
         at = columns.rows(rejected)
         rows += [_rejected_row(units[k[0]], units[k[1]], verdict, f, overrides[k])
