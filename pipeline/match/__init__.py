@@ -2,7 +2,7 @@
 
     blocking -> features -> model (m, u by EM) -> comparison levels -> score  (every candidate pair, as columns)
     overrides -> successor links -> families -> bridges  (the pairs that can link, as columns)
-    -> unit_map + criterion_map  (records of the links and of each old unit's nearest candidate)
+    -> unit_map + criterion_map  (the links and each old unit's nearest candidate, read from the columns)
 
 The library never prints; ``progress`` (a callable taking a message) hears what
 happens.
