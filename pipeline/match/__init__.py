@@ -2,7 +2,7 @@
 
     blocking -> features -> model (m, u by EM) -> comparison levels -> score  (every candidate pair, as columns)
     overrides -> successor links -> families -> bridges  (the pairs that can link, as columns)
-    -> unit_map + criterion_map  (records of the links and of each old unit's nearest candidate)
+    -> unit_map + criterion_map  (the links and each old unit's nearest candidate, read from the columns)
 
 The library never prints; ``progress`` (a callable taking a message) hears what
 happens.
@@ -31,7 +31,7 @@ from pipeline.match.compared import Compared
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
 from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, prepare, rarities, shared_title
-from pipeline.match.justify import strongest_method
+from pipeline.match.justify import strongest_methods
 from pipeline.match.kept import Kept, kept_lemmas, let_go, profile_hashes, write_kept, write_lemmas
 from pipeline.match.matches import UnitMatches
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
@@ -96,15 +96,14 @@ def _bridges(
     compared: Compared,
 ) -> dict[tuple[str, str], Bridge]:
     """The links families make for the old units that the direct evidence left with a ``none`` row."""
-    def method_of(a: str, b: str) -> str:
-        row = compared.pairs.row(a, b)
-        row = compared.pairs.row(b, a) if row is None else row
-        assert row is not None, "a path goes through a match pair"
-        # The shared title words and the alignment weigh nothing here.
-        return strongest_method(compared.pairs.features(row, (), ()))
+    def methods_of(steps: list[tuple[str, str]]) -> list[str]:
+        rows = compared.pairs.rows(steps)
+        rows = np.where(rows == NO_ROW, compared.pairs.rows([(b, a) for a, b in steps]), rows)
+        assert (rows != NO_ROW).all(), "a path goes through a match pair"
+        return strongest_methods(compared.pairs, rows)
 
     new_schemes = new_schemes_of([found.supersession for found in links])
-    found = family_bridges(unlisted(units, links), new_schemes, units, families, pairs, method_of)
+    found = family_bridges(unlisted(units, links), new_schemes, units, families, pairs, methods_of)
     return {(bridge.old_key, bridge.new_key): bridge for bridge in found}
 
 
@@ -258,12 +257,12 @@ def match_corpus(
         say(f"{len(bridges)} link(s) carried through families")
     if kept is not None:  # every pair is here now; the map reads records, never adds a pair
         write_kept(kept, compared.pairs, compared.hashes)
-    compared.read_pairs([k for found in links for k in found.pairs])
-    compared.read(compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}))
-    mapped = build_unit_map(by_key, links, compared.records | decided, compared.pairs,
+    assert compared.scored is not None
+    nearest = compared.nearest({(s.old_scheme, s.new_scheme) for s in succession})
+    mapped = build_unit_map(by_key, links, compared.pairs, compared.scored,
+                            {pair: p.decision for pair, p in decided.items()}, nearest,
                             lambda a, b: shared_title(profiles[a], profiles[b], rarity), applied)
     review = [p for p in review if (p.left_key, p.right_key) not in applied]
-    assert compared.scored is not None
     matches = UnitMatches(compared.pairs, compared.scored, decided_rows)
 
     relations = Counter(r.relation for r in mapped.rows)
@@ -294,7 +293,7 @@ def match_corpus(
         unit_matches=matches,
         families=families,
         unit_map=sorted(mapped.rows, key=lambda r: (r.from_key, r.to_key or "")),
-        criterion_map=sorted(mapped.criteria, key=lambda r: (r.from_criterion_key, r.to_criterion_key)),
+        criterion_map=sorted(mapped.criteria, key=attrgetter("from_criterion_key", "to_criterion_key")),
         review=review,
         issues=issues,
         summary=summary,

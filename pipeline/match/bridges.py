@@ -136,10 +136,11 @@ def family_bridges(
     units: dict[str, Unit],
     families: list[Family],
     pairs: Candidates,
-    method_of: Callable[[str, str], str],
+    methods_of: Callable[[list[tuple[str, str]]], list[str]],
 ) -> list[Bridge]:
     """Links from each unlinked old unit to the units of the schemes superseding its own (``new_schemes``, by old
-    scheme) in its family that the evidence singles out, strongest path first."""
+    scheme) in its family that the evidence singles out, strongest path first; ``methods_of`` gives the strongest
+    evidence of each of many (old unit, member) steps at once."""
     family_of = {f.unit_key: f.family_id for f in families if f.unit_key in units}
     # (scheme, NOS code) -> the one unit of the scheme stating it; (family, scheme) -> the family's one unit of it.
     coded = _alone(((u.scheme, u.nos_code), u.unit_key) for u in units.values() if u.nos_code)
@@ -158,27 +159,30 @@ def family_bridges(
     matches = _Matches(pairs)
     position = {key: i for i, key in enumerate(keys)}
     olds = [units[k] for k in unlinked if k in family_of]
-    bridges = []
+    found: list[tuple[str, str, float, str, str]] = []
     for start in range(0, len(olds), CHUNK):
         part = olds[start:start + CHUNK]
         family = np.array([family_code[family_of[old.unit_key]] for old in part], dtype=np.int64)
         newer = superseding[[scheme_code[old.scheme] for old in part]]
         for old, evidence in zip(part, _evidence(part, family, newer, matches, position, family_at, scheme_at, keys)):
-            bridges += _bridges_of(old, new_schemes.get(old.scheme, []), evidence, family_of, coded, sole, units,
-                                   method_of)
-    return bridges
+            found += _bridges_of(old, new_schemes.get(old.scheme, []), evidence, family_of, coded, sole, units)
+    steps = [(old_key, via_key) for old_key, _, _, via_key, _ in found if via_key]
+    methods = dict(zip(steps, methods_of(steps)))
+    return [Bridge(old_key, new_key, confidence, methods[(old_key, via_key)] if via_key else "nos", reason)
+            for old_key, new_key, confidence, via_key, reason in found]
 
 
 def _bridges_of(old: Unit, schemes: list[str], evidence: _Evidence, family_of: dict[str, str],
-                coded: dict[tuple[str, str], str], sole: dict[tuple[str, str], str], units: dict[str, Unit],
-                method_of: Callable[[str, str], str]) -> list[Bridge]:
-    """The bridges of one old unit from its evidence."""
+                coded: dict[tuple[str, str], str], sole: dict[tuple[str, str], str], units: dict[str, Unit]
+                ) -> list[tuple[str, str, float, str, str]]:
+    """The bridges of one old unit from its evidence: old key, new key, confidence, the member its path goes through
+    (empty without one), and the reason."""
     family_id = family_of[old.unit_key]
     # A path starts with one of the old unit's own matches: only those members are tried,
     # since a family that a NOS code gathers grows with the corpus.
     partners, own, onward = evidence.partners, evidence.own, evidence.onward
     reached = {new for _, new in onward}
-    reached |= {coded.get((scheme, units[via].nos_code or ""), "") for via in partners for scheme in schemes}
+    reached |= {coded.get((scheme, code), "") for via in partners if (code := units[via].nos_code) for scheme in schemes}
     reached |= {sole.get((family_id, scheme), "") for scheme in schemes}
     in_family = sorted(k for k in reached if k and family_of.get(k) == family_id and units[k].scheme in schemes)
     bridges = []
@@ -190,7 +194,6 @@ def _bridges_of(old: Unit, schemes: list[str], evidence: _Evidence, family_of: d
         if not paths:
             continue
         confidence, reason, via_key = max(paths)
-        method = method_of(old.unit_key, via_key) if via_key else "nos"
-        bridges.append(Bridge(old.unit_key, new.unit_key, confidence, method,
-                              f"Same competence through family {family_id}: {reason}"))
+        bridges.append((old.unit_key, new.unit_key, confidence, via_key,
+                        f"Same competence through family {family_id}: {reason}"))
     return bridges

@@ -1,9 +1,9 @@
 """The pairs of one match run: compared (or kept from an earlier run), scored, and read as records where needed.
 
 Pairs are held as columns (``pipeline.match.pairs``); their ``UnitMatch`` records
-are built only for the rows the map's rows and the review read (``read``), and kept
-by pair in ``records``; the map reads their features from the columns
-(``pipeline.match.unit_map.read_features``). The successor links, families and
+are built only for the rows the review and a person's decisions read (``read``), and
+kept by pair in ``records``; the map reads its pairs' features, scores and decisions
+from the columns (``pipeline.match.unit_map``). The successor links, families and
 bridges read columns (``pipeline.match.candidates``).
 """
 

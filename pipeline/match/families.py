@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from operator import attrgetter
 
 import numpy as np
 
@@ -54,6 +55,23 @@ class _Groups:
             parent[rb] = ra
             schemes[ra] |= schemes[rb]
 
+    def joinable(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Which pairs a checked join might still join, looked at all at once: groups only grow, so units in one
+        group, or in groups that share a scheme, stay so."""
+        roots = self.roots()
+        schemes = np.array(self.schemes, dtype=object)[roots]  # Python integers: there may be more schemes than 64
+        found: np.ndarray = (roots[left] != roots[right]) & ((schemes[left] & schemes[right]) == 0).astype(bool)
+        return found
+
+    def roots(self) -> np.ndarray:
+        """Each unit's group, found for all units at once."""
+        parent = np.array(self.parent, dtype=np.int64)
+        while True:
+            grand = parent[parent]
+            if (grand == parent).all():
+                return parent
+            parent = grand
+
 
 def _code_order(code: str) -> tuple[int | str, ...]:
     """Natural order of NOS codes: A2 before A11."""
@@ -81,15 +99,17 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candi
     known = (left >= 0) & (right >= 0)
     left, right = left[known], right[known]
     for start in range(0, len(left), CHUNK):  # a chunk's pairs as Python integers at a time: half a million is many
-        groups.join(zip(left[start:start + CHUNK].tolist(), right[start:start + CHUNK].tolist()), checked=True)
+        chunk_left, chunk_right = left[start:start + CHUNK], right[start:start + CHUNK]
+        joinable = groups.joinable(chunk_left, chunk_right)
+        groups.join(zip(chunk_left[joinable].tolist(), chunk_right[joinable].tolist()), checked=True)
 
     members: dict[int, list[str]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        members[groups.find(i)].append(key)
+    for group, key in zip(groups.roots().tolist(), keys):
+        members[group].append(key)
     nos_of = {u.unit_key: u.nos_code.strip() for u in units if u.nos_code}
     families = []
     for group in members.values():
         codes = sorted({nos_of[k] for k in group if k in nos_of}, key=_code_order)
         family_id = "+".join(codes) if codes else group[0]
         families += [Family(family_id, key) for key in group]
-    return sorted(families, key=lambda f: (f.family_id, f.unit_key))
+    return sorted(families, key=attrgetter("family_id", "unit_key"))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from operator import attrgetter
+import numpy as np
 
-from pipeline.core.records import Unit, UnitMatch
+from pipeline.core.records import Unit
 from pipeline.match.comparisons import CRITERIA, NOS, TITLE, UAN
 from pipeline.match.features import Features
-from pipeline.match.scoring import decide
+from pipeline.match.pairs import PairColumns, distinct_rows
+from pipeline.match.scoring import decide, level_matrix
 
 # How many shared title words a justification quotes.
 SHOWN_WORDS = 3
@@ -17,21 +17,18 @@ SHOWN_WORDS = 3
 _METHODS = (("uan", UAN), ("nos", NOS), ("criteria", CRITERIA), ("title", TITLE))
 
 
-# The features the methods weigh, read at once.
-_READ = attrgetter(*(comparison.feature for _, comparison in _METHODS))
+def strongest_methods(pairs: PairColumns, rows: np.ndarray) -> list[str]:
+    """The kind of evidence that weighed most (uan, nos, criteria, title; titles by default) for each of ``rows`` of
+    ``pairs``: from the levels the pairs land on, each pattern of levels weighed once."""
+    patterns, inverse, _ = distinct_rows(level_matrix(tuple(comparison for _, comparison in _METHODS), pairs, rows))
+    methods = [_strongest(levels) for levels in patterns.tolist()]
+    return [methods[i] for i in inverse.tolist()]
 
 
-def strongest_method(features: Features) -> str:
-    """The kind of evidence that weighed most for the pair (uan, nos, criteria, title); titles by default."""
-    return _strongest(*_READ(features))
-
-
-# Pairs repeat a few combinations of (rounded) feature values: each is weighed once.
-@lru_cache(maxsize=1 << 16, typed=True)
-def _strongest(*values: object) -> str:
+def _strongest(levels: list[int]) -> str:
     weighed = [
-        (comparison.level(value).weight, -i, name)
-        for i, ((name, comparison), value) in enumerate(zip(_METHODS, values))
+        (comparison.levels[level].weight, -i, name)
+        for i, ((name, comparison), level) in enumerate(zip(_METHODS, levels))
     ]
     weight, _, name = max(weighed)
     return name if weight > 0 else "title"
@@ -78,8 +75,8 @@ def _level_words(old: Unit, new: Unit) -> str | None:
     return f"level {old.level} to {new.level}"
 
 
-def justification(old: Unit, new: Unit, features: Features, pair: UnitMatch, parts: int) -> str:
-    """One line: what agreed, how strongly, and the resulting match probability."""
+def justification(old: Unit, new: Unit, features: Features, score: float, parts: int) -> str:
+    """One line: what agreed, how strongly, and the resulting match probability (``score``)."""
     clauses: list[str] = []
     if parts > 1:
         clauses.append(f"split: one of {parts} new units that together carry this competence")
@@ -96,6 +93,6 @@ def justification(old: Unit, new: Unit, features: Features, pair: UnitMatch, par
     if features.theme_equal is not None:
         clauses.append("same theme" if features.theme_equal else "different themes")
     # The matcher's own decision, from the score: a person's override is told separately.
-    clauses.append(f"match probability {pair.score:.3f} ({decide(pair.score)})")
+    clauses.append(f"match probability {score:.3f} ({decide(score)})")
     text = "; ".join(clauses)
     return text[0].upper() + text[1:]

@@ -25,7 +25,9 @@ ranked by match weight (probabilities round to 1 where the evidence is strong):
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -89,22 +91,20 @@ def relations(links: list[tuple[str, str]], exact: set[tuple[str, str]]) -> dict
     (``skos:narrowMatch``: the new unit is narrower); old units folded into one
     new unit are each narrower than it (``skos:broadMatch``).
     """
-    per_old: dict[str, int] = {}
-    per_new: dict[str, int] = {}
-    for old, new in links:
-        per_old[old] = per_old.get(old, 0) + 1
-        per_new[new] = per_new.get(new, 0) + 1
-    out = {}
-    for old, new in links:
-        many_new, many_old = per_old[old] > 1, per_new[new] > 1
-        cardinality = f"{'n' if many_old else '1'}:{'n' if many_new else '1'}"
-        if not many_new and not many_old:
-            predicate = "skos:exactMatch" if (old, new) in exact else "skos:closeMatch"
-            out[(old, new)] = Relation("equivalent", predicate, cardinality)
-        elif many_new and not many_old:
-            out[(old, new)] = Relation("partial", "skos:narrowMatch", cardinality)
-        elif many_old and not many_new:
-            out[(old, new)] = Relation("partial", "skos:broadMatch", cardinality)
-        else:
-            out[(old, new)] = Relation("partial", "skos:closeMatch", cardinality)
-    return out
+    per_old = Counter(old for old, _ in links)
+    per_new = Counter(new for _, new in links)
+    return {(old, new): _relation(per_new[new] > 1, per_old[old] > 1, (old, new) in exact) for old, new in links}
+
+
+@cache
+def _relation(many_old: bool, many_new: bool, exact: bool) -> Relation:
+    """The relation of a link from whether its new unit has other old units, its old unit other new units, and its
+    evidence is complete: eight cases, each made once."""
+    cardinality = f"{'n' if many_old else '1'}:{'n' if many_new else '1'}"
+    if not many_new and not many_old:
+        return Relation("equivalent", "skos:exactMatch" if exact else "skos:closeMatch", cardinality)
+    if many_new and not many_old:
+        return Relation("partial", "skos:narrowMatch", cardinality)
+    if many_old and not many_new:
+        return Relation("partial", "skos:broadMatch", cardinality)
+    return Relation("partial", "skos:closeMatch", cardinality)

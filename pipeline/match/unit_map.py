@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, UnitMatch
+import numpy as np
+
+from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow
 from pipeline.match.bridges import Bridge
 from pipeline.match.candidates import Candidates
 from pipeline.match.features import Features
-from pipeline.match.justify import justification, quotes_shared_words, strongest_method
+from pipeline.match.justify import justification, quotes_shared_words, strongest_methods
 from pipeline.match.overrides import Override
 from pipeline.match.pairs import DTYPES, NO_ROW, PairColumns
+from pipeline.match.scoring import DECISIONS, Scored
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, relations, successor_links
 
@@ -24,6 +26,8 @@ NO_EVIDENCE_CONFIDENCE = 0.5
 
 
 Pair = tuple[str, str]
+# A pair's match probability and decision, as a map row reads them.
+Verdict = tuple[float, str]
 
 
 @dataclass(frozen=True)
@@ -61,39 +65,38 @@ def _coverage(features: Features) -> tuple[int | None, int | None]:
     return len(features.alignment), features.right_criteria
 
 
-def _row(old: Unit, new: Unit | None, **fields: Any) -> UnitMapRow:
-    return UnitMapRow(
-        from_key=old.unit_key,
-        from_scheme=old.scheme,
-        from_code=old.unit_code,
-        from_title=old.title,
-        to_key=new.unit_key if new else None,
-        to_scheme=new.scheme if new else None,
-        to_code=new.unit_code if new else None,
-        to_title=new.title if new else None,
-        nos_code=(new.nos_code if new else None) or old.nos_code,
-        to_status=new.status if new else None,
-        **fields,
-    )
+def _row(old: Unit, new: Unit | None, *, relation: str, predicate: str, cardinality: str, confidence: float,
+         method: str, justification: str, criteria_covered: int | None, criteria_total: int | None, status: str,
+         reviewer: str | None) -> UnitMapRow:
+    # Positional: the map has a row for every old unit and every link, and keywords cost a third of a row.
+    if new is None:
+        return UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, None, None, None, None, old.nos_code,
+                          relation, predicate, cardinality, confidence, method, justification, criteria_covered,
+                          criteria_total, status, reviewer, None)
+    return UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, new.unit_key, new.scheme, new.unit_code,
+                      new.title, new.nos_code or old.nos_code, relation, predicate, cardinality, confidence, method,
+                      justification, criteria_covered, criteria_total, status, reviewer, new.status)
 
 
 def _linked_row(
     old: Unit,
     new: Unit,
-    pair: UnitMatch,
+    verdict: Verdict,
     features: Features,
+    method: str,
     relation: Relation,
     parts: int,
     override: Override | None,
     bridge: Bridge | None = None,
 ) -> UnitMapRow:
     covered, total = _coverage(features)
-    evidence = justification(old, new, features, pair, parts)
-    confidence, method = pair.score, strongest_method(features)
+    score, decision = verdict
+    evidence = justification(old, new, features, score, parts)
+    confidence = score
     if bridge is not None:
         evidence = f"{bridge.reason}. Direct comparison: {evidence}"
         confidence, method = bridge.confidence, bridge.method
-    elif pair.decision == "possible":
+    elif decision == "possible":
         evidence += "; no stronger candidate on either side, listed for review"
     if relation.relation == "partial" and relation.cardinality == "1:1":
         evidence += ("; partial: " + (f"{covered} of {total} criteria of the new unit have a counterpart"
@@ -116,7 +119,7 @@ def _linked_row(
     )
 
 
-def _rejected_row(old: Unit, new: Unit, pair: UnitMatch, features: Features, override: Override) -> UnitMapRow:
+def _rejected_row(old: Unit, new: Unit, verdict: Verdict, features: Features, override: Override) -> UnitMapRow:
     covered, total = _coverage(features)
     return _row(
         old,
@@ -127,7 +130,7 @@ def _rejected_row(old: Unit, new: Unit, pair: UnitMatch, features: Features, ove
         confidence=0.0,
         method="override",
         justification=f"Rejected by reviewer: {override.note or 'no note'}. Matcher: "
-        + justification(old, new, features, pair, 1),
+        + justification(old, new, features, verdict[0], 1),
         criteria_covered=covered,
         criteria_total=total,
         status="rejected",
@@ -136,23 +139,24 @@ def _rejected_row(old: Unit, new: Unit, pair: UnitMatch, features: Features, ove
 
 
 def _none_row(
-    old: Unit, new_schemes: list[str], best: UnitMatch | None, best_features: Features | None, units: dict[str, Unit]
+    old: Unit, new_schemes: list[str], best: tuple[Unit, Verdict, str] | None
 ) -> UnitMapRow:
-    """The row of an old unit without successor: how close the nearest candidate came, if any."""
+    """The row of an old unit without successor: how close the nearest candidate (``best``: the unit, its pair's
+    verdict and strongest evidence), if any, came."""
     where = " or ".join(new_schemes)
-    if best is None or best_features is None:
+    if best is None:
         reason = (
             f"No evidence either way: no unit of {where} shares a NOS code, unit reference or rare title or "
             "criterion word, so none was compared"
         )
         confidence, method = NO_EVIDENCE_CONFIDENCE, "title"
     else:
-        other = units[best.right_key]
+        other, (score, decision), method = best
         reason = (
             f"No successor in {where}: closest candidate {other.unit_code} \u2018{other.title}\u2019 "
-            f"at match probability {best.score:.3f} ({best.decision})"
+            f"at match probability {score:.3f} ({decision})"
         )
-        confidence, method = round(1.0 - best.score, 4), strongest_method(best_features)
+        confidence = round(1.0 - score, 4)
     return _row(
         old,
         None,
@@ -197,15 +201,19 @@ def map_links(
     for s in supersessions:
         in_scope = (left == code.get(s.old_scheme, -1)) & (right == code.get(s.new_scheme, -1))
         scoped = pairs.where(in_scope)
-        links = set(scoped.pairs(successor_links(scoped)))
+        ordered = scoped.pairs(successor_links(scoped))  # in key order
+        links = set(ordered)
 
         def scope(key: tuple[str, str], s: Supersession = s) -> bool:
             return (units[key[0]].scheme, units[key[1]].scheme) == (s.old_scheme, s.new_scheme)
 
-        links |= {k for k, o in overrides.items() if scope(k) and o.decision == "confirm"}
+        confirmed = [k for k, o in overrides.items() if scope(k) and o.decision == "confirm" and k not in links]
+        links.update(confirmed)
         bridged = {k: b for k, b in bridges.items() if scope(k) and k not in links}
         rejected = [k for k, o in overrides.items() if scope(k) and o.decision == "reject"]
-        found.append(Links(s, sorted(links | set(bridged)), bridged, rejected))
+        # The few pairs added to links already in order: a sort that finds the order kept (one run) and merges them.
+        added = sorted(set(confirmed) | set(bridged))
+        found.append(Links(s, sorted(ordered + added) if added else ordered, bridged, rejected))
     return found
 
 
@@ -218,15 +226,13 @@ def unlisted(units: dict[str, Unit], links: list[Links]) -> list[str]:
                   key=lambda k: (units[k].scheme, k))
 
 
-def read_features(columns: PairColumns, keys: Sequence[Pair], shared: Callable[[str, str], tuple[str, ...]] | None
-                  ) -> list[Features]:
-    """The features of pairs ``keys`` (each compared), read from ``columns`` a column at a time.
+def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,
+                  shared: Callable[[str, str], tuple[str, ...]] | None) -> list[Features]:
+    """The features of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time.
 
     The title words two titles share (``shared``) are found only where a justification quotes them
     (``justify.quotes_shared_words``; none without ``shared``).
     """
-    at = columns.rows(keys)
-    assert (at != NO_ROW).all(), "the map reads compared pairs"
     column = {name: columns.column(name, at) for name in DTYPES}
     return [Features(uan, nos, title, criteria, level, theme, body,
                      shared(*key) if shared and quotes_shared_words(title) else (), alignment,
@@ -237,53 +243,69 @@ def read_features(columns: PairColumns, keys: Sequence[Pair], shared: Callable[[
                 "stated_identity")))]
 
 
+def verdicts(columns: PairColumns, scored: Scored, decided: Mapping[Pair, str], keys: Sequence[Pair],
+             at: np.ndarray) -> list[Verdict]:
+    """The match probability and decision of pairs ``keys`` (at rows ``at``), a person's decision (``decided``) in
+    place of the matcher's."""
+    assert (at != NO_ROW).all(), "the map reads compared pairs"
+    return [(score, decided.get(key) or DECISIONS[decision])
+            for key, score, decision in zip(keys, scored.score[at].tolist(), scored.decision[at].tolist())]
+
+
 def build_unit_map(
     units: dict[str, Unit],
     links: list[Links],
-    pairs: Mapping[Pair, UnitMatch],
     columns: PairColumns,
+    scored: Scored,
+    decided: Mapping[Pair, str],
+    nearest: np.ndarray,
     shared: Callable[[str, str], tuple[str, ...]],
     overrides: dict[Pair, Override],
 ) -> UnitMap:
     """Rows for every unit of every superseded scheme: its successors, or one ``none`` row.
 
-    ``pairs`` are the records of the pairs the rows read, with the overrides'
-    decisions in place: every link, every pair a person decided, and each old unit's
-    nearest candidate; their features are read from ``columns``, the title words two titles share from
-    ``shared`` (``read_features``).
+    The rows read their pairs from ``columns`` and ``scored``, with a person's decision (``decided``, by pair) in
+    place: every link, every pair a person decided, and the nearest candidate of each old unit without either
+    (``nearest``: rows, one for each old unit with a candidate, ``Compared.nearest``); the title words two titles
+    share from ``shared`` (``read_features``).
     A confirmed pair is always a link, a rejected one never is, and both get ``method = override``.
     """
     rows: list[UnitMapRow] = []
     criterion_rows: list[CriterionMapRow] = []
     for found in links:
         ordered = found.pairs
-        features = dict(zip(ordered, read_features(columns, ordered, shared)))
-        exact = {k for k in ordered if _is_exact(features[k])}
+        at = columns.rows(ordered)
+        features = read_features(columns, ordered, at, shared)
+        exact = {k for k, read in zip(ordered, features) if _is_exact(read)}
         related = relations(ordered, exact)
         parts = Counter(old for old, _ in ordered)
-        for key in ordered:
-            old, new, read = units[key[0]], units[key[1]], features[key]
+        for key, read, verdict, method in zip(ordered, features, verdicts(columns, scored, decided, ordered, at),
+                                              strongest_methods(columns, at)):
+            old, new = units[key[0]], units[key[1]]
             override = overrides.get(key)
             relation = _settled(related[key], read, override)
-            rows.append(_linked_row(old, new, pairs[key], read, relation, parts[key[0]], override,
+            rows.append(_linked_row(old, new, verdict, read, method, relation, parts[key[0]], override,
                                     found.bridged.get(key)))
-            criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for a in read.alignment]
-        rows += [_rejected_row(units[k[0]], units[k[1]], pairs[k], f, overrides[k])
-                 for k, f in zip(found.rejected, read_features(columns, found.rejected, shared))]
+        criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for read in features for a in read.alignment]
+        rejected = found.rejected
+        at = columns.rows(rejected)
+        rows += [_rejected_row(units[k[0]], units[k[1]], verdict, f, overrides[k])
+                 for k, verdict, f in zip(rejected, verdicts(columns, scored, decided, rejected, at),
+                                          read_features(columns, rejected, at, shared))]
 
-    by_old: dict[str, list[UnitMatch]] = defaultdict(list)
-    for k, p in pairs.items():
-        by_old[k[0]].append(p)
     new_schemes = new_schemes_of([found.supersession for found in links])
-    nearest: list[tuple[Unit, UnitMatch | None]] = []
-    for old_key in unlisted(units, links):
-        old = units[old_key]
-        candidates = [p for p in by_old[old_key] if units[p.right_key].scheme in new_schemes[old.scheme]]
-        nearest.append((old, max(candidates, key=lambda p: (p.score, p.right_key), default=None)))
-    best = [(p.left_key, p.right_key) for _, p in nearest if p is not None]
-    best_features = dict(zip(best, read_features(columns, best, None)))  # a ``none`` row quotes no title words
-    rows += [_none_row(old, new_schemes[old.scheme], p, best_features[(p.left_key, p.right_key)] if p else None, units)
-             for old, p in nearest]
+    nearest_of = {columns.keys[left]: row for left, row in zip(columns.left[nearest].tolist(), nearest.tolist())}
+    olds = [units[key] for key in unlisted(units, links)]
+    at = np.array([nearest_of.get(old.unit_key, NO_ROW) for old in olds], dtype=np.int64)
+    found_at = at[at != NO_ROW]
+    best = [columns.pair(row) for row in found_at.tolist()]
+    nearby = iter(zip(best, verdicts(columns, scored, decided, best, found_at), strongest_methods(columns, found_at)))
+    for old, row in zip(olds, at.tolist()):
+        if row == NO_ROW:
+            rows.append(_none_row(old, new_schemes[old.scheme], None))
+        else:
+            (_, new_key), verdict, method = next(nearby)
+            rows.append(_none_row(old, new_schemes[old.scheme], (units[new_key], verdict, method)))
     return UnitMap(rows, criterion_rows)
 
 

@@ -30,7 +30,7 @@ def bridges(units: list[Unit], pairs: list[UnitMatch], old: Unit = OLD) -> list[
     scored = candidates(pairs)
     families = build_families(units, [], scored)
     return family_bridges([old.unit_key], {old.scheme: ["new"]}, {u.unit_key: u for u in units}, families, scored,
-                          lambda a, b: "title")
+                          lambda steps: ["title"] * len(steps))
 
 
 def family_of(units: list[Unit], pairs: list[UnitMatch]) -> set[str]:

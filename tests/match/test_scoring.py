@@ -17,11 +17,17 @@ SCORER = Scorer(Model(COMPARISONS, 0.05, 0, True, 0, 0))
 PRIOR_WEIGHT = SCORER.model.prior_weight
 
 
-def score_pair(left_key: str, right_key: str, found: Features) -> UnitMatch:
-    """One pair scored as the match stage scores every pair: as a row of columns."""
+def as_row(left_key: str, right_key: str, found: Features) -> PairColumns:
+    """One pair as the match stage holds every pair: a row of columns."""
     pairs = PairColumns((left_key, right_key))
     columns, alignments = as_columns([found])
     pairs.extend_columns(np.array([0]), np.array([1]), columns, alignments)
+    return pairs
+
+
+def score_pair(left_key: str, right_key: str, found: Features) -> UnitMatch:
+    """One pair scored as the match stage scores every pair."""
+    pairs = as_row(left_key, right_key, found)
     (record,) = SCORER.score_columns(pairs, np.array([0])).records(pairs, np.array([0]))
     return record
 
@@ -89,6 +95,6 @@ def test_thresholds(score: float, decision: str):
     ({"title_score": 0.9, "level_diff": 0}, "title"),
 ])
 def test_the_method_names_the_strongest_evidence(found, method):
-    from pipeline.match.justify import strongest_method
+    from pipeline.match.justify import strongest_methods
 
-    assert strongest_method(features(**found)) == method
+    assert strongest_methods(as_row("a:1", "b:1", features(**found)), np.array([0])) == [method]
