@@ -124,7 +124,7 @@ def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitPr
             if among(profile):
                 by_scheme.setdefault(profile.scheme, []).append(key)
         # A few thousand pairs: compared here, since handing them to a pool costs more than it saves.
-        return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, Engine(), criteria))
+        return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, Engine(), None if criteria else ()))
 
     # A comparison that only some units can make (criteria, a unit reference, a NOS code) draws its own
     # random pairs among those units, so that its u rests on pairs that reach its levels. Aligning criteria
@@ -203,15 +203,14 @@ def match_corpus(
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
-    hashes = profile_hashes(profiles, rarity)
     compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine,
-                        np.array([hashes[k] for k in blocking.keys], dtype=np.uint64))
-    del hashes  # a dict of every unit: ``compared.hashes`` holds them by position
+                        profile_hashes(profiles, rarity, blocking.keys))
     compared.add(blocking.left, blocking.right, Kept.read(kept))  # read for these pairs alone
     let_go()
     blocked = _blocking_summary(blocking)
     del blocking  # its pairs are columns of ``compared`` now
-    say(f"compared {compared.compared} pairs; {len(compared.pairs) - compared.compared} kept from an earlier run")
+    say(f"compared {compared.compared} pairs, {compared.aligned} of them with their criteria aligned anew; "
+        f"{len(compared.pairs) - compared.compared} kept from an earlier run")
     # Each pair's levels, found once: EM fits their patterns, and the scorer weighs each pattern once.
     patterns, inverse, counts = distinct_rows(level_matrix(COMPARISONS, compared.pairs, np.arange(len(compared.pairs))))
     model = _fitted(patterns, counts, profiles, rarity, blocked["all_pairs"])

@@ -38,6 +38,8 @@ DTYPES: dict[str, Any] = {
     **dict.fromkeys(YES_NO, np.int8), **dict.fromkeys(SCORES, np.float64), "level_diff": np.int16,
     **dict.fromkeys(COUNTS, np.int32), "stated_identity": np.bool_,
 }
+# The columns a pair's criterion alignment decides: taken with it from an earlier run where only the rest moved.
+FROM_ALIGNMENT = ("criteria_score",)
 
 # A row's criterion alignment as Arrow holds it: its pairs of criteria, each with their similarity.
 ALIGNED = pa.list_(pa.struct([("left_key", pa.string()), ("right_key", pa.string()), ("score", pa.float64())]))
@@ -79,6 +81,10 @@ class Alignments:
 
     def __len__(self) -> int:
         return len(self.at)
+
+    def of_rows(self, rows: np.ndarray) -> Alignments:
+        """The alignments of ``rows`` alone, in their order (no list is copied)."""
+        return Alignments(self.chunks, self.at[rows])
 
     def starts(self) -> np.ndarray:
         """Where each chunk's lists start, and after the last, how many lists there are."""
