@@ -117,12 +117,14 @@ def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitPr
     def values(found: dict[tuple[str, str], Features]) -> list[tuple[object, ...]]:
         return [read(f) for f in found.values()]
 
-    def drawn(among: Callable[[UnitProfile], object], count: int = RANDOM_PAIRS,
+    schemes: dict[str, list[UnitProfile]] = {}  # grouped once for the four samples
+    for profile in profiles.values():
+        schemes.setdefault(profile.scheme, []).append(profile)
+
+    def drawn(among: Callable[[UnitProfile], object] | None, count: int = RANDOM_PAIRS,
               criteria: bool = False) -> list[tuple[object, ...]]:
-        by_scheme: dict[str, list[str]] = {}
-        for key, profile in profiles.items():
-            if among(profile):
-                by_scheme.setdefault(profile.scheme, []).append(key)
+        by_scheme = {scheme: [p.unit.unit_key for p in members if among is None or among(p)]
+                     for scheme, members in schemes.items()}
         # A few thousand pairs: compared here, since handing them to a pool costs more than it saves.
         return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, Engine(), None if criteria else ()))
 
@@ -132,7 +134,7 @@ def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitPr
     own = {CRITERIA.name: drawn(lambda p: p.criteria, OWN_RANDOM_PAIRS, criteria=True),
            UAN.name: drawn(lambda p: p.unit.uan, OWN_RANDOM_PAIRS),
            NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
-    return fit(COMPARISONS, (patterns.astype(np.int64), counts), drawn(lambda p: True), all_pairs, own)
+    return fit(COMPARISONS, (patterns.astype(np.int64), counts), drawn(None), all_pairs, own)
 
 
 def _prepared(units: list[Unit], criteria: list[Criterion], outcomes: list[Outcome], kept: Path | None
