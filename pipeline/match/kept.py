@@ -189,13 +189,20 @@ class Kept:
 def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray]:
     """Of the pairs of hashes ``left``, ``right``, those that a row of ``kept_left``, ``kept_right`` holds: their
-    positions among the pairs given, and for each a row that holds it."""
+    positions among the pairs given, and for each the first row that holds it."""
     if not len(kept_left) or not len(left):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    codes = _pair_code(kept_left, kept_right)
-    order = np.argsort(codes, kind="stable")
-    codes = codes[order]
-    at = np.searchsorted(codes, _pair_code(left, right))
+    codes, wanted = _pair_code(kept_left, kept_right), _pair_code(left, right)
+    if len(wanted) < len(codes):  # fewer pairs asked for than kept (the pairs a release compares): sort those
+        asked = np.sort(wanted)
+        among = np.flatnonzero(asked[np.minimum(np.searchsorted(asked, codes), len(asked) - 1)] == codes)
+        del asked
+    else:
+        among = np.arange(len(codes))
+    if not len(among):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = among[np.argsort(codes[among], kind="stable")]
+    at = np.searchsorted(codes[order], wanted)
     del codes  # a million rows each at 100,000 units: let go once used
     rows = order[np.minimum(at, len(order) - 1, out=at)]
     del order, at

@@ -179,6 +179,8 @@ def test_kept_rows_written_again_among_rows_compared_now_keep_their_own_alignmen
     before = Kept.read(tmp_path / "kept" / "first")
     found = before.found(np.array([2, 0, 1, 0]), np.array([5, 4, 5, 3]), hashes)
     assert found.at.tolist() == [0, 3] and found.rows.tolist() == [2, 0]
+    fewer = before.found(np.array([0, 2]), np.array([4, 5]), hashes)  # fewer pairs asked for than kept
+    assert fewer.at.tolist() == [1] and fewer.rows.tolist() == [2]
     found_at, rows = found.at, found.rows
     kept_aligned = before.read_rows(rows, {name: np.zeros(2, dtype=dtype) for name, dtype in DTYPES.items()},
                                     np.arange(2))
