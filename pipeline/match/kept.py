@@ -63,7 +63,6 @@ _FIELDS: list[tuple[str, pa.DataType]] = [
     ("alignment", ALIGNED),
 ]
 SCHEMA = pa.schema(_FIELDS)
-_HASHES = ("left_profile", "right_profile", "left_criteria_profile", "right_criteria_profile")
 
 
 @dataclass(frozen=True)
@@ -129,24 +128,23 @@ class Found:
 
 @dataclass(frozen=True)
 class Kept:
-    """Pairs compared before: the profile hashes of each row's two units, whole and of their criteria, read at once;
-    the rows' feature columns and alignments, read a row group at a time for the rows asked for (``read_rows``)."""
+    """Pairs compared before: the profile hashes of each row's two units, read at once; the hashes of their criteria
+    read while the pairs not kept whole are looked up (``found``); the rows' feature columns and alignments, read a
+    row group at a time for the rows asked for (``read_rows``)."""
 
     path: Path | None
     left: np.ndarray  # the profile hashes of each row's two units
     right: np.ndarray
-    left_criteria: np.ndarray  # the hashes of their criteria
-    right_criteria: np.ndarray
 
     @classmethod
     def read(cls, folder: Path | None) -> Kept:
         """What ``folder`` keeps; nothing when it keeps nothing."""
         if folder is None or not (folder / FILE).exists():
-            return cls(None, *[np.zeros(0, dtype=np.uint64)] * 4)
+            return cls(None, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64))
         with pq.ParquetFile(folder / FILE) as file:
             _check_schema(file, folder / FILE)
-            hashes = file.read(columns=list(_HASHES), use_threads=False)
-        return cls(folder / FILE, *[hashes.column(name).to_numpy() for name in _HASHES])
+            hashes = file.read(columns=["left_profile", "right_profile"], use_threads=False)
+        return cls(folder / FILE, hashes.column("left_profile").to_numpy(), hashes.column("right_profile").to_numpy())
 
     def found(self, left: np.ndarray, right: np.ndarray, hashes: Hashes) -> Found:
         """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
@@ -156,7 +154,11 @@ class Kept:
         others[at] = False
         rest = np.flatnonzero(others)
         del others
-        aligned_at, aligned_rows = _found(self.left_criteria, self.right_criteria,
+        if self.path is None or not len(rest):
+            return Found(at, rows, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        with pq.ParquetFile(self.path) as file:  # not held beside the profile hashes: looked up once
+            kept = file.read(columns=["left_criteria_profile", "right_criteria_profile"], use_threads=False)
+        aligned_at, aligned_rows = _found(kept.column(0).to_numpy(), kept.column(1).to_numpy(),
                                           hashes.criteria[left[rest]], hashes.criteria[right[rest]])
         return Found(at, rows, rest[aligned_at], aligned_rows)
 
