@@ -199,11 +199,12 @@ def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, righ
         asked = np.sort(wanted)
         among = np.flatnonzero(asked[np.minimum(np.searchsorted(asked, codes), len(asked) - 1)] == codes)
         del asked
+        if not len(among):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        order = among[np.argsort(codes[among], kind="stable")]
+        del among
     else:
-        among = np.arange(len(codes))
-    if not len(among):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    order = among[np.argsort(codes[among], kind="stable")]
+        order = np.argsort(codes, kind="stable")
     at = np.searchsorted(codes[order], wanted)
     del codes  # a million rows each at 100,000 units: let go once used
     rows = order[np.minimum(at, len(order) - 1, out=at)]
