@@ -116,14 +116,16 @@ def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitPr
     def values(found: dict[tuple[str, str], Features]) -> list[tuple[object, ...]]:
         return [read(f) for f in found.values()]
 
-    def drawn(among: Callable[[UnitProfile], object], count: int = RANDOM_PAIRS,
+    schemes: dict[str, list[UnitProfile]] = {}  # grouped once for the four samples
+    for profile in profiles.values():
+        schemes.setdefault(profile.scheme, []).append(profile)
+
+    def drawn(among: Callable[[UnitProfile], object] | None, count: int = RANDOM_PAIRS,
               criteria: bool = False) -> list[tuple[object, ...]]:
-        by_scheme: dict[str, list[str]] = {}
-        for key, profile in profiles.items():
-            if among(profile):
-                by_scheme.setdefault(profile.scheme, []).append(key)
+        by_scheme = {scheme: [p.unit.unit_key for p in members if among is None or among(p)]
+                     for scheme, members in schemes.items()}
         # A few thousand pairs: compared here, since handing them to a pool costs more than it saves.
-        return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, Engine(), criteria))
+        return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, Engine(), None if criteria else ()))
 
     # A comparison that only some units can make (criteria, a unit reference, a NOS code) draws its own
     # random pairs among those units, so that its u rests on pairs that reach its levels. Aligning criteria
@@ -131,7 +133,7 @@ def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitPr
     own = {CRITERIA.name: drawn(lambda p: p.criteria, OWN_RANDOM_PAIRS, criteria=True),
            UAN.name: drawn(lambda p: p.unit.uan, OWN_RANDOM_PAIRS),
            NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
-    return fit(COMPARISONS, (patterns.astype(np.int64), counts), drawn(lambda p: True), all_pairs, own)
+    return fit(COMPARISONS, (patterns.astype(np.int64), counts), drawn(None), all_pairs, own)
 
 
 def _prepared(units: list[Unit], criteria: list[Criterion], outcomes: list[Outcome], kept: Path | None
@@ -202,15 +204,14 @@ def match_corpus(
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
-    hashes = profile_hashes(profiles, rarity)
     compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine,
-                        np.array([hashes[k] for k in blocking.keys], dtype=np.uint64))
-    del hashes  # a dict of every unit: ``compared.hashes`` holds them by position
+                        profile_hashes(profiles, rarity, blocking.keys))
     compared.add(blocking.left, blocking.right, Kept.read(kept))  # read for these pairs alone
     let_go()
     blocked = _blocking_summary(blocking)
     del blocking  # its pairs are columns of ``compared`` now
-    say(f"compared {compared.compared} pairs; {len(compared.pairs) - compared.compared} kept from an earlier run")
+    say(f"compared {compared.compared} pairs, {compared.aligned} of them with their criteria aligned anew; "
+        f"{len(compared.pairs) - compared.compared} kept from an earlier run")
     # Each pair's levels, found once: EM fits their patterns, and the scorer weighs each pattern once.
     patterns, inverse, counts = distinct_rows(level_matrix(COMPARISONS, compared.pairs, np.arange(len(compared.pairs))))
     model = _fitted(patterns, counts, profiles, rarity, blocked["all_pairs"])

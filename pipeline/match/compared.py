@@ -17,8 +17,8 @@ import numpy as np
 from pipeline.core.parallel import Engine
 from pipeline.core.records import UnitMatch
 from pipeline.match.features import Rarities, UnitProfile, compare_all
-from pipeline.match.kept import Kept
-from pipeline.match.pairs import DTYPES, NO_ROW, Alignments, PairColumns, as_columns
+from pipeline.match.kept import Hashes, Kept
+from pipeline.match.pairs import DTYPES, FROM_ALIGNMENT, NO_ROW, Alignments, PairColumns, as_columns
 from pipeline.match.scoring import Scored, Scorer
 
 # Pairs compared at a time: their records live only until they are columns.
@@ -35,34 +35,42 @@ class Compared:
     profiles: dict[str, UnitProfile]
     rarity: Rarities
     engine: Engine
-    hashes: np.ndarray  # each unit's profile hash, by position
+    hashes: Hashes  # each unit's profile hashes, by position
     compared: int = 0  # pairs compared in this run, not kept from an earlier one
+    aligned: int = 0  # of those, the pairs whose criteria were aligned in this run, their alignment not kept
     scorer: Scorer | None = None
     scored: Scored | None = None
     records: dict[Pair, UnitMatch] = field(default_factory=dict)
 
     def add(self, left: np.ndarray, right: np.ndarray, kept: Kept | None = None) -> None:
         """Add pairs (positions, older scheme first) not yet here: their features as ``kept`` keeps them, else
-        compared now."""
+        compared now, their criteria aligned only where ``kept`` does not keep the alignment of the same two."""
         kept = kept or Kept.read(None)
-        found_at, kept_rows = kept.found(left, right, self.hashes)
+        found = kept.found(left, right, self.hashes)
         out: dict[str, np.ndarray] = {name: np.zeros(len(left), dtype=dtype) for name, dtype in DTYPES.items()}
-        aligned = [(found_at, kept.read_rows(kept_rows, out, found_at))]
+        # A pair whose alignment alone is kept is read whole too: its other columns are compared again below.
+        read_at = np.concatenate([found.at, found.aligned_at])
+        aligned = [(read_at, kept.read_rows(np.concatenate([found.rows, found.aligned_rows]), out, read_at))]
         wanted = np.ones(len(left), dtype=bool)
-        wanted[found_at] = False
+        wanted[found.at] = False
         missing = np.flatnonzero(wanted)
+        wanted[found.aligned_at] = False  # what is left to align
         keys = self.pairs.keys
         for start in range(0, len(missing), CHUNK):
             part = missing[start:start + CHUNK]
+            again = wanted[part]
             named = [(keys[a], keys[b]) for a, b in zip(left[part].tolist(), right[part].tolist())]
-            found = compare_all(named, self.profiles, self.rarity, self.engine)
-            part_columns, part_aligned = as_columns([found[pair] for pair in named])
+            features = compare_all(named, self.profiles, self.rarity, self.engine,
+                                   {pair for pair, align in zip(named, again.tolist()) if align})
+            part_columns, part_aligned = as_columns([features[pair] for pair in named])
             for name in DTYPES:
-                out[name][part] = part_columns[name]
-            aligned.append((part, part_aligned))
+                taken = again if name in FROM_ALIGNMENT else slice(None)
+                out[name][part[taken]] = part_columns[name][taken]
+            aligned.append((part[again], part_aligned.of_rows(np.flatnonzero(again))))
         first = len(self.pairs)
         self.pairs.extend_columns(left, right, out, Alignments.placed(len(left), aligned))
         self.compared += len(missing)
+        self.aligned += int(wanted.sum())
         if self.scorer is not None and self.scored is not None:
             self.scored = self.scored.extended(self.scorer.score_columns(self.pairs, np.arange(first, len(self.pairs))))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate, chain, islice
@@ -197,13 +197,13 @@ def align_chunk(rarity: Rarity, chunk: tuple[tuple[tuple[str, str], ...], dict[s
 
 
 def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfile], rarity: Rarities,
-                engine: Engine, criteria: bool = True) -> dict[tuple[str, str], Features]:
-    """The features of every pair, in the order of ``pairs``, criteria alignments spread over ``engine``
-    (without ``criteria``, none are aligned and the criteria score is left empty)."""
+                engine: Engine, align: Container[tuple[str, str]] | None = None) -> dict[tuple[str, str], Features]:
+    """The features of every pair, in the order of ``pairs``, criteria alignments spread over ``engine``: of every
+    pair, or of the pairs ``align`` holds (the others have no alignment and an empty criteria score)."""
     # Aligning criteria is most of the work, and only the pairs whose units both list
     # criteria need it: those go to the engine in chunks (with only their criteria), while
     # this process compares every pair's titles, a share as each chunk finishes.
-    both = [p for p in pairs if profiles[p[0]].criteria and profiles[p[1]].criteria] if criteria else []
+    both = [p for p in pairs if profiles[p[0]].criteria and profiles[p[1]].criteria and (align is None or p in align)]
     chunks = []
     for start in range(0, len(both), PAIRS_PER_TASK):
         part = tuple(both[start:start + PAIRS_PER_TASK])
@@ -219,7 +219,8 @@ def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfil
         titles += [_titles(left, right, rarity.title) for left, right in islice(todo, share)]
     titles += [_titles(left, right, rarity.title) for left, right in todo]
     return {
-        pair: _features(profiles[pair[0]], profiles[pair[1]], found_titles, alignments.get(pair, ()), criteria)
+        pair: _features(profiles[pair[0]], profiles[pair[1]], found_titles, alignments.get(pair, ()),
+                        align is None or pair in align)
         for pair, found_titles in zip(pairs, titles)
     }
 

@@ -5,11 +5,19 @@ them*: the unit's codes and level, its normalised title, theme, body and criteri
 words, and what the corpus makes of those words (each word's rarity weight and the
 words learned to stand in for it). ``profile_hashes`` hashes exactly that, so the
 features of a pair whose two hashes were seen together before are the features a
-new comparison would give, to the byte. A release that adds a handbook compares the
-pairs that touch its units, and those of the few units whose words' weights moved
-(weights move by steps: ``pipeline.match.normalise.stepped``); the model, scores,
-families and the map are rebuilt from all the pairs. Features are kept, never
-scores: a model fitted anew scores every pair anew.
+new comparison would give, to the byte. Each unit's criteria (their keys and words,
+with each word's weight among criteria) are hashed apart too: they are all that
+aligning criteria reads, and aligning is most of what a comparison costs. A pair
+whose profiles moved but whose two criteria hashes were seen together takes its
+alignment, and the criteria score it gives, from the kept row, and has the rest of
+its features (titles, body, codes, level, theme) compared anew.
+
+A release that adds a handbook aligns the criteria of the pairs that touch its
+units, and of the few units whose criteria words' weights moved; the pairs of units
+whose title words' weights moved have their titles compared again, their alignment
+kept (weights move by steps: ``pipeline.match.normalise.stepped``). The model,
+scores, families and the map are rebuilt from all the pairs. Features are kept,
+never scores: a model fitted anew scores every pair anew.
 
 The kept features are one Parquet file of columns (``pipeline.match.pairs``), read
 back a row group at a time for the pairs still wanted, beside the lemmas of the
@@ -24,7 +32,7 @@ import hashlib
 import json
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -52,32 +60,48 @@ _ARROW: dict[Any, pa.DataType] = {np.int8: pa.int8(), np.int16: pa.int16(), np.i
           np.bool_: pa.bool_()}
 _FIELDS: list[tuple[str, pa.DataType]] = [
     ("left_profile", pa.uint64()), ("right_profile", pa.uint64()),
+    ("left_criteria_profile", pa.uint64()), ("right_criteria_profile", pa.uint64()),
     *[(name, _ARROW[dtype]) for name, dtype in DTYPES.items()],
     ("alignment", ALIGNED),
 ]
 SCHEMA = pa.schema(_FIELDS)
 
 
-def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities) -> dict[str, int]:
-    """For each unit key, a 64-bit hash of everything a comparison reads of the unit and of its words' rarity."""
+@dataclass(frozen=True)
+class Hashes:
+    """Each unit's profile hashes, by position: of everything a comparison reads of it (``profile``), and of the
+    part its criterion alignment reads (``criteria``)."""
+
+    profile: np.ndarray
+    criteria: np.ndarray
+
+
+def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities, keys: Sequence[str]) -> Hashes:
+    """The profile hashes of the units ``keys`` names, in that order: 64 bits of everything a comparison reads of a
+    unit and of its words' rarity, and 64 of its criteria (keys and words) and their words' criteria rarity."""
     title, criteria = rarity.title, rarity.criteria
     # Words and criteria recur across units: each is written out once, when first met.
     title_words = _Described(lambda w: json.dumps([w, title.weight(w), sorted(rarity.equivalences.get(w, ()))]))
     criterion_words = _Described(lambda w: json.dumps([w, criteria.weight(w)]))
     criteria_texts = _Described(lambda words: _ITEM.join(map(criterion_words.__getitem__, words)))
-    rarities = repr((title.unseen, criteria.unseen))
+    unseen = repr(criteria.unseen)
 
-    def described(p: UnitProfile) -> str:
+    def hashed(described: str) -> int:
+        return int.from_bytes(hashlib.blake2b(described.encode(), digest_size=8).digest(), "big")
+
+    profile, aligned = np.zeros(len(keys), dtype=np.uint64), np.zeros(len(keys), dtype=np.uint64)
+    for at, key in enumerate(keys):
+        p = profiles[key]
         u = p.unit
-        return _FIELD.join([
-            repr((u.uan, u.nos_code, u.level, p.codes_unique)), rarities, _ITEM.join(sorted(p.theme_words or ())),
+        own_criteria = _FIELD.join([unseen, *[f"{c.criterion_key}={criteria_texts[c.words]}" for c in p.criteria]])
+        aligned[at] = hashed(own_criteria)
+        profile[at] = hashed(_FIELD.join([
+            repr((u.uan, u.nos_code, u.level, p.codes_unique)), repr(title.unseen),
+            _ITEM.join(sorted(p.theme_words or ())),
             _ITEM.join(p.body_words),  # a comparison reads them as a set: two orders at worst compare a pair again
-            _ITEM.join(map(title_words.__getitem__, p.title_words)),
-            *[f"{c.criterion_key}={criteria_texts[c.words]}" for c in p.criteria],
-        ])
-
-    return {key: int.from_bytes(hashlib.blake2b(described(p).encode(), digest_size=8).digest(), "big")
-            for key, p in profiles.items()}
+            _ITEM.join(map(title_words.__getitem__, p.title_words)), own_criteria,
+        ]))
+    return Hashes(profile, aligned)
 
 
 class _Described(dict[Any, str]):
@@ -93,9 +117,22 @@ class _Described(dict[Any, str]):
 
 
 @dataclass(frozen=True)
+class Found:
+    """Of the pairs asked for, those kept whole (``at``, their positions among the pairs asked for, and ``rows``,
+    their rows in the kept file), and of the others those whose criterion alignment is kept (``aligned_at``,
+    ``aligned_rows``): the same two criteria compared before, their alignment the same to the byte."""
+
+    at: np.ndarray
+    rows: np.ndarray
+    aligned_at: np.ndarray
+    aligned_rows: np.ndarray
+
+
+@dataclass(frozen=True)
 class Kept:
-    """Pairs compared before: the profile hashes of each row's two units, read at once; the rows' feature columns
-    and alignments, read a row group at a time for the rows asked for (``read_rows``)."""
+    """Pairs compared before: the profile hashes of each row's two units, read at once; the hashes of their criteria
+    read while the pairs not kept whole are looked up (``found``); the rows' feature columns and alignments, read a
+    row group at a time for the rows asked for (``read_rows``)."""
 
     path: Path | None
     left: np.ndarray  # the profile hashes of each row's two units
@@ -111,22 +148,21 @@ class Kept:
             hashes = file.read(columns=["left_profile", "right_profile"], use_threads=False)
         return cls(folder / FILE, hashes.column("left_profile").to_numpy(), hashes.column("right_profile").to_numpy())
 
-    def found(self, left: np.ndarray, right: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def found(self, left: np.ndarray, right: np.ndarray, hashes: Hashes) -> Found:
         """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
-        are kept: their positions among the given pairs, and their rows here."""
-        if not len(self.left) or not len(left):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        codes = _pair_code(self.left, self.right)
-        order = np.argsort(codes, kind="stable")
-        codes = codes[order]
-        wanted_left, wanted_right = hashes[left], hashes[right]
-        at = np.searchsorted(codes, _pair_code(wanted_left, wanted_right))
-        del codes  # a million rows each at 100,000 units: let go once used
-        rows = order[np.minimum(at, len(order) - 1, out=at)]
-        del order, at
-        # Both hashes are compared: two pairs whose codes collide are never taken for each other.
-        hit = (self.left[rows] == wanted_left) & (self.right[rows] == wanted_right)
-        return np.flatnonzero(hit), rows[hit]
+        are kept whole, and which of the others have their criterion alignment kept."""
+        at, rows = _found(self.left, self.right, hashes.profile[left], hashes.profile[right])
+        others = np.ones(len(left), dtype=bool)
+        others[at] = False
+        rest = np.flatnonzero(others)
+        del others
+        if self.path is None or not len(rest):
+            return Found(at, rows, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        with pq.ParquetFile(self.path) as file:  # not held beside the profile hashes: looked up once
+            kept = file.read(columns=["left_criteria_profile", "right_criteria_profile"], use_threads=False)
+        aligned_at, aligned_rows = _found(kept.column(0).to_numpy(), kept.column(1).to_numpy(),
+                                          hashes.criteria[left[rest]], hashes.criteria[right[rest]])
+        return Found(at, rows, rest[aligned_at], aligned_rows)
 
     def read_rows(self, rows: np.ndarray, columns: dict[str, np.ndarray], at: np.ndarray) -> Alignments:
         """Put the feature columns of ``rows`` here into ``columns`` at positions ``at``, and give their alignments,
@@ -154,6 +190,32 @@ class Kept:
         return Alignments.placed(len(rows), parts)
 
 
+def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Of the pairs of hashes ``left``, ``right``, those that a row of ``kept_left``, ``kept_right`` holds: their
+    positions among the pairs given, and for each the first row that holds it."""
+    if not len(kept_left) or not len(left):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    codes, wanted = _pair_code(kept_left, kept_right), _pair_code(left, right)
+    if len(wanted) < len(codes):  # fewer pairs asked for than kept (the pairs a release compares): sort those
+        asked = np.sort(wanted)
+        among = np.flatnonzero(asked[np.minimum(np.searchsorted(asked, codes), len(asked) - 1)] == codes)
+        del asked
+        if not len(among):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        order = among[np.argsort(codes[among], kind="stable")]
+        del among
+    else:
+        order = np.argsort(codes, kind="stable")
+    at = np.searchsorted(codes[order], wanted)
+    del codes  # a million rows each at 100,000 units: let go once used
+    rows = order[np.minimum(at, len(order) - 1, out=at)]
+    del order, at
+    # Both hashes are compared: two pairs whose codes collide are never taken for each other.
+    hit = (kept_left[rows] == left) & (kept_right[rows] == right)
+    return np.flatnonzero(hit), rows[hit]
+
+
 def _check_schema(file: pq.ParquetFile, path: Path) -> None:
     """Fail, naming the file, when what it keeps is not in the kept pairs' schema."""
     if not file.schema_arrow.equals(SCHEMA):
@@ -172,12 +234,15 @@ def _pair_code(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return code
 
 
-def _batches(pairs: PairColumns, hashes: np.ndarray) -> Iterator[pa.RecordBatch]:
+def _batches(pairs: PairColumns, hashes: Hashes) -> Iterator[pa.RecordBatch]:
     """The rows of ``pairs`` as kept, ``BATCH_ROWS`` at a time (a row group each)."""
     for start in range(0, len(pairs), BATCH_ROWS):
         part = slice(start, min(start + BATCH_ROWS, len(pairs)))
+        left, right = pairs.left[part], pairs.right[part]
         yield pa.record_batch({
-            "left_profile": pa.array(hashes[pairs.left[part]]), "right_profile": pa.array(hashes[pairs.right[part]]),
+            "left_profile": pa.array(hashes.profile[left]), "right_profile": pa.array(hashes.profile[right]),
+            "left_criteria_profile": pa.array(hashes.criteria[left]),
+            "right_criteria_profile": pa.array(hashes.criteria[right]),
             **{name: pa.array(column[part]) for name, column in pairs.columns.items()},
             "alignment": pairs.alignments.arrow(np.arange(part.start, part.stop))}, schema=SCHEMA)
 
@@ -220,7 +285,7 @@ def write_lemmas(folder: Path, lemmas: Lemmas) -> None:
     atomic.write_with(folder / LEMMAS, lambda tmp: write_batches(_lemma_batches(lemmas), LEMMA_SCHEMA, tmp))
 
 
-def write_kept(folder: Path, pairs: PairColumns, hashes: np.ndarray) -> None:
+def write_kept(folder: Path, pairs: PairColumns, hashes: Hashes) -> None:
     """Keep ``pairs`` (this run's, ``hashes`` by unit position) in place of what the folder held, the file renamed
     in whole, and drop what other code or libraries kept beside the folder."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ import numpy as np
 from pipeline.core.records import UnitMatch
 from pipeline.match.comparisons import NOS, UAN, Comparison, ComparisonLevel
 from pipeline.match.model import Model
-from pipeline.match.pairs import DTYPES, PairColumns, distinct_rows, value
+from pipeline.match.pairs import SCORES, PairColumns, distinct_combinations, distinct_rows, values
 
 # Decision thresholds on the match probability.
 MATCH_THRESHOLD = 0.9
@@ -117,11 +117,11 @@ def value_combinations(comparisons: tuple[Comparison, ...], pairs: PairColumns, 
     """The distinct combinations of feature values (in comparison order, as records hold them) among ``rows``, and
     how many rows have each (``counted``) or which combination each row has."""
     names = [name for c in comparisons for name in _columns_of(c)]
-    stacked = (np.column_stack([np.nan_to_num(pairs.columns[name][rows].astype(np.float64), nan=_ABSENT)
-                                for name in names]) if len(rows) else np.zeros((0, len(names))))
-    distinct, inverse, counts = distinct_rows(stacked)
-    found = [_values(comparisons, names, row) for row in distinct.tolist()]
-    return found, counts if counted else inverse
+    # Each column in its own dtype (a score's missing value a number), so that small integers are counted, not sorted.
+    columns = [np.nan_to_num(pairs.columns[name][rows], nan=_ABSENT) if name in SCORES else pairs.columns[name][rows]
+               for name in names]
+    first, inverse, counts = distinct_combinations(columns)
+    return _values(comparisons, names, [column[first] for column in columns]), counts if counted else inverse
 
 
 def _columns_of(comparison: Comparison) -> tuple[str, ...]:
@@ -129,12 +129,13 @@ def _columns_of(comparison: Comparison) -> tuple[str, ...]:
     return ("title_score", "body_score") if comparison.feature == "title_and_body" else (comparison.feature,)
 
 
-def _values(comparisons: tuple[Comparison, ...], names: list[str], row: list[float]) -> tuple[object, ...]:
-    """Feature values in comparison order, as records hold them, from one stacked row."""
-    found = {name: value(name, np.nan if raw == _ABSENT else DTYPES[name](raw)) if name in DTYPES else raw
-             for name, raw in zip(names, row)}
-    return tuple((found["title_score"], found["body_score"]) if c.feature == "title_and_body" else found[c.feature]
-                 for c in comparisons)
+def _values(comparisons: tuple[Comparison, ...], names: list[str], columns: list[np.ndarray]
+            ) -> list[tuple[object, ...]]:
+    """Feature values in comparison order, as records hold them, of each combination (a row of ``columns``)."""
+    found = {name: values(name, (np.where(column == _ABSENT, np.nan, column) if name in SCORES else column).tolist())
+             for name, column in zip(names, columns)}
+    return list(zip(*[zip(found["title_score"], found["body_score"]) if c.feature == "title_and_body"
+                      else found[c.feature] for c in comparisons]))
 
 
 @dataclass(frozen=True)

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
+import pytest
 
 from pipeline import runner
+from pipeline.core.parallel import Engine
 from pipeline.match import MatchResult, kept, match_corpus
 from pipeline.match import cache as match_cache
+from pipeline.match.compared import Compared
 from pipeline.match.criteria import AlignedPair
-from pipeline.match.features import prepare, rarities
-from pipeline.match.kept import Kept, profile_hashes
+from pipeline.match.features import Features, compare, prepare, rarities
+from pipeline.match.kept import Hashes, Kept, profile_hashes
 from pipeline.match.normalise import EXACT_COUNTS, STEPS_PER_DOUBLING, Lemmas, content_words, stepped
 from pipeline.match.pairs import DTYPES, Alignments, PairColumns
 from pipeline.parse.corpus import build_corpus
 from tests.bench.synthetic import synthetic_corpus
 from tests.conftest import manifest, parsed
+from tests.match.factories import criteria as criteria_of
 from tests.match.factories import unit
 from tests.test_editions import HANDBOOK, MANIFEST_EDITIONS, SECOND, THIRD, second_edition, third_edition
 from tests.test_reliability import published as published_files
@@ -75,7 +80,13 @@ def test_counts_weigh_exactly_when_small_and_by_steps_past_that():
 
 def _hashes(units):
     profiles = prepare(units, [])
-    return profile_hashes(profiles, rarities(profiles))
+    keys = sorted(profiles)
+    return dict(zip(keys, profile_hashes(profiles, rarities(profiles), keys).profile.tolist()))
+
+
+def _same(hashes: np.ndarray) -> Hashes:
+    """Profile hashes whose criteria hashes are the profile hashes themselves."""
+    return Hashes(hashes, hashes)
 
 
 def test_a_unit_keeps_its_hash_while_the_weights_of_its_words_stay_and_loses_it_when_one_moves():
@@ -155,13 +166,14 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
     pairs.extend_columns(np.arange(5), np.arange(1, 6), columns, Alignments.of(aligned))
     folder = tmp_path / "kept" / "stage"  # writing it clears the folders beside it
     read_texts = {"greet visitors": ("greet", "visitor"), "answer calls": ("answer", "call"), "file": ("file",)}
-    kept.write_kept(folder, pairs, np.arange(10, 16, dtype=np.uint64))
+    kept.write_kept(folder, pairs, _same(np.arange(10, 16, dtype=np.uint64)))
     kept.write_lemmas(folder, Lemmas(used=read_texts))
 
     assert pq.ParquetFile(folder / kept.FILE).num_row_groups == 3
     read = Kept.read(folder)
-    found_at, rows = read.found(np.arange(5), np.arange(1, 6), np.arange(10, 16, dtype=np.uint64))
-    assert found_at.tolist() == rows.tolist() == [0, 1, 2, 3, 4]
+    found = read.found(np.arange(5), np.arange(1, 6), _same(np.arange(10, 16, dtype=np.uint64)))
+    assert found.at.tolist() == found.rows.tolist() == [0, 1, 2, 3, 4]
+    rows = found.rows
     columns_read = {name: np.zeros(5, dtype=dtype) for name, dtype in DTYPES.items()}
     alignments = read.read_rows(rows, columns_read, np.arange(5))
     assert columns_read["title_score"].tolist() == columns["title_score"].tolist()
@@ -179,7 +191,7 @@ def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row
     aligned = [(AlignedPair(f"u:{n}#1", f"u:{n + 1}#1", n / 10),) * (n % 3) for n in range(7)]
     pairs.extend_columns(np.arange(7), np.arange(1, 8), columns, Alignments.of(aligned))
     folder = tmp_path / "kept" / "stage"
-    kept.write_kept(folder, pairs, np.arange(8, dtype=np.uint64))
+    kept.write_kept(folder, pairs, _same(np.arange(8, dtype=np.uint64)))
 
     asked = np.array([5, 0, 6, 2, 5])
     columns_read = {name: np.full(6, 7, dtype=dtype) for name, dtype in DTYPES.items()}
@@ -201,12 +213,15 @@ def test_kept_rows_written_again_among_rows_compared_now_keep_their_own_alignmen
     columns = {name: np.zeros(3, dtype=dtype) for name, dtype in DTYPES.items()}
     old = [(AlignedPair("u:0#1", "u:3#1", 0.5),), (), (AlignedPair("u:2#1", "u:5#2", 0.875),)]
     first.extend_columns(np.arange(3), np.arange(3, 6), columns, Alignments.of(old))
-    hashes = np.arange(100, 106, dtype=np.uint64)
+    hashes = _same(np.arange(100, 106, dtype=np.uint64))
     kept.write_kept(tmp_path / "kept" / "first", first, hashes)
 
     before = Kept.read(tmp_path / "kept" / "first")
-    found_at, rows = before.found(np.array([2, 0, 1, 0]), np.array([5, 4, 5, 3]), hashes)
-    assert found_at.tolist() == [0, 3] and rows.tolist() == [2, 0]
+    found = before.found(np.array([2, 0, 1, 0]), np.array([5, 4, 5, 3]), hashes)
+    assert found.at.tolist() == [0, 3] and found.rows.tolist() == [2, 0]
+    fewer = before.found(np.array([0, 2]), np.array([4, 5]), hashes)  # fewer pairs asked for than kept
+    assert fewer.at.tolist() == [1] and fewer.rows.tolist() == [2]
+    found_at, rows = found.at, found.rows
     kept_aligned = before.read_rows(rows, {name: np.zeros(2, dtype=dtype) for name, dtype in DTYPES.items()},
                                     np.arange(2))
     new = (AlignedPair("u:0#2", "u:4#1", 0.625),)
@@ -220,3 +235,89 @@ def test_kept_rows_written_again_among_rows_compared_now_keep_their_own_alignmen
     written = Kept.read(tmp_path / "kept" / "again")
     columns = {name: np.zeros(4, dtype=dtype) for name, dtype in DTYPES.items()}
     assert written.read_rows(np.arange(4), columns, np.arange(4)).records(np.arange(4)) == [old[2], new, (), old[0]]
+
+
+# A release that touches one pair: a visitor-reception unit of an old scheme and its counterpart in a new one, among
+# units whose titles and criteria only set how common words are (counts stay on the step they were on).
+RECEPTION = unit("old", "10", "Welcome visitors to the workplace", level=2)
+SUCCESSOR = unit("new", "A1", "Welcome and direct visitors", level=2)
+FILLERS = [unit("old", str(n), f"Tidy the stock room {n}", level=1) for n in range(20, 37)]
+RECEPTION_CRITERIA = criteria_of(RECEPTION, "greet visitors politely on arrival", "check the identity of each visitor",
+                                 "record visitor details in the signing-in book")
+SUCCESSOR_CRITERIA = criteria_of(SUCCESSOR, "greet each visitor politely when they arrive", "confirm who the visitor is",
+                                 "note the details of the visitor in the log")
+FILLER_CRITERIA = [c for n, filler in enumerate(FILLERS) for c in criteria_of(filler, f"stack cartons on shelf {n}")]
+BEFORE = [RECEPTION, SUCCESSOR, *FILLERS]
+
+
+def _compare_the_pair(units, criteria, folder=None) -> Compared:
+    """The reception pair added to a run's pairs, its features kept in ``folder`` where they are."""
+    profiles = prepare(units, criteria)
+    keys = tuple(sorted(profiles))
+    rarity = rarities(profiles)
+    compared = Compared(PairColumns(keys), profiles, rarity, Engine(), profile_hashes(profiles, rarity, keys))
+    compared.add(np.array([keys.index(RECEPTION.unit_key)]), np.array([keys.index(SUCCESSOR.unit_key)]),
+                 Kept.read(folder))
+    return compared
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory) -> tuple[Compared, Path]:
+    """The pair compared from nothing, and the folder that keeps it."""
+    compared = _compare_the_pair(BEFORE, RECEPTION_CRITERIA + SUCCESSOR_CRITERIA + FILLER_CRITERIA)
+    folder = tmp_path_factory.mktemp("first") / "kept" / "stage"
+    kept.write_kept(folder, compared.pairs, compared.hashes)
+    return compared, folder
+
+
+def _as_a_fresh_comparison(compared: Compared) -> Features:
+    """The pair's features as ``compared`` holds them, checked against comparing the two units now."""
+    fresh = compare(compared.profiles[RECEPTION.unit_key], compared.profiles[SUCCESSOR.unit_key], compared.rarity)
+    held = compared.pairs.features(0, fresh.title_shared, compared.pairs.alignments.records(np.arange(1))[0])
+    assert held == fresh
+    return held
+
+
+def test_a_release_moving_only_a_title_words_weight_takes_the_kept_alignment(first_run):
+    first, folder = first_run
+    # A unit without criteria whose title says "workplace" too: that word now weighs less among titles.
+    added = unit("new", "A2", "Keep the workplace safe", level=2)
+    again = _compare_the_pair([*BEFORE, added], RECEPTION_CRITERIA + SUCCESSOR_CRITERIA + FILLER_CRITERIA, folder)
+
+    assert again.rarity.title.weight("workplace") < first.rarity.title.weight("workplace")
+    at = [again.pairs.position(RECEPTION.unit_key), again.pairs.position(SUCCESSOR.unit_key)]
+    was = [first.pairs.position(RECEPTION.unit_key), first.pairs.position(SUCCESSOR.unit_key)]
+    assert again.hashes.criteria[at].tolist() == first.hashes.criteria[was].tolist()
+    assert again.hashes.profile[at[0]] != first.hashes.profile[was[0]]
+    assert (again.compared, again.aligned) == (1, 0)  # compared again, its criteria not aligned again
+    held = _as_a_fresh_comparison(again)
+    assert held.title_score != first.pairs.columns["title_score"][0]  # the kept title score was not taken
+    assert held.alignment == first.pairs.alignments.records(np.arange(1))[0]
+    # Greeting with greeting, recording details with noting them; checking identity is not confirming who it is.
+    assert [(a.left_key, a.right_key) for a in held.alignment] == [("old:10#1.1", "new:A1#1.1"),
+                                                                    ("old:10#1.3", "new:A1#1.3")]
+    assert held.criteria_score == first.pairs.columns["criteria_score"][0]
+
+
+def test_a_release_moving_a_criterion_words_weight_aligns_again(first_run):
+    first, folder = first_run
+    # One more criterion that records details: "record" and "detail" are now commoner among criteria.
+    added = unit("new", "A2", "Sign for deliveries", level=2)
+    said = criteria_of(added, "record the delivery details on the docket")
+    again = _compare_the_pair([*BEFORE, added], RECEPTION_CRITERIA + SUCCESSOR_CRITERIA + FILLER_CRITERIA + said,
+                              folder)
+
+    assert again.rarity.criteria.unseen == first.rarity.criteria.unseen  # the criteria's count stayed on its step
+    assert again.rarity.criteria.weight("record") < first.rarity.criteria.weight("record")
+    assert (again.compared, again.aligned) == (1, 1)
+    _as_a_fresh_comparison(again)
+
+
+def test_a_reworded_criterion_aligns_again(first_run):
+    _, folder = first_run
+    reworded = criteria_of(SUCCESSOR, "greet each visitor politely when they arrive",
+                           "confirm who the visitor has come to see", "note the details of the visitor in the log")
+    again = _compare_the_pair(BEFORE, RECEPTION_CRITERIA + reworded + FILLER_CRITERIA, folder)
+
+    assert (again.compared, again.aligned) == (1, 1)
+    _as_a_fresh_comparison(again)

@@ -175,5 +175,6 @@ def test_missing_overrides_file_is_no_decision(tmp_path: Path):
 def test_progress_messages(tmp_path: Path):
     heard: list[str] = []
     match_corpus(UNITS, CRITERIA, ENTRIES, tmp_path / "absent.csv", progress=heard.append)
-    assert heard[0].startswith("blocking kept") and heard[1] == "compared 48 pairs; 0 kept from an earlier run"
+    assert heard[0].startswith("blocking kept")
+    assert heard[1] == "compared 48 pairs, 48 of them with their criteria aligned anew; 0 kept from an earlier run"
     assert heard[2].startswith("model fitted by EM") and heard[3].startswith("scored")

@@ -11,13 +11,21 @@ from pipeline.match.pairs import NO_ROW, Alignments, PairColumns, as_columns, di
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_distinct_rows_are_numpys_unique_rows(seed):
+@pytest.mark.parametrize("kind", ["scores", "levels", "wide"])
+def test_distinct_rows_are_numpys_unique_rows(seed, kind):
     rng = np.random.default_rng(seed)
-    matrix = rng.integers(-2, 4, size=(int(rng.integers(1, 400)), int(rng.integers(1, 6)))).astype(float)
-    matrix += rng.choice([0.0, 0.25], size=matrix.shape)
+    rows = int(rng.integers(1, 400))
+    if kind == "scores":  # floats, a few values a column
+        matrix = rng.integers(-2, 4, size=(rows, int(rng.integers(1, 6)))).astype(float)
+        matrix += rng.choice([0.0, 0.25], size=matrix.shape)
+    elif kind == "levels":  # small integers, counted rather than sorted
+        matrix = rng.integers(0, 8, size=(rows, int(rng.integers(1, 7)))).astype(np.int8)
+    else:  # integers far apart over many columns: more combinations than one 64-bit code can hold
+        matrix = rng.integers(-10**15, 10**15, size=(rows, 12)) // rng.choice([1, 10**14], size=(rows, 12))
     distinct, inverse, counts = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
     found = distinct_rows(matrix)
     assert (found[0] == distinct).all() and (found[1] == inverse.reshape(-1)).all() and (found[2] == counts).all()
+    assert found[0].dtype == matrix.dtype
 
 
 def features(**changed: object) -> Features:
