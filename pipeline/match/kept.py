@@ -84,24 +84,26 @@ def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities, keys: Seq
     title_words = _Described(lambda w: json.dumps([w, title.weight(w), sorted(rarity.equivalences.get(w, ()))]))
     criterion_words = _Described(lambda w: json.dumps([w, criteria.weight(w)]))
     criteria_texts = _Described(lambda words: _ITEM.join(map(criterion_words.__getitem__, words)))
-    unseen = repr(criteria.unseen)
+    unseen, title_unseen = repr(criteria.unseen), repr(title.unseen)
 
-    def hashed(described: str) -> int:
-        return int.from_bytes(hashlib.blake2b(described.encode(), digest_size=8).digest(), "big")
+    def hashed(described: str) -> bytes:
+        return hashlib.blake2b(described.encode(), digest_size=8).digest()
 
-    profile, aligned = np.zeros(len(keys), dtype=np.uint64), np.zeros(len(keys), dtype=np.uint64)
-    for at, key in enumerate(keys):
+    profile: list[bytes] = []
+    aligned: list[bytes] = []
+    for key in keys:
         p = profiles[key]
         u = p.unit
-        own_criteria = _FIELD.join([unseen, *[f"{c.criterion_key}={criteria_texts[c.words]}" for c in p.criteria]])
-        aligned[at] = hashed(own_criteria)
-        profile[at] = hashed(_FIELD.join([
-            repr((u.uan, u.nos_code, u.level, p.codes_unique)), repr(title.unseen),
-            _ITEM.join(sorted(p.theme_words or ())),
+        own_criteria = hashed(_FIELD.join([unseen, *[f"{c.criterion_key}={criteria_texts[c.words]}"
+                                                     for c in p.criteria]]))
+        aligned.append(own_criteria)
+        profile.append(hashed(_FIELD.join([
+            repr((u.uan, u.nos_code, u.level, p.codes_unique)), title_unseen, _ITEM.join(sorted(p.theme_words or ())),
             _ITEM.join(p.body_words),  # a comparison reads them as a set: two orders at worst compare a pair again
-            _ITEM.join(map(title_words.__getitem__, p.title_words)), own_criteria,
-        ]))
-    return Hashes(profile, aligned)
+            _ITEM.join(map(title_words.__getitem__, p.title_words)), own_criteria.hex(),  # the criteria by their hash
+        ])))
+    # Eight bytes a hash, read as one big-endian 64-bit number each.
+    return Hashes(*(np.frombuffer(b"".join(found), dtype=">u8").astype(np.uint64) for found in (profile, aligned)))
 
 
 class _Described(dict[Any, str]):
