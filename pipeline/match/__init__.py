@@ -256,7 +256,7 @@ def match_corpus(
         let_go()
         links = map_links(by_key, succession, linking(), applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
-    if kept is not None:  # every pair is here now; the map reads records, never adds a pair
+    if kept is not None:  # every pair is here now; the map reads them, never adds one
         write_kept(kept, compared.pairs, compared.hashes)
     assert compared.scored is not None
     nearest = compared.nearest({(s.old_scheme, s.new_scheme) for s in succession})

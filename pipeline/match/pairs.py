@@ -2,10 +2,10 @@
 
 At 100,000 units blocking proposes over a million pairs; a ``Features`` and a
 ``UnitMatch`` object for each would take gigabytes, columns take about fifty bytes
-a pair. The map's rows and the review read few of them (the links, each old unit's
-nearest candidate, the pairs decided ``possible``, the pairs a person named):
-``Features`` and ``UnitMatch`` are built for those alone
-(``pipeline.match.scoring.Scored``). A pair's position is its row; units are
+a pair. The map's rows read the features of few of them (the links, each old unit's
+nearest candidate, the pairs a person decided), and their scores and decisions from
+the columns; ``UnitMatch`` records are built only for the review and the pairs a
+person named (``pipeline.match.scoring.Scored``). A pair's position is its row; units are
 named by their position in ``keys`` (unit keys in sorted order).
 
 A yes/no column holds 1, 0 or ``MISSING`` (-1), as does the level gap; a score
