@@ -37,7 +37,7 @@ class Compared:
     engine: Engine
     hashes: Hashes  # each unit's profile hashes, by position
     compared: int = 0  # pairs compared in this run, not kept from an earlier one
-    aligned: int = 0  # of those, the pairs whose criteria were aligned in this run, their alignment not kept
+    aligned: int = 0  # of those, the pairs whose criteria (both units listing some) were aligned in this run
     scorer: Scorer | None = None
     scored: Scored | None = None
     records: dict[Pair, UnitMatch] = field(default_factory=dict)
@@ -70,7 +70,8 @@ class Compared:
         first = len(self.pairs)
         self.pairs.extend_columns(left, right, out, Alignments.placed(len(left), aligned))
         self.compared += len(missing)
-        self.aligned += int(wanted.sum())
+        # Only a pair whose two units both list criteria has any to align.
+        self.aligned += int(np.count_nonzero(wanted & (out["left_criteria"] > 0) & (out["right_criteria"] > 0)))
         if self.scorer is not None and self.scored is not None:
             self.scored = self.scored.extended(self.scorer.score_columns(self.pairs, np.arange(first, len(self.pairs))))
 
