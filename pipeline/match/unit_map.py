@@ -14,7 +14,7 @@ from pipeline.match.candidates import Candidates
 from pipeline.match.features import Features
 from pipeline.match.justify import justification, quotes_shared_words, strongest_methods
 from pipeline.match.overrides import Override
-from pipeline.match.pairs import DTYPES, NO_ROW, PairColumns
+from pipeline.match.pairs import NO_ROW, PairColumns
 from pipeline.match.scoring import DECISIONS, Scored
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, relations, successor_links
@@ -233,14 +233,9 @@ def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,
     The title words two titles share (``shared``) are found only where a justification quotes them
     (``justify.quotes_shared_words``; none without ``shared``).
     """
-    column = {name: columns.column(name, at) for name in DTYPES}
-    return [Features(uan, nos, title, criteria, level, theme, body,
-                     shared(*key) if shared and quotes_shared_words(title) else (), alignment,
-                     left, right, identity)
-            for key, alignment, uan, nos, title, criteria, level, theme, body, left, right, identity in zip(
-                keys, columns.alignments.records(at), *(column[name] for name in ("uan_equal", "nos_equal", "title_score",
-                "criteria_score", "level_diff", "theme_equal", "body_score", "left_criteria", "right_criteria",
-                "stated_identity")))]
+    titles = columns.column("title_score", at)
+    return columns.features(at, [shared(*key) if shared and quotes_shared_words(title) else ()
+                                 for key, title in zip(keys, titles, strict=True)])
 
 
 def verdicts(columns: PairColumns, scored: Scored, decided: Mapping[Pair, str], keys: Sequence[Pair],

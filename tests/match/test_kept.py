@@ -273,7 +273,7 @@ def first_run(tmp_path_factory) -> tuple[Compared, Path]:
 def _as_a_fresh_comparison(compared: Compared) -> Features:
     """The pair's features as ``compared`` holds them, checked against comparing the two units now."""
     fresh = compare(compared.profiles[RECEPTION.unit_key], compared.profiles[SUCCESSOR.unit_key], compared.rarity)
-    held = compared.pairs.features(0, fresh.title_shared, compared.pairs.alignments.records(np.arange(1))[0])
+    [held] = compared.pairs.features(np.arange(1), [fresh.title_shared])
     assert held == fresh
     return held
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -43,8 +45,9 @@ def test_a_pair_comes_back_as_it_went_in_and_is_found_by_its_keys():
     pairs = PairColumns(("a:1", "a:2", "b:1", "b:2"))
     columns, alignments = as_columns(given)
     pairs.extend_columns(np.array([0, 1]), np.array([2, 3]), columns, alignments)
-    made = pairs.alignments.records(np.arange(2))
-    assert [pairs.features(row, f.title_shared, made[row]) for row, f in enumerate(given)] == given
+    assert pairs.features(np.arange(2), [f.title_shared for f in given]) == given
+    assert pairs.features(np.array([1, 1, 0]), [(), (), ()]) == [
+        dataclasses.replace(given[row], title_shared=()) for row in (1, 1, 0)]
     assert pairs.row("a:2", "b:2") == 1 and pairs.row("a:1", "b:2") is None and pairs.pair(0) == ("a:1", "b:1")
 
 
