@@ -70,13 +70,8 @@ def _prepare(text: str) -> str:
     return _APOSTROPHES.sub(" ", text.lower())
 
 
-def vocabulary(texts: Iterable[str]) -> frozenset[str]:
-    """The words (lower case, letters only) that a set of texts writes."""
-    return _vocabulary([_prepare(t) for t in dict.fromkeys(texts)])
-
-
 def _vocabulary(prepared: list[str]) -> frozenset[str]:
-    """``vocabulary`` of texts already ``_prepare``d."""
+    """The words (lower case, letters only) that texts already ``_prepare``d write."""
     # Read a thousand texts at a time in one pass of the pattern (the words found are held a thousand texts at a
     # time).
     found: set[str] = set()
@@ -189,20 +184,16 @@ class Lemmas:
         return bool(self.asked) or len(self.used) != len(self.known)
 
 
-def content_words(texts: list[str], known: frozenset[str] | None = None, lemmas: Lemmas | None = None
-                  ) -> list[tuple[str, ...]]:
-    """For each text, its lemmas without function words, in order, compounds and spellings as ``known`` writes them.
-
-    ``known`` is the corpus's vocabulary (``vocabulary``); by default the words of ``texts``. ``lemmas`` may know
-    some texts' lemmas from an earlier run.
+def content_words(texts: list[str], lemmas: Lemmas | None = None) -> list[tuple[str, ...]]:
+    """For each text, its lemmas without function words, in order, compounds and spellings as the texts' own
+    vocabulary writes them. ``lemmas`` may know some texts' lemmas from an earlier run.
     """
     lemmas = lemmas or Lemmas()
     each = list(dict.fromkeys(texts))  # each distinct text once
     prepared = [_prepare(t) for t in each]
-    written = _vocabulary(prepared)
-    known = written if known is None else known
+    known = _vocabulary(prepared)
     # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
-    found = lemmas(_compounds_joined(prepared, known, written))
+    found = lemmas(_compounds_joined(prepared, known, known))
     folds = spelling_folds(known.union(chain.from_iterable(found)))
     if folds:
         found = [words if folds.keys().isdisjoint(words) else tuple(folds.get(w, w) for w in words)
