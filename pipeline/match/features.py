@@ -94,14 +94,20 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     outcome_ends = list(accumulate(map(len, own_outcomes))) if told else [0] * n
     codes = Counter((u.scheme, kind, code.strip().casefold()) for u in ordered
                     for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
+    themes: dict[tuple[str, ...], frozenset[str] | None] = {}  # a theme recurs across units: each is made a set once
     profiles: dict[str, UnitProfile] = {}
     start = told_start = 0
     for u, title, theme, end, told_end in zip(ordered, words[:n], words[n:2 * n], criteria_ends, outcome_ends):
-        body = set(chain.from_iterable(criteria_words[start:end]))  # one set at a time
-        if told_end > told_start:
-            body.update(chain.from_iterable(outcome_words[told_start:told_end]))
+        body: tuple[str, ...] = ()
+        if end > start or told_end > told_start:
+            found = set(chain.from_iterable(criteria_words[start:end]))  # one set at a time
+            if told_end > told_start:
+                found.update(chain.from_iterable(outcome_words[told_start:told_end]))
+            body = tuple(sorted(found))
+        if theme not in themes:
+            themes[theme] = frozenset(theme) or None
         profiles[u.unit_key] = UnitProfile(
-            u, title, frozenset(theme) or None, tuple(texts[start:end]), tuple(sorted(body)),
+            u, title, themes[theme], tuple(texts[start:end]), body,
             not (u.nos_code or u.uan) or all(codes[(u.scheme, kind, code.strip().casefold())] == 1
                                              for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
         start, told_start = end, told_end

@@ -21,7 +21,9 @@ never scores: a model fitted anew scores every pair anew.
 
 The kept features are one Parquet file of columns (``pipeline.match.pairs``), read
 back a row group at a time for the pairs still wanted, beside the lemmas of the
-texts the run read (spaCy is asked only for new texts), in a folder named by the
+texts the run read (spaCy is asked only for new texts) and their content words with
+the vocabulary they were settled against (a release reads the old texts' words from
+there unless its new texts change them), in a folder named by the
 match stage's code and libraries (``pipeline.match.cache.kept_folder``), so a
 change to either starts afresh.
 """
@@ -43,7 +45,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.match.features import Rarities, UnitProfile
-from pipeline.match.normalise import Lemmas
+from pipeline.match.normalise import Lemmas, Settled
 from pipeline.match.pairs import ALIGNED, DTYPES, HELD, Alignments, PairColumns
 from pipeline.store import atomic
 from pipeline.store.tables import BATCH_ROWS, write_batches
@@ -55,6 +57,10 @@ LEMMAS = "lemmas.parquet"
 # A text's content lemmas as one string, joined by a control character no text holds: a flat column reads and
 # writes many times faster than a list of strings.
 LEMMA_SCHEMA = pa.schema([("text", pa.string()), ("lemmas", pa.string())])
+WORDS = "words.parquet"
+# Each text's content words, joined as its lemmas are; the file's metadata holds the vocabulary they were settled
+# against (``pipeline.match.normalise.Settled``).
+WORDS_SCHEMA = pa.schema([("text", pa.string()), ("words", pa.string())])
 
 _ARROW: dict[Any, pa.DataType] = {np.int8: pa.int8(), np.int16: pa.int16(), np.int32: pa.int32(), np.float64: pa.float64(),
           np.bool_: pa.bool_()}
@@ -80,28 +86,29 @@ def profile_hashes(profiles: dict[str, UnitProfile], rarity: Rarities, keys: Seq
     """The profile hashes of the units ``keys`` names, in that order: 64 bits of everything a comparison reads of a
     unit and of its words' rarity, and 64 of its criteria (keys and words) and their words' criteria rarity."""
     title, criteria = rarity.title, rarity.criteria
-    # Words and criteria recur across units: each is written out once, when first met.
+    # Words, criteria and themes recur across units: each is written out once, when first met.
     title_words = _Described(lambda w: json.dumps([w, title.weight(w), sorted(rarity.equivalences.get(w, ()))]))
     criterion_words = _Described(lambda w: json.dumps([w, criteria.weight(w)]))
     criteria_texts = _Described(lambda words: _ITEM.join(map(criterion_words.__getitem__, words)))
+    themes = _Described(lambda theme: _ITEM.join(sorted(theme or ())))
     unseen, title_unseen = repr(criteria.unseen), repr(title.unseen)
-
-    def hashed(described: str) -> bytes:
-        return hashlib.blake2b(described.encode(), digest_size=8).digest()
+    blake2b = hashlib.blake2b
+    no_criteria = blake2b(unseen.encode(), digest_size=8).digest()  # what most units' criteria hash to
 
     profile: list[bytes] = []
     aligned: list[bytes] = []
     for key in keys:
         p = profiles[key]
         u = p.unit
-        own_criteria = hashed(_FIELD.join([unseen, *[f"{c.criterion_key}={criteria_texts[c.words]}"
-                                                     for c in p.criteria]]))
+        own_criteria = blake2b(_FIELD.join([unseen, *[f"{c.criterion_key}={criteria_texts[c.words]}"
+                                                      for c in p.criteria]]).encode(), digest_size=8).digest() \
+            if p.criteria else no_criteria
         aligned.append(own_criteria)
-        profile.append(hashed(_FIELD.join([
-            repr((u.uan, u.nos_code, u.level, p.codes_unique)), title_unseen, _ITEM.join(sorted(p.theme_words or ())),
+        profile.append(blake2b(_FIELD.join([
+            repr((u.uan, u.nos_code, u.level, p.codes_unique)), title_unseen, themes[p.theme_words],
             _ITEM.join(p.body_words),  # a comparison reads them as a set: two orders at worst compare a pair again
             _ITEM.join(map(title_words.__getitem__, p.title_words)), own_criteria.hex(),  # the criteria by their hash
-        ])))
+        ]).encode(), digest_size=8).digest())
     # Eight bytes a hash, read as one big-endian 64-bit number each.
     return Hashes(*(np.frombuffer(b"".join(found), dtype=">u8").astype(np.uint64) for found in (profile, aligned)))
 
@@ -251,40 +258,65 @@ def _batches(pairs: PairColumns, hashes: Hashes) -> Iterator[pa.RecordBatch]:
 
 def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
     """The texts this run read with their content lemmas, in text order, ``BATCH_ROWS`` at a time."""
-    texts = sorted(lemmas.used)
+    return _joined_batches(lemmas.used, LEMMA_SCHEMA)
+
+
+def _joined_batches(words: dict[str, tuple[str, ...]], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """Texts with their words joined into one string, in text order, ``BATCH_ROWS`` at a time."""
+    texts = sorted(words)
     for start in range(0, len(texts), BATCH_ROWS):
         part = texts[start:start + BATCH_ROWS]
-        yield pa.record_batch([pa.array(part, pa.string()),
-                               pa.array([_ITEM.join(lemmas.used[t]) for t in part], pa.string())],
-                              schema=LEMMA_SCHEMA)
+        yield pa.record_batch([pa.array(part, pa.string()), pa.array([_ITEM.join(words[t]) for t in part], pa.string())],
+                              schema=schema)
+
+
+def _read_joined(path: Path, schema: pa.Schema, what: str) -> tuple[dict[str, tuple[str, ...]], dict[bytes, bytes]]:
+    """The texts of a file ``_joined_batches`` wrote, with their words, and the file's metadata."""
+    table = pq.read_table(path)
+    if not table.schema.remove_metadata().equals(schema):
+        raise ValueError(f"{path}: kept {what} not in the schema this code writes: {table.schema}")
+    metadata = table.schema.metadata or {}
+    texts: list[Any] = table.column(0).to_pylist()
+    joined: list[Any] = table.column(1).to_pylist()
+    del table
+    # Each spelling held once, as the lemmas spaCy finds in this run are (``Lemmas``).
+    intern = sys.intern
+    return dict(zip(texts, [tuple(map(intern, words.split(_ITEM))) if words else () for words in joined])), metadata
 
 
 def kept_lemmas(folder: Path | None) -> Lemmas:
-    """The content lemmas of the texts the run before read, as ``folder`` keeps them; none when it keeps none."""
-    if folder is None or not (folder / LEMMAS).exists():
+    """The content words of the texts the run before read, with the vocabulary they were settled against, and their
+    lemmas (read only if asked for), as ``folder`` keeps them; none when it keeps none."""
+    if folder is None:
         return Lemmas()
-    lemmas = pq.read_table(folder / LEMMAS)
-    if not lemmas.schema.equals(LEMMA_SCHEMA):
-        raise ValueError(f"{folder / LEMMAS}: kept lemmas not in the schema this code writes: {lemmas.schema}")
-    texts: list[Any] = lemmas.column("text").to_pylist()
-    joined: list[Any] = lemmas.column("lemmas").to_pylist()
-    del lemmas
-    # Each spelling held once, as the lemmas spaCy finds in this run are (``Lemmas``).
-    intern = sys.intern
-    return Lemmas(dict(zip(texts, [tuple(map(intern, words.split(_ITEM))) if words else () for words in joined])))
+    settled = None
+    if (folder / WORDS).exists():
+        words, metadata = _read_joined(folder / WORDS, WORDS_SCHEMA, "content words")
+        written, known = (frozenset(metadata[key].decode().split(_ITEM)) - {""} for key in (b"written", b"known"))
+        settled = Settled(words, written, known)
+    if not (folder / LEMMAS).exists():
+        return Lemmas(settled=settled)
+    return Lemmas(settled=settled, unread=lambda: _read_joined(folder / LEMMAS, LEMMA_SCHEMA, "lemmas")[0])
 
 
 def write_lemmas(folder: Path, lemmas: Lemmas) -> None:
     """Keep the lemmas of the texts this run read, in place of those the folder held, the file renamed in whole;
-    left as it is when they are the texts and lemmas it holds.
+    left as it is when they are the texts and lemmas it holds, or when this run read none. Keep this run's content
+    words, with the vocabulary they were settled against, when they are not those the folder holds.
 
     Written as soon as the texts are read, so that the run does not hold them to its end: a text's lemmas are
     the same whatever becomes of the run.
     """
-    if not lemmas.changed and (folder / LEMMAS).exists():
-        return
     folder.mkdir(parents=True, exist_ok=True)
-    atomic.write_with(folder / LEMMAS, lambda tmp: write_batches(_lemma_batches(lemmas), LEMMA_SCHEMA, tmp))
+    if lemmas.unread is None and (lemmas.changed or not (folder / LEMMAS).exists()):
+        atomic.write_with(folder / LEMMAS, lambda tmp: write_batches(_lemma_batches(lemmas), LEMMA_SCHEMA, tmp))
+    settles = lemmas.settles
+    if settles is not None and settles is not lemmas.settled:
+        # The vocabulary is in the same file as the words settled against it: the two are replaced together.
+        schema = WORDS_SCHEMA.with_metadata({"written": _ITEM.join(sorted(settles.written)),
+                                             "known": _ITEM.join(sorted(settles.known))})
+        atomic.write_with(folder / WORDS, lambda tmp: write_batches(_joined_batches(settles.words, WORDS_SCHEMA),
+                                                                    schema, tmp))
 
 
 def write_kept(folder: Path, pairs: PairColumns, hashes: Hashes) -> None:

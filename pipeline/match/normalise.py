@@ -13,6 +13,11 @@ as one word when the corpus has that word ("on-line"/"online", "hand
 over"/"handover"), else split ("customer-friendly" is "customer friendly"); and
 a spelling variant folds into the other spelling by its ending ("organization"
 is "organisation", "behavior" is "behaviour") when the corpus has that spelling.
+
+A text's content words are so a function of the text and of which words the corpus
+writes: a run that keeps them (``Settled``) with that vocabulary takes them again for
+the old texts of a release whose new texts add no word an old text's words join or
+fold into, and settles only the new texts.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -147,32 +152,50 @@ def _joined(text: str, joins: set[tuple[str, str]]) -> str:
 def spelling_folds(words: Iterable[str]) -> dict[str, str]:
     """For each word with a variant spelling among ``words``, the spelling it folds into."""
     known = set(words)
-    folds: dict[str, str] = {}
-    for word in sorted(known):
-        for one, other in SPELLING_ENDINGS:
-            if word.endswith(one) and len(word) > len(one) + 2:
-                variant = word[: -len(one)] + other
-                if variant in known:
-                    folds[word] = variant
-                    break
-    return folds
+    return {word: variant for word in sorted(known) if (variant := _folded(word, known))}
+
+
+def _folded(word: str, known: Container[str]) -> str | None:
+    """The spelling ``word`` folds into among ``known``: its variant by the first ending that has one there."""
+    for one, other in SPELLING_ENDINGS:
+        if word.endswith(one) and len(word) > len(one) + 2:
+            variant = word[: -len(one)] + other
+            if variant in known:
+                return variant
+    return None
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Each text's content words as a run settled them, and the vocabulary they were settled against: the words the
+    texts write (``written``), and those with the words of the texts' lemmas (``known``)."""
+
+    words: dict[str, tuple[str, ...]]
+    written: frozenset[str]
+    known: frozenset[str]
 
 
 @dataclass
 class Lemmas:
-    """Content lemmas (``_content``) by text: those an earlier run found (``known``), the texts this run asks for
-    (``used``), and how many of them spaCy was asked for (``asked``)."""
+    """Content lemmas (``_content``) by text: those an earlier run found (``known``, or read by ``unread`` when first
+    needed), the texts this run asks for (``used``), and how many of them spaCy was asked for (``asked``); and the
+    content words an earlier run settled (``settled``) and this run's (``settles``)."""
 
     known: dict[str, tuple[str, ...]] = field(default_factory=dict)
     used: dict[str, tuple[str, ...]] = field(default_factory=dict)
     asked: int = 0
+    settled: Settled | None = None
+    unread: Callable[[], dict[str, tuple[str, ...]]] | None = None
+    settles: Settled | None = None
 
     def __call__(self, texts: list[str]) -> list[tuple[str, ...]]:
         """The content lemmas of each text, spaCy asked only for the texts not known."""
+        if self.unread is not None:
+            self.known.update(self.unread())
+            self.unread = None
         known = self.known
         if missing := list(dict.fromkeys(t for t in texts if t not in known)):
-            # A word recurs in thousands of texts: each spelling is held once.
-            known.update((text, tuple(map(sys.intern, _content(words)))) for text, words in zip(missing, lemma_lists(missing)))
+            known.update(zip(missing, _lemmatised(missing)))
             self.asked += len(missing)
         found = list(map(known.__getitem__, texts))
         self.used.update(zip(texts, found))
@@ -184,21 +207,68 @@ class Lemmas:
         return bool(self.asked) or len(self.used) != len(self.known)
 
 
+def _lemmatised(texts: list[str]) -> list[tuple[str, ...]]:
+    """The content lemmas of each text, from spaCy."""
+    # A word recurs in thousands of texts: each spelling is held once.
+    return [tuple(map(sys.intern, _content(words))) for words in lemma_lists(texts)]
+
+
 def content_words(texts: list[str], lemmas: Lemmas | None = None) -> list[tuple[str, ...]]:
     """For each text, its lemmas without function words, in order, compounds and spellings as the texts' own
-    vocabulary writes them. ``lemmas`` may know some texts' lemmas from an earlier run.
+    vocabulary writes them. ``lemmas`` may know some texts' lemmas, or their content words, from an earlier run.
     """
     lemmas = lemmas or Lemmas()
     each = list(dict.fromkeys(texts))  # each distinct text once
-    prepared = [_prepare(t) for t in each]
-    known = _vocabulary(prepared)
-    # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
-    found = lemmas(_compounds_joined(prepared, known, known))
-    folds = spelling_folds(known.union(chain.from_iterable(found)))
-    if folds:
-        found = [words if folds.keys().isdisjoint(words) else tuple(folds.get(w, w) for w in words)
-                 for words in found]
-    return list(map(dict(zip(each, found)).__getitem__, texts))
+    settles = _settled_again(each, lemmas.settled) if lemmas.settled is not None else None
+    if settles is None:
+        prepared = [_prepare(t) for t in each]
+        known = _vocabulary(prepared)
+        # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
+        found = lemmas(_compounds_joined(prepared, known, known))
+        del prepared
+        vocabulary = known.union(chain.from_iterable(found))
+        folds = spelling_folds(vocabulary)
+        if folds:
+            found = [words if folds.keys().isdisjoint(words) else tuple(folds.get(w, w) for w in words)
+                     for words in found]
+        settles = Settled(dict(zip(each, found)), known, vocabulary)
+    lemmas.settles = settles
+    return list(map(settles.words.__getitem__, texts))
+
+
+def _settled_again(texts: list[str], settled: Settled) -> Settled | None:
+    """The content words of ``texts`` (distinct) settled from those ``settled`` holds, the new texts' found anew;
+    None unless ``texts`` hold every text settled and the new texts change none of their words.
+
+    An old text's words change only when a compound its words may join into, or a spelling its words may fold
+    into, comes or goes from the vocabulary: new texts only add words to it, so each word added is checked.
+    """
+    new = [t for t in texts if t not in settled.words]
+    if len(texts) - len(new) != len(settled.words):  # a text settled before is gone: its words may have gone too
+        return None
+    if not new:
+        return settled
+    prepared = [_prepare(t) for t in new]
+    written = _vocabulary(prepared)
+    vocabulary = settled.written | written
+    for word in written - settled.written:
+        for joined in (word, word[:-1]) if word.endswith("s") else (word,):
+            for cut in range(1, len(joined)):
+                first, second = joined[:cut], joined[cut:]
+                if (first in settled.written and second in settled.written
+                        and _joins(first, second, vocabulary) != _joins(first, second, settled.written)):
+                    return None
+    found = _lemmatised(_compounds_joined(prepared, vocabulary, written))
+    known = settled.known.union(written, chain.from_iterable(found))
+    for word in known - settled.known:
+        for one, other in SPELLING_ENDINGS:
+            if word.endswith(other):
+                spelling = word[: -len(other)] + one  # a word that may now fold into ``word``
+                if spelling in settled.known and _folded(spelling, known) != _folded(spelling, settled.known):
+                    return None
+    folds = {word: folded for word in set(chain.from_iterable(found)) if (folded := _folded(word, known))}
+    return Settled({**settled.words, **{text: tuple(folds.get(w, w) for w in words) for text, words in zip(new, found)}},
+                   vocabulary, known)
 
 
 def _content(words: list[str]) -> list[str]:

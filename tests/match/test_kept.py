@@ -17,7 +17,7 @@ from pipeline.match.compared import Compared
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features, compare, prepare, rarities
 from pipeline.match.kept import Hashes, Kept, profile_hashes
-from pipeline.match.normalise import EXACT_COUNTS, STEPS_PER_DOUBLING, Lemmas, content_words, stepped
+from pipeline.match.normalise import EXACT_COUNTS, STEPS_PER_DOUBLING, Lemmas, Settled, content_words, stepped
 from pipeline.match.pairs import DTYPES, Alignments, PairColumns
 from pipeline.parse.corpus import build_corpus
 from tests.bench.synthetic import synthetic_corpus
@@ -115,6 +115,12 @@ def test_texts_whose_lemmas_a_run_found_are_not_lemmatised_again():
     assert content_words(["Answering telephone calls"], lemmas=told) == [("respond", "telephone", "call")]
 
 
+def _kept_known(folder):
+    """The lemmas ``folder`` keeps, by text."""
+    lemmas = kept.kept_lemmas(folder)
+    return lemmas.unread() if lemmas.unread is not None else lemmas.known
+
+
 def test_the_lemmas_file_is_rewritten_only_when_the_texts_read_or_their_lemmas_change(tmp_path):
     folder = tmp_path / "kept" / "stage"
     texts = ["Answering telephone calls", "Greeting visitors"]
@@ -122,22 +128,72 @@ def test_the_lemmas_file_is_rewritten_only_when_the_texts_read_or_their_lemmas_c
     content_words(texts, lemmas=first)
     kept.write_lemmas(folder, first)
     written = (folder / kept.LEMMAS).stat().st_ino  # a file written anew is renamed in: a new inode
+    words = (folder / kept.WORDS).stat().st_ino
     same = kept.kept_lemmas(folder)
     content_words(list(reversed(texts)), lemmas=same)
     kept.write_lemmas(folder, same)
     assert (folder / kept.LEMMAS).stat().st_ino == written
-    # A text fewer: the file drops it.
+    assert (folder / kept.WORDS).stat().st_ino == words
+    # A text fewer: its words may be all the corpus had of a word, so the lemmas are read and the file drops it.
     fewer = kept.kept_lemmas(folder)
     content_words(texts[:1], lemmas=fewer)
     kept.write_lemmas(folder, fewer)
     assert (folder / kept.LEMMAS).stat().st_ino != written
-    assert kept.kept_lemmas(folder).known == {"answering telephone calls": ("answer", "telephone", "call")}
-    # A new text: spaCy reads it alone, and the file keeps it.
+    assert _kept_known(folder) == {"answering telephone calls": ("answer", "telephone", "call")}
+    assert set(kept.kept_lemmas(folder).settled.words) == {"Answering telephone calls"}
+    # A new text changing no old text's words: spaCy reads it alone, the lemmas file is not read, and the words
+    # file keeps it.
     more = kept.kept_lemmas(folder)
-    content_words([*texts, "Greeting visitors"], lemmas=more)
-    assert more.asked == 1
+    assert content_words([*texts, "Greeting visitors"], lemmas=more) == [
+        ("answer", "telephone", "call"), ("greet", "visitor"), ("greet", "visitor")]
+    assert more.unread is not None and more.asked == 0
     kept.write_lemmas(folder, more)
-    assert set(kept.kept_lemmas(folder).known) == {"answering telephone calls", "greeting visitors"}
+    assert set(_kept_known(folder)) == {"answering telephone calls"}
+    assert set(kept.kept_lemmas(folder).settled.words) == set(texts)
+
+
+# Texts of an earlier run, and a release's: the release's words, from the kept words, are those a run from nothing
+# finds, whether the new texts change an old text's words or not.
+RELEASES = {
+    "nothing new": (["Support team work", "Adapt behavior"], []),
+    "a new text of its own words": (["Support team work", "Adapt behavior"], ["Plan the handbook"]),
+    "a compound that joins old words": (["Support team work", "Plan a hand over"], ["Check the handover"]),
+    "a compound's plural": (["Support team work"], ["Value teamworks"]),
+    "a compound of a new word": (["Support team work"], ["Use the workbook"]),
+    "a spelling old words fold into": (["Adapt behavior", "Know the organization"], ["Good behaviour"]),
+    "a spelling that folds into old words": (["Adapt behaviour"], ["Good behavior", "Colour the center"]),
+    "a variant of a lemma": (["Organizing events"], ["Organising teams"]),
+    "a text gone": (["Support team work", "Value teamwork"], None),
+}
+
+
+@pytest.mark.parametrize("name", list(RELEASES))
+def test_kept_content_words_are_the_words_a_run_from_nothing_finds(tmp_path, name):
+    old, new = RELEASES[name]
+    folder = tmp_path / "kept" / "stage"
+    first = Lemmas()
+    content_words(old, lemmas=first)
+    kept.write_lemmas(folder, first)
+    texts = old[:1] if new is None else [*old, *new]
+    release = kept.kept_lemmas(folder)
+    assert content_words(texts, lemmas=release) == content_words(texts)
+    kept.write_lemmas(folder, release)
+    settled = kept.kept_lemmas(folder).settled
+    assert settled.words == dict(zip(texts, content_words(texts)))
+    again = kept.kept_lemmas(folder)
+    assert content_words(texts, lemmas=again) == content_words(texts)
+    assert again.unread is not None  # all settled: the lemmas are not read
+
+
+def test_kept_content_words_are_settled_anew_only_when_new_texts_may_change_them(tmp_path):
+    folder = tmp_path / "kept" / "stage"
+    first = Lemmas()
+    content_words(["Support team work", "Adapt behavior"], lemmas=first)
+    kept.write_lemmas(folder, first)
+    for texts, anew in ((["Plan the handbook"], False), (["Value teamwork"], True), (["Good behaviour"], True)):
+        release = kept.kept_lemmas(folder)
+        content_words(["Support team work", "Adapt behavior", *texts], lemmas=release)
+        assert (release.unread is None) == anew, texts  # the lemmas read: every text's words settled anew
 
 
 def test_kept_lemmas_leave_compounds_and_spellings_to_the_vocabulary_of_the_run(tmp_path):
@@ -167,7 +223,9 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
     folder = tmp_path / "kept" / "stage"  # writing it clears the folders beside it
     read_texts = {"greet visitors": ("greet", "visitor"), "answer calls": ("answer", "call"), "file": ("file",)}
     kept.write_kept(folder, pairs, _same(np.arange(10, 16, dtype=np.uint64)))
-    kept.write_lemmas(folder, Lemmas(used=read_texts))
+    settles = Settled(read_texts, frozenset({"greet", "visitors", "answer", "calls", "file"}),
+                      frozenset({"greet", "visitors", "visitor", "answer", "calls", "call", "file"}))
+    kept.write_lemmas(folder, Lemmas(used=read_texts, settles=settles))
 
     assert pq.ParquetFile(folder / kept.FILE).num_row_groups == 3
     read = Kept.read(folder)
@@ -178,7 +236,8 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
     alignments = read.read_rows(rows, columns_read, np.arange(5))
     assert columns_read["title_score"].tolist() == columns["title_score"].tolist()
     assert alignments.records(np.arange(5)) == aligned
-    assert kept.kept_lemmas(folder).known == read_texts
+    assert _kept_known(folder) == read_texts
+    assert kept.kept_lemmas(folder).settled == settles
 
 
 def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row_groups(tmp_path, monkeypatch):
