@@ -164,9 +164,31 @@ class WordSets:
         units, size = len(lengths), max(len(ids), 1)
         coded = (np.repeat(np.arange(units, dtype=np.int64), lengths) * size
                  + np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words)))
-        del words
+        return cls._coded(coded, units, len(ids))
+
+    @classmethod
+    def of_parts(cls, parts: Sequence[Sequence[tuple[str, ...]]]) -> WordSets:
+        """``of`` the words of each unit's parts (texts that recur across units, such as criteria)."""
+        counts = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))  # each unit's parts
+        # Each distinct part's words are numbered once: a part met again brings no word not seen before, so the
+        # words are numbered as unit by unit.
+        index: dict[tuple[str, ...], int] = {}
+        part = np.fromiter((index.setdefault(words, len(index)) for own in parts for words in own), dtype=np.int64,
+                           count=int(counts.sum()))
+        words = list(chain.from_iterable(index))
+        ids = {w: i for i, w in enumerate(dict.fromkeys(words))}
+        distinct = Runs.from_lengths(np.fromiter(map(len, index), dtype=np.int64, count=len(index)),
+                                     np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words)))
+        del index, words
+        at, word = distinct.expanded(part)
+        unit = np.repeat(np.arange(len(parts), dtype=np.int64), counts)[at]
+        return cls._coded(unit * max(len(ids), 1) + word, len(parts), len(ids))
+
+    @classmethod
+    def _coded(cls, coded: np.ndarray, units: int, vocabulary: int) -> WordSets:
+        """The word sets of ``units`` units from a code ``unit * vocabulary + word id`` of each word of each unit."""
         coded.sort()
-        unit, word = np.divmod(coded[_firsts(coded)], size)
+        unit, word = np.divmod(coded[_firsts(coded)], max(vocabulary, 1))
         own = Runs.from_lengths(np.bincount(unit, minlength=units), word)
         # Units whose sets are equal share one, found by the bytes of their word ids.
         held, bounds = word.tobytes(), (own.starts * word.itemsize).tolist()
@@ -174,7 +196,7 @@ class WordSets:
         of_unit = np.fromiter((index.setdefault(held[start:end], len(index)) for start, end in pairwise(bounds)),
                               dtype=np.int64, count=units)
         _, first_unit = np.unique(of_unit, return_index=True)
-        return cls(of_unit, own.chosen(first_unit), len(ids))
+        return cls(of_unit, own.chosen(first_unit), vocabulary)
 
     def _counts(self) -> tuple[np.ndarray, int]:
         """How many distinct sets have each word, and the rarity limit of the distinct sets that have a word."""
@@ -212,7 +234,7 @@ def _stated(codes: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
 def _keys(profiles: list[UnitProfile], titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
     """Every (blocking key, unit index) of the units, a key ``value * len(RULES) + rule`` (each rule's values
     numbered apart), one rule in turn of ``RULES``."""
-    criteria = WordSets.of(chain.from_iterable(map(_WORDS, p.criteria)) for p in profiles)
+    criteria = WordSets.of_parts([tuple(map(_WORDS, p.criteria)) for p in profiles])
     found = [_stated([p.unit.nos_code for p in profiles]), _stated([p.unit.uan for p in profiles]),
              titles.rare(), titles.rare_pairs(), criteria.rare()]
     keys = np.concatenate([value * len(RULES) + rule for rule, (_, value) in enumerate(found)])

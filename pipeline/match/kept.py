@@ -36,6 +36,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any, cast
 
@@ -58,9 +59,9 @@ LEMMAS = "lemmas.parquet"
 # writes many times faster than a list of strings.
 LEMMA_SCHEMA = pa.schema([("text", pa.string()), ("lemmas", pa.string())])
 WORDS = "words.parquet"
-# Each text's content words, joined as its lemmas are; the file's metadata holds the vocabulary they were settled
-# against (``pipeline.match.normalise.Settled``).
-WORDS_SCHEMA = pa.schema([("text", pa.string()), ("words", pa.string())])
+# Each text's content words as their places in the vocabulary they were settled against, which the file's metadata
+# holds (``pipeline.match.normalise.Settled``): read back as one list of words, each text's a slice of it.
+WORDS_SCHEMA = pa.schema([("text", pa.string()), ("words", pa.list_(pa.int32()))])
 
 _ARROW: dict[Any, pa.DataType] = {np.int8: pa.int8(), np.int16: pa.int16(), np.int32: pa.int32(), np.float64: pa.float64(),
           np.bool_: pa.bool_()}
@@ -258,30 +259,58 @@ def _batches(pairs: PairColumns, hashes: Hashes) -> Iterator[pa.RecordBatch]:
 
 def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
     """The texts this run read with their content lemmas, in text order, ``BATCH_ROWS`` at a time."""
-    return _joined_batches(lemmas.used, LEMMA_SCHEMA)
-
-
-def _joined_batches(words: dict[str, tuple[str, ...]], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    """Texts with their words joined into one string, in text order, ``BATCH_ROWS`` at a time."""
-    texts = sorted(words)
+    texts = sorted(lemmas.used)
     for start in range(0, len(texts), BATCH_ROWS):
         part = texts[start:start + BATCH_ROWS]
-        yield pa.record_batch([pa.array(part, pa.string()), pa.array([_ITEM.join(words[t]) for t in part], pa.string())],
-                              schema=schema)
+        yield pa.record_batch([pa.array(part, pa.string()),
+                               pa.array([_ITEM.join(lemmas.used[t]) for t in part], pa.string())],
+                              schema=LEMMA_SCHEMA)
 
 
-def _read_joined(path: Path, schema: pa.Schema, what: str) -> tuple[dict[str, tuple[str, ...]], dict[bytes, bytes]]:
-    """The texts of a file ``_joined_batches`` wrote, with their words, and the file's metadata."""
-    table = pq.read_table(path)
-    if not table.schema.remove_metadata().equals(schema):
-        raise ValueError(f"{path}: kept {what} not in the schema this code writes: {table.schema}")
-    metadata = table.schema.metadata or {}
-    texts: list[Any] = table.column(0).to_pylist()
-    joined: list[Any] = table.column(1).to_pylist()
-    del table
+def _read_lemmas(path: Path) -> dict[str, tuple[str, ...]]:
+    """The texts ``_lemma_batches`` wrote, with their content lemmas."""
+    lemmas = pq.read_table(path)
+    if not lemmas.schema.equals(LEMMA_SCHEMA):
+        raise ValueError(f"{path}: kept lemmas not in the schema this code writes: {lemmas.schema}")
+    texts: list[Any] = lemmas.column("text").to_pylist()
+    joined: list[Any] = lemmas.column("lemmas").to_pylist()
+    del lemmas
     # Each spelling held once, as the lemmas spaCy finds in this run are (``Lemmas``).
     intern = sys.intern
-    return dict(zip(texts, [tuple(map(intern, words.split(_ITEM))) if words else () for words in joined])), metadata
+    return dict(zip(texts, [tuple(map(intern, words.split(_ITEM))) if words else () for words in joined]))
+
+
+def _word_batches(settled: Settled) -> Iterator[pa.RecordBatch]:
+    """Each text with its content words as their places in the sorted vocabulary, in text order, ``BATCH_ROWS`` at a
+    time."""
+    place = {word: i for i, word in enumerate(sorted(settled.known))}
+    texts = sorted(settled.words)
+    for start in range(0, len(texts), BATCH_ROWS):
+        part = texts[start:start + BATCH_ROWS]
+        words = list(map(settled.words.__getitem__, part))
+        ends = np.cumsum(np.fromiter(map(len, words), dtype=np.int32, count=len(words)), dtype=np.int32)
+        places = np.fromiter(map(place.__getitem__, chain.from_iterable(words)), dtype=np.int32, count=int(ends[-1]))
+        yield pa.record_batch([pa.array(part, pa.string()),
+                               pa.ListArray.from_arrays(pa.array(np.concatenate([[0], ends]), pa.int32()),
+                                                        pa.array(places, pa.int32()), type=WORDS_SCHEMA.field(1).type)],
+                              schema=WORDS_SCHEMA)
+
+
+def _read_words(path: Path) -> Settled:
+    """The content words ``_word_batches`` wrote, with the vocabulary they were settled against."""
+    table = pq.read_table(path)
+    if not table.schema.remove_metadata().equals(WORDS_SCHEMA):
+        raise ValueError(f"{path}: kept content words not in the schema this code writes: {table.schema}")
+    written, known = ([sys.intern(word) for word in table.schema.metadata[key].decode().split(_ITEM) if word]
+                      for key in (b"written", b"known"))
+    texts: list[Any] = table.column("text").to_pylist()
+    words = cast("pa.ListArray[Any]", table.column("words").combine_chunks())
+    del table
+    # Each text's words, taken from one list of the vocabulary's words: each spelling is held once.
+    flat = np.array(known, dtype=object)[words.values.to_numpy()].tolist()
+    ends = words.offsets.to_numpy().tolist()
+    return Settled(dict(zip(texts, [tuple(flat[start:end]) for start, end in pairwise(ends)])),
+                   frozenset(written), frozenset(known))
 
 
 def kept_lemmas(folder: Path | None) -> Lemmas:
@@ -289,14 +318,10 @@ def kept_lemmas(folder: Path | None) -> Lemmas:
     lemmas (read only if asked for), as ``folder`` keeps them; none when it keeps none."""
     if folder is None:
         return Lemmas()
-    settled = None
-    if (folder / WORDS).exists():
-        words, metadata = _read_joined(folder / WORDS, WORDS_SCHEMA, "content words")
-        written, known = (frozenset(metadata[key].decode().split(_ITEM)) - {""} for key in (b"written", b"known"))
-        settled = Settled(words, written, known)
+    settled = _read_words(folder / WORDS) if (folder / WORDS).exists() else None
     if not (folder / LEMMAS).exists():
         return Lemmas(settled=settled)
-    return Lemmas(settled=settled, unread=lambda: _read_joined(folder / LEMMAS, LEMMA_SCHEMA, "lemmas")[0])
+    return Lemmas(settled=settled, unread=lambda: _read_lemmas(folder / LEMMAS))
 
 
 def write_lemmas(folder: Path, lemmas: Lemmas) -> None:
@@ -315,8 +340,7 @@ def write_lemmas(folder: Path, lemmas: Lemmas) -> None:
         # The vocabulary is in the same file as the words settled against it: the two are replaced together.
         schema = WORDS_SCHEMA.with_metadata({"written": _ITEM.join(sorted(settles.written)),
                                              "known": _ITEM.join(sorted(settles.known))})
-        atomic.write_with(folder / WORDS, lambda tmp: write_batches(_joined_batches(settles.words, WORDS_SCHEMA),
-                                                                    schema, tmp))
+        atomic.write_with(folder / WORDS, lambda tmp: write_batches(_word_batches(settles), schema, tmp))
 
 
 def write_kept(folder: Path, pairs: PairColumns, hashes: Hashes) -> None:

@@ -97,3 +97,17 @@ def test_word_sets_are_numbered_where_first_seen():
     # "visitor" 0, "greet" 1, "reply" 2; each set's ids sorted.
     assert sets.of_unit.tolist() == [0, 1, 2, 0]
     assert sets.sets.values.tolist() == [0, 1, 1, 0, 2] and sets.sets.lengths.tolist() == [2, 1, 2]
+
+
+def test_word_sets_of_parts_are_the_sets_of_the_parts_words_together():
+    # Two units list one criterion alike; the third lists its criteria in the other order, the fourth none.
+    greet, reply, file = ("greet", "visitor"), ("reply", "visitor", "promptly"), ("file", "record")
+    parts = [(greet, reply), (file, greet), (reply, greet), ()]
+    sets = WordSets.of_parts(parts)
+    # "greet" 0, "visitor" 1, "reply" 2, "promptly" 3, "file" 4, "record" 5: numbered as unit by unit.
+    assert sets.of_unit.tolist() == [0, 1, 0, 2] and sets.vocabulary == 6
+    assert sets.sets.values.tolist() == [0, 1, 2, 3, 0, 1, 4, 5]
+    flat = WordSets.of([word for words in own for word in words] for own in parts)
+    assert flat.of_unit.tolist() == sets.of_unit.tolist()
+    assert flat.sets.values.tolist() == sets.sets.values.tolist()
+    assert flat.sets.starts.tolist() == sets.sets.starts.tolist()
