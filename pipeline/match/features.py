@@ -98,16 +98,16 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     profiles: dict[str, UnitProfile] = {}
     start = told_start = 0
     for u, title, theme, end, told_end in zip(ordered, words[:n], words[n:2 * n], criteria_ends, outcome_ends):
+        own: tuple[CriterionText, ...] = ()
         body: tuple[str, ...] = ()
         if end > start or told_end > told_start:
-            found = set(chain.from_iterable(criteria_words[start:end]))  # one set at a time
-            if told_end > told_start:
-                found.update(chain.from_iterable(outcome_words[told_start:told_end]))
+            own = tuple(texts[start:end])
+            found = set().union(*criteria_words[start:end], *outcome_words[told_start:told_end])  # one at a time
             body = tuple(sorted(found))
         if theme not in themes:
             themes[theme] = frozenset(theme) or None
         profiles[u.unit_key] = UnitProfile(
-            u, title, themes[theme], tuple(texts[start:end]), body,
+            u, title, themes[theme], own, body,
             not (u.nos_code or u.uan) or all(codes[(u.scheme, kind, code.strip().casefold())] == 1
                                              for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
         start, told_start = end, told_end

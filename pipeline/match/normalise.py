@@ -218,9 +218,9 @@ def content_words(texts: list[str], lemmas: Lemmas | None = None) -> list[tuple[
     vocabulary writes them. ``lemmas`` may know some texts' lemmas, or their content words, from an earlier run.
     """
     lemmas = lemmas or Lemmas()
-    each = list(dict.fromkeys(texts))  # each distinct text once
-    settles = _settled_again(each, lemmas.settled) if lemmas.settled is not None else None
+    settles = _settled_again(texts, lemmas.settled) if lemmas.settled is not None else None
     if settles is None:
+        each = list(dict.fromkeys(texts))  # each distinct text once
         prepared = [_prepare(t) for t in each]
         known = _vocabulary(prepared)
         # Criteria repeat word for word across units and schemes: each distinct text goes through spaCy once.
@@ -237,15 +237,17 @@ def content_words(texts: list[str], lemmas: Lemmas | None = None) -> list[tuple[
 
 
 def _settled_again(texts: list[str], settled: Settled) -> Settled | None:
-    """The content words of ``texts`` (distinct) settled from those ``settled`` holds, the new texts' found anew;
-    None unless ``texts`` hold every text settled and the new texts change none of their words.
+    """The content words of ``texts`` settled from those ``settled`` holds, the new texts' found anew; None unless
+    ``texts`` hold every text settled and the new texts change none of their words.
 
     An old text's words change only when a compound its words may join into, or a spelling its words may fold
     into, comes or goes from the vocabulary: new texts only add words to it, so each word added is checked.
     """
-    new = [t for t in texts if t not in settled.words]
-    if len(texts) - len(new) != len(settled.words):  # a text settled before is gone: its words may have gone too
+    distinct = set(texts)
+    new = sorted(distinct.difference(settled.words))
+    if len(distinct) - len(new) != len(settled.words):  # a text settled before is gone: its words may have gone too
         return None
+    del distinct
     if not new:
         return settled
     prepared = [_prepare(t) for t in new]
