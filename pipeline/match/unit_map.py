@@ -11,8 +11,7 @@ import numpy as np
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow
 from pipeline.match.bridges import Bridge
 from pipeline.match.candidates import Candidates
-from pipeline.match.features import Features
-from pipeline.match.justify import justification, quotes_shared_words, strongest_methods
+from pipeline.match.justify import Evidence, justifications, quotes_shared_words, strongest_methods
 from pipeline.match.overrides import Override
 from pipeline.match.pairs import NO_ROW, PairColumns
 from pipeline.match.scoring import DECISIONS, Scored
@@ -38,34 +37,7 @@ class UnitMap:
     criteria: list[CriterionMapRow]
 
 
-def _is_exact(features: Features) -> bool:
-    """Identical titles, or every criterion on both sides aligned."""
-    aligned = len(features.alignment)
-    complete = features.criteria_score is not None and aligned == features.left_criteria == features.right_criteria
-    return features.title_score == 1.0 or complete
-
-
-def _settled(relation: Relation, features: Features, override: Override | None) -> Relation:
-    """``equivalent`` only where the old unit covers the new one whole or identity is stated; else ``partial``.
-
-    Identity is the same unit reference or a person's ``confirm``; coverage is every
-    criterion of the new unit with a counterpart (unknown coverage is not whole).
-    """
-    covered, total = _coverage(features)
-    whole = bool(total) and covered == total
-    if relation.relation != "equivalent" or whole or features.uan_equal or override is not None:
-        return relation
-    return Relation("partial", "skos:closeMatch", relation.cardinality)
-
-
-def _coverage(features: Features) -> tuple[int | None, int | None]:
-    """(new-unit criteria with a counterpart, new-unit criteria); None when a side has none."""
-    if features.criteria_score is None:
-        return None, None
-    return len(features.alignment), features.right_criteria
-
-
-def _row(old: Unit, new: Unit | None, *, relation: str, predicate: str, cardinality: str, confidence: float,
+def _row(old: Unit, new: Unit | None, relation: str, predicate: str, cardinality: str, confidence: float,
          method: str, justification: str, criteria_covered: int | None, criteria_total: int | None, status: str,
          reviewer: str | None) -> UnitMapRow:
     # Positional: the map has a row for every old unit and every link, and keywords cost a third of a row.
@@ -78,64 +50,77 @@ def _row(old: Unit, new: Unit | None, *, relation: str, predicate: str, cardinal
                       justification, criteria_covered, criteria_total, status, reviewer, new.status)
 
 
-def _linked_row(
-    old: Unit,
-    new: Unit,
-    verdict: Verdict,
-    features: Features,
-    method: str,
-    relation: Relation,
-    parts: int,
-    override: Override | None,
-    bridge: Bridge | None = None,
-) -> UnitMapRow:
-    covered, total = _coverage(features)
-    score, decision = verdict
-    evidence = justification(old, new, features, score, parts)
-    confidence = score
-    if bridge is not None:
-        evidence = f"{bridge.reason}. Direct comparison: {evidence}"
-        confidence, method = bridge.confidence, bridge.method
-    elif decision == "possible":
-        evidence += "; no stronger candidate on either side, listed for review"
-    if relation.relation == "partial" and relation.cardinality == "1:1":
-        evidence += ("; partial: " + (f"{covered} of {total} criteria of the new unit have a counterpart"
+def _coverage(evidence: Evidence) -> tuple[list[int | None], list[int | None]]:
+    """Each row's (new-unit criteria with a counterpart, new-unit criteria); None where a side has none."""
+    compared = [score is not None for score in evidence.criteria_score]
+    return ([len(aligned) if known else None for aligned, known in zip(evidence.alignment, compared)],
+            [total if known else None for total, known in zip(evidence.right_criteria, compared)])
+
+
+def _exact(evidence: Evidence) -> list[bool]:
+    """Identical titles, or every criterion on both sides aligned."""
+    return [title == 1.0 or (criteria is not None and len(aligned) == left == right)
+            for title, criteria, aligned, left, right in zip(evidence.title_score, evidence.criteria_score,
+                                                             evidence.alignment, evidence.left_criteria,
+                                                             evidence.right_criteria)]
+
+
+def _settled(relation: Relation, covered: int | None, total: int | None, uan_equal: bool | None,
+             override: Override | None) -> Relation:
+    """``equivalent`` only where the old unit covers the new one whole or identity is stated; else ``partial``.
+
+    Identity is the same unit reference or a person's ``confirm``; coverage is every
+    criterion of the new unit with a counterpart (unknown coverage is not whole).
+    """
+    whole = bool(total) and covered == total
+    if relation.relation != "equivalent" or whole or uan_equal or override is not None:
+        return relation
+    return Relation("partial", "skos:closeMatch", relation.cardinality)
+
+
+def _linked_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence, verdicts: list[Verdict],
+                 methods: list[str], overrides: dict[Pair, Override], bridged: dict[Pair, Bridge]
+                 ) -> list[UnitMapRow]:
+    """The rows of one supersession's links (``keys``, in key order) from their evidence, verdicts and strongest
+    methods."""
+    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
+    parts = Counter(old for old, _ in keys)
+    counts = [parts[old] for old, _ in keys]
+    related = relations(keys, {key for key, exact in zip(keys, _exact(evidence)) if exact})
+    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], counts)
+    rows = []
+    for key, old, new, (score, decision), method, text, covered, total, uan in zip(
+            keys, olds, news, verdicts, methods, texts, *_coverage(evidence), evidence.uan_equal, strict=True):
+        override, bridge = overrides.get(key), bridged.get(key)
+        relation = _settled(related[key], covered, total, uan, override)
+        confidence = score
+        if bridge is not None:
+            text = f"{bridge.reason}. Direct comparison: {text}"
+            confidence, method = bridge.confidence, bridge.method
+        elif decision == "possible":
+            text += "; no stronger candidate on either side, listed for review"
+        if relation.relation == "partial" and relation.cardinality == "1:1":
+            text += ("; partial: " + (f"{covered} of {total} criteria of the new unit have a counterpart"
                                       if total else "its criteria could not be compared"))
-    if override is not None:
-        evidence = f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: {evidence}"
-    return _row(
-        old,
-        new,
-        relation=relation.relation,
-        predicate=relation.predicate,
-        cardinality=relation.cardinality,
-        confidence=1.0 if override else confidence,
-        method="override" if override else method,
-        justification=evidence,
-        criteria_covered=covered,
-        criteria_total=total,
-        status="confirmed" if override else "auto",
-        reviewer=override.source if override else None,
-    )
+        if override is None:
+            rows.append(_row(old, new, relation.relation, relation.predicate, relation.cardinality, confidence,
+                             method, text, covered, total, "auto", None))
+        else:
+            rows.append(_row(old, new, relation.relation, relation.predicate, relation.cardinality, 1.0, "override",
+                             f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: {text}", covered, total,
+                             "confirmed", override.source))
+    return rows
 
 
-def _rejected_row(old: Unit, new: Unit, verdict: Verdict, features: Features, override: Override) -> UnitMapRow:
-    covered, total = _coverage(features)
-    return _row(
-        old,
-        new,
-        relation="none",
-        predicate="",
-        cardinality=NO_SUCCESSOR,
-        confidence=0.0,
-        method="override",
-        justification=f"Rejected by reviewer: {override.note or 'no note'}. Matcher: "
-        + justification(old, new, features, verdict[0], 1),
-        criteria_covered=covered,
-        criteria_total=total,
-        status="rejected",
-        reviewer=override.source,
-    )
+def _rejected_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence, verdicts: list[Verdict],
+                   overrides: dict[Pair, Override]) -> list[UnitMapRow]:
+    """The rows of the pairs a person rejected."""
+    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
+    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], [1] * len(keys))
+    return [_row(old, new, "none", "", NO_SUCCESSOR, 0.0, "override",
+                 f"Rejected by reviewer: {overrides[key].note or 'no note'}. Matcher: {text}", covered, total,
+                 "rejected", overrides[key].source)
+            for key, old, new, text, covered, total in zip(keys, olds, news, texts, *_coverage(evidence), strict=True)]
 
 
 def _none_row(
@@ -157,20 +142,7 @@ def _none_row(
             f"at match probability {score:.3f} ({decision})"
         )
         confidence = round(1.0 - score, 4)
-    return _row(
-        old,
-        None,
-        relation="none",
-        predicate="",
-        cardinality=NO_SUCCESSOR,
-        confidence=confidence,
-        method=method,
-        justification=reason,
-        criteria_covered=None,
-        criteria_total=None,
-        status="auto",
-        reviewer=None,
-    )
+    return _row(old, None, "none", "", NO_SUCCESSOR, confidence, method, reason, None, None, "auto", None)
 
 
 @dataclass(frozen=True)
@@ -227,15 +199,19 @@ def unlisted(units: dict[str, Unit], links: list[Links]) -> list[str]:
 
 
 def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,
-                  shared: Callable[[str, str], tuple[str, ...]] | None) -> list[Features]:
-    """The features of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time.
+                  shared: Callable[[str, str], tuple[str, ...]] | None) -> Evidence:
+    """What the rows say of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time.
 
     The title words two titles share (``shared``) are found only where a justification quotes them
     (``justify.quotes_shared_words``; none without ``shared``).
     """
     titles = columns.column("title_score", at)
-    return columns.features(at, [shared(*key) if shared and quotes_shared_words(title) else ()
-                                 for key, title in zip(keys, titles, strict=True)])
+    return Evidence(columns.column("uan_equal", at), columns.column("nos_equal", at), titles,
+                    [shared(*key) if shared and quotes_shared_words(title) else ()
+                     for key, title in zip(keys, titles, strict=True)],
+                    columns.column("criteria_score", at), columns.column("left_criteria", at),
+                    columns.column("right_criteria", at), columns.column("theme_equal", at),
+                    columns.alignments.records(at))
 
 
 def verdicts(columns: PairColumns, scored: Scored, decided: Mapping[Pair, str], keys: Sequence[Pair],
@@ -270,23 +246,15 @@ def build_unit_map(
     for found in links:
         ordered = found.pairs
         at = columns.rows(ordered)
-        features = read_features(columns, ordered, at, shared)
-        exact = {k for k, read in zip(ordered, features) if _is_exact(read)}
-        related = relations(ordered, exact)
-        parts = Counter(old for old, _ in ordered)
-        for key, read, verdict, method in zip(ordered, features, verdicts(columns, scored, decided, ordered, at),
-                                              strongest_methods(columns, at)):
-            old, new = units[key[0]], units[key[1]]
-            override = overrides.get(key)
-            relation = _settled(related[key], read, override)
-            rows.append(_linked_row(old, new, verdict, read, method, relation, parts[key[0]], override,
-                                    found.bridged.get(key)))
-        criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for read in features for a in read.alignment]
+        evidence = read_features(columns, ordered, at, shared)
+        rows += _linked_rows(units, ordered, evidence, verdicts(columns, scored, decided, ordered, at),
+                             strongest_methods(columns, at), overrides, found.bridged)
+        criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score)
+                           for aligned in evidence.alignment for a in aligned]
         rejected = found.rejected
         at = columns.rows(rejected)
-        rows += [_rejected_row(units[k[0]], units[k[1]], verdict, f, overrides[k])
-                 for k, verdict, f in zip(rejected, verdicts(columns, scored, decided, rejected, at),
-                                          read_features(columns, rejected, at, shared))]
+        rows += _rejected_rows(units, rejected, read_features(columns, rejected, at, shared),
+                               verdicts(columns, scored, decided, rejected, at), overrides)
 
     new_schemes = new_schemes_of([found.supersession for found in links])
     nearest_of = {columns.keys[left]: row for left, row in zip(columns.left[nearest].tolist(), nearest.tolist())}
