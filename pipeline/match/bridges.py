@@ -45,7 +45,7 @@ class _Matches:
         matched = pairs.matched()
         units = np.concatenate([matched.left, matched.right])
         others = np.concatenate([matched.right, matched.left])
-        order = np.lexsort((others, units))
+        order = np.argsort(units * len(pairs.keys) + others)  # one key sorts faster than two; no two pairs tie
         self.others = others[order]
         self.scores = np.concatenate([matched.score, matched.score])[order]
         self.starts = np.searchsorted(units[order], np.arange(len(pairs.keys) + 1))

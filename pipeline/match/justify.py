@@ -58,23 +58,17 @@ class Evidence:
     alignment: list[tuple[AlignedPair, ...]]
 
 
-def _title_strength(score: float) -> str:
+def _title_words(score: float) -> str:
+    """What two titles that differ have in common, and the title score, up to the words they share."""
     if score >= 0.8:
-        return "titles nearly identical"
-    if score >= 0.6:
-        return "titles similar"
-    if score >= 0.4:
-        return "titles share key words"
-    return "titles differ"
-
-
-def _title_words(score: float | None, shared: tuple[str, ...]) -> str | None:
-    if score is None:
-        return None
-    if not quotes_shared_words(score):
-        return "titles identical once normalised"
-    quoted = ", ".join(f"\u2018{w}\u2019" for w in shared[:SHOWN_WORDS])
-    return f"{_title_strength(score)} ({score:.2f}{'; shared ' + quoted if quoted else ''})"
+        strength = "titles nearly identical"
+    elif score >= 0.6:
+        strength = "titles similar"
+    elif score >= 0.4:
+        strength = "titles share key words"
+    else:
+        strength = "titles differ"
+    return f"{strength} ({score:.2f}"
 
 
 def _level_words(old: int | None, new: int | None) -> str | None:
@@ -89,7 +83,8 @@ def justifications(olds: Sequence[Unit], news: Sequence[Unit], evidence: Evidenc
                    parts: Sequence[int]) -> list[str]:
     """One line for each pair (``olds[i]``, ``news[i]``): what agreed, how strongly, and the resulting match
     probability (``scores``); ``parts``: how many new units the old unit's links reach."""
-    # Levels and probabilities repeat across the rows: each is put in words once.
+    # Title scores, levels and probabilities repeat across the rows: each is put in words once.
+    titles: dict[float, str] = {}
     levels: dict[tuple[int | None, int | None], str | None] = {}
     chances: dict[float, str] = {}
     found = []
@@ -106,8 +101,14 @@ def justifications(olds: Sequence[Unit], news: Sequence[Unit], evidence: Evidenc
             clauses.append(f"same NOS code ({new.nos_code})")
         elif nos is False:
             clauses.append(f"different NOS codes ({old.nos_code} / {new.nos_code})")
-        if (titles := _title_words(title, shared)) is not None:
-            clauses.append(titles)
+        if title is not None:
+            if quotes_shared_words(title):
+                if title not in titles:
+                    titles[title] = _title_words(title)
+                quoted = ", ".join([f"\u2018{word}\u2019" for word in shared[:SHOWN_WORDS]])
+                clauses.append(f"{titles[title]}; shared {quoted})" if quoted else f"{titles[title]})")
+            else:
+                clauses.append("titles identical once normalised")
         clauses.append("criteria not compared (one side lists none)" if criteria is None else
                        f"{covered} of the new unit's {right} criteria have a counterpart among the old unit's {left} "
                        f"(criteria score {criteria:.2f})")

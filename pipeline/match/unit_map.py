@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,7 +16,7 @@ from pipeline.match.overrides import Override
 from pipeline.match.pairs import NO_ROW, PairColumns
 from pipeline.match.scoring import DECISIONS, Scored
 from pipeline.match.succession import Supersession
-from pipeline.match.successors import Relation, relations, successor_links
+from pipeline.match.successors import Relation, links_each, relations, successor_links
 
 # A unit with no successor is one row: SSSOM writes that cardinality "1:0".
 NO_SUCCESSOR = "1:0"
@@ -78,21 +78,19 @@ def _settled(relation: Relation, covered: int | None, total: int | None, uan_equ
     return Relation("partial", "skos:closeMatch", relation.cardinality)
 
 
-def _linked_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence, verdicts: list[Verdict],
-                 methods: list[str], overrides: dict[Pair, Override], bridged: dict[Pair, Bridge]
-                 ) -> list[UnitMapRow]:
-    """The rows of one supersession's links (``keys``, in key order) from their evidence, verdicts and strongest
-    methods."""
+def _linked_rows(units: dict[str, Unit], keys: list[Pair], ends: tuple[np.ndarray, np.ndarray], evidence: Evidence,
+                 verdicts: list[Verdict], methods: list[str], overrides: dict[Pair, Override],
+                 bridged: dict[Pair, Bridge]) -> list[UnitMapRow]:
+    """The rows of one supersession's links (``keys``, in key order; ``ends``: their old and new units as numbers)
+    from their evidence, verdicts and strongest methods."""
     olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
-    parts = Counter(old for old, _ in keys)
-    counts = [parts[old] for old, _ in keys]
-    related = relations(keys, {key for key, exact in zip(keys, _exact(evidence)) if exact})
-    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], counts)
+    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], links_each(ends[0]).tolist())
     rows = []
-    for key, old, new, (score, decision), method, text, covered, total, uan in zip(
-            keys, olds, news, verdicts, methods, texts, *_coverage(evidence), evidence.uan_equal, strict=True):
+    for key, old, new, (score, decision), method, text, covered, total, uan, related in zip(
+            keys, olds, news, verdicts, methods, texts, *_coverage(evidence), evidence.uan_equal,
+            relations(*ends, _exact(evidence)), strict=True):
         override, bridge = overrides.get(key), bridged.get(key)
-        relation = _settled(related[key], covered, total, uan, override)
+        relation = _settled(related, covered, total, uan, override)
         confidence = score
         if bridge is not None:
             text = f"{bridge.reason}. Direct comparison: {text}"
@@ -247,8 +245,9 @@ def build_unit_map(
         ordered = found.pairs
         at = columns.rows(ordered)
         evidence = read_features(columns, ordered, at, shared)
-        rows += _linked_rows(units, ordered, evidence, verdicts(columns, scored, decided, ordered, at),
-                             strongest_methods(columns, at), overrides, found.bridged)
+        rows += _linked_rows(units, ordered, (columns.left[at], columns.right[at]), evidence,
+                             verdicts(columns, scored, decided, ordered, at), strongest_methods(columns, at), overrides,
+                             found.bridged)
         criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score)
                            for aligned in evidence.alignment for a in aligned]
         rejected = found.rejected
