@@ -9,7 +9,6 @@ import numpy as np
 
 from pipeline.core.records import Unit
 from pipeline.match.comparisons import CRITERIA, NOS, TITLE, UAN
-from pipeline.match.criteria import AlignedPair
 from pipeline.match.pairs import PairColumns, distinct_rows
 from pipeline.match.scoring import decide, level_matrix
 
@@ -45,7 +44,8 @@ def quotes_shared_words(title_score: float | None) -> bool:
 @dataclass(frozen=True)
 class Evidence:
     """What the map's rows say of their pairs, a column each, as records hold the values: the features, the title
-    words two titles share (rarest first; only where a justification quotes them) and each criterion alignment."""
+    words two titles share (rarest first; only where a justification quotes them) and how many criterion pairs each
+    alignment holds."""
 
     uan_equal: list[bool | None]
     nos_equal: list[bool | None]
@@ -55,7 +55,7 @@ class Evidence:
     left_criteria: list[int]
     right_criteria: list[int]
     theme_equal: list[bool | None]
-    alignment: list[tuple[AlignedPair, ...]]
+    aligned: list[int]
 
 
 def _title_words(score: float) -> str:
@@ -90,7 +90,7 @@ def justifications(olds: Sequence[Unit], news: Sequence[Unit], evidence: Evidenc
     found = []
     for old, new, uan, nos, title, shared, criteria, covered, left, right, theme, score, part in zip(
             olds, news, evidence.uan_equal, evidence.nos_equal, evidence.title_score, evidence.title_shared,
-            evidence.criteria_score, map(len, evidence.alignment), evidence.left_criteria, evidence.right_criteria,
+            evidence.criteria_score, evidence.aligned, evidence.left_criteria, evidence.right_criteria,
             evidence.theme_equal, scores, parts, strict=True):
         clauses: list[str] = []
         if part > 1:

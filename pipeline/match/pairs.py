@@ -282,3 +282,15 @@ def as_columns(features: Sequence[Features]) -> tuple[dict[str, np.ndarray], Ali
     """The feature columns of ``features``, and their alignments."""
     return ({name: _column(name, (getattr(f, name) for f in features)) for name in DTYPES},
             Alignments.of([f.alignment for f in features]))
+
+
+def aligned_columns(alignments: Alignments, rows: np.ndarray) -> tuple[list[int], list[str], list[str], list[float]]:
+    """The alignments of ``rows`` as columns: how many criterion pairs each row has, then every pair's left key, right
+    key and score, a row's after the row before's (no record of a pair is made)."""
+    taken = alignments.arrow(rows)
+    listed = cast(pa.StructArray, taken.flatten())
+    counts: list[int] = np.diff(taken.offsets.to_numpy()).tolist()
+    left: list[Any] = listed.field("left_key").to_pylist()
+    right: list[Any] = listed.field("right_key").to_pylist()
+    scores: list[Any] = listed.field("score").to_pylist()
+    return counts, left, right, scores

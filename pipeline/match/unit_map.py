@@ -13,7 +13,7 @@ from pipeline.match.bridges import Bridge
 from pipeline.match.candidates import Candidates
 from pipeline.match.justify import Evidence, justifications, quotes_shared_words, strongest_methods
 from pipeline.match.overrides import Override
-from pipeline.match.pairs import NO_ROW, PairColumns
+from pipeline.match.pairs import NO_ROW, PairColumns, aligned_columns
 from pipeline.match.scoring import DECISIONS, Scored
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, links_each, relations, successor_links
@@ -53,15 +53,15 @@ def _row(old: Unit, new: Unit | None, relation: str, predicate: str, cardinality
 def _coverage(evidence: Evidence) -> tuple[list[int | None], list[int | None]]:
     """Each row's (new-unit criteria with a counterpart, new-unit criteria); None where a side has none."""
     compared = [score is not None for score in evidence.criteria_score]
-    return ([len(aligned) if known else None for aligned, known in zip(evidence.alignment, compared)],
+    return ([aligned if known else None for aligned, known in zip(evidence.aligned, compared)],
             [total if known else None for total, known in zip(evidence.right_criteria, compared)])
 
 
 def _exact(evidence: Evidence) -> list[bool]:
     """Identical titles, or every criterion on both sides aligned."""
-    return [title == 1.0 or (criteria is not None and len(aligned) == left == right)
+    return [title == 1.0 or (criteria is not None and aligned == left == right)
             for title, criteria, aligned, left, right in zip(evidence.title_score, evidence.criteria_score,
-                                                             evidence.alignment, evidence.left_criteria,
+                                                             evidence.aligned, evidence.left_criteria,
                                                              evidence.right_criteria)]
 
 
@@ -197,19 +197,21 @@ def unlisted(units: dict[str, Unit], links: list[Links]) -> list[str]:
 
 
 def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,
-                  shared: Callable[[str, str], tuple[str, ...]] | None) -> Evidence:
-    """What the rows say of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time.
+                  shared: Callable[[str, str], tuple[str, ...]] | None) -> tuple[Evidence, list[CriterionMapRow]]:
+    """What the rows say of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time,
+    and the pairs of criteria their alignments hold, row by row.
 
     The title words two titles share (``shared``) are found only where a justification quotes them
     (``justify.quotes_shared_words``; none without ``shared``).
     """
     titles = columns.column("title_score", at)
-    return Evidence(columns.column("uan_equal", at), columns.column("nos_equal", at), titles,
-                    [shared(*key) if shared and quotes_shared_words(title) else ()
-                     for key, title in zip(keys, titles, strict=True)],
-                    columns.column("criteria_score", at), columns.column("left_criteria", at),
-                    columns.column("right_criteria", at), columns.column("theme_equal", at),
-                    columns.alignments.records(at))
+    aligned, left, right, scores = aligned_columns(columns.alignments, at)
+    evidence = Evidence(columns.column("uan_equal", at), columns.column("nos_equal", at), titles,
+                        [shared(*key) if shared and quotes_shared_words(title) else ()
+                         for key, title in zip(keys, titles, strict=True)],
+                        columns.column("criteria_score", at), columns.column("left_criteria", at),
+                        columns.column("right_criteria", at), columns.column("theme_equal", at), aligned)
+    return evidence, list(map(CriterionMapRow, left, right, scores))
 
 
 def verdicts(columns: PairColumns, scored: Scored, decided: Mapping[Pair, str], keys: Sequence[Pair],
@@ -244,15 +246,14 @@ def build_unit_map(
     for found in links:
         ordered = found.pairs
         at = columns.rows(ordered)
-        evidence = read_features(columns, ordered, at, shared)
+        evidence, criteria = read_features(columns, ordered, at, shared)
         rows += _linked_rows(units, ordered, (columns.left[at], columns.right[at]), evidence,
                              verdicts(columns, scored, decided, ordered, at), strongest_methods(columns, at), overrides,
                              found.bridged)
-        criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score)
-                           for aligned in evidence.alignment for a in aligned]
+        criterion_rows += criteria
         rejected = found.rejected
         at = columns.rows(rejected)
-        rows += _rejected_rows(units, rejected, read_features(columns, rejected, at, shared),
+        rows += _rejected_rows(units, rejected, read_features(columns, rejected, at, shared)[0],
                                verdicts(columns, scored, decided, rejected, at), overrides)
 
     new_schemes = new_schemes_of([found.supersession for found in links])
