@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -141,7 +142,9 @@ def family_bridges(
     """Links from each unlinked old unit to the units of the schemes superseding its own (``new_schemes``, by old
     scheme) in its family that the evidence singles out, strongest path first; ``methods_of`` gives the strongest
     evidence of each of many (old unit, member) steps at once."""
-    family_of = {f.unit_key: f.family_id for f in families if f.unit_key in units}
+    family_of = dict(zip(map(attrgetter("unit_key"), families), map(attrgetter("family_id"), families)))
+    if family_of.keys() != units.keys():
+        family_of = {key: family_id for key, family_id in family_of.items() if key in units}
     # (scheme, NOS code) -> the one unit of the scheme stating it; (family, scheme) -> the family's one unit of it.
     coded = _alone(((u.scheme, u.nos_code), u.unit_key) for u in units.values() if u.nos_code)
     sole = _alone(((family_id, units[key].scheme), key) for key, family_id in family_of.items())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from pipeline.core.records import Unit
 from pipeline.match.pairs import PairColumns
 from pipeline.match.scoring import DECISIONS, Scored
 
@@ -51,11 +52,12 @@ class Candidates:
         keys = self.keys
         return [(keys[a], keys[b]) for a, b in zip(left.tolist(), right.tolist())]
 
-    def scheme_pairs(self, scheme_of: Mapping[str, str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The schemes, and each row's left and right scheme as positions among them."""
-        names = sorted({scheme_of[k] for k in self.keys})
+    def scheme_pairs(self, units: Mapping[str, Unit]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The schemes of the units (by key), and each row's left and right scheme as positions among them."""
+        schemes = [units[k].scheme for k in self.keys]
+        names = sorted(set(schemes))
         code = {name: i for i, name in enumerate(names)}
-        of = np.array([code[scheme_of[k]] for k in self.keys], dtype=np.int64)
+        of = np.array([code[scheme] for scheme in schemes], dtype=np.int64)
         return names, of[self.left], of[self.right]
 
 

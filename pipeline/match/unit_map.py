@@ -165,7 +165,7 @@ def map_links(
     decisions in place), the pairs a person confirmed, and ``bridges`` (links the families make for old units
     left without a successor, ``pipeline.match.bridges``) where no other link is."""
     bridges = bridges or {}
-    names, left, right = pairs.scheme_pairs({k: u.scheme for k, u in units.items()})
+    names, left, right = pairs.scheme_pairs(units)
     code = {name: i for i, name in enumerate(names)}
     found = []
     for s in supersessions:
