@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -20,6 +21,8 @@ from pipeline.match.successors import Relation, links_each, relations, successor
 
 # A unit with no successor is one row: SSSOM writes that cardinality "1:0".
 NO_SUCCESSOR = "1:0"
+# The relation of an old unit's row without successor, or of a pair a person rejected.
+NONE = Relation("none", "", NO_SUCCESSOR)
 # A "none" row that no comparison backs is a coin toss, not a certainty.
 NO_EVIDENCE_CONFIDENCE = 0.5
 
@@ -37,17 +40,21 @@ class UnitMap:
     criteria: list[CriterionMapRow]
 
 
-def _row(old: Unit, new: Unit | None, relation: str, predicate: str, cardinality: str, confidence: float,
-         method: str, justification: str, criteria_covered: int | None, criteria_total: int | None, status: str,
-         reviewer: str | None) -> UnitMapRow:
+def _rows(olds: Iterable[Unit], news: Iterable[Unit | None], relations: Iterable[Relation],
+          confidences: Iterable[float], methods: Iterable[str], justifications: Iterable[str],
+          covered: Iterable[int | None], totals: Iterable[int | None], statuses: Iterable[str],
+          reviewers: Iterable[str | None]) -> list[UnitMapRow]:
+    """Map rows from their columns (``news``: None for an old unit without successor)."""
     # Positional: the map has a row for every old unit and every link, and keywords cost a third of a row.
-    if new is None:
-        return UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, None, None, None, None, old.nos_code,
-                          relation, predicate, cardinality, confidence, method, justification, criteria_covered,
-                          criteria_total, status, reviewer, None)
-    return UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, new.unit_key, new.scheme, new.unit_code,
-                      new.title, new.nos_code or old.nos_code, relation, predicate, cardinality, confidence, method,
-                      justification, criteria_covered, criteria_total, status, reviewer, new.status)
+    return [UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, None, None, None, None, old.nos_code,
+                       relation.relation, relation.predicate, relation.cardinality, confidence, method, text, covers,
+                       total, status, reviewer, None) if new is None else
+            UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, new.unit_key, new.scheme, new.unit_code,
+                       new.title, new.nos_code or old.nos_code, relation.relation, relation.predicate,
+                       relation.cardinality, confidence, method, text, covers, total, status, reviewer, new.status)
+            for old, new, relation, confidence, method, text, covers, total, status, reviewer in zip(
+                olds, news, relations, confidences, methods, justifications, covered, totals, statuses, reviewers,
+                strict=True)]
 
 
 def _coverage(evidence: Evidence) -> tuple[list[int | None], list[int | None]]:
@@ -85,12 +92,13 @@ def _linked_rows(units: dict[str, Unit], keys: list[Pair], ends: tuple[np.ndarra
     from their evidence, verdicts and strongest methods."""
     olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
     texts = justifications(olds, news, evidence, [score for score, _ in verdicts], links_each(ends[0]).tolist())
-    rows = []
-    for key, old, new, (score, decision), method, text, covered, total, uan, related in zip(
-            keys, olds, news, verdicts, methods, texts, *_coverage(evidence), evidence.uan_equal,
-            relations(*ends, _exact(evidence)), strict=True):
+    covered, totals = _coverage(evidence)
+    found: list[tuple[Relation, float, str, str, str, str | None]] = []  # each row's columns from its relation on
+    for key, (score, decision), method, text, covers, total, uan, related in zip(
+            keys, verdicts, methods, texts, covered, totals, evidence.uan_equal, relations(*ends, _exact(evidence)),
+            strict=True):
         override, bridge = overrides.get(key), bridged.get(key)
-        relation = _settled(related, covered, total, uan, override)
+        relation = _settled(related, covers, total, uan, override)
         confidence = score
         if bridge is not None:
             text = f"{bridge.reason}. Direct comparison: {text}"
@@ -98,16 +106,15 @@ def _linked_rows(units: dict[str, Unit], keys: list[Pair], ends: tuple[np.ndarra
         elif decision == "possible":
             text += "; no stronger candidate on either side, listed for review"
         if relation.relation == "partial" and relation.cardinality == "1:1":
-            text += ("; partial: " + (f"{covered} of {total} criteria of the new unit have a counterpart"
+            text += ("; partial: " + (f"{covers} of {total} criteria of the new unit have a counterpart"
                                       if total else "its criteria could not be compared"))
         if override is None:
-            rows.append(_row(old, new, relation.relation, relation.predicate, relation.cardinality, confidence,
-                             method, text, covered, total, "auto", None))
+            found.append((relation, confidence, method, text, "auto", None))
         else:
-            rows.append(_row(old, new, relation.relation, relation.predicate, relation.cardinality, 1.0, "override",
-                             f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: {text}", covered, total,
-                             "confirmed", override.source))
-    return rows
+            found.append((relation, 1.0, "override", f"Confirmed by reviewer: {override.note or 'no note'}. "
+                          f"Matcher: {text}", "confirmed", override.source))
+    relation_of, confidences, methods_of, justified, statuses, reviewers = zip(*found) if found else [()] * 6
+    return _rows(olds, news, relation_of, confidences, methods_of, justified, covered, totals, statuses, reviewers)
 
 
 def _rejected_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence, verdicts: list[Verdict],
@@ -115,17 +122,16 @@ def _rejected_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence,
     """The rows of the pairs a person rejected."""
     olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
     texts = justifications(olds, news, evidence, [score for score, _ in verdicts], [1] * len(keys))
-    return [_row(old, new, "none", "", NO_SUCCESSOR, 0.0, "override",
-                 f"Rejected by reviewer: {overrides[key].note or 'no note'}. Matcher: {text}", covered, total,
-                 "rejected", overrides[key].source)
-            for key, old, new, text, covered, total in zip(keys, olds, news, texts, *_coverage(evidence), strict=True)]
+    notes = [overrides[key] for key in keys]
+    size = len(keys)
+    return _rows(olds, news, repeat(NONE, size), repeat(0.0, size), repeat("override", size),
+                 [f"Rejected by reviewer: {o.note or 'no note'}. Matcher: {text}" for o, text in zip(notes, texts)],
+                 *_coverage(evidence), repeat("rejected", size), [o.source for o in notes])
 
 
-def _none_row(
-    old: Unit, new_schemes: list[str], best: tuple[Unit, Verdict, str] | None
-) -> UnitMapRow:
-    """The row of an old unit without successor: how close the nearest candidate (``best``: the unit, its pair's
-    verdict and strongest evidence), if any, came."""
+def _none_row(new_schemes: list[str], best: tuple[Unit, Verdict, str] | None) -> tuple[str, float, str]:
+    """The justification, confidence and method of the row of an old unit without successor (in ``new_schemes``):
+    how close the nearest candidate (``best``: the unit, its pair's verdict and strongest evidence), if any, came."""
     where = " or ".join(new_schemes)
     if best is None:
         reason = (
@@ -140,7 +146,7 @@ def _none_row(
             f"at match probability {score:.3f} ({decision})"
         )
         confidence = round(1.0 - score, 4)
-    return _row(old, None, "none", "", NO_SUCCESSOR, confidence, method, reason, None, None, "auto", None)
+    return reason, confidence, method
 
 
 @dataclass(frozen=True)
@@ -263,12 +269,17 @@ def build_unit_map(
     found_at = at[at != NO_ROW]
     best = [columns.pair(row) for row in found_at.tolist()]
     nearby = iter(zip(best, verdicts(columns, scored, decided, best, found_at), strongest_methods(columns, found_at)))
+    unmapped = []
     for old, row in zip(olds, at.tolist()):
         if row == NO_ROW:
-            rows.append(_none_row(old, new_schemes[old.scheme], None))
+            unmapped.append(_none_row(new_schemes[old.scheme], None))
         else:
             (_, new_key), verdict, method = next(nearby)
-            rows.append(_none_row(old, new_schemes[old.scheme], (units[new_key], verdict, method)))
+            unmapped.append(_none_row(new_schemes[old.scheme], (units[new_key], verdict, method)))
+    texts, confidences, methods = zip(*unmapped) if unmapped else [()] * 3
+    size = len(olds)
+    rows += _rows(olds, repeat(None, size), repeat(NONE, size), confidences, methods, texts, repeat(None, size),
+                  repeat(None, size), repeat("auto", size), repeat(None, size))
     return UnitMap(rows, criterion_rows)
 
 
