@@ -9,13 +9,13 @@ positions order pairs as their keys do.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 
 from pipeline.core.records import Unit
-from pipeline.match.pairs import PairColumns
+from pipeline.match.pairs import PairColumns, distinct_combinations
 from pipeline.match.scoring import DECISIONS, Scored
 
 MATCH, POSSIBLE, NON_MATCH = (DECISIONS.index(d) for d in ("match", "possible", "non-match"))
@@ -59,6 +59,18 @@ class Candidates:
         code = {name: i for i, name in enumerate(names)}
         of = np.array([code[scheme] for scheme in schemes], dtype=np.int64)
         return names, of[self.left], of[self.right]
+
+
+def sorted_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """The rows in the order of their values in ``columns``, the first column first (``np.lexsort`` of the columns
+    reversed), found by ranking each row's values at once (``distinct_combinations``): rows that tie keep their order."""
+    _, rank, counts = distinct_combinations(columns)
+    if len(counts) < len(rank):
+        ties: np.ndarray = np.argsort(rank, kind="stable")
+        return ties
+    order = np.empty(len(rank), dtype=np.int64)
+    order[rank] = np.arange(len(rank))
+    return order
 
 
 def candidates(pairs: PairColumns, scored: Scored, decided: Mapping[int, str]) -> Candidates:

@@ -20,7 +20,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from pipeline.core.records import Family, Unit
-from pipeline.match.candidates import Candidates
+from pipeline.match.candidates import Candidates, sorted_rows
 
 # Pairs read as Python integers at a time.
 CHUNK = 65_536
@@ -113,7 +113,7 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candi
     ends = np.array(joined, dtype=np.int64).reshape(-1, 2)
     groups.join_all(ends[:, 0], ends[:, 1])
     matched = pairs.matched()
-    ranked = np.lexsort((matched.right, matched.left, -matched.score))
+    ranked = sorted_rows([-matched.score, matched.left, matched.right])
     # The pairs' units as positions here (-1: a unit not among ``units``); in a run, the same keys in the same order.
     here = (np.arange(len(keys), dtype=np.int64) if pairs.keys == tuple(keys)
             else np.array([position.get(key, -1) for key in pairs.keys], dtype=np.int64))

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from pipeline.core.records import UnitMatch
 from pipeline.core.schemas import DATASETS
+from pipeline.match.candidates import sorted_rows
 from pipeline.match.pairs import MISSING, YES_NO, PairColumns
 from pipeline.match.scoring import DECISIONS, UNIT_MATCH_FEATURES, Scored
 from pipeline.store.tables import BATCH_ROWS, write_batches
@@ -30,7 +31,7 @@ class UnitMatches:
 
     def __post_init__(self) -> None:
         # Positions follow key order, so sorting by position sorts by key.
-        object.__setattr__(self, "order", np.lexsort((self.pairs.right, self.pairs.left)))
+        object.__setattr__(self, "order", sorted_rows([self.pairs.left, self.pairs.right]))
 
     def __len__(self) -> int:
         return len(self.pairs)

@@ -31,7 +31,7 @@ from functools import cache
 
 import numpy as np
 
-from pipeline.match.candidates import MATCH, NON_MATCH, POSSIBLE, Candidates
+from pipeline.match.candidates import MATCH, NON_MATCH, POSSIBLE, Candidates, sorted_rows
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,7 @@ class Relation:
 def _ranked(pairs: Candidates) -> np.ndarray:
     """Rows in rank order: greatest match weight first; where weights tie (pairs on the same levels), the closer
     titles, then the closer criteria, then the lowest keys."""
-    ranked: np.ndarray = np.lexsort((pairs.right, pairs.left, -pairs.criteria, -pairs.title, -pairs.weight))
-    return ranked
+    return sorted_rows([-pairs.weight, -pairs.title, -pairs.criteria, pairs.left, pairs.right])
 
 
 def _firsts(units: np.ndarray) -> np.ndarray:
