@@ -12,7 +12,6 @@ import pyarrow as pa
 
 from pipeline.core.records import UnitMatch
 from pipeline.core.schemas import DATASETS
-from pipeline.match.candidates import sorted_rows
 from pipeline.match.pairs import MISSING, YES_NO, PairColumns
 from pipeline.match.scoring import DECISIONS, UNIT_MATCH_FEATURES, Scored
 from pipeline.store.tables import BATCH_ROWS, write_batches
@@ -31,7 +30,8 @@ class UnitMatches:
 
     def __post_init__(self) -> None:
         # Positions follow key order, so sorting by position sorts by key.
-        object.__setattr__(self, "order", sorted_rows([self.pairs.left, self.pairs.right]))
+        # One key, sorted once: ranking the columns' values (``candidates.sorted_rows``) holds several copies of them.
+        object.__setattr__(self, "order", np.argsort(self.pairs.left * len(self.pairs.keys) + self.pairs.right))
 
     def __len__(self) -> int:
         return len(self.pairs)

@@ -16,6 +16,7 @@ criteria, and records of them are built for the rows read alone.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -290,7 +291,8 @@ def aligned_columns(alignments: Alignments, rows: np.ndarray) -> tuple[list[int]
     taken = alignments.arrow(rows)
     listed = cast(pa.StructArray, taken.flatten())
     counts: list[int] = np.diff(taken.offsets.to_numpy()).tolist()
-    left: list[Any] = listed.field("left_key").to_pylist()
-    right: list[Any] = listed.field("right_key").to_pylist()
+    # Criterion keys recur in many alignments, and the map holds its criterion pairs: each key is one string.
+    named: list[Any] = [listed.field(name).to_pylist() for name in ("left_key", "right_key")]
+    left, right = ([sys.intern(key) for key in keys] for keys in named)
     scores: list[Any] = listed.field("score").to_pylist()
     return counts, left, right, scores
