@@ -196,10 +196,9 @@ def map_links(
 def unlisted(units: dict[str, Unit], links: list[Links]) -> list[str]:
     """The old units with neither a link nor a person's rejection: the map gives each a ``none`` row. By scheme,
     then key."""
-    listed = {old for found in links for old, _ in found.pairs + found.rejected}
+    listed = {old for found in links for pairs in (found.pairs, found.rejected) for old, _ in pairs}
     old_schemes = {found.supersession.old_scheme for found in links}
-    return sorted((k for k, u in units.items() if u.scheme in old_schemes and k not in listed),
-                  key=lambda k: (units[k].scheme, k))
+    return [k for _, k in sorted([(u.scheme, k) for k, u in units.items() if u.scheme in old_schemes and k not in listed])]
 
 
 def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,
