@@ -14,8 +14,10 @@ of which of them succeeds the old unit.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -45,7 +47,7 @@ class _Matches:
         matched = pairs.matched()
         units = np.concatenate([matched.left, matched.right])
         others = np.concatenate([matched.right, matched.left])
-        order = np.lexsort((others, units))
+        order = np.argsort(units * len(pairs.keys) + others)  # one key sorts faster than two; no two pairs tie
         self.others = others[order]
         self.scores = np.concatenate([matched.score, matched.score])[order]
         self.starts = np.searchsorted(units[order], np.arange(len(pairs.keys) + 1))
@@ -60,11 +62,12 @@ class _Matches:
 
 
 def _alone(named: Iterable[tuple[tuple[str, str], str]]) -> dict[tuple[str, str], str]:
-    """Each name (a scheme's NOS code, a family's scheme) given to one unit alone, with that unit's key."""
+    """Each name given (a scheme's NOS code, a family's scheme), with the key of the one unit given it, or "" where
+    several units are."""
     found: dict[tuple[str, str], str] = {}
     for name, key in named:
         found[name] = "" if name in found else key
-    return {name: key for name, key in found.items() if key}
+    return found
 
 
 def _path(old: Unit, new: Unit, via: Unit, first: float, onward: float | None,
@@ -103,11 +106,12 @@ class _Evidence:
 
 
 def _evidence(olds: list[Unit], family: np.ndarray, new_schemes: np.ndarray, matches: _Matches,
-              position: dict[str, int], family_at: np.ndarray, scheme_at: np.ndarray, keys: tuple[str, ...]
-              ) -> list[_Evidence]:
+              family_at: np.ndarray, scheme_at: np.ndarray, keys: tuple[str, ...]) -> list[_Evidence]:
     """Each old unit's evidence (``family``: its family's number; ``new_schemes``: a row of which scheme numbers
     supersede its own, the last column for units of no scheme), the pairs of all of them sifted at once."""
-    at = np.array([position.get(old.unit_key, -1) for old in olds], dtype=np.int64)
+    found_at = [bisect_left(keys, old.unit_key) for old in olds]  # keys are in sorted order
+    at = np.array([i if i < len(keys) and keys[i] == old.unit_key else -1 for i, old in zip(found_at, olds)],
+                  dtype=np.int64)
     owners = np.flatnonzero(at >= 0)
     which, partner, first = matches.of(at[owners])
     which = owners[which]
@@ -116,9 +120,9 @@ def _evidence(olds: list[Unit], family: np.ndarray, new_schemes: np.ndarray, mat
     step, new, second = matches.of(partner)
     step_old = which[step]
     wanted = (family_at[new] == family[step_old]) & new_schemes[step_old, scheme_at[new]]
-    own_bounds = np.searchsorted(which, np.arange(len(olds) + 1))
+    own_bounds = np.searchsorted(which, np.arange(len(olds) + 1)).tolist()
     step_old, via, new, second = step_old[wanted], partner[step[wanted]], new[wanted], second[wanted]
-    onward_bounds = np.searchsorted(step_old, np.arange(len(olds) + 1))
+    onward_bounds = np.searchsorted(step_old, np.arange(len(olds) + 1)).tolist()
     partners, scores = [keys[k] for k in partner.tolist()], first.tolist()
     vias, news, seconds = [keys[k] for k in via.tolist()], [keys[k] for k in new.tolist()], second.tolist()
     found = []
@@ -141,8 +145,11 @@ def family_bridges(
     """Links from each unlinked old unit to the units of the schemes superseding its own (``new_schemes``, by old
     scheme) in its family that the evidence singles out, strongest path first; ``methods_of`` gives the strongest
     evidence of each of many (old unit, member) steps at once."""
-    family_of = {f.unit_key: f.family_id for f in families if f.unit_key in units}
-    # (scheme, NOS code) -> the one unit of the scheme stating it; (family, scheme) -> the family's one unit of it.
+    family_of = dict(zip(map(attrgetter("unit_key"), families), map(attrgetter("family_id"), families)))
+    if family_of.keys() != units.keys():
+        family_of = {key: family_id for key, family_id in family_of.items() if key in units}
+    # (scheme, NOS code) -> the one unit of the scheme stating it; (family, scheme) -> the family's one unit of it
+    # ("" where there are several).
     coded = _alone(((u.scheme, u.nos_code), u.unit_key) for u in units.values() if u.nos_code)
     sole = _alone(((family_id, units[key].scheme), key) for key, family_id in family_of.items())
     keys = pairs.keys
@@ -157,14 +164,15 @@ def family_bridges(
             if scheme in scheme_code and new_scheme in scheme_code:
                 superseding[scheme_code[scheme], scheme_code[new_scheme]] = True
     matches = _Matches(pairs)
-    position = {key: i for i, key in enumerate(keys)}
-    olds = [units[k] for k in unlinked if k in family_of]
+    # Only an old unit whose family holds a unit of a scheme superseding its own can be bridged.
+    olds = [units[k] for k in unlinked if k in family_of
+            and any((family_of[k], scheme) in sole for scheme in new_schemes.get(units[k].scheme, []))]
     found: list[tuple[str, str, float, str, str]] = []
     for start in range(0, len(olds), CHUNK):
         part = olds[start:start + CHUNK]
         family = np.array([family_code[family_of[old.unit_key]] for old in part], dtype=np.int64)
         newer = superseding[[scheme_code[old.scheme] for old in part]]
-        for old, evidence in zip(part, _evidence(part, family, newer, matches, position, family_at, scheme_at, keys)):
+        for old, evidence in zip(part, _evidence(part, family, newer, matches, family_at, scheme_at, keys)):
             found += _bridges_of(old, new_schemes.get(old.scheme, []), evidence, family_of, coded, sole, units)
     steps = [(old_key, via_key) for old_key, _, _, via_key, _ in found if via_key]
     methods = dict(zip(steps, methods_of(steps)))

@@ -9,12 +9,13 @@ positions order pairs as their keys do.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 
-from pipeline.match.pairs import PairColumns
+from pipeline.core.records import Unit
+from pipeline.match.pairs import PairColumns, distinct_combinations
 from pipeline.match.scoring import DECISIONS, Scored
 
 MATCH, POSSIBLE, NON_MATCH = (DECISIONS.index(d) for d in ("match", "possible", "non-match"))
@@ -51,12 +52,25 @@ class Candidates:
         keys = self.keys
         return [(keys[a], keys[b]) for a, b in zip(left.tolist(), right.tolist())]
 
-    def scheme_pairs(self, scheme_of: Mapping[str, str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The schemes, and each row's left and right scheme as positions among them."""
-        names = sorted({scheme_of[k] for k in self.keys})
+    def scheme_pairs(self, units: Mapping[str, Unit]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The schemes of the units (by key), and each row's left and right scheme as positions among them."""
+        schemes = [units[k].scheme for k in self.keys]
+        names = sorted(set(schemes))
         code = {name: i for i, name in enumerate(names)}
-        of = np.array([code[scheme_of[k]] for k in self.keys], dtype=np.int64)
+        of = np.array([code[scheme] for scheme in schemes], dtype=np.int64)
         return names, of[self.left], of[self.right]
+
+
+def sorted_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """The rows in the order of their values in ``columns``, the first column first (``np.lexsort`` of the columns
+    reversed), found by ranking each row's values at once (``distinct_combinations``): rows that tie keep their order."""
+    _, rank, counts = distinct_combinations(columns)
+    if len(counts) < len(rank):
+        ties: np.ndarray = np.argsort(rank, kind="stable")
+        return ties
+    order = np.empty(len(rank), dtype=np.int64)
+    order[rank] = np.arange(len(rank))
+    return order
 
 
 def candidates(pairs: PairColumns, scored: Scored, decided: Mapping[int, str]) -> Candidates:

@@ -16,6 +16,7 @@ import numpy as np
 
 from pipeline.core.parallel import Engine
 from pipeline.core.records import UnitMatch
+from pipeline.match.candidates import sorted_rows
 from pipeline.match.features import Rarities, UnitProfile, compare_all
 from pipeline.match.kept import Hashes, Kept
 from pipeline.match.pairs import DTYPES, FROM_ALIGNMENT, NO_ROW, Alignments, PairColumns, as_columns
@@ -121,7 +122,7 @@ class Compared:
                            dtype=np.int64)
         left, right = self.pairs.left, self.pairs.right
         rows = np.flatnonzero(np.isin(of[left] * len(names) + of[right], allowed))
-        order = np.lexsort((right[rows], self.scored.score[rows], left[rows]))
+        order = sorted_rows([left[rows], self.scored.score[rows], right[rows]])
         ranked = rows[order]
         last = np.append(left[ranked][1:] != left[ranked][:-1], True) if len(ranked) else np.zeros(0, dtype=bool)
         nearest: np.ndarray = ranked[last]

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from pipeline.core.records import Family, Unit
-from pipeline.match.candidates import Candidates
+from pipeline.match.candidates import Candidates, sorted_rows
 
 # Pairs read as Python integers at a time.
 CHUNK = 65_536
@@ -42,13 +44,30 @@ class _Groups:
             unit = parent[unit]
         return unit
 
-    def join(self, pairs: Iterable[tuple[int, int]], checked: bool = False) -> None:
-        """Join the groups of each pair's units in turn; with ``checked``, only where that puts no two units of one
-        scheme together."""
+    def join_all(self, left: np.ndarray, right: np.ndarray) -> None:
+        """Join the groups of every pair's units (positions ``left[i]``, ``right[i]``), unchecked: at once, as the
+        parts the pairs and the groups so far connect, each named by its lowest position."""
+        size = len(self.parent)
+        roots = self.roots()
+        ends = (np.concatenate([left, np.arange(size)]), np.concatenate([right, roots]))
+        _, part = connected_components(coo_matrix((np.ones(len(ends[0])), ends), shape=(size, size)),
+                                       directed=False)
+        lowest = np.full(size, size, dtype=np.int64)
+        np.minimum.at(lowest, part, np.arange(size))
+        parent = lowest[part]
+        # A part's lowest position was a group's name already: the groups named otherwise bring it their schemes.
+        merged = np.flatnonzero((roots == np.arange(size)) & (parent != roots))
+        schemes = self.schemes
+        for was, now in zip(merged.tolist(), parent[merged].tolist()):
+            schemes[now] |= schemes[was]
+        self.parent = parent.tolist()
+
+    def join(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Join the groups of each pair's units in turn, only where that puts no two units of one scheme together."""
         find, parent, schemes = self.find, self.parent, self.schemes
         for a, b in pairs:
             ra, rb = find(a), find(b)
-            if ra == rb or (checked and schemes[ra] & schemes[rb]):
+            if ra == rb or schemes[ra] & schemes[rb]:
                 continue
             if rb < ra:
                 ra, rb = rb, ra
@@ -89,27 +108,34 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candi
     for unit in units:
         if unit.nos_code:
             by_code[unit.nos_code.strip()].append(unit.unit_key)
-    groups.join((position[named[0]], position[key]) for named in by_code.values() for key in named[1:])
-    groups.join((position[old], position[new]) for old, new in links if old in position and new in position)
+    joined = [(position[named[0]], position[key]) for named in by_code.values() for key in named[1:]]
+    joined += [(position[old], position[new]) for old, new in links if old in position and new in position]
+    ends = np.array(joined, dtype=np.int64).reshape(-1, 2)
+    groups.join_all(ends[:, 0], ends[:, 1])
     matched = pairs.matched()
-    ranked = np.lexsort((matched.right, matched.left, -matched.score))
-    # The pairs' units as positions here (-1: a unit not among ``units``).
-    here = np.array([position.get(key, -1) for key in pairs.keys], dtype=np.int64)
+    ranked = sorted_rows([-matched.score, matched.left, matched.right])
+    # The pairs' units as positions here (-1: a unit not among ``units``); in a run, the same keys in the same order.
+    here = (np.arange(len(keys), dtype=np.int64) if pairs.keys == tuple(keys)
+            else np.array([position.get(key, -1) for key in pairs.keys], dtype=np.int64))
     left, right = here[matched.left[ranked]], here[matched.right[ranked]]
     known = (left >= 0) & (right >= 0)
     left, right = left[known], right[known]
     for start in range(0, len(left), CHUNK):  # a chunk's pairs as Python integers at a time: half a million is many
         chunk_left, chunk_right = left[start:start + CHUNK], right[start:start + CHUNK]
         joinable = groups.joinable(chunk_left, chunk_right)
-        groups.join(zip(chunk_left[joinable].tolist(), chunk_right[joinable].tolist()), checked=True)
+        groups.join(zip(chunk_left[joinable].tolist(), chunk_right[joinable].tolist()))
 
     members: dict[int, list[str]] = defaultdict(list)
     for group, key in zip(groups.roots().tolist(), keys):
         members[group].append(key)
     nos_of = {u.unit_key: u.nos_code.strip() for u in units if u.nos_code}
-    families = []
+    named = []
     for group in members.values():
         codes = sorted({nos_of[k] for k in group if k in nos_of}, key=_code_order)
-        family_id = "+".join(codes) if codes else group[0]
-        families += [Family(family_id, key) for key in group]
-    return sorted(families, key=attrgetter("family_id", "unit_key"))
+        named.append(("+".join(codes) if codes else group[0], group))
+    named.sort(key=itemgetter(0))
+    # A group's keys are in order: groups in the order of their ids are the families in order, unless two share an id.
+    families = [Family(family_id, key) for family_id, group in named for key in group]
+    if len({family_id for family_id, _ in named}) < len(named):
+        families.sort(key=attrgetter("family_id", "unit_key"))
+    return families

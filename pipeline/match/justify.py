@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
 from pipeline.core.records import Unit
 from pipeline.match.comparisons import CRITERIA, NOS, TITLE, UAN
-from pipeline.match.features import Features
 from pipeline.match.pairs import PairColumns, distinct_rows
 from pipeline.match.scoring import decide, level_matrix
 
@@ -39,13 +41,25 @@ def quotes_shared_words(title_score: float | None) -> bool:
     return title_score is not None and title_score != 1.0
 
 
-def _title_words(features: Features) -> str | None:
-    score = features.title_score
-    if score is None:
-        return None
-    if not quotes_shared_words(score):
-        return "titles identical once normalised"
-    shared = ", ".join(f"\u2018{w}\u2019" for w in features.title_shared[:SHOWN_WORDS])
+@dataclass(frozen=True)
+class Evidence:
+    """What the map's rows say of their pairs, a column each, as records hold the values: the features, the title
+    words two titles share (rarest first; only where a justification quotes them) and how many criterion pairs each
+    alignment holds."""
+
+    uan_equal: list[bool | None]
+    nos_equal: list[bool | None]
+    title_score: list[float | None]
+    title_shared: list[tuple[str, ...]]
+    criteria_score: list[float | None]
+    left_criteria: list[int]
+    right_criteria: list[int]
+    theme_equal: list[bool | None]
+    aligned: list[int]
+
+
+def _title_words(score: float) -> str:
+    """What two titles that differ have in common, and the title score, up to the words they share."""
     if score >= 0.8:
         strength = "titles nearly identical"
     elif score >= 0.6:
@@ -54,45 +68,61 @@ def _title_words(features: Features) -> str | None:
         strength = "titles share key words"
     else:
         strength = "titles differ"
-    return f"{strength} ({score:.2f}{'; shared ' + shared if shared else ''})"
+    return f"{strength} ({score:.2f}"
 
 
-def _criteria_words(features: Features) -> str:
-    if features.criteria_score is None:
-        return "criteria not compared (one side lists none)"
-    covered = len(features.alignment)
-    return (
-        f"{covered} of the new unit's {features.right_criteria} criteria have a counterpart "
-        f"among the old unit's {features.left_criteria} (criteria score {features.criteria_score:.2f})"
-    )
-
-
-def _level_words(old: Unit, new: Unit) -> str | None:
-    if old.level is None or new.level is None:
+def _level_words(old: int | None, new: int | None) -> str | None:
+    if old is None or new is None:
         return None
-    if old.level == new.level:
-        return f"same level ({new.level})"
-    return f"level {old.level} to {new.level}"
+    if old == new:
+        return f"same level ({new})"
+    return f"level {old} to {new}"
 
 
-def justification(old: Unit, new: Unit, features: Features, score: float, parts: int) -> str:
-    """One line: what agreed, how strongly, and the resulting match probability (``score``)."""
-    clauses: list[str] = []
-    if parts > 1:
-        clauses.append(f"split: one of {parts} new units that together carry this competence")
-    if features.uan_equal:
-        clauses.append(f"same unit reference ({new.uan})")
-    if features.nos_equal:
-        clauses.append(f"same NOS code ({new.nos_code})")
-    elif features.nos_equal is False:
-        clauses.append(f"different NOS codes ({old.nos_code} / {new.nos_code})")
-    clauses += [c for c in (_title_words(features), _criteria_words(features)) if c]
-    level = _level_words(old, new)
-    if level:
-        clauses.append(level)
-    if features.theme_equal is not None:
-        clauses.append("same theme" if features.theme_equal else "different themes")
-    # The matcher's own decision, from the score: a person's override is told separately.
-    clauses.append(f"match probability {score:.3f} ({decide(score)})")
-    text = "; ".join(clauses)
-    return text[0].upper() + text[1:]
+def justifications(olds: Sequence[Unit], news: Sequence[Unit], evidence: Evidence, scores: Sequence[float],
+                   parts: Sequence[int]) -> list[str]:
+    """One line for each pair (``olds[i]``, ``news[i]``): what agreed, how strongly, and the resulting match
+    probability (``scores``); ``parts``: how many new units the old unit's links reach."""
+    # Title scores, levels and probabilities repeat across the rows: each is put in words once.
+    titles: dict[float, str] = {}
+    levels: dict[tuple[int | None, int | None], str | None] = {}
+    chances: dict[float, str] = {}
+    found = []
+    for old, new, uan, nos, title, shared, criteria, covered, left, right, theme, score, part in zip(
+            olds, news, evidence.uan_equal, evidence.nos_equal, evidence.title_score, evidence.title_shared,
+            evidence.criteria_score, evidence.aligned, evidence.left_criteria, evidence.right_criteria,
+            evidence.theme_equal, scores, parts, strict=True):
+        clauses: list[str] = []
+        if part > 1:
+            clauses.append(f"split: one of {part} new units that together carry this competence")
+        if uan:
+            clauses.append(f"same unit reference ({new.uan})")
+        if nos:
+            clauses.append(f"same NOS code ({new.nos_code})")
+        elif nos is False:
+            clauses.append(f"different NOS codes ({old.nos_code} / {new.nos_code})")
+        if title is not None:
+            if quotes_shared_words(title):
+                if title not in titles:
+                    titles[title] = _title_words(title)
+                quoted = ", ".join([f"\u2018{word}\u2019" for word in shared[:SHOWN_WORDS]])
+                clauses.append(f"{titles[title]}; shared {quoted})" if quoted else f"{titles[title]})")
+            else:
+                clauses.append("titles identical once normalised")
+        clauses.append("criteria not compared (one side lists none)" if criteria is None else
+                       f"{covered} of the new unit's {right} criteria have a counterpart among the old unit's {left} "
+                       f"(criteria score {criteria:.2f})")
+        pair = (old.level, new.level)
+        if pair not in levels:
+            levels[pair] = _level_words(*pair)
+        if (level := levels[pair]) is not None:
+            clauses.append(level)
+        if theme is not None:
+            clauses.append("same theme" if theme else "different themes")
+        if score not in chances:
+            # The matcher's own decision, from the score: a person's override is told separately.
+            chances[score] = f"match probability {score:.3f} ({decide(score)})"
+        clauses.append(chances[score])
+        text = "; ".join(clauses)
+        found.append(text[0].upper() + text[1:])
+    return found

@@ -30,7 +30,8 @@ class UnitMatches:
 
     def __post_init__(self) -> None:
         # Positions follow key order, so sorting by position sorts by key.
-        object.__setattr__(self, "order", np.lexsort((self.pairs.right, self.pairs.left)))
+        # One key, sorted once: ranking the columns' values (``candidates.sorted_rows``) holds several copies of them.
+        object.__setattr__(self, "order", np.argsort(self.pairs.left * len(self.pairs.keys) + self.pairs.right))
 
     def __len__(self) -> int:
         return len(self.pairs)

@@ -16,6 +16,7 @@ criteria, and records of them are built for the rows read alone.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -282,3 +283,16 @@ def as_columns(features: Sequence[Features]) -> tuple[dict[str, np.ndarray], Ali
     """The feature columns of ``features``, and their alignments."""
     return ({name: _column(name, (getattr(f, name) for f in features)) for name in DTYPES},
             Alignments.of([f.alignment for f in features]))
+
+
+def aligned_columns(alignments: Alignments, rows: np.ndarray) -> tuple[list[int], list[str], list[str], list[float]]:
+    """The alignments of ``rows`` as columns: how many criterion pairs each row has, then every pair's left key, right
+    key and score, a row's after the row before's (no record of a pair is made)."""
+    taken = alignments.arrow(rows)
+    listed = cast(pa.StructArray, taken.flatten())
+    counts: list[int] = np.diff(taken.offsets.to_numpy()).tolist()
+    # Criterion keys recur in many alignments, and the map holds its criterion pairs: each key is one string.
+    named: list[Any] = [listed.field(name).to_pylist() for name in ("left_key", "right_key")]
+    left, right = ([sys.intern(key) for key in keys] for keys in named)
+    scores: list[Any] = listed.field("score").to_pylist()
+    return counts, left, right, scores

@@ -25,13 +25,13 @@ ranked by match weight (probabilities round to 1 where the evidence is strong):
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
-from pipeline.match.candidates import MATCH, NON_MATCH, POSSIBLE, Candidates
+from pipeline.match.candidates import MATCH, NON_MATCH, POSSIBLE, Candidates, sorted_rows
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,7 @@ class Relation:
 def _ranked(pairs: Candidates) -> np.ndarray:
     """Rows in rank order: greatest match weight first; where weights tie (pairs on the same levels), the closer
     titles, then the closer criteria, then the lowest keys."""
-    ranked: np.ndarray = np.lexsort((pairs.right, pairs.left, -pairs.criteria, -pairs.title, -pairs.weight))
-    return ranked
+    return sorted_rows([-pairs.weight, -pairs.title, -pairs.criteria, pairs.left, pairs.right])
 
 
 def _firsts(units: np.ndarray) -> np.ndarray:
@@ -82,18 +81,25 @@ def successor_links(pairs: Candidates) -> np.ndarray:
     return found
 
 
-def relations(links: list[tuple[str, str]], exact: set[tuple[str, str]]) -> dict[tuple[str, str], Relation]:
-    """Relation, SKOS predicate and cardinality of each link, from how many links each side has.
+def links_each(units: np.ndarray) -> np.ndarray:
+    """For each link (its unit on one side, ``units``, as numbers), how many links that unit has."""
+    _, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
+    found: np.ndarray = counts[inverse.reshape(-1)]
+    return found
 
-    ``exact`` holds the 1:1 links whose evidence is complete (identical titles or
+
+def relations(old: np.ndarray, new: np.ndarray, exact: Sequence[bool]) -> list[Relation]:
+    """Relation, SKOS predicate and cardinality of each link (old unit ``old[i]`` to new unit ``new[i]``, units as
+    numbers), from how many links each side has.
+
+    ``exact`` tells the 1:1 links whose evidence is complete (identical titles or
     fully aligned criteria): those read ``skos:exactMatch``, other 1:1 links
     ``skos:closeMatch``. A split old unit is broader than each new part
     (``skos:narrowMatch``: the new unit is narrower); old units folded into one
     new unit are each narrower than it (``skos:broadMatch``).
     """
-    per_old = Counter(old for old, _ in links)
-    per_new = Counter(new for _, new in links)
-    return {(old, new): _relation(per_new[new] > 1, per_old[old] > 1, (old, new) in exact) for old, new in links}
+    return [_relation(many_old, many_new, complete) for many_old, many_new, complete in zip(
+        (links_each(new) > 1).tolist(), (links_each(old) > 1).tolist(), exact, strict=True)]
 
 
 @cache

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow
 from pipeline.match.bridges import Bridge
 from pipeline.match.candidates import Candidates
-from pipeline.match.features import Features
-from pipeline.match.justify import justification, quotes_shared_words, strongest_methods
+from pipeline.match.justify import Evidence, justifications, quotes_shared_words, strongest_methods
 from pipeline.match.overrides import Override
-from pipeline.match.pairs import NO_ROW, PairColumns
+from pipeline.match.pairs import NO_ROW, PairColumns, aligned_columns
 from pipeline.match.scoring import DECISIONS, Scored
 from pipeline.match.succession import Supersession
-from pipeline.match.successors import Relation, relations, successor_links
+from pipeline.match.successors import Relation, links_each, relations, successor_links
 
 # A unit with no successor is one row: SSSOM writes that cardinality "1:0".
 NO_SUCCESSOR = "1:0"
+# The relation of an old unit's row without successor, or of a pair a person rejected.
+NONE = Relation("none", "", NO_SUCCESSOR)
 # A "none" row that no comparison backs is a coin toss, not a certainty.
 NO_EVIDENCE_CONFIDENCE = 0.5
 
@@ -38,111 +40,98 @@ class UnitMap:
     criteria: list[CriterionMapRow]
 
 
-def _is_exact(features: Features) -> bool:
+def _rows(olds: Iterable[Unit], news: Iterable[Unit | None], relations: Iterable[Relation],
+          confidences: Iterable[float], methods: Iterable[str], justifications: Iterable[str],
+          covered: Iterable[int | None], totals: Iterable[int | None], statuses: Iterable[str],
+          reviewers: Iterable[str | None]) -> list[UnitMapRow]:
+    """Map rows from their columns (``news``: None for an old unit without successor)."""
+    # Positional: the map has a row for every old unit and every link, and keywords cost a third of a row.
+    return [UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, None, None, None, None, old.nos_code,
+                       relation.relation, relation.predicate, relation.cardinality, confidence, method, text, covers,
+                       total, status, reviewer, None) if new is None else
+            UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, new.unit_key, new.scheme, new.unit_code,
+                       new.title, new.nos_code or old.nos_code, relation.relation, relation.predicate,
+                       relation.cardinality, confidence, method, text, covers, total, status, reviewer, new.status)
+            for old, new, relation, confidence, method, text, covers, total, status, reviewer in zip(
+                olds, news, relations, confidences, methods, justifications, covered, totals, statuses, reviewers,
+                strict=True)]
+
+
+def _coverage(evidence: Evidence) -> tuple[list[int | None], list[int | None]]:
+    """Each row's (new-unit criteria with a counterpart, new-unit criteria); None where a side has none."""
+    compared = [score is not None for score in evidence.criteria_score]
+    return ([aligned if known else None for aligned, known in zip(evidence.aligned, compared)],
+            [total if known else None for total, known in zip(evidence.right_criteria, compared)])
+
+
+def _exact(evidence: Evidence) -> list[bool]:
     """Identical titles, or every criterion on both sides aligned."""
-    aligned = len(features.alignment)
-    complete = features.criteria_score is not None and aligned == features.left_criteria == features.right_criteria
-    return features.title_score == 1.0 or complete
+    return [title == 1.0 or (criteria is not None and aligned == left == right)
+            for title, criteria, aligned, left, right in zip(evidence.title_score, evidence.criteria_score,
+                                                             evidence.aligned, evidence.left_criteria,
+                                                             evidence.right_criteria)]
 
 
-def _settled(relation: Relation, features: Features, override: Override | None) -> Relation:
+def _settled(relation: Relation, covered: int | None, total: int | None, uan_equal: bool | None,
+             override: Override | None) -> Relation:
     """``equivalent`` only where the old unit covers the new one whole or identity is stated; else ``partial``.
 
     Identity is the same unit reference or a person's ``confirm``; coverage is every
     criterion of the new unit with a counterpart (unknown coverage is not whole).
     """
-    covered, total = _coverage(features)
     whole = bool(total) and covered == total
-    if relation.relation != "equivalent" or whole or features.uan_equal or override is not None:
+    if relation.relation != "equivalent" or whole or uan_equal or override is not None:
         return relation
     return Relation("partial", "skos:closeMatch", relation.cardinality)
 
 
-def _coverage(features: Features) -> tuple[int | None, int | None]:
-    """(new-unit criteria with a counterpart, new-unit criteria); None when a side has none."""
-    if features.criteria_score is None:
-        return None, None
-    return len(features.alignment), features.right_criteria
-
-
-def _row(old: Unit, new: Unit | None, *, relation: str, predicate: str, cardinality: str, confidence: float,
-         method: str, justification: str, criteria_covered: int | None, criteria_total: int | None, status: str,
-         reviewer: str | None) -> UnitMapRow:
-    # Positional: the map has a row for every old unit and every link, and keywords cost a third of a row.
-    if new is None:
-        return UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, None, None, None, None, old.nos_code,
-                          relation, predicate, cardinality, confidence, method, justification, criteria_covered,
-                          criteria_total, status, reviewer, None)
-    return UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, new.unit_key, new.scheme, new.unit_code,
-                      new.title, new.nos_code or old.nos_code, relation, predicate, cardinality, confidence, method,
-                      justification, criteria_covered, criteria_total, status, reviewer, new.status)
-
-
-def _linked_row(
-    old: Unit,
-    new: Unit,
-    verdict: Verdict,
-    features: Features,
-    method: str,
-    relation: Relation,
-    parts: int,
-    override: Override | None,
-    bridge: Bridge | None = None,
-) -> UnitMapRow:
-    covered, total = _coverage(features)
-    score, decision = verdict
-    evidence = justification(old, new, features, score, parts)
-    confidence = score
-    if bridge is not None:
-        evidence = f"{bridge.reason}. Direct comparison: {evidence}"
-        confidence, method = bridge.confidence, bridge.method
-    elif decision == "possible":
-        evidence += "; no stronger candidate on either side, listed for review"
-    if relation.relation == "partial" and relation.cardinality == "1:1":
-        evidence += ("; partial: " + (f"{covered} of {total} criteria of the new unit have a counterpart"
+def _linked_rows(units: dict[str, Unit], keys: list[Pair], ends: tuple[np.ndarray, np.ndarray], evidence: Evidence,
+                 verdicts: list[Verdict], methods: list[str], overrides: dict[Pair, Override],
+                 bridged: dict[Pair, Bridge]) -> list[UnitMapRow]:
+    """The rows of one supersession's links (``keys``, in key order; ``ends``: their old and new units as numbers)
+    from their evidence, verdicts and strongest methods."""
+    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
+    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], links_each(ends[0]).tolist())
+    covered, totals = _coverage(evidence)
+    found: list[tuple[Relation, float, str, str, str, str | None]] = []  # each row's columns from its relation on
+    for key, (score, decision), method, text, covers, total, uan, related in zip(
+            keys, verdicts, methods, texts, covered, totals, evidence.uan_equal, relations(*ends, _exact(evidence)),
+            strict=True):
+        override, bridge = overrides.get(key), bridged.get(key)
+        relation = _settled(related, covers, total, uan, override)
+        confidence = score
+        if bridge is not None:
+            text = f"{bridge.reason}. Direct comparison: {text}"
+            confidence, method = bridge.confidence, bridge.method
+        elif decision == "possible":
+            text += "; no stronger candidate on either side, listed for review"
+        if relation.relation == "partial" and relation.cardinality == "1:1":
+            text += ("; partial: " + (f"{covers} of {total} criteria of the new unit have a counterpart"
                                       if total else "its criteria could not be compared"))
-    if override is not None:
-        evidence = f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: {evidence}"
-    return _row(
-        old,
-        new,
-        relation=relation.relation,
-        predicate=relation.predicate,
-        cardinality=relation.cardinality,
-        confidence=1.0 if override else confidence,
-        method="override" if override else method,
-        justification=evidence,
-        criteria_covered=covered,
-        criteria_total=total,
-        status="confirmed" if override else "auto",
-        reviewer=override.source if override else None,
-    )
+        if override is None:
+            found.append((relation, confidence, method, text, "auto", None))
+        else:
+            found.append((relation, 1.0, "override", f"Confirmed by reviewer: {override.note or 'no note'}. "
+                          f"Matcher: {text}", "confirmed", override.source))
+    relation_of, confidences, methods_of, justified, statuses, reviewers = zip(*found) if found else [()] * 6
+    return _rows(olds, news, relation_of, confidences, methods_of, justified, covered, totals, statuses, reviewers)
 
 
-def _rejected_row(old: Unit, new: Unit, verdict: Verdict, features: Features, override: Override) -> UnitMapRow:
-    covered, total = _coverage(features)
-    return _row(
-        old,
-        new,
-        relation="none",
-        predicate="",
-        cardinality=NO_SUCCESSOR,
-        confidence=0.0,
-        method="override",
-        justification=f"Rejected by reviewer: {override.note or 'no note'}. Matcher: "
-        + justification(old, new, features, verdict[0], 1),
-        criteria_covered=covered,
-        criteria_total=total,
-        status="rejected",
-        reviewer=override.source,
-    )
+def _rejected_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence, verdicts: list[Verdict],
+                   overrides: dict[Pair, Override]) -> list[UnitMapRow]:
+    """The rows of the pairs a person rejected."""
+    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
+    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], [1] * len(keys))
+    notes = [overrides[key] for key in keys]
+    size = len(keys)
+    return _rows(olds, news, repeat(NONE, size), repeat(0.0, size), repeat("override", size),
+                 [f"Rejected by reviewer: {o.note or 'no note'}. Matcher: {text}" for o, text in zip(notes, texts)],
+                 *_coverage(evidence), repeat("rejected", size), [o.source for o in notes])
 
 
-def _none_row(
-    old: Unit, new_schemes: list[str], best: tuple[Unit, Verdict, str] | None
-) -> UnitMapRow:
-    """The row of an old unit without successor: how close the nearest candidate (``best``: the unit, its pair's
-    verdict and strongest evidence), if any, came."""
+def _none_row(new_schemes: list[str], best: tuple[Unit, Verdict, str] | None) -> tuple[str, float, str]:
+    """The justification, confidence and method of the row of an old unit without successor (in ``new_schemes``):
+    how close the nearest candidate (``best``: the unit, its pair's verdict and strongest evidence), if any, came."""
     where = " or ".join(new_schemes)
     if best is None:
         reason = (
@@ -157,20 +146,7 @@ def _none_row(
             f"at match probability {score:.3f} ({decision})"
         )
         confidence = round(1.0 - score, 4)
-    return _row(
-        old,
-        None,
-        relation="none",
-        predicate="",
-        cardinality=NO_SUCCESSOR,
-        confidence=confidence,
-        method=method,
-        justification=reason,
-        criteria_covered=None,
-        criteria_total=None,
-        status="auto",
-        reviewer=None,
-    )
+    return reason, confidence, method
 
 
 @dataclass(frozen=True)
@@ -195,7 +171,7 @@ def map_links(
     decisions in place), the pairs a person confirmed, and ``bridges`` (links the families make for old units
     left without a successor, ``pipeline.match.bridges``) where no other link is."""
     bridges = bridges or {}
-    names, left, right = pairs.scheme_pairs({k: u.scheme for k, u in units.items()})
+    names, left, right = pairs.scheme_pairs(units)
     code = {name: i for i, name in enumerate(names)}
     found = []
     for s in supersessions:
@@ -220,22 +196,27 @@ def map_links(
 def unlisted(units: dict[str, Unit], links: list[Links]) -> list[str]:
     """The old units with neither a link nor a person's rejection: the map gives each a ``none`` row. By scheme,
     then key."""
-    listed = {old for found in links for old, _ in found.pairs + found.rejected}
+    listed = {old for found in links for pairs in (found.pairs, found.rejected) for old, _ in pairs}
     old_schemes = {found.supersession.old_scheme for found in links}
-    return sorted((k for k, u in units.items() if u.scheme in old_schemes and k not in listed),
-                  key=lambda k: (units[k].scheme, k))
+    return [k for _, k in sorted([(u.scheme, k) for k, u in units.items() if u.scheme in old_schemes and k not in listed])]
 
 
 def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,
-                  shared: Callable[[str, str], tuple[str, ...]] | None) -> list[Features]:
-    """The features of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time.
+                  shared: Callable[[str, str], tuple[str, ...]] | None) -> tuple[Evidence, list[CriterionMapRow]]:
+    """What the rows say of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time,
+    and the pairs of criteria their alignments hold, row by row.
 
     The title words two titles share (``shared``) are found only where a justification quotes them
     (``justify.quotes_shared_words``; none without ``shared``).
     """
     titles = columns.column("title_score", at)
-    return columns.features(at, [shared(*key) if shared and quotes_shared_words(title) else ()
-                                 for key, title in zip(keys, titles, strict=True)])
+    aligned, left, right, scores = aligned_columns(columns.alignments, at)
+    evidence = Evidence(columns.column("uan_equal", at), columns.column("nos_equal", at), titles,
+                        [shared(*key) if shared and quotes_shared_words(title) else ()
+                         for key, title in zip(keys, titles, strict=True)],
+                        columns.column("criteria_score", at), columns.column("left_criteria", at),
+                        columns.column("right_criteria", at), columns.column("theme_equal", at), aligned)
+    return evidence, list(map(CriterionMapRow, left, right, scores))
 
 
 def verdicts(columns: PairColumns, scored: Scored, decided: Mapping[Pair, str], keys: Sequence[Pair],
@@ -270,23 +251,15 @@ def build_unit_map(
     for found in links:
         ordered = found.pairs
         at = columns.rows(ordered)
-        features = read_features(columns, ordered, at, shared)
-        exact = {k for k, read in zip(ordered, features) if _is_exact(read)}
-        related = relations(ordered, exact)
-        parts = Counter(old for old, _ in ordered)
-        for key, read, verdict, method in zip(ordered, features, verdicts(columns, scored, decided, ordered, at),
-                                              strongest_methods(columns, at)):
-            old, new = units[key[0]], units[key[1]]
-            override = overrides.get(key)
-            relation = _settled(related[key], read, override)
-            rows.append(_linked_row(old, new, verdict, read, method, relation, parts[key[0]], override,
-                                    found.bridged.get(key)))
-        criterion_rows += [CriterionMapRow(a.left_key, a.right_key, a.score) for read in features for a in read.alignment]
+        evidence, criteria = read_features(columns, ordered, at, shared)
+        rows += _linked_rows(units, ordered, (columns.left[at], columns.right[at]), evidence,
+                             verdicts(columns, scored, decided, ordered, at), strongest_methods(columns, at), overrides,
+                             found.bridged)
+        criterion_rows += criteria
         rejected = found.rejected
         at = columns.rows(rejected)
-        rows += [_rejected_row(units[k[0]], units[k[1]], verdict, f, overrides[k])
-                 for k, verdict, f in zip(rejected, verdicts(columns, scored, decided, rejected, at),
-                                          read_features(columns, rejected, at, shared))]
+        rows += _rejected_rows(units, rejected, read_features(columns, rejected, at, shared)[0],
+                               verdicts(columns, scored, decided, rejected, at), overrides)
 
     new_schemes = new_schemes_of([found.supersession for found in links])
     nearest_of = {columns.keys[left]: row for left, row in zip(columns.left[nearest].tolist(), nearest.tolist())}
@@ -295,12 +268,17 @@ def build_unit_map(
     found_at = at[at != NO_ROW]
     best = [columns.pair(row) for row in found_at.tolist()]
     nearby = iter(zip(best, verdicts(columns, scored, decided, best, found_at), strongest_methods(columns, found_at)))
+    unmapped = []
     for old, row in zip(olds, at.tolist()):
         if row == NO_ROW:
-            rows.append(_none_row(old, new_schemes[old.scheme], None))
+            unmapped.append(_none_row(new_schemes[old.scheme], None))
         else:
             (_, new_key), verdict, method = next(nearby)
-            rows.append(_none_row(old, new_schemes[old.scheme], (units[new_key], verdict, method)))
+            unmapped.append(_none_row(new_schemes[old.scheme], (units[new_key], verdict, method)))
+    texts, confidences, methods = zip(*unmapped) if unmapped else [()] * 3
+    size = len(olds)
+    rows += _rows(olds, repeat(None, size), repeat(NONE, size), confidences, methods, texts, repeat(None, size),
+                  repeat(None, size), repeat("auto", size), repeat(None, size))
     return UnitMap(rows, criterion_rows)
 
 

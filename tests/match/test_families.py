@@ -41,3 +41,13 @@ def test_a_link_joins_unchecked_and_its_units_then_refuse_the_pairs_it_rules_out
     # The map linked the old unit to the yard unit: the better pair with the shelves unit would make two new units.
     assert groups(pairs, [(OLD.unit_key, YARD.unit_key)]) == {
         frozenset({OLD.unit_key, YARD.unit_key}), frozenset({STANDARD.unit_key, SHELVES.unit_key})}
+
+
+def test_a_split_units_links_join_its_parts_and_their_family_refuses_another_unit_of_the_old_scheme():
+    cold = unit("old", "2", "Store goods in a cold room")
+    links = [(OLD.unit_key, SHELVES.unit_key), (OLD.unit_key, YARD.unit_key)]  # two new units: unchecked
+    pairs = [matched(cold, YARD, 0.99), matched(STANDARD, SHELVES, 0.9)]
+    families = build_families([OLD, SHELVES, YARD, STANDARD, cold], links, candidates(pairs))
+    # No NOS code: each family is named by its first key, and lists its units in key order.
+    assert [(f.family_id, f.unit_key) for f in families] == [
+        ("new:1", "new:1"), ("new:1", "new:2"), ("new:1", "old:1"), ("new:1", "std:S1"), ("old:2", "old:2")]

@@ -103,7 +103,9 @@ def test_non_matches_are_never_links():
     }),
 ])
 def test_relations(pairs, exact, expected):
-    assert relations(pairs, exact) == expected
+    number = {key: i for i, key in enumerate(sorted({key for pair in pairs for key in pair}))}
+    old, new = (np.array([number[pair[side]] for pair in pairs]) for side in (0, 1))
+    assert dict(zip(pairs, relations(old, new, [pair in exact for pair in pairs]))) == expected
 
 
 def _plainly(pairs: list[UnitMatch]) -> list[tuple[str, str]]:

@@ -1,0 +1,34 @@
+"""A map row's justification, worded from the columns of its pair's evidence."""
+
+from __future__ import annotations
+
+from pipeline.match.justify import Evidence, justifications
+from tests.match.factories import unit
+
+SWITCHBOARD = unit("old", "12", "Answer calls on the switchboard", level=2, nos_code="CS1", uan="A/1/2")
+TELEPHONE = unit("new", "301", "Answer telephone calls", level=3, nos_code="CS2", uan="A/1/2")
+
+
+def test_each_pair_is_worded_from_its_own_row_of_the_columns():
+    evidence = Evidence(
+        uan_equal=[False, True],
+        nos_equal=[False, None],
+        title_score=[0.55, 1.0],
+        title_shared=[("switchboard", "answer", "call", "on"), ()],
+        criteria_score=[0.5, None],
+        left_criteria=[3, 0],
+        right_criteria=[4, 2],
+        theme_equal=[True, None],
+        aligned=[2, 0],
+    )
+    old_only_level = unit("old", "13", "Answer calls", nos_code=None)
+    texts = justifications([SWITCHBOARD, old_only_level], [TELEPHONE, TELEPHONE], evidence, [0.9312, 0.5], [2, 1])
+    assert texts == [
+        "Split: one of 2 new units that together carry this competence; different NOS codes (CS1 / CS2); titles share "
+        "key words (0.55; shared \u2018switchboard\u2019, \u2018answer\u2019, \u2018call\u2019); 2 of the new unit's 4 "
+        "criteria have a counterpart among the old unit's 3 (criteria score 0.50); level 2 to 3; same theme; "
+        "match probability 0.931 (match)",
+        # One side without a level says nothing of levels; no criteria on one side, nothing aligned.
+        "Same unit reference (A/1/2); titles identical once normalised; criteria not compared (one side lists none); "
+        "match probability 0.500 (possible)",
+    ]
