@@ -195,27 +195,38 @@ class Kept:
 def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray]:
     """Of the pairs of hashes ``left``, ``right``, those that a row of ``kept_left``, ``kept_right`` holds: their
-    positions among the pairs given, and for each the first row that holds it."""
+    positions among the pairs given, and for each the first row that holds it.
+
+    The rows kept are put in buckets by the leading bits of their pair code (a bucket for each row or two, the
+    codes being hashes), sorted by code then row; a pair asked for is looked for among the rows of its bucket
+    alone, a row of each at a time, nearly always one or two: no pair is searched for among a million rows.
+    """
     if not len(kept_left) or not len(left):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    codes, wanted = _pair_code(kept_left, kept_right), _pair_code(left, right)
-    if len(wanted) < len(codes):  # fewer pairs asked for than kept (the pairs a release compares): sort those
-        asked = np.sort(wanted)
-        among = np.flatnonzero(asked[np.minimum(np.searchsorted(asked, codes), len(asked) - 1)] == codes)
-        del asked
-        if not len(among):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        order = among[np.argsort(codes[among], kind="stable")]
-        del among
-    else:
-        order = np.argsort(codes, kind="stable")
-    at = np.searchsorted(codes[order], wanted)
-    del codes  # a million rows each at 100,000 units: let go once used
-    rows = order[np.minimum(at, len(order) - 1, out=at)]
-    del order, at
-    # Both hashes are compared: two pairs whose codes collide are never taken for each other.
-    hit = (kept_left[rows] == left) & (kept_right[rows] == right)
-    return np.flatnonzero(hit), rows[hit]
+    bits = max(1, (len(kept_left) - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    # Each row's code with its row number in the low bits: one sort (no argsort) orders them by code, then row.
+    ranked = np.sort(_pair_code(kept_left, kept_right) & ~low | np.arange(len(kept_left), dtype=np.uint64))
+    bucket = np.uint64(64 - bits)
+    sizes = np.bincount((ranked >> bucket).astype(np.int64), minlength=1 << bits)
+    ends = np.cumsum(sizes)
+    rows = (ranked & low).astype(np.int64)
+    del ranked
+    asked = (_pair_code(left, right) >> bucket).astype(np.int64)
+    first, size = ends[asked] - sizes[asked], sizes[asked]
+    del asked, sizes, ends
+    found = np.full(len(left), -1, dtype=np.int64)
+    looking = np.flatnonzero(size)
+    step = 0
+    while len(looking):  # the rows of each bucket in turn: the first that holds the pair is its first row
+        row = rows[first[looking] + step]
+        # Both hashes are compared: two pairs whose codes collide are never taken for each other.
+        hit = (kept_left[row] == left[looking]) & (kept_right[row] == right[looking])
+        found[looking[hit]] = row[hit]
+        step += 1
+        looking = looking[~hit & (size[looking] > step)]
+    at = np.flatnonzero(found >= 0)
+    return at, found[at]
 
 
 def _check_schema(file: pq.ParquetFile, path: Path) -> None:

@@ -181,6 +181,26 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
     assert kept.kept_lemmas(folder).known == read_texts
 
 
+def test_a_pair_is_found_at_the_first_row_holding_its_two_hashes_and_never_by_its_code_alone():
+    # Rows 1 and 3 hold the same two hashes; row 2's code equals row 0's although its hashes differ.
+    def colliding(left: int, right: int, other: int) -> int:
+        """The right hash that gives ``other`` as left hash the code of the pair ``left``, ``right``."""
+        code = np.array([left], dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(right)
+        return int((code ^ np.array([other], dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))[0])
+
+    kept_left = np.array([7, 11, 9, 11, 5], dtype=np.uint64)
+    kept_right = np.array([8, 12, colliding(7, 8, 9), 12, 6], dtype=np.uint64)
+    assert len(set(kept._pair_code(kept_left, kept_right)[[0, 2]].tolist())) == 1
+    asked_left = np.array([11, 9, 7, 5, 9, 3], dtype=np.uint64)
+    asked_right = np.array([12, colliding(7, 8, 9), 8, 6, 8, 4], dtype=np.uint64)
+
+    at, rows = kept._found(kept_left, kept_right, asked_left, asked_right)
+
+    # (9, 8) is kept nowhere, nor (3, 4); (11, 12) first at row 1.
+    assert at.tolist() == [0, 1, 2, 3] and rows.tolist() == [1, 2, 0, 4]
+    assert [len(found) for found in kept._found(kept_left[:0], kept_right[:0], asked_left, asked_right)] == [0, 0]
+
+
 def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row_groups(tmp_path, monkeypatch):
     # Seven pairs in row groups of three; rows asked for across the groups, out of order and one twice.
     monkeypatch.setattr(kept, "BATCH_ROWS", 3)
