@@ -209,41 +209,73 @@ def _read_groups(file: pq.ParquetFile, rows: np.ndarray, order: np.ndarray, rank
     return parts
 
 
+# Fewer pairs asked for than a sixteenth of the rows kept: the rows are first narrowed to those with their codes.
+_FEW = 16
+# Rows of its bucket a pair asked for is tried at, in order, before it is searched for among the rows with its code.
+_STEPS = 4
+
+
 def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray]:
     """Of the pairs of hashes ``left``, ``right``, those that a row of ``kept_left``, ``kept_right`` holds: their
-    positions among the pairs given, and for each the first row that holds it.
-
-    The rows kept are put in buckets by the leading bits of their pair code (a bucket for each row or two, the
-    codes being hashes), sorted by code then row; a pair asked for is looked for among the rows of its bucket
-    alone, a row of each at a time, nearly always one or two: no pair is searched for among a million rows.
-    """
+    positions among the pairs given, and for each the first row that holds it."""
     if not len(kept_left) or not len(left):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    bits = max(1, (len(kept_left) - 1).bit_length())
-    low = np.uint64((1 << bits) - 1)
-    # Each row's code with its row number in the low bits: one sort (no argsort) orders them by code, then row.
-    ranked = np.sort(_pair_code(kept_left, kept_right) & ~low | np.arange(len(kept_left), dtype=np.uint64))
-    bucket = np.uint64(64 - bits)
-    sizes = np.bincount((ranked >> bucket).astype(np.int64), minlength=1 << bits)
-    ends = np.cumsum(sizes)
-    rows = (ranked & low).astype(np.int64)
-    del ranked
-    asked = (_pair_code(left, right) >> bucket).astype(np.int64)
-    first, size = ends[asked] - sizes[asked], sizes[asked]
-    del asked, sizes, ends
+    if len(left) * _FEW < len(kept_left):  # few pairs asked for (a release's bridged pairs): only the rows with
+        # their codes are sorted, found by searching the codes asked for, sorted, for each row's
+        asked = np.sort(_pair_code(left, right))
+        codes = _pair_code(kept_left, kept_right)
+        among = np.flatnonzero(asked[np.minimum(np.searchsorted(asked, codes), len(asked) - 1)] == codes)
+        del asked, codes
+        at, rows = _sorted_found(kept_left[among], kept_right[among], left, right)
+        return at, among[rows]
+    return _sorted_found(kept_left, kept_right, left, right)
+
+
+def _sorted_found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """``_found``, the rows kept sorted by pair code, then row (one sort: each code with its row in its low bits),
+    and put in buckets by the code's leading bits (a bucket for each row or two, the codes being hashes).
+
+    A pair asked for is tried at the first rows of its bucket, in order, and else searched for from the first row
+    with its code: no pair is searched for among a million rows, nor walks through rows that share one code (the
+    units without criteria share one criteria hash).
+    """
     found = np.full(len(left), -1, dtype=np.int64)
-    looking = np.flatnonzero(size)
-    step = 0
-    while len(looking):  # the rows of each bucket in turn: the first that holds the pair is its first row
-        row = rows[first[looking] + step]
+    if not len(kept_left):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    bits = max(1, (len(kept_left) - 1).bit_length())
+    shift, lead, low = np.uint64(bits), np.uint64(64 - bits), np.uint64((1 << bits) - 1)
+    ranked = np.sort(_pair_code(kept_left, kept_right) & ~low | np.arange(len(kept_left), dtype=np.uint64))
+    sizes = np.bincount((ranked >> lead).astype(np.int64), minlength=1 << bits)
+    ends = np.cumsum(sizes)
+    rows, codes = (ranked & low).astype(np.int64), ranked >> shift  # codes without their low bits, in order
+    del ranked
+    wanted = _pair_code(left, right)
+    bucket, asked = (wanted >> lead).astype(np.int64), wanted >> shift
+    del wanted
+    looking = np.flatnonzero(sizes[bucket])
+    at, end = ends[bucket[looking]] - sizes[bucket[looking]], ends[bucket[looking]]
+    del bucket, sizes, ends
+    for _ in range(_STEPS):  # the rows of each bucket in turn, while their codes are not past the pair's
+        row, code = rows[at], codes[at]
         # Both hashes are compared: two pairs whose codes collide are never taken for each other.
+        hit = (code == asked[looking]) & (kept_left[row] == left[looking]) & (kept_right[row] == right[looking])
+        found[looking[hit]] = row[hit]
+        more = ~hit & (code <= asked[looking]) & (at + 1 < end)
+        looking, at, end = looking[more], at[more] + 1, end[more]
+    at = np.searchsorted(codes, asked[looking])  # the few left: from the first row with their code
+    while len(looking):
+        inside = at < len(codes)
+        looking, at = looking[inside], at[inside]
+        same = codes[at] == asked[looking]
+        looking, at = looking[same], at[same]
+        row = rows[at]
         hit = (kept_left[row] == left[looking]) & (kept_right[row] == right[looking])
         found[looking[hit]] = row[hit]
-        step += 1
-        looking = looking[~hit & (size[looking] > step)]
-    at = np.flatnonzero(found >= 0)
-    return at, found[at]
+        looking, at = looking[~hit], at[~hit] + 1
+    positions = np.flatnonzero(found >= 0)
+    return positions, found[positions]
 
 
 def _segments(folder: Path | None) -> tuple[Path, ...]:
@@ -263,7 +295,9 @@ def _columns(segments: tuple[Path, ...], *names: str) -> list[np.ndarray]:
             table = file.read(columns=list(names), use_threads=False)
         for held, column in zip(read, table.columns):
             held.append(column.to_numpy())
-    return [np.concatenate(held) if held else np.zeros(0, dtype=np.uint64) for held in read]
+    # One segment's columns as Arrow read them (no copy), as a release after a rewrite finds them.
+    return [held[0] if len(held) == 1 else np.concatenate(held) if held else np.zeros(0, dtype=np.uint64)
+            for held in read]
 
 
 def let_go() -> None:
@@ -273,8 +307,12 @@ def let_go() -> None:
 
 
 def _pair_code(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """One 64-bit code for each pair of 64-bit profile hashes: equal pairs have equal codes."""
+    """One 64-bit code for each pair of 64-bit profile hashes: equal pairs have equal codes, and every bit of both
+    hashes moves the code's leading bits (which the lookups sort and bucket by)."""
     code: np.ndarray = left * np.uint64(0x9E3779B97F4A7C15) ^ right  # wraps around, as a hash may
+    code ^= code >> np.uint64(31)
+    code *= np.uint64(0xBF58476D1CE4E5B9)
+    code ^= code >> np.uint64(29)
     return code
 
 
@@ -286,14 +324,8 @@ def _distinct(pairs: PairColumns, hashes: Hashes, rows: np.ndarray) -> np.ndarra
     left, right = hashes.profile[pairs.left[rows]], hashes.profile[pairs.right[rows]]
     bits = max(1, (len(rows) - 1).bit_length())
     low = np.uint64((1 << bits) - 1)
-    # Each row's code, mixed so that its leading bits depend on all of it, with its place in the low bits: one sort
-    # orders them by code, then place.
-    code = _pair_code(left, right)
-    code ^= code >> np.uint64(31)
-    code *= np.uint64(0xBF58476D1CE4E5B9)
-    code ^= code >> np.uint64(29)
-    ranked = np.sort(code & ~low | np.arange(len(rows), dtype=np.uint64))
-    del code
+    # Each row's code with its place in the low bits: one sort orders them by code, then place.
+    ranked = np.sort(_pair_code(left, right) & ~low | np.arange(len(rows), dtype=np.uint64))
     places = (ranked & low).astype(np.int64)
     starts = np.ones(len(rows), dtype=bool)  # the first of the places that share a code
     starts[1:] = (ranked[1:] >> np.uint64(bits)) != (ranked[:-1] >> np.uint64(bits))

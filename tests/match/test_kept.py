@@ -202,6 +202,11 @@ def test_a_pair_is_found_at_the_first_row_holding_its_two_hashes_and_never_by_it
     # (9, 8) is kept nowhere, nor (3, 4); (11, 12) first at row 1.
     assert at.tolist() == [0, 1, 2, 3] and rows.tolist() == [1, 2, 0, 4]
     assert [len(found) for found in kept._found(kept_left[:0], kept_right[:0], asked_left, asked_right)] == [0, 0]
+    # Among many more rows kept than pairs asked for (a release's bridged pairs), the same rows are found.
+    filler = np.arange(1000, 1200, dtype=np.uint64)
+    at, rows = kept._found(np.concatenate([filler, kept_left]), np.concatenate([filler, kept_right]),
+                           asked_left[:3], asked_right[:3])
+    assert at.tolist() == [0, 1, 2] and rows.tolist() == [201, 202, 200]
 
 
 def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row_groups(tmp_path, monkeypatch):
