@@ -317,8 +317,8 @@ def _pair_code(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def _distinct(pairs: PairColumns, hashes: Hashes, rows: np.ndarray) -> np.ndarray:
-    """Of ``rows`` of ``pairs``, in order, the first of each two profile hashes: a pair whose two hashes an earlier
-    row has is that row to the byte, and is kept once (a synthetic corpus repeats a fifth of its pairs)."""
+    """Of ``rows`` of ``pairs``, in their order, the first of each two profile hashes: a pair whose two hashes an
+    earlier row has is that row to the byte, and is kept once (a synthetic corpus repeats a fifth of its pairs)."""
     if not len(rows):
         return rows
     left, right = hashes.profile[pairs.left[rows]], hashes.profile[pairs.right[rows]]
@@ -419,7 +419,9 @@ def write_kept(folder: Path, pairs: PairColumns, hashes: Hashes, reads: Reads | 
     stale = len(reads.used) - int(np.count_nonzero(reads.used))
     whole = (segments != reads.segments or len(segments) >= MAX_SEGMENTS
              or stale > STALE_SHARE * (len(reads.used) + len(fresh)))
-    rows = _distinct(pairs, hashes, np.arange(len(pairs)) if whole else fresh)
+    # The last of pairs with the same two hashes: the pairs added last (those families bridged) stay together at the
+    # end, so that the next run reads them from a row group or two.
+    rows = _distinct(pairs, hashes, (np.arange(len(pairs)) if whole else fresh)[::-1])[::-1]
     if len(rows) or not segments:
         number = int(segments[-1].stem.rsplit("-", 1)[1]) + 1 if segments else 1
         atomic.write_with(folder / SEGMENT.format(number),

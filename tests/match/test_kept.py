@@ -309,7 +309,7 @@ def test_a_release_keeps_its_new_pairs_as_a_segment_and_all_its_pairs_anew_once_
     assert Kept.read(folder).found(np.array([1]), np.array([5]), hashes).at.tolist() == []  # left behind
 
 
-def test_a_pair_whose_two_hashes_an_earlier_pair_has_is_kept_once_and_found_there(tmp_path):
+def test_pairs_with_the_same_two_hashes_are_kept_once_and_found_there(tmp_path):
     # Units 1 and 2 have one profile (the same hash): the pairs (1, 4) and (2, 4) are one pair to the matcher.
     pairs = PairColumns(tuple(f"u:{n}" for n in range(6)))
     columns = {name: np.zeros(4, dtype=dtype) for name, dtype in DTYPES.items()}
