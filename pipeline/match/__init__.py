@@ -257,7 +257,7 @@ def match_corpus(
         links = map_links(by_key, succession, linking(), applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
     if kept is not None:  # every pair is here now; the map reads them, never adds one
-        write_kept(kept, compared.pairs, compared.hashes)
+        write_kept(kept, compared.pairs, compared.hashes, compared.reads)
     assert compared.scored is not None
     nearest = compared.nearest({(s.old_scheme, s.new_scheme) for s in succession})
     mapped = build_unit_map(by_key, links, compared.pairs, compared.scored,

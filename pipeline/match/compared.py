@@ -18,7 +18,7 @@ from pipeline.core.parallel import Engine
 from pipeline.core.records import UnitMatch
 from pipeline.match.candidates import sorted_rows
 from pipeline.match.features import Rarities, UnitProfile, compare_all
-from pipeline.match.kept import Hashes, Kept
+from pipeline.match.kept import Hashes, Kept, Reads
 from pipeline.match.pairs import DTYPES, FROM_ALIGNMENT, NO_ROW, Alignments, PairColumns, as_columns
 from pipeline.match.scoring import Scored, Scorer
 
@@ -42,6 +42,7 @@ class Compared:
     scorer: Scorer | None = None
     scored: Scored | None = None
     records: dict[Pair, UnitMatch] = field(default_factory=dict)
+    reads: Reads = field(default_factory=Reads)  # what was read of the kept pairs, and the pairs kept nowhere
 
     def add(self, left: np.ndarray, right: np.ndarray, kept: Kept | None = None) -> None:
         """Add pairs (positions, older scheme first) not yet here: their features as ``kept`` keeps them, else
@@ -55,6 +56,7 @@ class Compared:
         wanted = np.ones(len(left), dtype=bool)
         wanted[found.at] = False
         missing = np.flatnonzero(wanted)
+        self.reads.note(kept, found.rows, wanted.copy())  # the pairs no kept row holds are kept anew
         wanted[found.aligned_at] = False  # what is left to align
         keys = self.pairs.keys
         for start in range(0, len(missing), CHUNK):

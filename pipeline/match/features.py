@@ -145,13 +145,23 @@ def _equal(a: str | None, b: str | None) -> bool | None:
 def compare(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> Features:
     """All comparison features of one pair, with the criterion alignment the criteria score comes from."""
     alignment = align(list(left.criteria), list(right.criteria), rarity.criteria)
-    return _features(left, right, _titles(left, right, rarity.title), alignment)
+    return _features(left, right, _titles(left, right, rarity.title, {}), alignment)
 
 
-def _titles(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> tuple[float | None, tuple[str, ...], float | None]:
-    """The title score of a pair, the title words it shares (rarest first), and its body score."""
-    score, shared = overlap_and_shared(left.title_words, right.title_words, rarity)
-    return _rounded(score), shared, _body_score(left, right, rarity)
+# Two titles' score and shared words, by the two titles: titles recur across the pairs of a run.
+TitlesSeen = dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[float | None, tuple[str, ...]]]
+
+
+def _titles(left: UnitProfile, right: UnitProfile, rarity: Rarity, seen: TitlesSeen
+            ) -> tuple[float | None, tuple[str, ...], float | None]:
+    """The title score of a pair, the title words it shares (rarest first), and its body score; the two titles
+    compared once for all the pairs that have them (``seen``)."""
+    titles = left.title_words, right.title_words
+    found = seen.get(titles)
+    if found is None:
+        score, shared = overlap_and_shared(*titles, rarity)
+        seen[titles] = found = _rounded(score), shared
+    return found[0], found[1], _body_score(left, right, rarity)
 
 
 def shared_title(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> tuple[str, ...]:
@@ -220,10 +230,11 @@ def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfil
     titles: list[tuple[float | None, tuple[str, ...], float | None]] = []
     todo = ((profiles[a], profiles[b]) for a, b in pairs)
     share = len(pairs) // (len(chunks) + 1) + 1
+    seen: TitlesSeen = {}
     for index, aligned in found:
         alignments.update(zip(chunks[index][0], aligned))
-        titles += [_titles(left, right, rarity.title) for left, right in islice(todo, share)]
-    titles += [_titles(left, right, rarity.title) for left, right in todo]
+        titles += [_titles(left, right, rarity.title, seen) for left, right in islice(todo, share)]
+    titles += [_titles(left, right, rarity.title, seen) for left, right in todo]
     return {
         pair: _features(profiles[pair[0]], profiles[pair[1]], found_titles, alignments.get(pair, ()),
                         align is None or pair in align)

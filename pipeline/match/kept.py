@@ -19,13 +19,17 @@ kept (weights move by steps: ``pipeline.match.normalise.stepped``). The model,
 scores, families and the map are rebuilt from all the pairs. Features are kept,
 never scores: a model fitted anew scores every pair anew.
 
-The kept features are one Parquet file of columns (``pipeline.match.pairs``), read
+The kept features are Parquet files of columns (``pipeline.match.pairs``), read
 back a row group at a time for the pairs still wanted, beside the lemmas of the
 texts the run read (spaCy is asked only for new texts) and their content words with
 the vocabulary they were settled against (a release reads the old texts' words from
 there unless its new texts change them), in a folder named by the
 match stage's code and libraries (``pipeline.match.cache.kept_folder``), so a
-change to either starts afresh.
+change to either starts afresh. The files are segments: a release writes only the
+rows no segment holds yet, as a new segment, and all of its rows in one segment in
+place of the others only once the rows no run reads any more pass a share of the
+rows kept (or the segments a number): the rows a release leaves behind are rows of
+profiles gone, never wrong ones.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import json
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any, cast
@@ -51,7 +55,12 @@ from pipeline.match.pairs import ALIGNED, DTYPES, HELD, Alignments, PairColumns
 from pipeline.store import atomic
 from pipeline.store.tables import BATCH_ROWS, write_batches
 
-FILE = "pairs.parquet"
+# The segments of kept pairs, in the order they were written: ``pairs-000001.parquet``, ``pairs-000002.parquet``...
+SEGMENT = "pairs-{:06d}.parquet"
+# Past this share of the rows kept that the run did not read (rows of profiles gone), or past this many segments, the
+# kept pairs are written anew in one segment.
+STALE_SHARE = 0.25
+MAX_SEGMENTS = 8
 # Separators of a profile's parts and items when it is hashed: control characters no text of a unit holds.
 _FIELD, _ITEM = "\x1e", "\x1f"
 LEMMAS = "lemmas.parquet"
@@ -142,21 +151,18 @@ class Found:
 class Kept:
     """Pairs compared before: the profile hashes of each row's two units, read at once; the hashes of their criteria
     read while the pairs not kept whole are looked up (``found``); the rows' feature columns and alignments, read a
-    row group at a time for the rows asked for (``read_rows``)."""
+    row group at a time for the rows asked for (``read_rows``). Rows are numbered across the segments, in order."""
 
-    path: Path | None
+    segments: tuple[Path, ...]
     left: np.ndarray  # the profile hashes of each row's two units
     right: np.ndarray
 
     @classmethod
     def read(cls, folder: Path | None) -> Kept:
         """What ``folder`` keeps; nothing when it keeps nothing."""
-        if folder is None or not (folder / FILE).exists():
-            return cls(None, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64))
-        with pq.ParquetFile(folder / FILE) as file:
-            _check_schema(file, folder / FILE)
-            hashes = file.read(columns=["left_profile", "right_profile"], use_threads=False)
-        return cls(folder / FILE, hashes.column("left_profile").to_numpy(), hashes.column("right_profile").to_numpy())
+        segments = _segments(folder)
+        left, right = _columns(segments, "left_profile", "right_profile")
+        return cls(segments, left, right)
 
     def found(self, left: np.ndarray, right: np.ndarray, hashes: Hashes) -> Found:
         """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
@@ -166,38 +172,55 @@ class Kept:
         others[at] = False
         rest = np.flatnonzero(others)
         del others
-        if self.path is None or not len(rest):
+        if not self.segments or not len(rest):
             return Found(at, rows, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        with pq.ParquetFile(self.path) as file:  # not held beside the profile hashes: looked up once
-            kept = file.read(columns=["left_criteria_profile", "right_criteria_profile"], use_threads=False)
-        aligned_at, aligned_rows = _found(kept.column(0).to_numpy(), kept.column(1).to_numpy(),
-                                          hashes.criteria[left[rest]], hashes.criteria[right[rest]])
+        # Not held beside the profile hashes: looked up once.
+        kept_left, kept_right = _columns(self.segments, "left_criteria_profile", "right_criteria_profile")
+        aligned_at, aligned_rows = _found(kept_left, kept_right, hashes.criteria[left[rest]], hashes.criteria[right[rest]])
         return Found(at, rows, rest[aligned_at], aligned_rows)
 
     def read_rows(self, rows: np.ndarray, columns: dict[str, np.ndarray], at: np.ndarray) -> Alignments:
         """Put the feature columns of ``rows`` here into ``columns`` at positions ``at``, and give their alignments,
         in the order of ``rows``: a row group read at a time, so that only the rows asked for are ever held whole."""
-        if self.path is None or not len(rows):
+        if not self.segments or not len(rows):
             return Alignments.of([()] * len(rows))
         order = np.argsort(rows, kind="stable")
         ranked = rows[order]
         parts: list[tuple[np.ndarray, Alignments]] = []
-        with pq.ParquetFile(self.path) as file:
-            sizes = [file.metadata.row_group(group).num_rows for group in range(file.num_row_groups)]
-            starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
-            bounds = np.searchsorted(ranked, starts).tolist()  # the rows asked for in each group, as ranked
-            for group in range(file.num_row_groups):
-                among = order[bounds[group]:bounds[group + 1]]
-                if not len(among):
-                    continue
-                read = file.read_row_group(group, columns=[*DTYPES, "alignment"], use_threads=False)
-                wanted = pa.array(rows[among] - starts[group], pa.int64())
-                for name, dtype in DTYPES.items():
-                    columns[name][at[among]] = read.column(name).to_numpy()[wanted.to_numpy()].astype(dtype, copy=False)
-                aligned = cast("pa.ListArray[Any]", pc.take(read.column("alignment").combine_chunks(), wanted,
-                                                            memory_pool=HELD))
-                parts.append((among, Alignments((aligned,), np.arange(len(among), dtype=np.int64))))
+        first = 0  # the first row of the segment, numbered across the segments
+        for segment in self.segments:
+            with pq.ParquetFile(segment) as file:
+                sizes = [file.metadata.row_group(group).num_rows for group in range(file.num_row_groups)]
+                starts = np.concatenate([[first], first + np.cumsum(sizes, dtype=np.int64)])
+                first = int(starts[-1])
+                parts += _read_groups(file, rows, order, ranked, starts, columns, at)
         return Alignments.placed(len(rows), parts)
+
+
+def _read_groups(file: pq.ParquetFile, rows: np.ndarray, order: np.ndarray, ranked: np.ndarray, starts: np.ndarray,
+                 columns: dict[str, np.ndarray], at: np.ndarray) -> list[tuple[np.ndarray, Alignments]]:
+    """``Kept.read_rows`` of one segment, whose row groups start at ``starts`` (numbered across the segments): the
+    feature columns put in place, the alignments of each group's rows with their positions among ``rows``."""
+    parts: list[tuple[np.ndarray, Alignments]] = []
+    bounds = np.searchsorted(ranked, starts).tolist()  # the rows asked for in each group, as ranked
+    for group in range(file.num_row_groups):
+        among = order[bounds[group]:bounds[group + 1]]
+        if not len(among):
+            continue
+        read = file.read_row_group(group, columns=[*DTYPES, "alignment"], use_threads=False)
+        wanted = pa.array(rows[among] - starts[group], pa.int64())
+        for name, dtype in DTYPES.items():
+            columns[name][at[among]] = read.column(name).to_numpy()[wanted.to_numpy()].astype(dtype, copy=False)
+        aligned = cast("pa.ListArray[Any]", pc.take(read.column("alignment").combine_chunks(), wanted,
+                                                    memory_pool=HELD))
+        parts.append((among, Alignments((aligned,), np.arange(len(among), dtype=np.int64))))
+    return parts
+
+
+# Fewer pairs asked for than a sixteenth of the rows kept: the rows are first narrowed to those with their codes.
+_FEW = 16
+# Rows of its bucket a pair asked for is tried at, in order, before it is searched for among the rows with its code.
+_STEPS = 4
 
 
 def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
@@ -206,30 +229,83 @@ def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, righ
     positions among the pairs given, and for each the first row that holds it."""
     if not len(kept_left) or not len(left):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    codes, wanted = _pair_code(kept_left, kept_right), _pair_code(left, right)
-    if len(wanted) < len(codes):  # fewer pairs asked for than kept (the pairs a release compares): sort those
-        asked = np.sort(wanted)
+    if len(left) * _FEW < len(kept_left):  # few pairs asked for (a release's bridged pairs): only the rows with
+        # their codes are sorted, found by searching the codes asked for, sorted, for each row's
+        asked = np.sort(_pair_code(left, right))
+        codes = _pair_code(kept_left, kept_right)
         among = np.flatnonzero(asked[np.minimum(np.searchsorted(asked, codes), len(asked) - 1)] == codes)
-        del asked
-        if not len(among):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        order = among[np.argsort(codes[among], kind="stable")]
-        del among
-    else:
-        order = np.argsort(codes, kind="stable")
-    at = np.searchsorted(codes[order], wanted)
-    del codes  # a million rows each at 100,000 units: let go once used
-    rows = order[np.minimum(at, len(order) - 1, out=at)]
-    del order, at
-    # Both hashes are compared: two pairs whose codes collide are never taken for each other.
-    hit = (kept_left[rows] == left) & (kept_right[rows] == right)
-    return np.flatnonzero(hit), rows[hit]
+        del asked, codes
+        at, rows = _sorted_found(kept_left[among], kept_right[among], left, right)
+        return at, among[rows]
+    return _sorted_found(kept_left, kept_right, left, right)
 
 
-def _check_schema(file: pq.ParquetFile, path: Path) -> None:
-    """Fail, naming the file, when what it keeps is not in the kept pairs' schema."""
-    if not file.schema_arrow.equals(SCHEMA):
-        raise ValueError(f"{path}: kept pairs not in the schema this code writes: {file.schema_arrow}")
+def _sorted_found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """``_found``, the rows kept sorted by pair code, then row (one sort: each code with its row in its low bits),
+    and put in buckets by the code's leading bits (a bucket for each row or two, the codes being hashes).
+
+    A pair asked for is tried at the first rows of its bucket, in order, and else searched for from the first row
+    with its code: no pair is searched for among a million rows, nor walks through rows that share one code (the
+    units without criteria share one criteria hash).
+    """
+    found = np.full(len(left), -1, dtype=np.int64)
+    if not len(kept_left):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    bits = max(1, (len(kept_left) - 1).bit_length())
+    shift, lead, low = np.uint64(bits), np.uint64(64 - bits), np.uint64((1 << bits) - 1)
+    ranked = np.sort(_pair_code(kept_left, kept_right) & ~low | np.arange(len(kept_left), dtype=np.uint64))
+    sizes = np.bincount((ranked >> lead).astype(np.int64), minlength=1 << bits)
+    ends = np.cumsum(sizes)
+    rows, codes = (ranked & low).astype(np.int64), ranked >> shift  # codes without their low bits, in order
+    del ranked
+    wanted = _pair_code(left, right)
+    bucket, asked = (wanted >> lead).astype(np.int64), wanted >> shift
+    del wanted
+    looking = np.flatnonzero(sizes[bucket])
+    at, end = ends[bucket[looking]] - sizes[bucket[looking]], ends[bucket[looking]]
+    del bucket, sizes, ends
+    for _ in range(_STEPS):  # the rows of each bucket in turn, while their codes are not past the pair's
+        row, code = rows[at], codes[at]
+        # Both hashes are compared: two pairs whose codes collide are never taken for each other.
+        hit = (code == asked[looking]) & (kept_left[row] == left[looking]) & (kept_right[row] == right[looking])
+        found[looking[hit]] = row[hit]
+        more = ~hit & (code <= asked[looking]) & (at + 1 < end)
+        looking, at, end = looking[more], at[more] + 1, end[more]
+    at = np.searchsorted(codes, asked[looking])  # the few left: from the first row with their code
+    while len(looking):
+        inside = at < len(codes)
+        looking, at = looking[inside], at[inside]
+        same = codes[at] == asked[looking]
+        looking, at = looking[same], at[same]
+        row = rows[at]
+        hit = (kept_left[row] == left[looking]) & (kept_right[row] == right[looking])
+        found[looking[hit]] = row[hit]
+        looking, at = looking[~hit], at[~hit] + 1
+    positions = np.flatnonzero(found >= 0)
+    return positions, found[positions]
+
+
+def _segments(folder: Path | None) -> tuple[Path, ...]:
+    """The segments of kept pairs ``folder`` holds, in the order they were written; none without a folder."""
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(sorted(folder.glob(SEGMENT.format(0).replace("0" * 6, "[0-9]" * 6))))
+
+
+def _columns(segments: tuple[Path, ...], *names: str) -> list[np.ndarray]:
+    """Columns ``names`` of the segments, one after the other: hashes (64-bit), read whole."""
+    read: list[list[np.ndarray]] = [[] for _ in names]
+    for segment in segments:
+        with pq.ParquetFile(segment) as file:
+            if not file.schema_arrow.equals(SCHEMA):
+                raise ValueError(f"{segment}: kept pairs not in the schema this code writes: {file.schema_arrow}")
+            table = file.read(columns=list(names), use_threads=False)
+        for held, column in zip(read, table.columns):
+            held.append(column.to_numpy())
+    # One segment's columns as Arrow read them (no copy), as a release after a rewrite finds them.
+    return [held[0] if len(held) == 1 else np.concatenate(held) if held else np.zeros(0, dtype=np.uint64)
+            for held in read]
 
 
 def let_go() -> None:
@@ -239,22 +315,47 @@ def let_go() -> None:
 
 
 def _pair_code(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """One 64-bit code for each pair of 64-bit profile hashes: equal pairs have equal codes."""
+    """One 64-bit code for each pair of 64-bit profile hashes: equal pairs have equal codes, and every bit of both
+    hashes moves the code's leading bits (which the lookups sort and bucket by)."""
     code: np.ndarray = left * np.uint64(0x9E3779B97F4A7C15) ^ right  # wraps around, as a hash may
+    code ^= code >> np.uint64(31)
+    code *= np.uint64(0xBF58476D1CE4E5B9)
+    code ^= code >> np.uint64(29)
     return code
 
 
-def _batches(pairs: PairColumns, hashes: Hashes) -> Iterator[pa.RecordBatch]:
-    """The rows of ``pairs`` as kept, ``BATCH_ROWS`` at a time (a row group each)."""
-    for start in range(0, len(pairs), BATCH_ROWS):
-        part = slice(start, min(start + BATCH_ROWS, len(pairs)))
+def _distinct(pairs: PairColumns, hashes: Hashes, rows: np.ndarray) -> np.ndarray:
+    """Of ``rows`` of ``pairs``, in their order, the first of each two profile hashes: a pair whose two hashes an
+    earlier row has is that row to the byte, and is kept once (a synthetic corpus repeats a fifth of its pairs)."""
+    if not len(rows):
+        return rows
+    left, right = hashes.profile[pairs.left[rows]], hashes.profile[pairs.right[rows]]
+    bits = max(1, (len(rows) - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    # Each row's code with its place in the low bits: one sort orders them by code, then place.
+    ranked = np.sort(_pair_code(left, right) & ~low | np.arange(len(rows), dtype=np.uint64))
+    places = (ranked & low).astype(np.int64)
+    starts = np.ones(len(rows), dtype=bool)  # the first of the places that share a code
+    starts[1:] = (ranked[1:] >> np.uint64(bits)) != (ranked[:-1] >> np.uint64(bits))
+    del ranked
+    first = places[np.maximum.accumulate(np.where(starts, np.arange(len(rows)), 0))]
+    # A place whose hashes differ from those of the first with its code (codes collide) is kept too.
+    kept = starts | (left[places] != left[first]) | (right[places] != right[first])
+    distinct: np.ndarray = rows[np.sort(places[kept])]
+    return distinct
+
+
+def _batches(pairs: PairColumns, hashes: Hashes, rows: np.ndarray) -> Iterator[pa.RecordBatch]:
+    """``rows`` of ``pairs`` as kept, ``BATCH_ROWS`` at a time (a row group each)."""
+    for start in range(0, len(rows), BATCH_ROWS):
+        part = rows[start:start + BATCH_ROWS]
         left, right = pairs.left[part], pairs.right[part]
         yield pa.record_batch({
             "left_profile": pa.array(hashes.profile[left]), "right_profile": pa.array(hashes.profile[right]),
             "left_criteria_profile": pa.array(hashes.criteria[left]),
             "right_criteria_profile": pa.array(hashes.criteria[right]),
             **{name: pa.array(column[part]) for name, column in pairs.columns.items()},
-            "alignment": pairs.alignments.arrow(np.arange(part.start, part.stop))}, schema=SCHEMA)
+            "alignment": pairs.alignments.arrow(part)}, schema=SCHEMA)
 
 
 def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
@@ -343,11 +444,47 @@ def write_lemmas(folder: Path, lemmas: Lemmas) -> None:
         atomic.write_with(folder / WORDS, lambda tmp: write_batches(_word_batches(settles), schema, tmp))
 
 
-def write_kept(folder: Path, pairs: PairColumns, hashes: Hashes) -> None:
-    """Keep ``pairs`` (this run's, ``hashes`` by unit position) in place of what the folder held, the file renamed
-    in whole, and drop what other code or libraries kept beside the folder."""
+@dataclass
+class Reads:
+    """What a run read of the kept segments: which of their rows its pairs were read from, and which of its pairs no
+    kept row holds (what ``write_kept`` adds)."""
+
+    segments: tuple[Path, ...] = ()
+    used: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # by row, numbered across the segments
+    fresh: list[np.ndarray] = field(default_factory=list)  # whether each pair is kept nowhere, the pairs added in turn
+
+    def note(self, kept: Kept, rows: np.ndarray, fresh: np.ndarray) -> None:
+        """Pairs added, ``fresh`` saying of each whether no kept row holds it: ``kept``'s ``rows`` were read."""
+        if kept.segments:
+            if not len(self.used):
+                self.segments, self.used = kept.segments, np.zeros(len(kept.left), dtype=bool)
+            assert kept.segments == self.segments, "the kept segments changed during the run"
+            self.used[rows] = True
+        self.fresh.append(fresh)
+
+
+def write_kept(folder: Path, pairs: PairColumns, hashes: Hashes, reads: Reads | None = None) -> None:
+    """Keep ``pairs`` (this run's, ``hashes`` by unit position; ``reads`` what the run read of the folder): the
+    pairs no segment holds as a new segment, or all of them in one segment in place of the others once too many of
+    the rows kept are not the run's (``STALE_SHARE``) or the segments too many; each segment renamed in whole. What
+    other code or libraries kept beside the folder is dropped."""
     folder.mkdir(parents=True, exist_ok=True)
-    atomic.write_with(folder / FILE, lambda tmp: write_batches(_batches(pairs, hashes), SCHEMA, tmp))
+    reads = reads or Reads(fresh=[np.ones(len(pairs), dtype=bool)])
+    segments = _segments(folder)
+    fresh = np.flatnonzero(np.concatenate(reads.fresh)) if reads.fresh else np.zeros(0, dtype=np.int64)
+    stale = len(reads.used) - int(np.count_nonzero(reads.used))
+    whole = (segments != reads.segments or len(segments) >= MAX_SEGMENTS
+             or stale > STALE_SHARE * (len(reads.used) + len(fresh)))
+    # The last of pairs with the same two hashes: the pairs added last (those families bridged) stay together at the
+    # end, so that the next run reads them from a row group or two.
+    rows = _distinct(pairs, hashes, (np.arange(len(pairs)) if whole else fresh)[::-1])[::-1]
+    if len(rows) or not segments:
+        number = int(segments[-1].stem.rsplit("-", 1)[1]) + 1 if segments else 1
+        atomic.write_with(folder / SEGMENT.format(number),
+                          lambda tmp: write_batches(_batches(pairs, hashes, rows), SCHEMA, tmp))
+    if whole:
+        for segment in segments:  # every pair is in the segment written
+            segment.unlink()
     let_go()  # the batches written: the map's records come next
     for other in folder.parent.iterdir():  # what other code or libraries kept can never be read again
         if other != folder:

@@ -169,8 +169,13 @@ _COUNTED = 4
 
 
 def _ranks(column: np.ndarray) -> tuple[np.ndarray, int]:
-    """Each value's rank among the column's distinct values, and how many there are: small integers by counting
-    them, other values by sorting."""
+    """Each value's rank among the column's distinct values, and how many there are: small integers (and numbers of
+    ten-thousandths) by counting them, other values by sorting."""
+    if column.dtype.kind == "f" and len(column):
+        # Scores are rounded to four places: as whole ten-thousandths (each back to itself) they are counted too.
+        scaled = np.rint(column * 10_000)
+        if (np.abs(scaled) < 2.0 ** 53).all() and np.array_equal(scaled / 10_000, column):
+            return _ranks(scaled.astype(np.int64))
     if column.dtype.kind in "biu" and len(column):
         low, high = int(column.min()), int(column.max())
         if high - low <= _COUNTED * len(column):

@@ -48,15 +48,18 @@ def overlap_and_shared(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -
     if not left or not right:
         return None, ()
     relation = _relation(left, right, rarity)
-    left_agree = frozenset([w for w in left if not relation[w].isdisjoint(right)])
-    right_agree = frozenset([w for w in right if not relation[w].isdisjoint(left)])
+    left_agree = [w for w in left if not relation[w].isdisjoint(right)]
+    right_agree = [w for w in right if not relation[w].isdisjoint(left)]
     shared = _rarest_first(left_agree, rarity)
-    if left_agree == left and right_agree == right:
+    if len(left_agree) == len(left) and len(right_agree) == len(right):
         return 1.0, shared
-    total = _weight(left, rarity) + _weight(right, rarity)
+    # ``_weight`` of each side and of its words that agree, inlined: it runs for every pair of titles compared.
+    weight, unseen = rarity.idf.get, rarity.unseen
+    total = sum([weight(w, unseen) for w in sorted(left)]) + sum([weight(w, unseen) for w in sorted(right)])
     if total == 0:
         return 0.0, shared
-    return (_weight(left_agree, rarity) + _weight(right_agree, rarity)) / total, shared
+    agree = sum([weight(w, unseen) for w in sorted(left_agree)]) + sum([weight(w, unseen) for w in sorted(right_agree)])
+    return agree / total, shared
 
 
 def containment(words: tuple[str, ...], within: Collection[str], rarity: Rarity) -> float | None:

@@ -64,8 +64,11 @@ def test_a_run_with_nothing_changed_compares_no_pair_not_even_one_a_family_bridg
     # Families bridged pairs that blocking did not propose: they were compared after it.
     assert any("carried through families" in message for message in heard)
     assert first.summary["pairs_compared"] > first.summary["comparisons"]
+    written = sorted(folder.glob("pairs-*.parquet"))
+    assert [path.name for path in written] == [kept.SEGMENT.format(1)]
     again, _ = run()
     assert again.summary["pairs_compared"] == 0
+    assert sorted(folder.glob("pairs-*.parquet")) == written  # nothing new to keep: no segment written
     assert again.summary["pairs_kept"] == first.summary["pairs_compared"]
     assert (again.unit_map, again.families) == (first.unit_map, first.families)
 
@@ -227,7 +230,7 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
                       frozenset({"greet", "visitors", "visitor", "answer", "calls", "call", "file"}))
     kept.write_lemmas(folder, Lemmas(used=read_texts, settles=settles))
 
-    assert pq.ParquetFile(folder / kept.FILE).num_row_groups == 3
+    assert pq.ParquetFile(folder / kept.SEGMENT.format(1)).num_row_groups == 3
     read = Kept.read(folder)
     found = read.found(np.arange(5), np.arange(1, 6), _same(np.arange(10, 16, dtype=np.uint64)))
     assert found.at.tolist() == found.rows.tolist() == [0, 1, 2, 3, 4]
@@ -238,6 +241,31 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
     assert alignments.records(np.arange(5)) == aligned
     assert _kept_known(folder) == read_texts
     assert kept.kept_lemmas(folder).settled == settles
+
+
+def test_a_pair_is_found_at_the_first_row_holding_its_two_hashes_and_never_by_its_code_alone():
+    # Rows 1 and 3 hold the same two hashes; row 2's code equals row 0's although its hashes differ.
+    def colliding(left: int, right: int, other: int) -> int:
+        """The right hash that gives ``other`` as left hash the code of the pair ``left``, ``right``."""
+        code = np.array([left], dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(right)
+        return int((code ^ np.array([other], dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))[0])
+
+    kept_left = np.array([7, 11, 9, 11, 5], dtype=np.uint64)
+    kept_right = np.array([8, 12, colliding(7, 8, 9), 12, 6], dtype=np.uint64)
+    assert len(set(kept._pair_code(kept_left, kept_right)[[0, 2]].tolist())) == 1
+    asked_left = np.array([11, 9, 7, 5, 9, 3], dtype=np.uint64)
+    asked_right = np.array([12, colliding(7, 8, 9), 8, 6, 8, 4], dtype=np.uint64)
+
+    at, rows = kept._found(kept_left, kept_right, asked_left, asked_right)
+
+    # (9, 8) is kept nowhere, nor (3, 4); (11, 12) first at row 1.
+    assert at.tolist() == [0, 1, 2, 3] and rows.tolist() == [1, 2, 0, 4]
+    assert [len(found) for found in kept._found(kept_left[:0], kept_right[:0], asked_left, asked_right)] == [0, 0]
+    # Among many more rows kept than pairs asked for (a release's bridged pairs), the same rows are found.
+    filler = np.arange(1000, 1200, dtype=np.uint64)
+    at, rows = kept._found(np.concatenate([filler, kept_left]), np.concatenate([filler, kept_right]),
+                           asked_left[:3], asked_right[:3])
+    assert at.tolist() == [0, 1, 2] and rows.tolist() == [201, 202, 200]
 
 
 def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row_groups(tmp_path, monkeypatch):
@@ -259,7 +287,7 @@ def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row
     assert columns_read["stated_identity"].tolist() == [True, False, True, True, False, False]
     assert alignments.records(np.arange(5)) == [aligned[5], aligned[0], aligned[6], aligned[2], aligned[5]]
     assert aligned[0] == aligned[6] == ()  # rows 0 and 6 align nothing
-    whole = pq.read_table(folder / kept.FILE).take(asked)  # what reading the whole file at once gives
+    whole = pq.read_table(folder / kept.SEGMENT.format(1)).take(asked)  # what reading the whole file at once gives
     assert {name: columns_read[name][1:].tolist() for name in DTYPES} == {name: whole[name].to_pylist() for name in DTYPES}
     assert alignments.arrow(np.arange(5)).to_pylist() == whole["alignment"].to_pylist()
 
@@ -294,6 +322,65 @@ def test_kept_rows_written_again_among_rows_compared_now_keep_their_own_alignmen
     written = Kept.read(tmp_path / "kept" / "again")
     columns = {name: np.zeros(4, dtype=dtype) for name, dtype in DTYPES.items()}
     assert written.read_rows(np.arange(4), columns, np.arange(4)).records(np.arange(4)) == [old[2], new, (), old[0]]
+
+
+def test_a_release_keeps_its_new_pairs_as_a_segment_and_all_its_pairs_anew_once_a_quarter_are_stale(tmp_path,
+                                                                                                      monkeypatch):
+    # Four pairs kept; a release adds a fifth; a later one no longer has two of the five (its units changed).
+    monkeypatch.setattr(kept, "BATCH_ROWS", 2)
+    keys = tuple(f"u:{n}" for n in range(8))
+    hashes = _same(np.arange(200, 208, dtype=np.uint64))
+    scores = {(0, 4): 0.25, (1, 5): 0.5, (2, 6): 0.75, (3, 7): 1.0, (0, 7): 0.125}
+    aligned = {(0, 4): (AlignedPair("u:0#1", "u:4#1", 0.5),), (0, 7): (AlignedPair("u:0#2", "u:7#1", 0.625),)}
+    folder = tmp_path / "kept" / "stage"
+
+    def run(pairs: list[tuple[int, int]]) -> tuple[PairColumns, list[int]]:
+        """The run's pairs, those kept read from the folder and the others compared (here: made up), then kept; and
+        the positions of those read."""
+        held = PairColumns(keys)
+        left, right = np.array([a for a, _ in pairs]), np.array([b for _, b in pairs])
+        read = Kept.read(folder)
+        found = read.found(left, right, hashes)
+        columns = {name: np.zeros(len(pairs), dtype=dtype) for name, dtype in DTYPES.items()}
+        fresh = np.setdiff1d(np.arange(len(pairs)), found.at)
+        columns["title_score"][fresh] = [scores[pairs[i]] for i in fresh.tolist()]
+        alignments = Alignments.placed(len(pairs), [
+            (found.at, read.read_rows(found.rows, columns, found.at)),
+            (fresh, Alignments.of([aligned.get(pairs[i], ()) for i in fresh.tolist()]))])
+        held.extend_columns(left, right, columns, alignments)
+        reads = kept.Reads()
+        reads.note(read, found.rows, np.isin(np.arange(len(pairs)), fresh))
+        kept.write_kept(folder, held, hashes, reads)
+        return held, found.at.tolist()
+
+    def segments() -> dict[str, int]:
+        return {path.name: pq.ParquetFile(path).metadata.num_rows for path in sorted(folder.glob("pairs-*.parquet"))}
+
+    assert run([(0, 4), (1, 5), (2, 6), (3, 7)])[1] == []
+    assert segments() == {kept.SEGMENT.format(1): 4}
+    release, read = run([(0, 4), (1, 5), (2, 6), (3, 7), (0, 7)])
+    assert read == [0, 1, 2, 3] and segments() == {kept.SEGMENT.format(1): 4, kept.SEGMENT.format(2): 1}
+    later, read = run([(0, 4), (3, 7), (0, 7)])  # two of the five rows kept are stale: more than a quarter of them
+    assert read == [0, 1, 2] and segments() == {kept.SEGMENT.format(3): 3}
+    assert later.columns["title_score"].tolist() == [0.25, 1.0, 0.125]  # each read from its own segment
+    assert later.alignments.records(np.arange(3)) == [aligned[0, 4], (), aligned[0, 7]]
+    assert release.columns["title_score"].tolist() == [0.25, 0.5, 0.75, 1.0, 0.125]
+    assert Kept.read(folder).found(np.array([1]), np.array([5]), hashes).at.tolist() == []  # left behind
+
+
+def test_pairs_with_the_same_two_hashes_are_kept_once_and_found_there(tmp_path):
+    # Units 1 and 2 have one profile (the same hash): the pairs (1, 4) and (2, 4) are one pair to the matcher.
+    pairs = PairColumns(tuple(f"u:{n}" for n in range(6)))
+    columns = {name: np.zeros(4, dtype=dtype) for name, dtype in DTYPES.items()}
+    columns["title_score"] = np.array([0.25, 0.5, 0.5, 0.75])
+    pairs.extend_columns(np.array([0, 1, 2, 1]), np.array([3, 4, 4, 5]), columns, Alignments.of([()] * 4))
+    hashes = _same(np.array([30, 31, 31, 33, 34, 35], dtype=np.uint64))
+    folder = tmp_path / "kept" / "stage"
+    kept.write_kept(folder, pairs, hashes)
+
+    assert pq.read_table(folder / kept.SEGMENT.format(1))["title_score"].to_pylist() == [0.25, 0.5, 0.75]
+    found = Kept.read(folder).found(np.array([2, 0, 1, 1]), np.array([4, 3, 5, 4]), hashes)
+    assert found.at.tolist() == [0, 1, 2, 3] and found.rows.tolist() == [1, 0, 2, 1]
 
 
 # A release that touches one pair: a visitor-reception unit of an old scheme and its counterpart in a new one, among

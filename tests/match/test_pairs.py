@@ -13,13 +13,18 @@ from pipeline.match.pairs import NO_ROW, Alignments, PairColumns, as_columns, di
 
 
 @pytest.mark.parametrize("seed", range(20))
-@pytest.mark.parametrize("kind", ["scores", "levels", "wide"])
+@pytest.mark.parametrize("kind", ["scores", "rounded", "levels", "wide"])
 def test_distinct_rows_are_numpys_unique_rows(seed, kind):
     rng = np.random.default_rng(seed)
     rows = int(rng.integers(1, 400))
     if kind == "scores":  # floats, a few values a column
         matrix = rng.integers(-2, 4, size=(rows, int(rng.integers(1, 6)))).astype(float)
         matrix += rng.choice([0.0, 0.25], size=matrix.shape)
+    elif kind == "rounded":  # scores to four places, many values a column (counted), -2 where absent
+        matrix = np.round(rng.random((rows, int(rng.integers(1, 4)))) * rng.choice([1e-3, 1.0]), 4)
+        matrix[rng.random(matrix.shape) < 0.2] = -2.0
+        if seed % 2:  # and a value past four places, or a huge one: that column is sorted instead
+            matrix[0, 0] = (1 / 3, 1e300, -0.0)[seed % 3]
     elif kind == "levels":  # small integers, counted rather than sorted
         matrix = rng.integers(0, 8, size=(rows, int(rng.integers(1, 7)))).astype(np.int8)
     else:  # integers far apart over many columns: more combinations than one 64-bit code can hold
