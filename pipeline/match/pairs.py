@@ -11,7 +11,8 @@ named by their position in ``keys`` (unit keys in sorted order).
 A yes/no column holds 1, 0 or ``MISSING`` (-1), as does the level gap; a score
 column holds NaN where the feature has no value. Criterion alignments are Arrow
 lists (``Alignments``): a million pairs hold several hundred thousand aligned
-criteria, and records of them are built for the rows read alone.
+criteria, and the map reads those of the rows it quotes as columns
+(``aligned_columns``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features
@@ -109,20 +109,6 @@ class Alignments:
         lists: pa.ListArray[Any] = gathered.take(pa.array(back, pa.int64()))
         return lists
 
-    def records(self, rows: np.ndarray) -> list[tuple[AlignedPair, ...]]:
-        """The alignments of ``rows``, in their order, as records."""
-        taken = self.arrow(rows)
-        listed = cast(pa.StructArray, taken.flatten())
-        # Criterion keys recur in many alignments: each is made a string once.
-        keys = []
-        for name in ("left_key", "right_key"):
-            encoded = cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(listed.field(name)))
-            made_once: list[Any] = encoded.dictionary.to_pylist()
-            keys.append([made_once[i] for i in encoded.indices.to_numpy().tolist()])
-        scores: list[Any] = listed.field("score").to_pylist()
-        made = [AlignedPair(left, right, score) for left, right, score in zip(*keys, scores)]
-        ends = taken.offsets.to_numpy() - taken.offsets[0].as_py()
-        return [tuple(made[start:end]) for start, end in zip(ends[:-1].tolist(), ends[1:].tolist())]
 
 
 def distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -272,16 +258,6 @@ class PairColumns:
         """Column ``name`` at ``rows``, as records hold its values, read at once."""
         return values(name, self.columns[name][rows].tolist())
 
-    def features(self, rows: np.ndarray, title_shared: Sequence[tuple[str, ...]]) -> list[Features]:
-        """The features of ``rows`` as records, read a column at a time; ``title_shared`` (one for each row) is not
-        kept in columns (``features.shared_title``)."""
-        column = {name: self.column(name, rows) for name in DTYPES}
-        # Positional, in the fields' order: the map reads tens of thousands of rows.
-        return [Features(uan, nos, title, criteria, level, theme, body, shared, alignment, left, right, identity)
-                for shared, alignment, uan, nos, title, criteria, level, theme, body, left, right, identity in zip(
-                    title_shared, self.alignments.records(rows), *(column[name] for name in (
-                        "uan_equal", "nos_equal", "title_score", "criteria_score", "level_diff", "theme_equal",
-                        "body_score", "left_criteria", "right_criteria", "stated_identity")), strict=True)]
 
 
 def as_columns(features: Sequence[Features]) -> tuple[dict[str, np.ndarray], Alignments]:

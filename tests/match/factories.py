@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from itertools import islice
 
 import numpy as np
 
@@ -11,6 +12,9 @@ from pipeline.core.ids import criterion_key, unit_key
 from pipeline.core.manifest import Entry
 from pipeline.core.records import Criterion, Unit, UnitMatch
 from pipeline.match.candidates import Candidates
+from pipeline.match.criteria import AlignedPair
+from pipeline.match.features import Features
+from pipeline.match.pairs import DTYPES, Alignments, PairColumns, aligned_columns
 from pipeline.match.scoring import DECISIONS
 
 
@@ -54,3 +58,19 @@ def candidates(pairs: Sequence[UnitMatch]) -> Candidates:
         column([bool(p.uan_equal or p.nos_equal or p.title_score == 1.0) for p in pairs], np.bool_),
         column([DECISIONS.index(p.decision) for p in pairs], np.int8),
     )
+
+
+def alignments_of(alignments: Alignments, rows: np.ndarray) -> list[tuple[AlignedPair, ...]]:
+    """The alignments of ``rows`` as records, read back through the columns the map reads (``aligned_columns``)."""
+    counts, left, right, scores = aligned_columns(alignments, rows)
+    made = iter(list(map(AlignedPair, left, right, scores)))
+    return [tuple(islice(made, count)) for count in counts]
+
+
+def features_of(pairs: PairColumns, rows: np.ndarray, title_shared: Sequence[tuple[str, ...]]) -> list[Features]:
+    """The features of ``rows`` of ``pairs`` as records, read back from the columns; ``title_shared`` (one for each
+    row) is not kept in columns."""
+    column = {name: pairs.column(name, rows) for name in DTYPES}
+    return [Features(**{name: column[name][i] for name in DTYPES}, title_shared=shared, alignment=alignment)
+            for i, (shared, alignment) in enumerate(zip(title_shared, alignments_of(pairs.alignments, rows),
+                                                        strict=True))]

@@ -22,8 +22,8 @@ from pipeline.match.pairs import DTYPES, Alignments, PairColumns
 from pipeline.parse.corpus import build_corpus
 from tests.bench.synthetic import synthetic_corpus
 from tests.conftest import manifest, parsed
+from tests.match.factories import alignments_of, features_of, unit
 from tests.match.factories import criteria as criteria_of
-from tests.match.factories import unit
 from tests.test_editions import HANDBOOK, MANIFEST_EDITIONS, SECOND, THIRD, second_edition, third_edition
 from tests.test_reliability import published as published_files
 
@@ -238,7 +238,7 @@ def test_kept_pairs_and_lemmas_written_a_batch_at_a_time_read_back_whole(tmp_pat
     columns_read = {name: np.zeros(5, dtype=dtype) for name, dtype in DTYPES.items()}
     alignments = read.read_rows(rows, columns_read, np.arange(5))
     assert columns_read["title_score"].tolist() == columns["title_score"].tolist()
-    assert alignments.records(np.arange(5)) == aligned
+    assert alignments_of(alignments, np.arange(5)) == aligned
     assert _kept_known(folder) == read_texts
     assert kept.kept_lemmas(folder).settled == settles
 
@@ -285,7 +285,7 @@ def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row
     alignments = Kept.read(folder).read_rows(asked, columns_read, np.array([1, 2, 3, 4, 5]))
     assert columns_read["left_criteria"].tolist() == [7, 50, 0, 60, 20, 50]  # the first place is not theirs
     assert columns_read["stated_identity"].tolist() == [True, False, True, True, False, False]
-    assert alignments.records(np.arange(5)) == [aligned[5], aligned[0], aligned[6], aligned[2], aligned[5]]
+    assert alignments_of(alignments, np.arange(5)) == [aligned[5], aligned[0], aligned[6], aligned[2], aligned[5]]
     assert aligned[0] == aligned[6] == ()  # rows 0 and 6 align nothing
     whole = pq.read_table(folder / kept.SEGMENT.format(1)).take(asked)  # what reading the whole file at once gives
     assert {name: columns_read[name][1:].tolist() for name in DTYPES} == {name: whole[name].to_pylist() for name in DTYPES}
@@ -313,7 +313,7 @@ def test_kept_rows_written_again_among_rows_compared_now_keep_their_own_alignmen
                                     np.arange(2))
     new = (AlignedPair("u:0#2", "u:4#1", 0.625),)
     now = Alignments.placed(4, [(found_at, kept_aligned), (np.array([1, 2]), Alignments.of([new, ()]))])
-    assert now.records(np.arange(4)) == [old[2], new, (), old[0]]
+    assert alignments_of(now, np.arange(4)) == [old[2], new, (), old[0]]
 
     again = PairColumns(first.keys)
     again.extend_columns(np.array([2, 0, 1, 0]), np.array([5, 4, 5, 3]),
@@ -321,7 +321,7 @@ def test_kept_rows_written_again_among_rows_compared_now_keep_their_own_alignmen
     kept.write_kept(tmp_path / "kept" / "again", again, hashes)
     written = Kept.read(tmp_path / "kept" / "again")
     columns = {name: np.zeros(4, dtype=dtype) for name, dtype in DTYPES.items()}
-    assert written.read_rows(np.arange(4), columns, np.arange(4)).records(np.arange(4)) == [old[2], new, (), old[0]]
+    assert alignments_of(written.read_rows(np.arange(4), columns, np.arange(4)), np.arange(4)) == [old[2], new, (), old[0]]
 
 
 def test_a_release_keeps_its_new_pairs_as_a_segment_and_all_its_pairs_anew_once_a_quarter_are_stale(tmp_path,
@@ -363,7 +363,7 @@ def test_a_release_keeps_its_new_pairs_as_a_segment_and_all_its_pairs_anew_once_
     later, read = run([(0, 4), (3, 7), (0, 7)])  # two of the five rows kept are stale: more than a quarter of them
     assert read == [0, 1, 2] and segments() == {kept.SEGMENT.format(3): 3}
     assert later.columns["title_score"].tolist() == [0.25, 1.0, 0.125]  # each read from its own segment
-    assert later.alignments.records(np.arange(3)) == [aligned[0, 4], (), aligned[0, 7]]
+    assert alignments_of(later.alignments, np.arange(3)) == [aligned[0, 4], (), aligned[0, 7]]
     assert release.columns["title_score"].tolist() == [0.25, 0.5, 0.75, 1.0, 0.125]
     assert Kept.read(folder).found(np.array([1]), np.array([5]), hashes).at.tolist() == []  # left behind
 
@@ -419,7 +419,7 @@ def first_run(tmp_path_factory) -> tuple[Compared, Path]:
 def _as_a_fresh_comparison(compared: Compared) -> Features:
     """The pair's features as ``compared`` holds them, checked against comparing the two units now."""
     fresh = compare(compared.profiles[RECEPTION.unit_key], compared.profiles[SUCCESSOR.unit_key], compared.rarity)
-    [held] = compared.pairs.features(np.arange(1), [fresh.title_shared])
+    [held] = features_of(compared.pairs, np.arange(1), [fresh.title_shared])
     assert held == fresh
     return held
 
@@ -438,7 +438,7 @@ def test_a_release_moving_only_a_title_words_weight_takes_the_kept_alignment(fir
     assert (again.compared, again.aligned) == (1, 0)  # compared again, its criteria not aligned again
     held = _as_a_fresh_comparison(again)
     assert held.title_score != first.pairs.columns["title_score"][0]  # the kept title score was not taken
-    assert held.alignment == first.pairs.alignments.records(np.arange(1))[0]
+    assert held.alignment == alignments_of(first.pairs.alignments, np.arange(1))[0]
     # Greeting with greeting, recording details with noting them; checking identity is not confirming who it is.
     assert [(a.left_key, a.right_key) for a in held.alignment] == [("old:10#1.1", "new:A1#1.1"),
                                                                     ("old:10#1.3", "new:A1#1.3")]

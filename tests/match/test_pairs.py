@@ -10,6 +10,7 @@ import pytest
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import Features
 from pipeline.match.pairs import NO_ROW, Alignments, PairColumns, as_columns, distinct_rows
+from tests.match.factories import alignments_of, features_of
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -50,8 +51,8 @@ def test_a_pair_comes_back_as_it_went_in_and_is_found_by_its_keys():
     pairs = PairColumns(("a:1", "a:2", "b:1", "b:2"))
     columns, alignments = as_columns(given)
     pairs.extend_columns(np.array([0, 1]), np.array([2, 3]), columns, alignments)
-    assert pairs.features(np.arange(2), [f.title_shared for f in given]) == given
-    assert pairs.features(np.array([1, 1, 0]), [(), (), ()]) == [
+    assert features_of(pairs, np.arange(2), [f.title_shared for f in given]) == given
+    assert features_of(pairs, np.array([1, 1, 0]), [(), (), ()]) == [
         dataclasses.replace(given[row], title_shared=()) for row in (1, 1, 0)]
     assert pairs.row("a:2", "b:2") == 1 and pairs.row("a:1", "b:2") is None and pairs.pair(0) == ("a:1", "b:1")
 
@@ -74,6 +75,6 @@ def test_alignments_in_chunks_come_back_by_row_in_the_order_asked():
     first = Alignments.placed(3, [(np.array([2]), Alignments.of([one])), (np.array([0, 1]), Alignments.of([two, three]))])
     both = first.extended(Alignments.placed(3, [(np.array([1, 0, 2]), Alignments.of([three, one, two]))]))
     assert len(both.chunks) == 3
-    assert both.records(np.array([5, 0, 2, 4, 1, 3])) == [two, two, one, three, three, one]
+    assert alignments_of(both, np.array([5, 0, 2, 4, 1, 3])) == [two, two, one, three, three, one]
     assert both.arrow(np.array([2])).to_pylist() == [[{"left_key": "a:1#1", "right_key": "b:1#1", "score": 0.5}]]
-    assert both.records(np.zeros(0, dtype=np.int64)) == []
+    assert alignments_of(both, np.zeros(0, dtype=np.int64)) == []
