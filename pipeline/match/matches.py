@@ -29,9 +29,7 @@ class UnitMatches:
     order: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        # Positions follow key order, so sorting by position sorts by key.
-        # One key, sorted once: ranking the columns' values (``candidates.sorted_rows``) holds several copies of them.
-        object.__setattr__(self, "order", np.argsort(self.pairs.left * len(self.pairs.keys) + self.pairs.right))
+        object.__setattr__(self, "order", self.pairs.key_order())  # the order the run's lookups sorted already
 
     def __len__(self) -> int:
         return len(self.pairs)

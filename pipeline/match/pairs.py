@@ -110,7 +110,6 @@ class Alignments:
         return lists
 
 
-
 def distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``np.unique(matrix, axis=0, return_inverse=True, return_counts=True)``: the same distinct rows in the same
     order (the first column first), found in a fraction of the time on a million rows (``distinct_combinations``;
@@ -233,31 +232,37 @@ class PairColumns:
         self.left, self.right = joined(self.left, left, np.int64), joined(self.right, right, np.int64)
         self.columns = {name: joined(self.columns[name], columns[name], dtype) for name, dtype in DTYPES.items()}
         self.alignments = self.alignments.extended(alignments)
-        self._codes = None
+        self._codes = self._order = None
 
     def row(self, left_key: str, right_key: str) -> int | None:
         """The row of a pair (older scheme first), or None when it was not compared."""
         found = int(self.rows([(left_key, right_key)])[0])
         return None if found == NO_ROW else found
 
-    def rows(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """The rows of pairs (older scheme first), ``NO_ROW`` for a pair not compared: looked up at once."""
-        if not len(self):
-            return np.full(len(pairs), NO_ROW, dtype=np.int64)
+    def key_order(self) -> np.ndarray:
+        """The rows in the order of their pairs' keys (positions follow key order), sorted once until rows are
+        added; ``rows`` looks pairs up in it."""
         if self._codes is None or self._order is None:
             codes = self.left * len(self.keys) + self.right
             self._order = np.argsort(codes, kind="stable")
             self._codes = codes[self._order]
+        return self._order
+
+    def rows(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """The rows of pairs (older scheme first), ``NO_ROW`` for a pair not compared: looked up at once."""
+        if not len(self):
+            return np.full(len(pairs), NO_ROW, dtype=np.int64)
+        order = self.key_order()
+        assert self._codes is not None
         index = self._index
         wanted = np.fromiter((index[a] * len(self.keys) + index[b] for a, b in pairs), dtype=np.int64, count=len(pairs))
         at = np.minimum(np.searchsorted(self._codes, wanted), len(self._codes) - 1)
-        found: np.ndarray = np.where(self._codes[at] == wanted, self._order[at], NO_ROW)
+        found: np.ndarray = np.where(self._codes[at] == wanted, order[at], NO_ROW)
         return found
 
     def column(self, name: str, rows: np.ndarray) -> list[Any]:
         """Column ``name`` at ``rows``, as records hold its values, read at once."""
         return values(name, self.columns[name][rows].tolist())
-
 
 
 def as_columns(features: Sequence[Features]) -> tuple[dict[str, np.ndarray], Alignments]:

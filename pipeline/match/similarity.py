@@ -53,13 +53,10 @@ def overlap_and_shared(a: tuple[str, ...], b: tuple[str, ...], rarity: Rarity) -
     shared = _rarest_first(left_agree, rarity)
     if len(left_agree) == len(left) and len(right_agree) == len(right):
         return 1.0, shared
-    # ``_weight`` of each side and of its words that agree, inlined: it runs for every pair of titles compared.
-    weight, unseen = rarity.idf.get, rarity.unseen
-    total = sum([weight(w, unseen) for w in sorted(left)]) + sum([weight(w, unseen) for w in sorted(right)])
+    total = _weight(left, rarity) + _weight(right, rarity)
     if total == 0:
         return 0.0, shared
-    agree = sum([weight(w, unseen) for w in sorted(left_agree)]) + sum([weight(w, unseen) for w in sorted(right_agree)])
-    return agree / total, shared
+    return (_weight(left_agree, rarity) + _weight(right_agree, rarity)) / total, shared
 
 
 def containment(words: tuple[str, ...], within: Collection[str], rarity: Rarity) -> float | None:
@@ -113,7 +110,7 @@ def _incidence(texts: Sequence[Iterable[str]], vocabulary: list[str]) -> np.ndar
     return matrix
 
 
-def _weight(words: frozenset[str], rarity: Rarity) -> float:
+def _weight(words: Collection[str], rarity: Rarity) -> float:
     # Summed in sorted order: set order varies between runs, float sums must not. The
     # lookup is ``rarity.weight`` inlined: it runs for every word of every pair.
     weight, unseen = rarity.idf.get, rarity.unseen
