@@ -9,7 +9,7 @@ bridges read columns (``pipeline.match.candidates``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,9 +112,9 @@ class Compared:
         rows = self.pairs.rows(pairs)
         self.read(rows[rows != NO_ROW])
 
-    def nearest(self, superseded: set[tuple[str, str]]) -> np.ndarray:
-        """For each old unit, its candidate of a scheme that supersedes its own with the greatest score (then the
-        greatest key): the rows, where ``superseded`` holds (old scheme, new scheme) pairs."""
+    def nearest(self, superseded: set[tuple[str, str]], olds: Iterable[str]) -> np.ndarray:
+        """For each of ``olds`` (old units' keys), its candidate of a scheme that supersedes its own with the greatest
+        score (then the greatest key): the rows, where ``superseded`` holds (old scheme, new scheme) pairs."""
         assert self.scored is not None
         scheme = [self.profiles[key].scheme for key in self.pairs.keys]
         names = sorted(set(scheme))
@@ -122,10 +122,14 @@ class Compared:
         of = np.array([code[s] for s in scheme], dtype=np.int64)
         allowed = np.array([code[a] * len(names) + code[b] for a, b in superseded if a in code and b in code],
                            dtype=np.int64)
-        left, right = self.pairs.left, self.pairs.right
-        rows = np.flatnonzero(np.isin(of[left] * len(names) + of[right], allowed))
-        order = sorted_rows([left[rows], self.scored.score[rows], right[rows]])
+        wanted = np.zeros(len(scheme), dtype=np.bool_)
+        wanted[[self.pairs.position(key) for key in olds]] = True
+        rows = np.flatnonzero(wanted[self.pairs.left])  # the pairs of the old units asked about alone are ranked
+        left, right = self.pairs.left[rows], self.pairs.right[rows]
+        rows = rows[np.isin(of[left] * len(names) + of[right], allowed)]
+        left, right = self.pairs.left[rows], self.pairs.right[rows]
+        order = sorted_rows([left, self.scored.score[rows], right])
         ranked = rows[order]
-        last = np.append(left[ranked][1:] != left[ranked][:-1], True) if len(ranked) else np.zeros(0, dtype=bool)
+        last = np.append(left[order][1:] != left[order][:-1], True) if len(ranked) else np.zeros(0, dtype=bool)
         nearest: np.ndarray = ranked[last]
         return nearest

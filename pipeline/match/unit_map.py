@@ -170,23 +170,26 @@ def map_links(
     """Each supersession's links: the successors among ``pairs`` (older scheme on the left, the overrides'
     decisions in place), the pairs a person confirmed, and ``bridges`` (links the families make for old units
     left without a successor, ``pipeline.match.bridges``) where no other link is."""
-    bridges = bridges or {}
     names, left, right = pairs.scheme_pairs(units)
     code = {name: i for i, name in enumerate(names)}
+    # The decided and bridged pairs by the schemes of their units, each looked at once.
+    decided: dict[tuple[str, str], list[tuple[Pair, str]]] = defaultdict(list)
+    for key, override in overrides.items():
+        decided[units[key[0]].scheme, units[key[1]].scheme].append((key, override.decision))
+    bridging: dict[tuple[str, str], dict[Pair, Bridge]] = defaultdict(dict)
+    for key, bridge in (bridges or {}).items():
+        bridging[units[key[0]].scheme, units[key[1]].scheme][key] = bridge
     found = []
     for s in supersessions:
         in_scope = (left == code.get(s.old_scheme, -1)) & (right == code.get(s.new_scheme, -1))
         scoped = pairs.where(in_scope)
         ordered = scoped.pairs(successor_links(scoped))  # in key order
         links = set(ordered)
-
-        def scope(key: tuple[str, str], s: Supersession = s) -> bool:
-            return (units[key[0]].scheme, units[key[1]].scheme) == (s.old_scheme, s.new_scheme)
-
-        confirmed = [k for k, o in overrides.items() if scope(k) and o.decision == "confirm" and k not in links]
+        scope = (s.old_scheme, s.new_scheme)
+        confirmed = [k for k, decision in decided.get(scope, []) if decision == "confirm" and k not in links]
         links.update(confirmed)
-        bridged = {k: b for k, b in bridges.items() if scope(k) and k not in links}
-        rejected = [k for k, o in overrides.items() if scope(k) and o.decision == "reject"]
+        bridged = {k: b for k, b in bridging.get(scope, {}).items() if k not in links}
+        rejected = [k for k, decision in decided.get(scope, []) if decision == "reject"]
         # The few pairs added to links already in order: a sort that finds the order kept (one run) and merges them.
         added = sorted(set(confirmed) | set(bridged))
         found.append(Links(s, sorted(ordered + added) if added else ordered, bridged, rejected))
@@ -242,8 +245,8 @@ def build_unit_map(
 
     The rows read their pairs from ``columns`` and ``scored``, with a person's decision (``decided``, by pair) in
     place: every link, every pair a person decided, and the nearest candidate of each old unit without either
-    (``nearest``: rows, one for each old unit with a candidate, ``Compared.nearest``); the title words two titles
-    share from ``shared`` (``read_features``).
+    (``nearest``: rows, one for each of those old units with a candidate, ``Compared.nearest``); the title words two
+    titles share from ``shared`` (``read_features``).
     A confirmed pair is always a link, a rejected one never is, and both get ``method = override``.
     """
     rows: list[UnitMapRow] = []
