@@ -113,13 +113,15 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candi
     ends = np.array(joined, dtype=np.int64).reshape(-1, 2)
     groups.join_all(ends[:, 0], ends[:, 1])
     matched = pairs.matched()
-    ranked = sorted_rows([-matched.score, matched.left, matched.right])
     # The pairs' units as positions here (-1: a unit not among ``units``); in a run, the same keys in the same order.
     here = (np.arange(len(keys), dtype=np.int64) if pairs.keys == tuple(keys)
             else np.array([position.get(key, -1) for key in pairs.keys], dtype=np.int64))
-    left, right = here[matched.left[ranked]], here[matched.right[ranked]]
-    known = (left >= 0) & (right >= 0)
-    left, right = left[known], right[known]
+    left, right = here[matched.left], here[matched.right]
+    # Groups only grow: a pair whose units the unchecked joins put in one group joins nothing, and is not ranked.
+    roots = groups.roots()
+    apart = np.flatnonzero((left >= 0) & (right >= 0) & (roots[left] != roots[right]))
+    ranked = apart[sorted_rows([-matched.score[apart], matched.left[apart], matched.right[apart]])]
+    left, right = left[ranked], right[ranked]
     for start in range(0, len(left), CHUNK):  # a chunk's pairs as Python integers at a time: half a million is many
         chunk_left, chunk_right = left[start:start + CHUNK], right[start:start + CHUNK]
         joinable = groups.joinable(chunk_left, chunk_right)
