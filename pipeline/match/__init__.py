@@ -259,9 +259,10 @@ def match_corpus(
     if kept is not None:  # every pair is here now; the map reads them, never adds one
         write_kept(kept, compared.pairs, compared.hashes, compared.reads)
     assert compared.scored is not None
-    nearest = compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}, unlisted(by_key, links))
+    unlinked = unlisted(by_key, links)
     mapped = build_unit_map(by_key, links, compared.pairs, compared.scored,
-                            {pair: p.decision for pair, p in decided.items()}, nearest,
+                            {pair: p.decision for pair, p in decided.items()}, unlinked,
+                            compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}, unlinked),
                             lambda a, b: shared_title(profiles[a], profiles[b], rarity), applied)
     review = [p for p in review if (p.left_key, p.right_key) not in applied]
     matches = UnitMatches(compared.pairs, compared.scored, decided_rows)

@@ -237,6 +237,7 @@ def build_unit_map(
     columns: PairColumns,
     scored: Scored,
     decided: Mapping[Pair, str],
+    unlinked: list[str],
     nearest: np.ndarray,
     shared: Callable[[str, str], tuple[str, ...]],
     overrides: dict[Pair, Override],
@@ -245,8 +246,8 @@ def build_unit_map(
 
     The rows read their pairs from ``columns`` and ``scored``, with a person's decision (``decided``, by pair) in
     place: every link, every pair a person decided, and the nearest candidate of each old unit without either
-    (``nearest``: rows, one for each of those old units with a candidate, ``Compared.nearest``); the title words two
-    titles share from ``shared`` (``read_features``).
+    (``unlinked``, as ``unlisted`` gives them; ``nearest``: rows, one for each of those with a candidate,
+    ``Compared.nearest``); the title words two titles share from ``shared`` (``read_features``).
     A confirmed pair is always a link, a rejected one never is, and both get ``method = override``.
     """
     rows: list[UnitMapRow] = []
@@ -266,7 +267,7 @@ def build_unit_map(
 
     new_schemes = new_schemes_of([found.supersession for found in links])
     nearest_of = {columns.keys[left]: row for left, row in zip(columns.left[nearest].tolist(), nearest.tolist())}
-    olds = [units[key] for key in unlisted(units, links)]
+    olds = [units[key] for key in unlinked]
     at = np.array([nearest_of.get(old.unit_key, NO_ROW) for old in olds], dtype=np.int64)
     found_at = at[at != NO_ROW]
     best = [columns.pair(row) for row in found_at.tolist()]
