@@ -79,22 +79,12 @@ def _level_words(old: int | None, new: int | None) -> str | None:
     return f"level {old} to {new}"
 
 
-def _criteria_words(criteria: float | None, covered: int, left: int, right: int) -> str:
-    """What the criteria of a pair say: how many of the new unit's have a counterpart, and the criteria score."""
-    if criteria is None:
-        return "criteria not compared (one side lists none)"
-    return (f"{covered} of the new unit's {right} criteria have a counterpart among the old unit's {left} "
-            f"(criteria score {criteria:.2f})")
-
-
 def justifications(olds: Sequence[Unit], news: Sequence[Unit], evidence: Evidence, scores: Sequence[float],
                    parts: Sequence[int]) -> list[str]:
     """One line for each pair (``olds[i]``, ``news[i]``): what agreed, how strongly, and the resulting match
     probability (``scores``); ``parts``: how many new units the old unit's links reach."""
-    # Titles and the words they share, criteria counts, levels and probabilities repeat across the rows: each is put
-    # in words once.
-    titles: dict[tuple[float, tuple[str, ...]], str] = {}
-    criteria_words: dict[tuple[float | None, int, int, int], str] = {}
+    # Title scores, levels and probabilities repeat across the rows: each is put in words once.
+    titles: dict[float, str] = {}
     levels: dict[tuple[int | None, int | None], str | None] = {}
     chances: dict[float, str] = {}
     found = []
@@ -113,17 +103,15 @@ def justifications(olds: Sequence[Unit], news: Sequence[Unit], evidence: Evidenc
             clauses.append(f"different NOS codes ({old.nos_code} / {new.nos_code})")
         if title is not None:
             if quotes_shared_words(title):
-                said = (title, shared[:SHOWN_WORDS])
-                if said not in titles:
-                    quoted = ", ".join([f"\u2018{word}\u2019" for word in said[1]])
-                    titles[said] = f"{_title_words(title)}; shared {quoted})" if quoted else f"{_title_words(title)})"
-                clauses.append(titles[said])
+                if title not in titles:
+                    titles[title] = _title_words(title)
+                quoted = ", ".join([f"\u2018{word}\u2019" for word in shared[:SHOWN_WORDS]])
+                clauses.append(f"{titles[title]}; shared {quoted})" if quoted else f"{titles[title]})")
             else:
                 clauses.append("titles identical once normalised")
-        counted = (criteria, covered, left, right)
-        if counted not in criteria_words:
-            criteria_words[counted] = _criteria_words(*counted)
-        clauses.append(criteria_words[counted])
+        clauses.append("criteria not compared (one side lists none)" if criteria is None else
+                       f"{covered} of the new unit's {right} criteria have a counterpart among the old unit's {left} "
+                       f"(criteria score {criteria:.2f})")
         pair = (old.level, new.level)
         if pair not in levels:
             levels[pair] = _level_words(*pair)
@@ -135,7 +123,6 @@ def justifications(olds: Sequence[Unit], news: Sequence[Unit], evidence: Evidenc
             # The matcher's own decision, from the score: a person's override is told separately.
             chances[score] = f"match probability {score:.3f} ({decide(score)})"
         clauses.append(chances[score])
-        first = clauses[0]
-        clauses[0] = first[0].upper() + first[1:]
-        found.append("; ".join(clauses))
+        text = "; ".join(clauses)
+        found.append(text[0].upper() + text[1:])
     return found
