@@ -39,7 +39,7 @@ from pipeline.match.overrides import Override, known_only, overridden, read_over
 from pipeline.match.pairs import NO_ROW, PairColumns, distinct_rows
 from pipeline.match.scoring import DECISIONS, MATCH_THRESHOLD, Scorer, level_matrix
 from pipeline.match.succession import scheme_rank, supersessions
-from pipeline.match.unit_map import Earlier, Links, build_unit_map, map_links, new_schemes_of, unlisted
+from pipeline.match.unit_map import Links, build_unit_map, map_links, new_schemes_of, unlisted
 from pipeline.store.tables import Batched
 
 __all__ = ["MatchResult", "match_corpus"]
@@ -246,7 +246,6 @@ def match_corpus(
     confirmed = [k for k, o in applied.items() if o.decision == "confirm"]
     families = build_families(units, [k for found in links for k in found.pairs] + confirmed, pairs)
     bridges = _bridges(links, by_key, families, pairs, compared)
-    linked = len(pairs)
     del pairs  # a copy of the columns of half the pairs: not held while the map's rows are built
     if bridges:
         # Pairs blocking does not propose: an earlier run that bridged them kept them.
@@ -255,8 +254,7 @@ def match_corpus(
         right = np.array([compared.pairs.position(b) for _, b in new], dtype=np.int64)
         compared.add(left, right, Kept.read(kept))
         let_go()
-        # The pairs that can link are those of before and the added pairs that can, after them.
-        links = map_links(by_key, succession, linking(), applied, bridges, Earlier(links, linked))
+        links = map_links(by_key, succession, linking(), applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
     if kept is not None:  # every pair is here now; the map reads them, never adds one
         write_kept(kept, compared.pairs, compared.hashes, compared.reads)

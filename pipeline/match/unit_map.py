@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow
 from pipeline.match.bridges import Bridge
@@ -162,48 +160,16 @@ class Links:
     rejected: list[tuple[str, str]]
 
 
-@dataclass(frozen=True)
-class Earlier:
-    """Links ``map_links`` found (without bridges) from the first ``rows`` rows of the pairs it is given now."""
-
-    links: list[Links]
-    rows: int
-
-
-def _successors(scoped: Candidates, added: np.ndarray, before: Links | None) -> list[Pair]:
-    """One supersession's successor links among ``scoped`` in key order, from all of them; or, given the links found
-    ``before`` rows ``added`` (a mask) were, those links where no added row reaches and the links found anew where one
-    does, with the pairs confirmed then. A link follows from the pairs of its units' connected part of the pairs'
-    graph alone (``successor_links`` compares only pairs that share a unit), so a part no added row is in links as it
-    did."""
-    if before is None:
-        return scoped.pairs(successor_links(scoped))
-    assert not before.bridged, "links found before bridges"
-    if not added.any():
-        return before.pairs
-    size = len(scoped.keys)
-    graph = coo_matrix((np.ones(len(scoped)), (scoped.left, scoped.right)), shape=(size, size))
-    part = connected_components(graph, directed=False)[1]
-    moved = np.isin(part, part[scoped.left[added]])
-    again = scoped.where(moved[scoped.left])
-    anew = {scoped.keys[unit] for unit in np.flatnonzero(moved).tolist()}
-    return sorted([key for key in before.pairs if key[0] not in anew] + again.pairs(successor_links(again)))
-
-
 def map_links(
     units: dict[str, Unit],
     supersessions: list[Supersession],
     pairs: Candidates,
     overrides: dict[tuple[str, str], Override],
     bridges: dict[tuple[str, str], Bridge] | None = None,
-    earlier: Earlier | None = None,
 ) -> list[Links]:
     """Each supersession's links: the successors among ``pairs`` (older scheme on the left, the overrides'
     decisions in place), the pairs a person confirmed, and ``bridges`` (links the families make for old units
-    left without a successor, ``pipeline.match.bridges``) where no other link is; with ``earlier``, the successors
-    are sought again only where the rows of ``pairs`` added since reach (``_successors``)."""
-    before = {found.supersession: found for found in earlier.links} if earlier else {}
-    since = np.arange(len(pairs)) >= (earlier.rows if earlier else 0)  # the rows added since
+    left without a successor, ``pipeline.match.bridges``) where no other link is."""
     names, left, right = pairs.scheme_pairs(units)
     code = {name: i for i, name in enumerate(names)}
     # The decided and bridged pairs by the schemes of their units, each looked at once.
@@ -216,7 +182,8 @@ def map_links(
     found = []
     for s in supersessions:
         in_scope = (left == code.get(s.old_scheme, -1)) & (right == code.get(s.new_scheme, -1))
-        ordered = _successors(pairs.where(in_scope), since[in_scope], before.get(s))  # in key order
+        scoped = pairs.where(in_scope)
+        ordered = scoped.pairs(successor_links(scoped))  # in key order
         links = set(ordered)
         scope = (s.old_scheme, s.new_scheme)
         confirmed = [k for k, decision in decided.get(scope, []) if decision == "confirm" and k not in links]
