@@ -82,23 +82,30 @@ class WordSets:
     vocabulary: list[str]
     index: dict[str, int]  # each word's column
     words: frozenset[str]
+    linked: list[str]  # the words with counterparts other than themselves, as the rarity knows them
     incidence: np.ndarray
-    weights: np.ndarray
+    weighted: np.ndarray  # the incidence, each column times its word's weight
     totals: np.ndarray  # each text's weight
     filled: np.ndarray  # whether each text has a word
 
     @classmethod
-    def of(cls, texts: Sequence[Iterable[str]], rarity: Rarity) -> WordSets:
+    def of(cls, texts: Sequence[Collection[str]], rarity: Rarity) -> WordSets:
         """The word sets of ``texts``, weighed by ``rarity``."""
-        vocabulary = sorted(frozenset().union(*map(frozenset, texts)))
-        index = {w: j for j, w in enumerate(vocabulary)}
-        incidence = _incidence(texts, index)
-        weights = np.array([rarity.weight(w) for w in vocabulary])
-        return cls(vocabulary, index, frozenset(vocabulary), incidence, weights, incidence @ weights,
-                   np.asarray(incidence.any(axis=1)))
+        vocabulary = sorted(set().union(*texts))
+        index = dict(zip(vocabulary, range(len(vocabulary))))
+        lengths = list(map(len, texts))
+        incidence = np.zeros((len(texts), len(vocabulary)))
+        incidence[np.repeat(np.arange(len(texts)), lengths),
+                  np.fromiter(map(index.__getitem__, chain.from_iterable(texts)), dtype=np.int64,
+                              count=sum(lengths))] = 1.0
+        weights = np.fromiter(map(rarity.idf.get, vocabulary, repeat(rarity.unseen)), dtype=np.float64,
+                              count=len(vocabulary))
+        known = rarity.counterparts
+        return cls(vocabulary, index, frozenset(vocabulary), [w for w in vocabulary if len(known.get(w, ())) > 1],
+                   incidence, incidence * weights, incidence @ weights, np.asarray(incidence.any(axis=1)))
 
 
-def overlap_matrix(lefts: Sequence[Iterable[str]] | WordSets, rights: Sequence[Iterable[str]] | WordSets,
+def overlap_matrix(lefts: Sequence[Collection[str]] | WordSets, rights: Sequence[Collection[str]] | WordSets,
                    rarity: Rarity) -> np.ndarray:
     """``weighted_overlap`` of every (left, right) pair (None as 0), as matrix products.
 
@@ -115,27 +122,20 @@ def overlap_matrix(lefts: Sequence[Iterable[str]] | WordSets, rights: Sequence[I
         return matrix
     relation = _relation(left.words, right.words, rarity)
     partners = np.zeros((len(left.vocabulary), len(right.vocabulary)))
-    columns = right.index
-    cells = [(i, columns[c]) for i, w in enumerate(left.vocabulary) for c in relation[w] if c in columns]
+    rows, columns = left.index, right.index
+    # Every word is its own counterpart; the words the rarity links to others add theirs.
+    cells = [(rows[w], columns[w]) for w in left.words & right.words]
+    cells += [(rows[w], columns[c]) for w in (left.linked if relation is rarity.counterparts else left.vocabulary)
+              for c in relation[w] if c in columns]
     if cells:
-        rows, found = zip(*cells)
-        partners[rows, found] = 1.0
-    left_agree = (left.incidence * left.weights) @ ((partners @ right.incidence.T) > 0)
-    right_agree = ((right.incidence * right.weights) @ ((partners.T @ left.incidence.T) > 0)).T
+        at, found = zip(*cells)
+        partners[at, found] = 1.0
+    left_agree = left.weighted @ ((partners @ right.incidence.T) > 0)
+    right_agree = (right.weighted @ ((partners.T @ left.incidence.T) > 0)).T
     totals = left.totals[:, None] + right.totals[None, :]
     filled = left.filled[:, None] & right.filled[None, :]
     np.divide(left_agree + right_agree, totals, out=matrix, where=filled)
     return np.round(matrix, 12)
-
-
-def _incidence(texts: Sequence[Iterable[str]], index: dict[str, int]) -> np.ndarray:
-    """One row per text (a collection of words), one column per word of ``index``: 1 where the text has the word."""
-    cells = [(i, index[w]) for i, words in enumerate(texts) for w in set(words)]
-    matrix = np.zeros((len(texts), len(index)))
-    if cells:
-        rows, columns = zip(*cells)
-        matrix[rows, columns] = 1.0
-    return matrix
 
 
 def _weight(words: Collection[str], rarity: Rarity) -> float:
