@@ -15,6 +15,7 @@ import gc
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 from typing import TypeVar
@@ -119,11 +120,12 @@ def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitPr
 
     schemes: dict[str, list[UnitProfile]] = {}  # grouped once for the four samples
     for profile in profiles.values():
-        schemes.setdefault(profile.scheme, []).append(profile)
+        schemes.setdefault(profile.unit.scheme, []).append(profile)
+    keys = {scheme: [p.unit.unit_key for p in members] for scheme, members in schemes.items()}
 
     def drawn(among: Callable[[UnitProfile], object] | None, count: int = RANDOM_PAIRS,
               criteria: bool = False) -> list[tuple[object, ...]]:
-        by_scheme = {scheme: [p.unit.unit_key for p in members if among is None or among(p)]
+        by_scheme = {scheme: keys[scheme] if among is None else list(compress(keys[scheme], map(among, members)))
                      for scheme, members in schemes.items()}
         # A few thousand pairs: compared here, since handing them to a pool costs more than it saves.
         pairs = random_pairs(by_scheme, count)
@@ -133,9 +135,9 @@ def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitPr
     # A comparison that only some units can make (criteria, a unit reference, a NOS code) draws its own
     # random pairs among those units, so that its u rests on pairs that reach its levels. Aligning criteria
     # is the costly part: only the criteria's own sample does it.
-    own = {CRITERIA.name: drawn(lambda p: p.criteria, OWN_RANDOM_PAIRS, criteria=True),
-           UAN.name: drawn(lambda p: p.unit.uan, OWN_RANDOM_PAIRS),
-           NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
+    own = {CRITERIA.name: drawn(attrgetter("criteria"), OWN_RANDOM_PAIRS, criteria=True),
+           UAN.name: drawn(attrgetter("unit.uan"), OWN_RANDOM_PAIRS),
+           NOS.name: drawn(attrgetter("unit.nos_code"), OWN_RANDOM_PAIRS)}
     return fit(COMPARISONS, (patterns.astype(np.int64), counts), drawn(None), all_pairs, own)
 
 
