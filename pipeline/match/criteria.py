@@ -82,10 +82,9 @@ def similarity_matrix(left: Sequence[CriterionText] | Criteria, right: Sequence[
 def align(left: Sequence[CriterionText] | Criteria, right: Sequence[CriterionText] | Criteria, rarity: Rarity
           ) -> tuple[AlignedPair, ...]:
     """The one-to-one alignment of two units' criteria with the greatest total similarity above the floor."""
-    if not len(left.criteria if isinstance(left, Criteria) else left) or \
-            not len(right.criteria if isinstance(right, Criteria) else right):
-        return ()
     left, right = Criteria.of(left, rarity), Criteria.of(right, rarity)
+    if not left.criteria or not right.criteria:
+        return ()
     scores = similarity_matrix(left, right, rarity)
     usable = np.where(scores >= ALIGN_MIN, scores, 0.0)
     if not usable.any():
