@@ -214,11 +214,13 @@ class _WordIds:
     def members(self, texts: Sequence[Collection[str]]) -> np.ndarray:
         """Which text has which of these words (text * words + word id), sorted: the words no id names left out."""
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        found = np.fromiter(map(self.ids.get, chain.from_iterable(texts), repeat(-1)), dtype=np.int64,
+        # A body has dozens of words, few of them titles' words or their counterparts: the words are numbered in
+        # 32 bits, and only those kept are coded in 64.
+        found = np.fromiter(map(self.ids.get, chain.from_iterable(texts), repeat(-1)), dtype=np.int32,
                             count=int(lengths.sum()))
-        text = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        kept = found >= 0
-        return np.sort(text[kept] * len(self.ids) + found[kept])
+        kept = np.flatnonzero(found >= 0)
+        text = np.searchsorted(np.cumsum(lengths), kept, side="right")  # the text each kept word is of
+        return np.sort(text * len(self.ids) + found[kept])
 
     def agreeing(self, own: np.ndarray, members: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each ``i``, the weight of text ``own[i]``'s words that have a counterpart in text ``other[i]`` of
