@@ -10,7 +10,7 @@ import numpy as np
 
 from pipeline.core.parallel import Engine
 from pipeline.match.criteria import AlignedPair, Criteria, CriterionText, align, criteria_score
-from pipeline.match.features import Rarities, UnitProfile, _same_theme
+from pipeline.match.features import Rarities, UnitProfile, same_theme
 from pipeline.match.normalise import Rarity
 from pipeline.match.pairs import DTYPES, MISSING, Alignments
 from pipeline.match.similarity import title_and_body
@@ -115,10 +115,10 @@ def _equal(codes: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray
 
 
 def _themes(themes: list[frozenset[str] | None], left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """``_same_theme`` of each pair's two themes (by number), each two themes met compared once."""
+    """``same_theme`` of each pair's two themes (by number), each two themes met compared once."""
     code = left * len(themes) + right
     distinct, inverse = np.unique(code, return_inverse=True)
-    same = [_same_theme(themes[c // len(themes)], themes[c % len(themes)]) for c in distinct.tolist()]
+    same = [same_theme(themes[c // len(themes)], themes[c % len(themes)]) for c in distinct.tolist()]
     return np.array([MISSING if s is None else int(s) for s in same], dtype=DTYPES["theme_equal"])[inverse.reshape(-1)]
 
 

@@ -171,7 +171,7 @@ def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None,
         title_score=titles[0],
         criteria_score=_rounded(criteria_score(alignment, len(left.criteria), len(right.criteria))),
         level_diff=abs(a.level - b.level) if a.level is not None and b.level is not None else None,
-        theme_equal=_same_theme(left.theme_words, right.theme_words),
+        theme_equal=same_theme(left.theme_words, right.theme_words),
         body_score=titles[2],
         title_shared=titles[1],
         alignment=alignment,
@@ -181,7 +181,7 @@ def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None,
     )
 
 
-def _same_theme(a: frozenset[str] | None, b: frozenset[str] | None) -> bool | None:
+def same_theme(a: frozenset[str] | None, b: frozenset[str] | None) -> bool | None:
     """Themes agree when one's words contain the other's ("Foundations" / "Customer service foundations")."""
     if not a or not b:
         return None
