@@ -15,6 +15,7 @@ import gc
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 from typing import TypeVar
@@ -30,14 +31,15 @@ from pipeline.match.candidates import Candidates, candidates
 from pipeline.match.compared import Compared
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import build_families
-from pipeline.match.features import Features, Rarities, UnitProfile, compare_all, prepare, rarities, shared_title
+from pipeline.match.feature_columns import compare_all
+from pipeline.match.features import Rarities, UnitProfile, prepare, rarities, shared_title
 from pipeline.match.justify import strongest_methods
 from pipeline.match.kept import Kept, kept_lemmas, let_go, profile_hashes, write_kept, write_lemmas
 from pipeline.match.matches import UnitMatches
 from pipeline.match.model import OWN_RANDOM_PAIRS, RANDOM_PAIRS, Model, fit, random_pairs
 from pipeline.match.overrides import Override, known_only, overridden, read_overrides
-from pipeline.match.pairs import NO_ROW, PairColumns, distinct_rows
-from pipeline.match.scoring import DECISIONS, MATCH_THRESHOLD, Scorer, level_matrix
+from pipeline.match.pairs import NO_ROW, Alignments, PairColumns, distinct_rows
+from pipeline.match.scoring import DECISIONS, MATCH_THRESHOLD, Scorer, level_matrix, value_combinations
 from pipeline.match.succession import scheme_rank, supersessions
 from pipeline.match.unit_map import Links, build_unit_map, map_links, new_schemes_of, unlisted
 from pipeline.store.tables import Batched
@@ -111,28 +113,31 @@ def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitPr
             all_pairs: int) -> Model:
     """The comparisons' m and u estimated from the candidate pairs (their distinct level patterns, with how many
     pairs land on each) and from random cross-scheme pairs."""
-    read = attrgetter(*(c.feature for c in COMPARISONS))
-
-    def values(found: dict[tuple[str, str], Features]) -> list[tuple[object, ...]]:
-        return [read(f) for f in found.values()]
+    def values(found: tuple[dict[str, np.ndarray], Alignments]) -> list[tuple[object, ...]]:
+        combinations, inverse = value_combinations(COMPARISONS, PairColumns((), columns=found[0]),
+                                                   np.arange(len(found[1])), counted=False)
+        return [combinations[i] for i in inverse.tolist()]
 
     schemes: dict[str, list[UnitProfile]] = {}  # grouped once for the four samples
     for profile in profiles.values():
-        schemes.setdefault(profile.scheme, []).append(profile)
+        schemes.setdefault(profile.unit.scheme, []).append(profile)
+    keys = {scheme: [p.unit.unit_key for p in members] for scheme, members in schemes.items()}
 
     def drawn(among: Callable[[UnitProfile], object] | None, count: int = RANDOM_PAIRS,
               criteria: bool = False) -> list[tuple[object, ...]]:
-        by_scheme = {scheme: [p.unit.unit_key for p in members if among is None or among(p)]
+        by_scheme = {scheme: keys[scheme] if among is None else list(compress(keys[scheme], map(among, members)))
                      for scheme, members in schemes.items()}
         # A few thousand pairs: compared here, since handing them to a pool costs more than it saves.
-        return values(compare_all(random_pairs(by_scheme, count), profiles, rarity, Engine(), None if criteria else ()))
+        pairs = random_pairs(by_scheme, count)
+        return values(compare_all(pairs, profiles, rarity, Engine(),
+                                  None if criteria else np.zeros(len(pairs), dtype=bool)))
 
     # A comparison that only some units can make (criteria, a unit reference, a NOS code) draws its own
     # random pairs among those units, so that its u rests on pairs that reach its levels. Aligning criteria
     # is the costly part: only the criteria's own sample does it.
-    own = {CRITERIA.name: drawn(lambda p: p.criteria, OWN_RANDOM_PAIRS, criteria=True),
-           UAN.name: drawn(lambda p: p.unit.uan, OWN_RANDOM_PAIRS),
-           NOS.name: drawn(lambda p: p.unit.nos_code, OWN_RANDOM_PAIRS)}
+    own = {CRITERIA.name: drawn(attrgetter("criteria"), OWN_RANDOM_PAIRS, criteria=True),
+           UAN.name: drawn(attrgetter("unit.uan"), OWN_RANDOM_PAIRS),
+           NOS.name: drawn(attrgetter("unit.nos_code"), OWN_RANDOM_PAIRS)}
     return fit(COMPARISONS, (patterns.astype(np.int64), counts), drawn(None), all_pairs, own)
 
 

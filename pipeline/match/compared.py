@@ -17,9 +17,10 @@ import numpy as np
 from pipeline.core.parallel import Engine
 from pipeline.core.records import UnitMatch
 from pipeline.match.candidates import sorted_rows
-from pipeline.match.features import Rarities, UnitProfile, compare_all
+from pipeline.match.feature_columns import compare_all
+from pipeline.match.features import Rarities, UnitProfile
 from pipeline.match.kept import Hashes, Kept, Reads
-from pipeline.match.pairs import DTYPES, FROM_ALIGNMENT, NO_ROW, Alignments, PairColumns, as_columns
+from pipeline.match.pairs import DTYPES, FROM_ALIGNMENT, NO_ROW, Alignments, PairColumns
 from pipeline.match.scoring import Scored, Scorer
 
 # Pairs compared at a time: their records live only until they are columns.
@@ -63,9 +64,7 @@ class Compared:
             part = missing[start:start + CHUNK]
             again = wanted[part]
             named = [(keys[a], keys[b]) for a, b in zip(left[part].tolist(), right[part].tolist())]
-            features = compare_all(named, self.profiles, self.rarity, self.engine,
-                                   {pair for pair, align in zip(named, again.tolist()) if align})
-            part_columns, part_aligned = as_columns([features[pair] for pair in named])
+            part_columns, part_aligned = compare_all(named, self.profiles, self.rarity, self.engine, again)
             for name in DTYPES:
                 taken = again if name in FROM_ALIGNMENT else slice(None)
                 out[name][part[taken]] = part_columns[name][taken]

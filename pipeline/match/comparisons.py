@@ -12,9 +12,13 @@ run uses are estimated from its own data (``pipeline.match.model``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+
+from pipeline.match.pairs import MISSING
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,9 @@ class ComparisonLevel:
     test: Callable[[Any], bool]
     m: float | None = None
     u: float | None = None
+    # The same test on the feature's columns (``pipeline.match.pairs``: NaN or MISSING where a pair has no value),
+    # where each row passes: every pair's level found at once.
+    over: Callable[[Sequence[np.ndarray]], np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_null(self) -> bool:
@@ -58,25 +65,32 @@ class Comparison:
         raise ValueError(f"{self.name}: no level for {value!r}")  # an else level always passes
 
 
+def _missing(column: np.ndarray) -> np.ndarray:
+    """Where a feature column has no value."""
+    found: np.ndarray = np.isnan(column) if column.dtype.kind == "f" else column == MISSING
+    return found
+
+
 def null_level() -> ComparisonLevel:
-    return ComparisonLevel("null", lambda v: v is None)
+    return ComparisonLevel("null", lambda v: v is None, over=lambda c: _missing(c[0]))
 
 
 def exact_level(m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel("exact", lambda v: v is True or v == 1.0, m, u)
+    return ComparisonLevel("exact", lambda v: v is True or v == 1.0, m, u, lambda c: c[0] == 1)
 
 
 def at_least(threshold: float, m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel(f">={threshold:.2f}", lambda v: v >= threshold, m, u)
+    return ComparisonLevel(f">={threshold:.2f}", lambda v: v >= threshold, m, u,
+                           lambda c: ~_missing(c[0]) & (c[0] >= threshold))
 
 
 def diff_at_most(limit: int, m: float, u: float) -> ComparisonLevel:
     label = "same" if limit == 0 else f"within {limit}"
-    return ComparisonLevel(label, lambda v: v <= limit, m, u)
+    return ComparisonLevel(label, lambda v: v <= limit, m, u, lambda c: ~_missing(c[0]) & (c[0] <= limit))
 
 
 def else_level(m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel("else", lambda v: True, m, u)
+    return ComparisonLevel("else", lambda v: True, m, u, lambda c: np.ones(len(c[0]), dtype=bool))
 
 
 # Identical Ofqual/QCA unit reference: the same unit under another number. Units of
@@ -88,11 +102,13 @@ UAN = Comparison("uan", "uan_equal", (null_level(), exact_level(0.05, 0.00005), 
 NOS = Comparison("nos", "nos_equal", (null_level(), exact_level(0.998, 0.001), else_level(0.002, 0.999)))
 
 def title_at_least(threshold: float, m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel(f">={threshold:.2f}", lambda v: v[0] is not None and v[0] >= threshold, m, u)
+    return ComparisonLevel(f">={threshold:.2f}", lambda v: v[0] is not None and v[0] >= threshold, m, u,
+                           lambda c: c[0] >= threshold)  # NaN is never at least anything
 
 
 def body_at_least(threshold: float, m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel(f"body >={threshold:.2f}", lambda v: v[1] is not None and v[1] >= threshold, m, u)
+    return ComparisonLevel(f"body >={threshold:.2f}", lambda v: v[1] is not None and v[1] >= threshold, m, u,
+                           lambda c: c[1] >= threshold)
 
 
 # The titles, and a title against the other unit's outcomes and criteria, as one comparison
@@ -105,8 +121,9 @@ TITLE = Comparison(
     "title",
     "title_and_body",
     (
-        ComparisonLevel("null", lambda v: v[0] is None and v[1] is None),
-        ComparisonLevel("exact", lambda v: v[0] == 1.0, 0.50, 0.0005),
+        ComparisonLevel("null", lambda v: v[0] is None and v[1] is None,
+                        over=lambda c: np.isnan(c[0]) & np.isnan(c[1])),
+        ComparisonLevel("exact", lambda v: v[0] == 1.0, 0.50, 0.0005, lambda c: c[0] == 1.0),
         title_at_least(0.80, 0.16, 0.001),
         title_at_least(0.60, 0.10, 0.004),
         body_at_least(0.80, 0.06, 0.006),

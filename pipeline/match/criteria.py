@@ -16,6 +16,7 @@ assignment never does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,7 @@ from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
 from pipeline.match.normalise import Rarity
-from pipeline.match.similarity import overlap_matrix
+from pipeline.match.similarity import WordSets, overlap_matrix
 
 # Below this similarity two criteria are not counterparts. Reworded criteria of one
 # competence ("explain how customers form their expectations" / "give examples of
@@ -51,26 +52,45 @@ class AlignedPair:
     score: float
 
 
-def similarity_matrix(left: list[CriterionText], right: list[CriterionText], rarity: Rarity) -> np.ndarray:
+@dataclass(frozen=True)
+class Criteria:
+    """A unit's criteria made ready to align once, however many units they are aligned with: with their texts and
+    their words' sets."""
+
+    criteria: Sequence[CriterionText]
+    texts: list[str]
+    words: WordSets
+
+    @classmethod
+    def of(cls, criteria: Sequence[CriterionText] | Criteria, rarity: Rarity) -> Criteria:
+        """``criteria`` ready to align (as they are when they already are)."""
+        if isinstance(criteria, Criteria):
+            return criteria
+        return cls(criteria, [c.text for c in criteria], WordSets.of([c.words for c in criteria], rarity))
+
+
+def similarity_matrix(left: Sequence[CriterionText] | Criteria, right: Sequence[CriterionText] | Criteria,
+                      rarity: Rarity) -> np.ndarray:
     """Pairwise similarity (0..1) of two lists of criteria: token-set ratio and weighted overlap, averaged."""
-    token_set = process.cdist(
-        [c.text for c in left], [c.text for c in right], scorer=fuzz.token_set_ratio, dtype=np.float64
-    ) / 100.0
-    weighted = overlap_matrix([c.words for c in left], [c.words for c in right], rarity)
+    left, right = Criteria.of(left, rarity), Criteria.of(right, rarity)
+    token_set = process.cdist(left.texts, right.texts, scorer=fuzz.token_set_ratio, dtype=np.float64) / 100.0
+    weighted = overlap_matrix(left.words, right.words, rarity)
     averaged: np.ndarray = (token_set + weighted) / 2.0
     return averaged
 
 
-def align(left: list[CriterionText], right: list[CriterionText], rarity: Rarity) -> tuple[AlignedPair, ...]:
+def align(left: Sequence[CriterionText] | Criteria, right: Sequence[CriterionText] | Criteria, rarity: Rarity
+          ) -> tuple[AlignedPair, ...]:
     """The one-to-one alignment of two units' criteria with the greatest total similarity above the floor."""
-    if not left or not right:
+    left, right = Criteria.of(left, rarity), Criteria.of(right, rarity)
+    if not left.criteria or not right.criteria:
         return ()
     scores = similarity_matrix(left, right, rarity)
     usable = np.where(scores >= ALIGN_MIN, scores, 0.0)
     if not usable.any():
         return ()
     rows, columns = linear_sum_assignment(usable, maximize=True)
-    pairs = [AlignedPair(left[i].criterion_key, right[j].criterion_key, round(float(scores[i, j]), 4))
+    pairs = [AlignedPair(left.criteria[i].criterion_key, right.criteria[j].criterion_key, round(float(scores[i, j]), 4))
              for i, j in zip(rows.tolist(), columns.tolist()) if usable[i, j] > 0]
     return tuple(sorted(pairs, key=lambda p: (p.left_key, p.right_key)))
 

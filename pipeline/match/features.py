@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import accumulate, chain, islice
+from itertools import accumulate, chain
 from operator import attrgetter
 
-from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, Outcome, Unit
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
 from pipeline.match.equivalences import learned_equivalences
@@ -143,25 +141,11 @@ def _equal(a: str | None, b: str | None) -> bool | None:
 
 
 def compare(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> Features:
-    """All comparison features of one pair, with the criterion alignment the criteria score comes from."""
+    """All comparison features of one pair, with the criterion alignment the criteria score comes from (many pairs
+    at once: ``pipeline.match.feature_columns.compare_all``)."""
     alignment = align(list(left.criteria), list(right.criteria), rarity.criteria)
-    return _features(left, right, _titles(left, right, rarity.title, {}), alignment)
-
-
-# Two titles' score and shared words, by the two titles: titles recur across the pairs of a run.
-TitlesSeen = dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[float | None, tuple[str, ...]]]
-
-
-def _titles(left: UnitProfile, right: UnitProfile, rarity: Rarity, seen: TitlesSeen
-            ) -> tuple[float | None, tuple[str, ...], float | None]:
-    """The title score of a pair, the title words it shares (rarest first), and its body score; the two titles
-    compared once for all the pairs that have them (``seen``)."""
-    titles = left.title_words, right.title_words
-    found = seen.get(titles)
-    if found is None:
-        score, shared = overlap_and_shared(*titles, rarity)
-        seen[titles] = found = _rounded(score), shared
-    return found[0], found[1], _body_score(left, right, rarity)
+    score, shared = overlap_and_shared(left.title_words, right.title_words, rarity.title)
+    return _features(left, right, (_rounded(score), shared, _body_score(left, right, rarity.title)), alignment)
 
 
 def shared_title(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> tuple[str, ...]:
@@ -178,16 +162,16 @@ def _body_score(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> float 
 
 
 def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None, tuple[str, ...], float | None],
-              alignment: tuple[AlignedPair, ...], criteria: bool = True) -> Features:
+              alignment: tuple[AlignedPair, ...]) -> Features:
     a, b = left.unit, right.unit
     uan_equal, nos_equal = _equal(a.uan, b.uan), _equal(a.nos_code, b.nos_code)
     return Features(
         uan_equal=uan_equal,
         nos_equal=nos_equal,
         title_score=titles[0],
-        criteria_score=_rounded(criteria_score(alignment, len(left.criteria), len(right.criteria))) if criteria else None,
+        criteria_score=_rounded(criteria_score(alignment, len(left.criteria), len(right.criteria))),
         level_diff=abs(a.level - b.level) if a.level is not None and b.level is not None else None,
-        theme_equal=_same_theme(left.theme_words, right.theme_words),
+        theme_equal=same_theme(left.theme_words, right.theme_words),
         body_score=titles[2],
         title_shared=titles[1],
         alignment=alignment,
@@ -197,52 +181,7 @@ def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None,
     )
 
 
-# Pairs per task when criteria alignment is spread over processes: about 0.4 s of work,
-# so that shipping the units' criteria costs little beside aligning them.
-PAIRS_PER_TASK = 500
-# Aligning two units' criteria costs about 0.8 ms, what parsing 160 bytes of text costs:
-# the unit in which the engine judges whether a pool is worth starting.
-PAIR_WORK = 160
-
-
-def align_chunk(rarity: Rarity, chunk: tuple[tuple[tuple[str, str], ...], dict[str, tuple[CriterionText, ...]]]
-                ) -> list[tuple[AlignedPair, ...]]:
-    """``align`` of each pair of a chunk, from the criteria of the chunk's units (one worker's task)."""
-    pairs, criteria = chunk
-    return [align(list(criteria[a]), list(criteria[b]), rarity) for a, b in pairs]
-
-
-def compare_all(pairs: Sequence[tuple[str, str]], profiles: dict[str, UnitProfile], rarity: Rarities,
-                engine: Engine, align: Container[tuple[str, str]] | None = None) -> dict[tuple[str, str], Features]:
-    """The features of every pair, in the order of ``pairs``, criteria alignments spread over ``engine``: of every
-    pair, or of the pairs ``align`` holds (the others have no alignment and an empty criteria score)."""
-    # Aligning criteria is most of the work, and only the pairs whose units both list
-    # criteria need it: those go to the engine in chunks (with only their criteria), while
-    # this process compares every pair's titles, a share as each chunk finishes.
-    both = [p for p in pairs if profiles[p[0]].criteria and profiles[p[1]].criteria and (align is None or p in align)]
-    chunks = []
-    for start in range(0, len(both), PAIRS_PER_TASK):
-        part = tuple(both[start:start + PAIRS_PER_TASK])
-        chunks.append((part, {k: profiles[k].criteria for pair in part for k in pair}))
-    found = engine.as_completed(partial(align_chunk, rarity.criteria), chunks,
-                                [len(part) * PAIR_WORK for part, _ in chunks])
-    alignments: dict[tuple[str, str], tuple[AlignedPair, ...]] = {}
-    titles: list[tuple[float | None, tuple[str, ...], float | None]] = []
-    todo = ((profiles[a], profiles[b]) for a, b in pairs)
-    share = len(pairs) // (len(chunks) + 1) + 1
-    seen: TitlesSeen = {}
-    for index, aligned in found:
-        alignments.update(zip(chunks[index][0], aligned))
-        titles += [_titles(left, right, rarity.title, seen) for left, right in islice(todo, share)]
-    titles += [_titles(left, right, rarity.title, seen) for left, right in todo]
-    return {
-        pair: _features(profiles[pair[0]], profiles[pair[1]], found_titles, alignments.get(pair, ()),
-                        align is None or pair in align)
-        for pair, found_titles in zip(pairs, titles)
-    }
-
-
-def _same_theme(a: frozenset[str] | None, b: frozenset[str] | None) -> bool | None:
+def same_theme(a: frozenset[str] | None, b: frozenset[str] | None) -> bool | None:
     """Themes agree when one's words contain the other's ("Foundations" / "Customer service foundations")."""
     if not a or not b:
         return None

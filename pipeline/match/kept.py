@@ -219,8 +219,6 @@ def _read_groups(file: pq.ParquetFile, rows: np.ndarray, order: np.ndarray, rank
 
 # Fewer pairs asked for than a sixteenth of the rows kept: the rows are first narrowed to those with their codes.
 _FEW = 16
-# Rows of its bucket a pair asked for is tried at, in order, before it is searched for among the rows with its code.
-_STEPS = 4
 
 
 def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
@@ -242,46 +240,33 @@ def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, righ
 
 def _sorted_found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """``_found``, the rows kept sorted by pair code, then row (one sort: each code with its row in its low bits),
-    and put in buckets by the code's leading bits (a bucket for each row or two, the codes being hashes).
+    """``_found``, the rows kept and the pairs asked for each sorted by pair code, then place (one sort each: each
+    code with its place in its low bits), and the codes asked for searched for in order (a walk through the rows'
+    codes rather than a search from the top for each).
 
-    A pair asked for is tried at the first rows of its bucket, in order, and else searched for from the first row
-    with its code: no pair is searched for among a million rows, nor walks through rows that share one code (the
-    units without criteria share one criteria hash).
+    A pair asked for is then tried at each row with its code in turn, from the first: two pairs whose codes
+    collide are never taken for each other, and of the rows holding one pair the first is found.
     """
     found = np.full(len(left), -1, dtype=np.int64)
     if not len(kept_left):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    bits = max(1, (len(kept_left) - 1).bit_length())
-    shift, lead, low = np.uint64(bits), np.uint64(64 - bits), np.uint64((1 << bits) - 1)
+    bits = max(1, (max(len(kept_left), len(left)) - 1).bit_length())
+    shift, low = np.uint64(bits), np.uint64((1 << bits) - 1)
     ranked = np.sort(_pair_code(kept_left, kept_right) & ~low | np.arange(len(kept_left), dtype=np.uint64))
-    sizes = np.bincount((ranked >> lead).astype(np.int64), minlength=1 << bits)
-    ends = np.cumsum(sizes)
     rows, codes = (ranked & low).astype(np.int64), ranked >> shift  # codes without their low bits, in order
+    ranked = np.sort(_pair_code(left, right) & ~low | np.arange(len(left), dtype=np.uint64))
+    looking, asked = (ranked & low).astype(np.int64), ranked >> shift
     del ranked
-    wanted = _pair_code(left, right)
-    bucket, asked = (wanted >> lead).astype(np.int64), wanted >> shift
-    del wanted
-    looking = np.flatnonzero(sizes[bucket])
-    at, end = ends[bucket[looking]] - sizes[bucket[looking]], ends[bucket[looking]]
-    del bucket, sizes, ends
-    for _ in range(_STEPS):  # the rows of each bucket in turn, while their codes are not past the pair's
-        row, code = rows[at], codes[at]
-        # Both hashes are compared: two pairs whose codes collide are never taken for each other.
-        hit = (code == asked[looking]) & (kept_left[row] == left[looking]) & (kept_right[row] == right[looking])
-        found[looking[hit]] = row[hit]
-        more = ~hit & (code <= asked[looking]) & (at + 1 < end)
-        looking, at, end = looking[more], at[more] + 1, end[more]
-    at = np.searchsorted(codes, asked[looking])  # the few left: from the first row with their code
+    at = np.searchsorted(codes, asked)
     while len(looking):
         inside = at < len(codes)
-        looking, at = looking[inside], at[inside]
-        same = codes[at] == asked[looking]
-        looking, at = looking[same], at[same]
+        looking, at, asked = looking[inside], at[inside], asked[inside]
+        same = codes[at] == asked
+        looking, at, asked = looking[same], at[same], asked[same]
         row = rows[at]
         hit = (kept_left[row] == left[looking]) & (kept_right[row] == right[looking])
         found[looking[hit]] = row[hit]
-        looking, at = looking[~hit], at[~hit] + 1
+        looking, at, asked = looking[~hit], at[~hit] + 1, asked[~hit]
     positions = np.flatnonzero(found >= 0)
     return positions, found[positions]
 

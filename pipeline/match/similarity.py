@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -72,42 +74,68 @@ def containment(words: tuple[str, ...], within: Collection[str], rarity: Rarity)
     return _weight(frozenset([w for w in own if not relation[w].isdisjoint(other)]), rarity) / total
 
 
-def overlap_matrix(lefts: list[tuple[str, ...]], rights: list[tuple[str, ...]], rarity: Rarity) -> np.ndarray:
+@dataclass(frozen=True)
+class WordSets:
+    """One side of ``overlap_matrix``: texts as rows of an incidence matrix over their sorted vocabulary, with each
+    word's weight; made once for all the sides it is compared with."""
+
+    vocabulary: list[str]
+    index: dict[str, int]  # each word's column
+    words: frozenset[str]
+    linked: list[str]  # the words with counterparts other than themselves, as the rarity knows them
+    incidence: np.ndarray
+    weighted: np.ndarray  # the incidence, each column times its word's weight
+    totals: np.ndarray  # each text's weight
+    filled: np.ndarray  # whether each text has a word
+
+    @classmethod
+    def of(cls, texts: Sequence[Collection[str]], rarity: Rarity) -> WordSets:
+        """The word sets of ``texts``, weighed by ``rarity``."""
+        vocabulary = sorted(set().union(*texts))
+        index = dict(zip(vocabulary, range(len(vocabulary))))
+        lengths = list(map(len, texts))
+        incidence = np.zeros((len(texts), len(vocabulary)))
+        incidence[np.repeat(np.arange(len(texts)), lengths),
+                  np.fromiter(map(index.__getitem__, chain.from_iterable(texts)), dtype=np.int64,
+                              count=sum(lengths))] = 1.0
+        weights = np.fromiter(map(rarity.idf.get, vocabulary, repeat(rarity.unseen)), dtype=np.float64,
+                              count=len(vocabulary))
+        known = rarity.counterparts
+        return cls(vocabulary, index, frozenset(vocabulary), [w for w in vocabulary if len(known.get(w, ())) > 1],
+                   incidence, incidence * weights, incidence @ weights, np.asarray(incidence.any(axis=1)))
+
+
+def overlap_matrix(lefts: Sequence[Collection[str]] | WordSets, rights: Sequence[Collection[str]] | WordSets,
+                   rarity: Rarity) -> np.ndarray:
     """``weighted_overlap`` of every (left, right) pair (None as 0), as matrix products.
 
     With ``L`` and ``R`` the texts' word incidence and ``P`` the word counterparts, a
     left word agrees with a right text where ``P @ R.T`` is non-zero; the agreeing
     weights of both sides over both totals is the Dice coefficient. Rounded to 12
-    places so that the order of float sums cannot reorder ties.
+    places so that the order of float sums cannot reorder ties. Either side may be
+    given as ``WordSets`` made before.
     """
-    left_vocab = sorted(frozenset().union(*map(frozenset, lefts)))
-    right_vocab = sorted(frozenset().union(*map(frozenset, rights)))
-    matrix = np.zeros((len(lefts), len(rights)))
-    if not left_vocab or not right_vocab:
+    left = lefts if isinstance(lefts, WordSets) else WordSets.of(lefts, rarity)
+    right = rights if isinstance(rights, WordSets) else WordSets.of(rights, rarity)
+    matrix = np.zeros((len(left.incidence), len(right.incidence)))
+    if not left.vocabulary or not right.vocabulary:
         return matrix
-    left, right = _incidence(lefts, left_vocab), _incidence(rights, right_vocab)
-    left_set, right_set = frozenset(left_vocab), frozenset(right_vocab)
-    relation = _relation(left_set, right_set, rarity)
-    partners = _incidence([relation[w] & right_set for w in left_vocab], right_vocab)
-    left_weight = np.array([rarity.weight(w) for w in left_vocab])
-    right_weight = np.array([rarity.weight(w) for w in right_vocab])
-    left_agree = (left * left_weight) @ ((partners @ right.T) > 0)
-    right_agree = ((right * right_weight) @ ((partners.T @ left.T) > 0)).T
-    totals = (left @ left_weight)[:, None] + (right @ right_weight)[None, :]
-    filled = np.asarray(left.any(axis=1))[:, None] & np.asarray(right.any(axis=1))[None, :]
+    relation = _relation(left.words, right.words, rarity)
+    partners = np.zeros((len(left.vocabulary), len(right.vocabulary)))
+    rows, columns = left.index, right.index
+    # Every word is its own counterpart; the words the rarity links to others add theirs.
+    cells = [(rows[w], columns[w]) for w in left.words & right.words]
+    cells += [(rows[w], columns[c]) for w in (left.linked if relation is rarity.counterparts else left.vocabulary)
+              for c in relation[w] if c in columns]
+    if cells:
+        at, found = zip(*cells)
+        partners[at, found] = 1.0
+    left_agree = left.weighted @ ((partners @ right.incidence.T) > 0)
+    right_agree = (right.weighted @ ((partners.T @ left.incidence.T) > 0)).T
+    totals = left.totals[:, None] + right.totals[None, :]
+    filled = left.filled[:, None] & right.filled[None, :]
     np.divide(left_agree + right_agree, totals, out=matrix, where=filled)
     return np.round(matrix, 12)
-
-
-def _incidence(texts: Sequence[Iterable[str]], vocabulary: list[str]) -> np.ndarray:
-    """One row per text (a collection of words), one column per word: 1 where the text has the word."""
-    index = {w: j for j, w in enumerate(vocabulary)}
-    cells = [(i, index[w]) for i, words in enumerate(texts) for w in set(words)]
-    matrix = np.zeros((len(texts), len(vocabulary)))
-    if cells:
-        rows, columns = zip(*cells)
-        matrix[rows, columns] = 1.0
-    return matrix
 
 
 def _weight(words: Collection[str], rarity: Rarity) -> float:
@@ -115,3 +143,113 @@ def _weight(words: Collection[str], rarity: Rarity) -> float:
     # lookup is ``rarity.weight`` inlined: it runs for every word of every pair.
     weight, unseen = rarity.idf.get, rarity.unseen
     return sum([weight(w, unseen) for w in sorted(words)])
+
+
+
+def title_and_body(titles: Sequence[tuple[str, ...]], bodies: Sequence[tuple[str, ...]], left: np.ndarray,
+                   right: np.ndarray, rarity: Rarity) -> tuple[list[float | None], list[float | None], list[float | None]]:
+    """For each ``i``: ``weighted_overlap`` of titles ``left[i]`` and ``right[i]``, ``containment`` of title
+    ``left[i]`` within body ``right[i]``, and of title ``right[i]`` within body ``left[i]``, to the bit: worked out
+    over word ids for all the pairs at once."""
+    if not _all_known(rarity, set(titles)) or not _all_known(rarity, bodies):  # each pair finds its words' counterparts
+        pairs = list(zip(left.tolist(), right.tolist()))
+        return ([weighted_overlap(titles[a], titles[b], rarity) for a, b in pairs],
+                [containment(titles[a], bodies[b], rarity) for a, b in pairs],
+                [containment(titles[b], bodies[a], rarity) for a, b in pairs])
+    # Titles recur across units: each distinct title is made ids once, and a unit is named by its title's.
+    distinct = {title: i for i, title in enumerate(dict.fromkeys(titles))}
+    title = np.fromiter(map(distinct.__getitem__, titles), dtype=np.int64, count=len(titles))
+    words = _WordIds(list(distinct), rarity)
+    named = words.members(list(distinct))
+    left_title, right_title = title[left], title[right]
+    left_weight, left_all = words.agreeing(left_title, named, right_title)
+    right_weight, right_all = words.agreeing(right_title, named, left_title)
+    untitled = words.lengths[title] == 0
+    total = words.totals[left_title] + words.totals[right_title]
+    overlap = np.divide(left_weight + right_weight, total, out=np.zeros(len(left)), where=total != 0)
+    overlap[left_all & right_all] = 1.0
+    said = words.members(bodies)
+    silent = np.fromiter(map(len, bodies), dtype=np.int64, count=len(bodies)) == 0
+    found = [_none_where(untitled[left] | untitled[right], overlap)]
+    for own, other in ((left, right), (right, left)):
+        weight, _ = words.agreeing(title[own], said, other)
+        total = words.totals[title[own]]
+        found.append(_none_where(untitled[own] | silent[other],
+                                 np.divide(weight, total, out=np.zeros(len(own)), where=total != 0)))
+    return found[0], found[1], found[2]
+
+
+def _none_where(missing: np.ndarray, values: np.ndarray) -> list[float | None]:
+    return [None if none else value for none, value in zip(missing.tolist(), values.tolist())]
+
+
+def _all_known(rarity: Rarity, texts: Iterable[Iterable[str]]) -> bool:
+    """Whether ``rarity`` knows the counterparts of every word of ``texts``."""
+    known = rarity.counterparts
+    return all(map(known.__contains__, chain.from_iterable(texts)))
+
+
+class _WordIds:
+    """Texts as ids of their distinct words in sorted order (``_weight``'s), with each word's weight, each text's
+    total weight, and each word's counterparts as ids: an id for every word the texts or their counterparts use."""
+
+    def __init__(self, texts: Sequence[tuple[str, ...]], rarity: Rarity) -> None:
+        distinct = list(map(sorted, map(set, texts)))
+        words = list(chain.from_iterable(distinct))
+        self.ids = ids = {word: i for i, word in enumerate(dict.fromkeys(words))}
+        self.lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+        self.starts = np.concatenate([[0], np.cumsum(self.lengths)])
+        self.words = np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words))
+        self.weights = np.fromiter(map(rarity.idf.get, words, repeat(rarity.unseen)), dtype=np.float64,
+                                   count=len(words))
+        # Each word's counterparts, by the word's id (the texts' words have the first ids).
+        known = rarity.counterparts
+        partners = [[ids.setdefault(c, len(ids)) for c in known[w]] for w in list(ids)]
+        self.partner_counts = np.fromiter(map(len, partners), dtype=np.int64, count=len(partners))
+        self.partner_starts = np.concatenate([[0], np.cumsum(self.partner_counts)])
+        self.partners = np.fromiter(chain.from_iterable(partners), dtype=np.int64, count=int(self.partner_starts[-1]))
+        everything = np.arange(len(texts))
+        self.totals = self._summed(everything, np.ones(len(words), dtype=bool))[0]
+
+    def members(self, texts: Sequence[Collection[str]]) -> np.ndarray:
+        """Which text has which of these words (text * words + word id), sorted: the words no id names left out."""
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        # A body has dozens of words, few of them titles' words or their counterparts: the words are numbered in
+        # 32 bits, and only those kept are coded in 64.
+        found = np.fromiter(map(self.ids.get, chain.from_iterable(texts), repeat(-1)), dtype=np.int32,
+                            count=int(lengths.sum()))
+        kept = np.flatnonzero(found >= 0)
+        text = np.searchsorted(np.cumsum(lengths), kept, side="right")  # the text each kept word is of
+        return np.sort(text * len(self.ids) + found[kept])
+
+    def agreeing(self, own: np.ndarray, members: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each ``i``, the weight of text ``own[i]``'s words that have a counterpart in text ``other[i]`` of
+        ``members``, summed as ``_weight`` sums it, and whether every word of it has one."""
+        pair, entry = self._entries(own)
+        word = self.words[entry]
+        counts = self.partner_counts[word]
+        of = np.repeat(np.arange(len(entry)), counts)
+        partner = self.partners[np.repeat(self.partner_starts[word] - np.cumsum(counts) + counts, counts)
+                                + np.arange(len(of))]
+        codes = other[pair[of]] * len(self.ids) + partner
+        hit = np.zeros(len(codes), dtype=bool)
+        if len(members):
+            hit = members[np.minimum(np.searchsorted(members, codes), len(members) - 1)] == codes
+        agree = np.bincount(of[hit], minlength=len(entry)) > 0
+        return self._summed(own, agree)
+
+    def _entries(self, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each word of the texts ``own``, in order: the position in ``own`` of its text, and its place in ``words``."""
+        lengths = self.lengths[own]
+        pair = np.repeat(np.arange(len(own)), lengths)
+        entry = np.repeat(self.starts[own] - np.cumsum(lengths) + lengths, lengths) + np.arange(len(pair))
+        return pair, entry
+
+    def _summed(self, own: np.ndarray, agree: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The weights of the words of texts ``own`` that ``agree`` (by entry), summed word by word in each text's
+        order (``np.add.at`` adds in the order of its indices) as ``_weight``'s float sum does, and whether all
+        agree."""
+        pair, entry = self._entries(own)
+        weight = np.zeros(len(own))
+        np.add.at(weight, pair, np.where(agree, self.weights[entry], 0.0))  # a word that does not agree adds 0
+        return weight, np.bincount(pair[agree], minlength=len(own)) == self.lengths[own]

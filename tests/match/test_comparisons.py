@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, LEVEL, NOS, THEME, TITLE, UAN, Comparison
+from pipeline.match.pairs import DTYPES, PairColumns, _column
+from pipeline.match.scoring import level_matrix
 
 CASES = [
     # comparison, feature value, expected level label
@@ -81,3 +84,20 @@ def test_weight_is_log2_bayes_factor():
         for level in comparison.levels:
             if not level.is_null:
                 assert level.weight == pytest.approx(math.log2(level.m / level.u))
+
+
+def test_every_level_found_over_columns_is_the_level_its_value_hits():
+    """The levels of many pairs found at once from their columns (NaN or -1 where a value is missing) are those
+    the values hit one at a time: each case above, and every title and body score around each threshold."""
+    scores = [None, 0.0, 0.3499, 0.35, 0.3999, 0.4, 0.4999, 0.5, 0.5999, 0.6, 0.7499, 0.75, 0.7999, 0.8, 0.9999, 1.0]
+    blank = {**dict.fromkeys(DTYPES, None), "left_criteria": 0, "right_criteria": 0, "stated_identity": False}
+    features = [{**blank, c.feature: v} for c, v, _ in CASES if c is not TITLE]
+    features += [{**blank, "title_score": title, "body_score": body} for title in scores for body in scores]
+    columns = {name: _column(name, [f[name] for f in features]) for name in DTYPES}
+    pairs = PairColumns((), columns=columns)
+    rows = np.arange(len(features))
+    for comparison in COMPARISONS:
+        expected = [comparison.index((f["title_score"], f["body_score"]) if comparison is TITLE else f[comparison.feature])
+                    for f in features]
+        assert level_matrix((comparison,), pairs, rows)[:, 0].tolist() == expected, comparison.name
+        assert all(level.over is not None for level in comparison.levels)

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from pipeline.match.normalise import Rarity, content_words
-from pipeline.match.similarity import overlap_and_shared, overlap_matrix, shared_words, weighted_overlap
+from pipeline.match.similarity import (
+    containment,
+    overlap_and_shared,
+    overlap_matrix,
+    shared_words,
+    title_and_body,
+    weighted_overlap,
+)
 from tests.conftest import parsed
 
 TITLES = [
@@ -88,3 +95,19 @@ def test_corpus_counterparts_score_as_words_compared_pair_by_pair():
         for b in [*TITLES, "Deliver customer service on the telephone"]:
             words = WORDS.get(b) or content_words([b])[0]
             assert overlap_and_shared(WORDS[a], words, RARITY) == overlap_and_shared(WORDS[a], words, unknown)
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_titles_and_bodies_of_many_pairs_at_once_are_the_pairwise_scores_to_the_bit(known: bool):
+    """Units of every title (an empty one too) with every body (an empty one too), every unit against every other;
+    with a rarity that does not know some words, each pair finds their counterparts itself."""
+    bodies = [*content_words(["customers calling to complain about a delivery", "an incoming telephone call",
+                              "dealing with customer complaints"]), ()]
+    titles, said = zip(*[(title, body) for title in [*WORDS.values(), ()] for body in bodies])
+    rarity = RARITY if known else Rarity.from_texts(list(WORDS.values())[:4])
+    left, right = np.divmod(np.arange(len(titles) ** 2), len(titles))
+    overlap, left_within, right_within = title_and_body(titles, said, left, right, rarity)
+    assert overlap == [weighted_overlap(titles[a], titles[b], rarity) for a, b in zip(left, right)]
+    assert left_within == [containment(titles[a], said[b], rarity) for a, b in zip(left, right)]
+    assert right_within == [containment(titles[b], said[a], rarity) for a, b in zip(left, right)]
+    assert None in overlap and 1.0 in overlap and None in left_within and 0 < max(filter(None, left_within)) < 1
