@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
 from pipeline.match.normalise import Rarity
-from pipeline.match.similarity import WordSets, overlap_matrix
+from pipeline.match.similarity import WeighedTexts, overlap_matrix
 
 # Below this similarity two criteria are not counterparts. Reworded criteria of one
 # competence ("explain how customers form their expectations" / "give examples of
@@ -59,14 +59,14 @@ class Criteria:
 
     criteria: Sequence[CriterionText]
     texts: list[str]
-    words: WordSets
+    words: WeighedTexts
 
     @classmethod
     def of(cls, criteria: Sequence[CriterionText] | Criteria, rarity: Rarity) -> Criteria:
         """``criteria`` ready to align (as they are when they already are)."""
         if isinstance(criteria, Criteria):
             return criteria
-        return cls(criteria, [c.text for c in criteria], WordSets.of([c.words for c in criteria], rarity))
+        return cls(criteria, [c.text for c in criteria], WeighedTexts.of([c.words for c in criteria], rarity))
 
 
 def similarity_matrix(left: Sequence[CriterionText] | Criteria, right: Sequence[CriterionText] | Criteria,

@@ -75,7 +75,7 @@ def containment(words: tuple[str, ...], within: Collection[str], rarity: Rarity)
 
 
 @dataclass(frozen=True)
-class WordSets:
+class WeighedTexts:
     """One side of ``overlap_matrix``: texts as rows of an incidence matrix over their sorted vocabulary, with each
     word's weight; made once for all the sides it is compared with."""
 
@@ -89,7 +89,7 @@ class WordSets:
     filled: np.ndarray  # whether each text has a word
 
     @classmethod
-    def of(cls, texts: Sequence[Collection[str]], rarity: Rarity) -> WordSets:
+    def of(cls, texts: Sequence[Collection[str]], rarity: Rarity) -> WeighedTexts:
         """The word sets of ``texts``, weighed by ``rarity``."""
         vocabulary = sorted(set().union(*texts))
         index = dict(zip(vocabulary, range(len(vocabulary))))
@@ -105,7 +105,7 @@ class WordSets:
                    incidence, incidence * weights, incidence @ weights, np.asarray(incidence.any(axis=1)))
 
 
-def overlap_matrix(lefts: Sequence[Collection[str]] | WordSets, rights: Sequence[Collection[str]] | WordSets,
+def overlap_matrix(lefts: Sequence[Collection[str]] | WeighedTexts, rights: Sequence[Collection[str]] | WeighedTexts,
                    rarity: Rarity) -> np.ndarray:
     """``weighted_overlap`` of every (left, right) pair (None as 0), as matrix products.
 
@@ -113,10 +113,10 @@ def overlap_matrix(lefts: Sequence[Collection[str]] | WordSets, rights: Sequence
     left word agrees with a right text where ``P @ R.T`` is non-zero; the agreeing
     weights of both sides over both totals is the Dice coefficient. Rounded to 12
     places so that the order of float sums cannot reorder ties. Either side may be
-    given as ``WordSets`` made before.
+    given as ``WeighedTexts`` made before.
     """
-    left = lefts if isinstance(lefts, WordSets) else WordSets.of(lefts, rarity)
-    right = rights if isinstance(rights, WordSets) else WordSets.of(rights, rarity)
+    left = lefts if isinstance(lefts, WeighedTexts) else WeighedTexts.of(lefts, rarity)
+    right = rights if isinstance(rights, WeighedTexts) else WeighedTexts.of(rights, rarity)
     matrix = np.zeros((len(left.incidence), len(right.incidence)))
     if not left.vocabulary or not right.vocabulary:
         return matrix
@@ -143,7 +143,6 @@ def _weight(words: Collection[str], rarity: Rarity) -> float:
     # lookup is ``rarity.weight`` inlined: it runs for every word of every pair.
     weight, unseen = rarity.idf.get, rarity.unseen
     return sum([weight(w, unseen) for w in sorted(words)])
-
 
 
 def title_and_body(titles: Sequence[tuple[str, ...]], bodies: Sequence[tuple[str, ...]], left: np.ndarray,
