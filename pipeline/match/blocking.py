@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain, combinations, pairwise, repeat
+from itertools import chain, combinations, repeat
 from operator import attrgetter
 
 import numpy as np
@@ -134,6 +134,23 @@ class Runs:
             found.values[found.starts[these][:, None] + np.arange(len(first))] = rows[:, first] * size + rows[:, second]
         return found
 
+    def distinct(self) -> np.ndarray:
+        """Each run's number among the distinct runs (the same values in the same order), numbered where first met."""
+        lengths = self.lengths
+        found = np.zeros(len(lengths), dtype=np.int64)  # a number for each distinct run, runs of one length apart
+        numbered = 1  # the empty runs are 0
+        # The runs of each length as the rows of a table, a row compared as its bytes.
+        for length in np.unique(lengths[lengths > 0]).tolist():
+            these = np.flatnonzero(lengths == length)
+            rows = self.values[self.starts[these][:, None] + np.arange(length)]
+            _, inverse = np.unique(rows.view(np.dtype((np.void, rows.itemsize * length))).ravel(), return_inverse=True)
+            found[these] = numbered + inverse.ravel()
+            numbered += len(these) if not len(inverse) else int(inverse.max()) + 1
+        _, first, inverse = np.unique(found, return_index=True, return_inverse=True)
+        renumbered = np.empty(len(first), dtype=np.int64)
+        renumbered[np.argsort(first)] = np.arange(len(first))
+        return renumbered[inverse.ravel()]
+
     def expanded(self, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each ``i``, the values of run ``of[i]``: (``i``, value) for every value, as two arrays."""
         lengths = self.lengths[of]
@@ -172,9 +189,10 @@ class WordSets:
         counts = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))  # each unit's parts
         # Each distinct part's words are numbered once: a part met again brings no word not seen before, so the
         # words are numbered as unit by unit.
-        index: dict[tuple[str, ...], int] = {}
-        part = np.fromiter((index.setdefault(words, len(index)) for own in parts for words in own), dtype=np.int64,
-                           count=int(counts.sum()))
+        every = list(chain.from_iterable(parts))
+        index = {words: i for i, words in enumerate(dict.fromkeys(every))}
+        part = np.fromiter(map(index.__getitem__, every), dtype=np.int64, count=len(every))
+        del every
         words = list(chain.from_iterable(index))
         ids = {w: i for i, w in enumerate(dict.fromkeys(words))}
         distinct = Runs.from_lengths(np.fromiter(map(len, index), dtype=np.int64, count=len(index)),
@@ -190,11 +208,7 @@ class WordSets:
         coded.sort()
         unit, word = np.divmod(coded[_firsts(coded)], max(vocabulary, 1))
         own = Runs.from_lengths(np.bincount(unit, minlength=units), word)
-        # Units whose sets are equal share one, found by the bytes of their word ids.
-        held, bounds = word.tobytes(), (own.starts * word.itemsize).tolist()
-        index: dict[bytes, int] = {}
-        of_unit = np.fromiter((index.setdefault(held[start:end], len(index)) for start, end in pairwise(bounds)),
-                              dtype=np.int64, count=units)
+        of_unit = own.distinct()  # units whose sets are equal share one
         _, first_unit = np.unique(of_unit, return_index=True)
         return cls(of_unit, own.chosen(first_unit), vocabulary)
 
