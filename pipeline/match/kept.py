@@ -365,11 +365,14 @@ def _read(path: Path) -> pa.Table:
         return file.read()
 
 
-def _int32s(array: pa.Array) -> np.ndarray:
+def _int32s(array: pa.Array[Any]) -> np.ndarray:
     """An Arrow array of 32-bit integers without nulls, as NumPy reads its buffer: ``to_numpy`` would import pandas
     on its first call (a fifth of a second)."""
     assert array.type == pa.int32() and not array.null_count, array.type
-    return np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array), offset=array.offset * 4)
+    values = array.buffers()[1]
+    assert values is not None
+    found: np.ndarray = np.frombuffer(memoryview(values), dtype=np.int32, count=len(array), offset=array.offset * 4)
+    return found
 
 
 def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
