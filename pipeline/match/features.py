@@ -79,8 +79,8 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     for outcome in outcomes:
         outcome_titles[outcome.unit_key].append(outcome.title)
     ordered = sorted(units, key=attrgetter("unit_key"))
-    own_criteria = [by_unit.get(u.unit_key, []) for u in ordered]
-    own_outcomes = [outcome_titles.get(u.unit_key, []) for u in ordered]
+    own_criteria = [by_unit.get(u.unit_key, ()) for u in ordered]
+    own_outcomes = [outcome_titles.get(u.unit_key, ()) for u in ordered]
     flat = list(chain.from_iterable(own_criteria))
     told = list(chain.from_iterable(own_outcomes))
     n = len(ordered)
@@ -92,8 +92,13 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     texts = list(map(CriterionText, [c.criterion_key for c in flat], criteria_words))
     criteria_ends = list(accumulate(map(len, own_criteria)))
     outcome_ends = list(accumulate(map(len, own_outcomes))) if told else [0] * n
-    codes = Counter((u.scheme, kind, code.strip().casefold()) for u in ordered
-                    for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
+    stated = [(u.unit_key, [(u.scheme, kind, code.strip().casefold())
+                            for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code])
+              for u in ordered if u.nos_code or u.uan]
+    codes = Counter(chain.from_iterable(own for _, own in stated))
+    # The units that state a code another unit of their scheme states too.
+    shared = {key for key, own in stated if any(codes[code] > 1 for code in own)}
+    del stated, codes
     themes: dict[tuple[str, ...], frozenset[str] | None] = {}  # a theme recurs across units: each is made a set once
     profiles: dict[str, UnitProfile] = {}
     start = told_start = 0
@@ -106,12 +111,12 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
             body = tuple(sorted(found))
         if theme not in themes:
             themes[theme] = frozenset(theme) or None
-        profiles[u.unit_key] = UnitProfile(
-            u, title, themes[theme], own, body,
-            not (u.nos_code or u.uan) or all(codes[(u.scheme, kind, code.strip().casefold())] == 1
-                                             for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
+        profiles[u.unit_key] = UnitProfile(u, title, themes[theme], own, body, u.unit_key not in shared)
         start, told_start = end, told_end
     return profiles
+
+
+_TITLE_WORDS, _BODY_WORDS, _CRITERIA, _WORDS = map(attrgetter, ("title_words", "body_words", "criteria", "words"))
 
 
 @dataclass(frozen=True)
@@ -126,12 +131,13 @@ class Rarities:
 def rarities(profiles: dict[str, UnitProfile]) -> Rarities:
     """Word rarity over the distinct unit titles (with the body words titles are compared with, and the word
     equivalences the corpus's linked titles teach) and over the distinct criteria of the corpus."""
-    learned = learned_equivalences((p.unit, p.title_words) for p in profiles.values())
-    title = Rarity.from_texts((p.title_words for p in profiles.values()),
-                              set(chain.from_iterable(p.body_words for p in profiles.values())))
+    each = profiles.values()
+    # Only units that state a code are linked by the documents.
+    learned = learned_equivalences((p.unit, p.title_words) for p in each if p.unit.nos_code or p.unit.uan)
+    title = Rarity.from_texts(map(_TITLE_WORDS, each), set(chain.from_iterable(map(_BODY_WORDS, each))))
     return Rarities(
         title.with_equivalences(learned),
-        Rarity.from_texts(c.words for p in profiles.values() for c in p.criteria),
+        Rarity.from_texts(map(_WORDS, chain.from_iterable(map(_CRITERIA, each)))),
         learned,
     )
 
