@@ -46,7 +46,7 @@ MAX_MEMBERS = 4 * MAX_BLOCK
 RULES = ("nos", "uan", "title-word", "title-pair", "criteria-words")
 # Rules that name the same standard hold whatever the levels; word rules need close levels.
 _ANY_LEVEL = frozenset({"nos", "uan"})
-_WORDS = attrgetter("words")  # a criterion's words
+_WORDS, _CRITERIA = attrgetter("words"), attrgetter("criteria")  # a criterion's words, a profile's criteria
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ class WordSets:
 
 def cross_scheme_pairs(profiles: Iterable[UnitProfile]) -> int:
     """How many pairs a comparison of every unit with every unit of another scheme would make."""
-    sizes = Counter(p.unit.scheme for p in profiles)
+    sizes = Counter(map(attrgetter("unit.scheme"), profiles))
     return sum(a * b for a, b in combinations(sizes.values(), 2))
 
 
@@ -248,8 +248,8 @@ def _stated(codes: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
 def _keys(profiles: list[UnitProfile], titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
     """Every (blocking key, unit index) of the units, a key ``value * len(RULES) + rule`` (each rule's values
     numbered apart), one rule in turn of ``RULES``."""
-    criteria = WordSets.of_parts([tuple(map(_WORDS, p.criteria)) for p in profiles])
-    found = [_stated([p.unit.nos_code for p in profiles]), _stated([p.unit.uan for p in profiles]),
+    criteria = WordSets.of_parts([tuple(map(_WORDS, own)) if own else () for own in map(_CRITERIA, profiles)])
+    found = [_stated(list(map(attrgetter("unit.nos_code"), profiles))), _stated(list(map(attrgetter("unit.uan"), profiles))),
              titles.rare(), titles.rare_pairs(), criteria.rare()]
     keys = np.concatenate([value * len(RULES) + rule for rule, (_, value) in enumerate(found)])
     return keys, np.concatenate([unit for unit, _ in found])
@@ -320,12 +320,12 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     keys = sorted(profiles)
     ordered = [profiles[k] for k in keys]
     n = len(ordered)
-    schemes = [p.unit.scheme for p in ordered]
+    schemes = list(map(attrgetter("unit.scheme"), ordered))
     scheme_ids = {s: j for j, s in enumerate(sorted(set(schemes)))}
     scheme = np.fromiter(map(scheme_ids.__getitem__, schemes), dtype=np.int64, count=n)
     del schemes
-    level = np.array([np.nan if p.unit.level is None else p.unit.level for p in ordered])
-    titles = WordSets.of(p.title_words for p in ordered)
+    level = np.array(list(map(attrgetter("unit.level"), ordered)), dtype=float)  # a level unknown (None) is NaN
+    titles = WordSets.of(map(attrgetter("title_words"), ordered))
     blocks, left_out = _bounded(*_keys(ordered, titles), titles)
 
     # Pair codes a * n + b (a < b, so one code per unordered pair), each with its rule (code * len(RULES) + rule),

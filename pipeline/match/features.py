@@ -7,7 +7,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate, chain, islice
-from operator import attrgetter
+from operator import attrgetter, not_
 
 from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, Outcome, Unit
@@ -65,6 +65,10 @@ class Features:
         return self.title_score, self.body_score
 
 
+_UNIT_KEY = attrgetter("unit_key")
+_TITLE_WORDS, _BODY_WORDS, _CRITERIA, _WORDS = map(attrgetter, ("title_words", "body_words", "criteria", "words"))
+
+
 def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Outcome] = (),
             lemmas: Lemmas | None = None) -> dict[str, UnitProfile]:
     """Normalise every unit's title, theme, criteria and outcome titles in one pass through the NLP pipeline.
@@ -78,7 +82,7 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     outcome_titles: dict[str, list[str]] = defaultdict(list)
     for outcome in outcomes:
         outcome_titles[outcome.unit_key].append(outcome.title)
-    ordered = sorted(units, key=attrgetter("unit_key"))
+    ordered = sorted(units, key=_UNIT_KEY)
     own_criteria = [by_unit.get(u.unit_key, ()) for u in ordered]
     own_outcomes = [outcome_titles.get(u.unit_key, ()) for u in ordered]
     flat = list(chain.from_iterable(own_criteria))
@@ -92,31 +96,26 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     texts = list(map(CriterionText, [c.criterion_key for c in flat], criteria_words))
     criteria_ends = list(accumulate(map(len, own_criteria)))
     outcome_ends = list(accumulate(map(len, own_outcomes))) if told else [0] * n
-    stated = [(u.unit_key, [(u.scheme, kind, code.strip().casefold())
-                            for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code])
-              for u in ordered if u.nos_code or u.uan]
-    codes = Counter(chain.from_iterable(own for _, own in stated))
-    # The units that state a code another unit of their scheme states too.
-    shared = {key for key, own in stated if any(codes[code] > 1 for code in own)}
+    # Each code a unit states, with the unit: the units that state a code another unit of their scheme states too
+    # are the units whose codes are not unique.
+    stated = [((u.scheme, "nos", u.nos_code.strip().casefold()), u.unit_key) for u in ordered if u.nos_code]
+    stated += [((u.scheme, "uan", u.uan.strip().casefold()), u.unit_key) for u in ordered if u.uan]
+    codes = Counter(code for code, _ in stated)
+    shared = {key for code, key in stated if codes[code] > 1}
     del stated, codes
-    themes: dict[tuple[str, ...], frozenset[str] | None] = {}  # a theme recurs across units: each is made a set once
-    profiles: dict[str, UnitProfile] = {}
-    start = told_start = 0
-    for u, title, theme, end, told_end in zip(ordered, words[:n], words[n:2 * n], criteria_ends, outcome_ends):
-        own: tuple[CriterionText, ...] = ()
-        body: tuple[str, ...] = ()
-        if end > start or told_end > told_start:
-            own = tuple(texts[start:end])
-            found = set().union(*criteria_words[start:end], *outcome_words[told_start:told_end])  # one at a time
-            body = tuple(sorted(found))
-        if theme not in themes:
-            themes[theme] = frozenset(theme) or None
-        profiles[u.unit_key] = UnitProfile(u, title, themes[theme], own, body, u.unit_key not in shared)
-        start, told_start = end, told_end
-    return profiles
-
-
-_TITLE_WORDS, _BODY_WORDS, _CRITERIA, _WORDS = map(attrgetter, ("title_words", "body_words", "criteria", "words"))
+    # Most units list neither criteria nor outcomes: only those that do are visited for them.
+    own: list[tuple[CriterionText, ...]] = [()] * n
+    body: list[tuple[str, ...]] = [()] * n
+    for i, (listed, told_titles) in enumerate(zip(own_criteria, own_outcomes)):
+        if listed or told_titles:
+            start, end = criteria_ends[i] - len(listed), criteria_ends[i]
+            told_start, told_end = outcome_ends[i] - len(told_titles), outcome_ends[i]
+            own[i] = tuple(texts[start:end])
+            body[i] = tuple(sorted(set().union(*criteria_words[start:end], *outcome_words[told_start:told_end])))
+    themes = {theme: frozenset(theme) or None for theme in set(words[n:2 * n])}  # a theme recurs across units
+    keys = list(map(_UNIT_KEY, ordered))
+    return dict(zip(keys, map(UnitProfile, ordered, words[:n], map(themes.__getitem__, words[n:2 * n]), own, body,
+                              map(not_, map(shared.__contains__, keys)))))
 
 
 @dataclass(frozen=True)
