@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain, combinations, repeat
+from itertools import chain, combinations, pairwise, repeat
 from operator import attrgetter
 
 import numpy as np
@@ -46,7 +46,7 @@ MAX_MEMBERS = 4 * MAX_BLOCK
 RULES = ("nos", "uan", "title-word", "title-pair", "criteria-words")
 # Rules that name the same standard hold whatever the levels; word rules need close levels.
 _ANY_LEVEL = frozenset({"nos", "uan"})
-_WORDS, _CRITERIA = attrgetter("words"), attrgetter("criteria")  # a criterion's words, a profile's criteria
+_WORDS = attrgetter("words")  # a criterion's words
 
 
 @dataclass(frozen=True)
@@ -134,23 +134,6 @@ class Runs:
             found.values[found.starts[these][:, None] + np.arange(len(first))] = rows[:, first] * size + rows[:, second]
         return found
 
-    def distinct(self) -> np.ndarray:
-        """Each run's number among the distinct runs (the same values in the same order), numbered where first met."""
-        lengths = self.lengths
-        found = np.zeros(len(lengths), dtype=np.int64)  # a number for each distinct run, runs of one length apart
-        numbered = 1  # the empty runs are 0
-        # The runs of each length as the rows of a table, a row compared as its bytes.
-        for length in np.unique(lengths[lengths > 0]).tolist():
-            these = np.flatnonzero(lengths == length)
-            rows = self.values[self.starts[these][:, None] + np.arange(length)]
-            _, inverse = np.unique(rows.view(np.dtype((np.void, rows.itemsize * length))).ravel(), return_inverse=True)
-            found[these] = numbered + inverse.ravel()
-            numbered += len(these) if not len(inverse) else int(inverse.max()) + 1
-        _, first, inverse = np.unique(found, return_index=True, return_inverse=True)
-        renumbered = np.empty(len(first), dtype=np.int64)
-        renumbered[np.argsort(first)] = np.arange(len(first))
-        return renumbered[inverse.ravel()]
-
     def expanded(self, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each ``i``, the values of run ``of[i]``: (``i``, value) for every value, as two arrays."""
         lengths = self.lengths[of]
@@ -189,10 +172,9 @@ class WordSets:
         counts = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))  # each unit's parts
         # Each distinct part's words are numbered once: a part met again brings no word not seen before, so the
         # words are numbered as unit by unit.
-        every = list(chain.from_iterable(parts))
-        index = {words: i for i, words in enumerate(dict.fromkeys(every))}
-        part = np.fromiter(map(index.__getitem__, every), dtype=np.int64, count=len(every))
-        del every
+        index: dict[tuple[str, ...], int] = {}
+        part = np.fromiter((index.setdefault(words, len(index)) for own in parts for words in own), dtype=np.int64,
+                           count=int(counts.sum()))
         words = list(chain.from_iterable(index))
         ids = {w: i for i, w in enumerate(dict.fromkeys(words))}
         distinct = Runs.from_lengths(np.fromiter(map(len, index), dtype=np.int64, count=len(index)),
@@ -208,7 +190,11 @@ class WordSets:
         coded.sort()
         unit, word = np.divmod(coded[_firsts(coded)], max(vocabulary, 1))
         own = Runs.from_lengths(np.bincount(unit, minlength=units), word)
-        of_unit = own.distinct()  # units whose sets are equal share one
+        # Units whose sets are equal share one, found by the bytes of their word ids.
+        held, bounds = word.tobytes(), (own.starts * word.itemsize).tolist()
+        index: dict[bytes, int] = {}
+        of_unit = np.fromiter((index.setdefault(held[start:end], len(index)) for start, end in pairwise(bounds)),
+                              dtype=np.int64, count=units)
         _, first_unit = np.unique(of_unit, return_index=True)
         return cls(of_unit, own.chosen(first_unit), vocabulary)
 
@@ -234,7 +220,7 @@ class WordSets:
 
 def cross_scheme_pairs(profiles: Iterable[UnitProfile]) -> int:
     """How many pairs a comparison of every unit with every unit of another scheme would make."""
-    sizes = Counter(map(attrgetter("unit.scheme"), profiles))
+    sizes = Counter(p.unit.scheme for p in profiles)
     return sum(a * b for a, b in combinations(sizes.values(), 2))
 
 
@@ -248,8 +234,8 @@ def _stated(codes: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
 def _keys(profiles: list[UnitProfile], titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
     """Every (blocking key, unit index) of the units, a key ``value * len(RULES) + rule`` (each rule's values
     numbered apart), one rule in turn of ``RULES``."""
-    criteria = WordSets.of_parts([tuple(map(_WORDS, own)) if own else () for own in map(_CRITERIA, profiles)])
-    found = [_stated(list(map(attrgetter("unit.nos_code"), profiles))), _stated(list(map(attrgetter("unit.uan"), profiles))),
+    criteria = WordSets.of_parts([tuple(map(_WORDS, p.criteria)) for p in profiles])
+    found = [_stated([p.unit.nos_code for p in profiles]), _stated([p.unit.uan for p in profiles]),
              titles.rare(), titles.rare_pairs(), criteria.rare()]
     keys = np.concatenate([value * len(RULES) + rule for rule, (_, value) in enumerate(found)])
     return keys, np.concatenate([unit for unit, _ in found])
@@ -320,12 +306,12 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
     keys = sorted(profiles)
     ordered = [profiles[k] for k in keys]
     n = len(ordered)
-    schemes = list(map(attrgetter("unit.scheme"), ordered))
+    schemes = [p.unit.scheme for p in ordered]
     scheme_ids = {s: j for j, s in enumerate(sorted(set(schemes)))}
     scheme = np.fromiter(map(scheme_ids.__getitem__, schemes), dtype=np.int64, count=n)
     del schemes
-    level = np.array(list(map(attrgetter("unit.level"), ordered)), dtype=float)  # a level unknown (None) is NaN
-    titles = WordSets.of(map(attrgetter("title_words"), ordered))
+    level = np.array([np.nan if p.unit.level is None else p.unit.level for p in ordered])
+    titles = WordSets.of(p.title_words for p in ordered)
     blocks, left_out = _bounded(*_keys(ordered, titles), titles)
 
     # Pair codes a * n + b (a < b, so one code per unordered pair), each with its rule (code * len(RULES) + rule),

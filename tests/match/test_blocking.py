@@ -76,13 +76,6 @@ def test_runs_keep_and_expand_their_values_across_an_empty_run():
     assert position.tolist() == [0, 1, 1, 3, 3] and values.tolist() == [3, 1, 2, 1, 2]
 
 
-def test_runs_are_numbered_among_the_distinct_runs_where_first_met():
-    # Equal runs share a number, whatever their length; the same values in another order are another run.
-    runs = Runs.of([(4, 7), (), (4, 7, 9), (7, 4), (), (4, 7), (4, 7, 9), (5,)])
-    assert runs.distinct().tolist() == [0, 1, 2, 3, 1, 0, 2, 4]
-    assert Runs.of([]).distinct().tolist() == []
-
-
 def test_a_word_set_that_several_units_state_is_one_distinct_set():
     sets = WordSets.of([("greet", "visitor"), ("visitor", "greet", "visitor"), (), ("visitor",)])
     assert sets.of_unit.tolist() == [0, 0, 1, 2] and sets.vocabulary == 2
