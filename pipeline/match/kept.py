@@ -358,23 +358,6 @@ def _batches(pairs: PairColumns, hashes: Hashes, rows: np.ndarray) -> Iterator[p
             "alignment": pairs.alignments.arrow(part)}, schema=SCHEMA)
 
 
-def _read(path: Path) -> pa.Table:
-    """The whole of one Parquet file, read as one file: ``pq.read_table`` would load Arrow's datasets on its first
-    call."""
-    with pq.ParquetFile(path) as file:
-        return file.read()
-
-
-def _int32s(array: pa.Array[Any]) -> np.ndarray:
-    """An Arrow array of 32-bit integers without nulls, as NumPy reads its buffer: ``to_numpy`` would import pandas
-    on its first call (a fifth of a second)."""
-    assert array.type == pa.int32() and not array.null_count, array.type
-    values = array.buffers()[1]
-    assert values is not None
-    found: np.ndarray = np.frombuffer(memoryview(values), dtype=np.int32, count=len(array), offset=array.offset * 4)
-    return found
-
-
 def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
     """The texts this run read with their content lemmas, in text order, ``BATCH_ROWS`` at a time."""
     texts = sorted(lemmas.used)
@@ -387,7 +370,7 @@ def _lemma_batches(lemmas: Lemmas) -> Iterator[pa.RecordBatch]:
 
 def _read_lemmas(path: Path) -> dict[str, tuple[str, ...]]:
     """The texts ``_lemma_batches`` wrote, with their content lemmas."""
-    lemmas = _read(path)
+    lemmas = pq.read_table(path)
     if not lemmas.schema.equals(LEMMA_SCHEMA):
         raise ValueError(f"{path}: kept lemmas not in the schema this code writes: {lemmas.schema}")
     texts: list[Any] = lemmas.column("text").to_pylist()
@@ -416,7 +399,7 @@ def _word_batches(settled: Settled) -> Iterator[pa.RecordBatch]:
 
 def _read_words(path: Path) -> Settled:
     """The content words ``_word_batches`` wrote, with the vocabulary they were settled against."""
-    table = _read(path)
+    table = pq.read_table(path)
     if not table.schema.remove_metadata().equals(WORDS_SCHEMA):
         raise ValueError(f"{path}: kept content words not in the schema this code writes: {table.schema}")
     written, known = ([sys.intern(word) for word in table.schema.metadata[key].decode().split(_ITEM) if word]
@@ -425,8 +408,8 @@ def _read_words(path: Path) -> Settled:
     words = cast("pa.ListArray[Any]", table.column("words").combine_chunks())
     del table
     # Each text's words, taken from one list of the vocabulary's words: each spelling is held once.
-    flat = np.array(known, dtype=object)[_int32s(words.values)].tolist()
-    ends = _int32s(words.offsets).tolist()
+    flat = np.array(known, dtype=object)[words.values.to_numpy()].tolist()
+    ends = words.offsets.to_numpy().tolist()
     return Settled(dict(zip(texts, [tuple(flat[start:end]) for start, end in pairwise(ends)])),
                    frozenset(written), frozenset(known))
 
