@@ -36,8 +36,9 @@ def learned_equivalences(titled: Iterable[tuple[Unit, tuple[str, ...]]]) -> dict
     """For each word, the words the corpus's linked titles use in its place (symmetric), from (unit, title words)."""
     by_key: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
     for unit, words in titled:
+        stated = unit.scheme, frozenset(words)
         for key in _identity_keys(unit):
-            by_key[key].append((unit.scheme, frozenset(words)))
+            by_key[key].append(stated)
     linked: set[frozenset[frozenset[str]]] = set()
     for members in by_key.values():
         schemes = [scheme for scheme, _ in members]

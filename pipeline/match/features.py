@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
-from operator import attrgetter
+from operator import attrgetter, not_
 
 from pipeline.core.records import Criterion, Outcome, Unit
 from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
@@ -63,6 +63,10 @@ class Features:
         return self.title_score, self.body_score
 
 
+_UNIT_KEY = attrgetter("unit_key")
+_TITLE_WORDS, _BODY_WORDS, _CRITERIA, _WORDS = map(attrgetter, ("title_words", "body_words", "criteria", "words"))
+
+
 def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Outcome] = (),
             lemmas: Lemmas | None = None) -> dict[str, UnitProfile]:
     """Normalise every unit's title, theme, criteria and outcome titles in one pass through the NLP pipeline.
@@ -76,9 +80,9 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     outcome_titles: dict[str, list[str]] = defaultdict(list)
     for outcome in outcomes:
         outcome_titles[outcome.unit_key].append(outcome.title)
-    ordered = sorted(units, key=attrgetter("unit_key"))
-    own_criteria = [by_unit.get(u.unit_key, []) for u in ordered]
-    own_outcomes = [outcome_titles.get(u.unit_key, []) for u in ordered]
+    ordered = sorted(units, key=_UNIT_KEY)
+    own_criteria = [by_unit.get(u.unit_key, ()) for u in ordered]
+    own_outcomes = [outcome_titles.get(u.unit_key, ()) for u in ordered]
     flat = list(chain.from_iterable(own_criteria))
     told = list(chain.from_iterable(own_outcomes))
     n = len(ordered)
@@ -90,26 +94,26 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     texts = list(map(CriterionText, [c.criterion_key for c in flat], criteria_words))
     criteria_ends = list(accumulate(map(len, own_criteria)))
     outcome_ends = list(accumulate(map(len, own_outcomes))) if told else [0] * n
-    codes = Counter((u.scheme, kind, code.strip().casefold()) for u in ordered
-                    for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code)
-    themes: dict[tuple[str, ...], frozenset[str] | None] = {}  # a theme recurs across units: each is made a set once
-    profiles: dict[str, UnitProfile] = {}
-    start = told_start = 0
-    for u, title, theme, end, told_end in zip(ordered, words[:n], words[n:2 * n], criteria_ends, outcome_ends):
-        own: tuple[CriterionText, ...] = ()
-        body: tuple[str, ...] = ()
-        if end > start or told_end > told_start:
-            own = tuple(texts[start:end])
-            found = set().union(*criteria_words[start:end], *outcome_words[told_start:told_end])  # one at a time
-            body = tuple(sorted(found))
-        if theme not in themes:
-            themes[theme] = frozenset(theme) or None
-        profiles[u.unit_key] = UnitProfile(
-            u, title, themes[theme], own, body,
-            not (u.nos_code or u.uan) or all(codes[(u.scheme, kind, code.strip().casefold())] == 1
-                                             for kind, code in (("nos", u.nos_code), ("uan", u.uan)) if code))
-        start, told_start = end, told_end
-    return profiles
+    # Each code a unit states, with the unit: the units that state a code another unit of their scheme states too
+    # are the units whose codes are not unique.
+    stated = [((u.scheme, "nos", u.nos_code.strip().casefold()), u.unit_key) for u in ordered if u.nos_code]
+    stated += [((u.scheme, "uan", u.uan.strip().casefold()), u.unit_key) for u in ordered if u.uan]
+    codes = Counter(code for code, _ in stated)
+    shared = {key for code, key in stated if codes[code] > 1}
+    del stated, codes
+    # Most units list neither criteria nor outcomes: only those that do are visited for them.
+    own: list[tuple[CriterionText, ...]] = [()] * n
+    body: list[tuple[str, ...]] = [()] * n
+    for i, (listed, told_titles) in enumerate(zip(own_criteria, own_outcomes)):
+        if listed or told_titles:
+            start, end = criteria_ends[i] - len(listed), criteria_ends[i]
+            told_start, told_end = outcome_ends[i] - len(told_titles), outcome_ends[i]
+            own[i] = tuple(texts[start:end])
+            body[i] = tuple(sorted(set().union(*criteria_words[start:end], *outcome_words[told_start:told_end])))
+    themes = {theme: frozenset(theme) or None for theme in set(words[n:2 * n])}  # a theme recurs across units
+    keys = list(map(_UNIT_KEY, ordered))
+    return dict(zip(keys, map(UnitProfile, ordered, words[:n], map(themes.__getitem__, words[n:2 * n]), own, body,
+                              map(not_, map(shared.__contains__, keys)))))
 
 
 @dataclass(frozen=True)
@@ -124,12 +128,13 @@ class Rarities:
 def rarities(profiles: dict[str, UnitProfile]) -> Rarities:
     """Word rarity over the distinct unit titles (with the body words titles are compared with, and the word
     equivalences the corpus's linked titles teach) and over the distinct criteria of the corpus."""
-    learned = learned_equivalences((p.unit, p.title_words) for p in profiles.values())
-    title = Rarity.from_texts((p.title_words for p in profiles.values()),
-                              set(chain.from_iterable(p.body_words for p in profiles.values())))
+    each = profiles.values()
+    # Only units that state a code are linked by the documents.
+    learned = learned_equivalences((p.unit, p.title_words) for p in each if p.unit.nos_code or p.unit.uan)
+    title = Rarity.from_texts(map(_TITLE_WORDS, each), set(chain.from_iterable(map(_BODY_WORDS, each))))
     return Rarities(
         title.with_equivalences(learned),
-        Rarity.from_texts(c.words for p in profiles.values() for c in p.criteria),
+        Rarity.from_texts(map(_WORDS, chain.from_iterable(map(_CRITERIA, each)))),
         learned,
     )
 

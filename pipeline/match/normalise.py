@@ -331,7 +331,8 @@ class Rarity:
     def from_texts(cls, texts: Iterable[tuple[str, ...]], also: Iterable[str] = ()) -> Rarity:
         """IDF over *distinct* word sets, so a title that several schemes repeat word for word counts once;
         counterparts also for the words ``also`` names (the texts these are compared with)."""
-        distinct = {frozenset(t) for t in set(texts) if t}  # texts repeat word for word: each is made a set once
+        distinct = set(map(frozenset, set(texts)))  # texts repeat word for word: each is made a set once
+        distinct.discard(frozenset())
         counts = Counter(chain.from_iterable(distinct))
         n = stepped(len(distinct))
         idf = {w: math.log((n + 1) / (stepped(c) + 0.5)) for w, c in counts.items()}

@@ -36,3 +36,26 @@ def test_a_renamed_successor_is_said_by_its_predecessors_body():
 def test_no_body_on_either_side_is_no_score():
     profiles = prepare([NEW, unit("old", "1", "Exceed customer expectations")], [])
     assert compare(profiles["old:1"], profiles["new:8"], rarities(profiles)).body_score is None
+
+
+def test_each_profile_holds_its_own_criteria_and_the_distinct_words_of_its_body():
+    # Given out of key order, and with the criteria of two units interleaved.
+    profiles = prepare([OTHER, NEW, OLD], [BODY[3], *BODY[:3]], OUTCOMES)
+    assert list(profiles) == ["new:7", "new:8", "old:9"]
+    assert [c.criterion_key for c in profiles["old:9"].criteria] == [c.criterion_key for c in BODY[:3]]
+    assert profiles["new:7"].body_words == ("floor", "sweep")
+    assert profiles["new:8"].criteria == () and profiles["new:8"].body_words == ()
+    old = profiles["old:9"].body_words
+    # The outcome title's words are in the body too, each word once, in order.
+    assert {"exceed", "expect", "customer", "floor"} - set(old) == {"floor"} and list(old) == sorted(set(old))
+
+
+def test_a_code_that_two_units_of_one_scheme_state_states_neither_ones_identity():
+    units = [unit("old", "1", "Greet visitors", nos_code="CS1"), unit("old", "2", "Greet guests", nos_code=" cs1 "),
+             unit("old", "3", "File records", nos_code="CS2", uan="A/1"), unit("new", "1", "Greet visitors", nos_code="CS1"),
+             unit("new", "2", "File records", uan="a/1"), unit("new", "3", "Sort mail", uan="A/1"),
+             unit("new", "4", "Sort post")]
+    unique = {key: profile.codes_unique for key, profile in prepare(units, []).items()}
+    # CS1 twice in "old" (case and spaces aside), once in "new"; A/1 once in "old", twice in "new".
+    assert unique == {"old:1": False, "old:2": False, "old:3": True, "new:1": True, "new:2": False, "new:3": False,
+                      "new:4": True}
