@@ -2,9 +2,9 @@
 
 The successor links, the families and the bridges read these alone, a few hundred
 thousand of the million pairs blocking proposes at 100,000 units, and read them as
-arrays: a pair's ``UnitMatch`` and ``Features`` are built only when the map writes
-its row. Units are named by their position in ``keys``, in sorted order, so that
-positions order pairs as their keys do.
+arrays: a pair's ``UnitMatch`` is built only when the map writes its row. Units
+are named by their position in ``keys``, in sorted order, so that positions order
+pairs as their keys do.
 """
 
 from __future__ import annotations

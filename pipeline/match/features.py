@@ -1,4 +1,5 @@
-"""Comparison features of a unit pair, from units prepared once for matching."""
+"""Units prepared once for matching (their profiles), the corpus's word rarities, and what the map quotes of a
+pair's titles and themes (the features of many pairs: ``pipeline.match.feature_columns``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from itertools import accumulate, chain
 from operator import attrgetter, not_
 
 from pipeline.core.records import Criterion, Outcome, Unit
-from pipeline.match.criteria import AlignedPair, CriterionText, align, criteria_score
+from pipeline.match.criteria import CriterionText
 from pipeline.match.equivalences import learned_equivalences
 from pipeline.match.normalise import Lemmas, Rarity, content_words
-from pipeline.match.similarity import containment, overlap_and_shared, shared_words
+from pipeline.match.similarity import shared_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,30 +38,6 @@ class UnitProfile:
     @property
     def scheme(self) -> str:
         return self.unit.scheme
-
-
-@dataclass(frozen=True, slots=True)
-class Features:
-    """The comparison features of a pair (the columns of ``unit_matches``), the title words the
-    two titles share (rarest first) and the criterion alignment the criteria score comes from."""
-
-    uan_equal: bool | None
-    nos_equal: bool | None
-    title_score: float | None
-    criteria_score: float | None
-    level_diff: int | None
-    theme_equal: bool | None
-    body_score: float | None
-    title_shared: tuple[str, ...]
-    alignment: tuple[AlignedPair, ...]
-    left_criteria: int
-    right_criteria: int
-    stated_identity: bool = False  # the same unit reference or NOS code, each naming one unit per scheme
-
-    @property
-    def title_and_body(self) -> tuple[float | None, float | None]:
-        """The title score and the body score, which the title comparison weighs together."""
-        return self.title_score, self.body_score
 
 
 _UNIT_KEY = attrgetter("unit_key")
@@ -139,51 +116,9 @@ def rarities(profiles: dict[str, UnitProfile]) -> Rarities:
     )
 
 
-def _equal(a: str | None, b: str | None) -> bool | None:
-    if not a or not b:
-        return None
-    return a.strip().casefold() == b.strip().casefold()
-
-
-def compare(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> Features:
-    """All comparison features of one pair, with the criterion alignment the criteria score comes from (many pairs
-    at once: ``pipeline.match.feature_columns.compare_all``)."""
-    alignment = align(list(left.criteria), list(right.criteria), rarity.criteria)
-    score, shared = overlap_and_shared(left.title_words, right.title_words, rarity.title)
-    return _features(left, right, (_rounded(score), shared, _body_score(left, right, rarity.title)), alignment)
-
-
 def shared_title(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> tuple[str, ...]:
     """The title words the two units share, rarest first (what a justification quotes)."""
     return shared_words(left.title_words, right.title_words, rarity.title)
-
-
-def _body_score(left: UnitProfile, right: UnitProfile, rarity: Rarity) -> float | None:
-    """How much of one unit's title the other unit's outcomes and criteria say, the better direction
-    ("Exceed customer expectations" against a body about exceeding expectations); None without a body."""
-    scores = [s for s in (containment(left.title_words, right.body_words, rarity),
-                          containment(right.title_words, left.body_words, rarity)) if s is not None]
-    return _rounded(max(scores)) if scores else None
-
-
-def _features(left: UnitProfile, right: UnitProfile, titles: tuple[float | None, tuple[str, ...], float | None],
-              alignment: tuple[AlignedPair, ...]) -> Features:
-    a, b = left.unit, right.unit
-    uan_equal, nos_equal = _equal(a.uan, b.uan), _equal(a.nos_code, b.nos_code)
-    return Features(
-        uan_equal=uan_equal,
-        nos_equal=nos_equal,
-        title_score=titles[0],
-        criteria_score=_rounded(criteria_score(alignment, len(left.criteria), len(right.criteria))),
-        level_diff=abs(a.level - b.level) if a.level is not None and b.level is not None else None,
-        theme_equal=same_theme(left.theme_words, right.theme_words),
-        body_score=titles[2],
-        title_shared=titles[1],
-        alignment=alignment,
-        left_criteria=len(left.criteria),
-        right_criteria=len(right.criteria),
-        stated_identity=bool((uan_equal or nos_equal) and left.codes_unique and right.codes_unique),
-    )
 
 
 def same_theme(a: frozenset[str] | None, b: frozenset[str] | None) -> bool | None:
@@ -191,7 +126,3 @@ def same_theme(a: frozenset[str] | None, b: frozenset[str] | None) -> bool | Non
     if not a or not b:
         return None
     return a <= b or b <= a
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

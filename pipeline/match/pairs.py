@@ -1,6 +1,6 @@
 """Compared pairs as columns: a million pairs' features in arrays, a pair's records built only when read.
 
-At 100,000 units blocking proposes over a million pairs; a ``Features`` and a
+At 100,000 units blocking proposes over a million pairs; a record of features and a
 ``UnitMatch`` object for each would take gigabytes, columns take about fifty bytes
 a pair. The map's rows read the features of few of them (the links, each old unit's
 nearest candidate, the pairs a person decided), and their scores and decisions from
@@ -26,7 +26,6 @@ import numpy as np
 import pyarrow as pa
 
 from pipeline.match.criteria import AlignedPair
-from pipeline.match.features import Features
 
 MISSING = -1
 NO_ROW = -1  # the row of a pair not compared
@@ -172,15 +171,6 @@ def _ranks(column: np.ndarray) -> tuple[np.ndarray, int]:
     return ranks.reshape(-1), len(distinct)
 
 
-def _column(name: str, values: Iterable[Any]) -> np.ndarray:
-    """One feature's values as a column."""
-    if name in SCORES:
-        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-    if name in YES_NO or name == "level_diff":
-        return np.array([MISSING if v is None else int(v) for v in values], dtype=DTYPES[name])
-    return np.array(list(values), dtype=DTYPES[name])
-
-
 def values(name: str, raw: Iterable[Any]) -> list[Any]:
     """A column's values as records hold them: None for a missing value, a bool for yes/no."""
     if name in SCORES:
@@ -263,12 +253,6 @@ class PairColumns:
     def column(self, name: str, rows: np.ndarray) -> list[Any]:
         """Column ``name`` at ``rows``, as records hold its values, read at once."""
         return values(name, self.columns[name][rows].tolist())
-
-
-def as_columns(features: Sequence[Features]) -> tuple[dict[str, np.ndarray], Alignments]:
-    """The feature columns of ``features``, and their alignments."""
-    return ({name: _column(name, (getattr(f, name) for f in features)) for name in DTYPES},
-            Alignments.of([f.alignment for f in features]))
 
 
 def aligned_columns(alignments: Alignments, rows: np.ndarray) -> tuple[list[int], list[str], list[str], list[float]]:

@@ -13,9 +13,9 @@ from pipeline.core.manifest import Entry
 from pipeline.core.records import Criterion, Unit, UnitMatch
 from pipeline.match.candidates import Candidates
 from pipeline.match.criteria import AlignedPair
-from pipeline.match.features import Features
 from pipeline.match.pairs import DTYPES, Alignments, PairColumns, aligned_columns
 from pipeline.match.scoring import DECISIONS
+from tests.match.reference import Features
 
 
 def unit(scheme: str, code: str, title: str, **fields: object) -> Unit:

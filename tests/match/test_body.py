@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pipeline.core.records import Outcome
-from pipeline.match.features import compare, prepare, rarities
+from pipeline.match.features import prepare, rarities
 from pipeline.match.normalise import Rarity
 from pipeline.match.similarity import containment
 from tests.match.factories import criteria, unit
+from tests.match.reference import compare
 
 OLD = unit("old", "9", "Go the extra mile for the people you serve", level=2)
 NEW = unit("new", "8", "Exceed customer expectations", level=2)

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, LEVEL, NOS, THEME, TITLE, UAN, Comparison
-from pipeline.match.pairs import DTYPES, PairColumns, _column
+from pipeline.match.pairs import DTYPES, PairColumns
 from pipeline.match.scoring import level_matrix
+from tests.match.reference import column
 
 CASES = [
     # comparison, feature value, expected level label
@@ -93,7 +94,7 @@ def test_every_level_found_over_columns_is_the_level_its_value_hits():
     blank = {**dict.fromkeys(DTYPES, None), "left_criteria": 0, "right_criteria": 0, "stated_identity": False}
     features = [{**blank, c.feature: v} for c, v, _ in CASES if c is not TITLE]
     features += [{**blank, "title_score": title, "body_score": body} for title in scores for body in scores]
-    columns = {name: _column(name, [f[name] for f in features]) for name in DTYPES}
+    columns = {name: column(name, [f[name] for f in features]) for name in DTYPES}
     pairs = PairColumns((), columns=columns)
     rows = np.arange(len(features))
     for comparison in COMPARISONS:

@@ -7,10 +7,11 @@ import pytest
 
 from pipeline.core.parallel import Engine
 from pipeline.match.feature_columns import compare_all
-from pipeline.match.features import compare, prepare, rarities
-from pipeline.match.pairs import DTYPES, as_columns
+from pipeline.match.features import prepare, rarities
+from pipeline.match.pairs import DTYPES
 from tests.conftest import parsed
 from tests.match.factories import alignments_of
+from tests.match.reference import as_columns, compare
 
 OLD, NEW = "cg-nsvq-l3-standards", "cg-4430-03-handbook"
 

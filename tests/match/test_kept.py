@@ -15,7 +15,7 @@ from pipeline.match import MatchResult, kept, match_corpus
 from pipeline.match import cache as match_cache
 from pipeline.match.compared import Compared
 from pipeline.match.criteria import AlignedPair
-from pipeline.match.features import Features, compare, prepare, rarities
+from pipeline.match.features import prepare, rarities
 from pipeline.match.kept import Hashes, Kept, profile_hashes
 from pipeline.match.normalise import EXACT_COUNTS, STEPS_PER_DOUBLING, Lemmas, Settled, content_words, stepped
 from pipeline.match.pairs import DTYPES, Alignments, PairColumns
@@ -24,6 +24,7 @@ from tests.bench.synthetic import synthetic_corpus
 from tests.conftest import manifest, parsed
 from tests.match.factories import alignments_of, features_of, unit
 from tests.match.factories import criteria as criteria_of
+from tests.match.reference import Features, compare
 from tests.test_editions import HANDBOOK, MANIFEST_EDITIONS, SECOND, THIRD, second_edition, third_edition
 from tests.test_reliability import published as published_files
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from pipeline.match.criteria import AlignedPair
-from pipeline.match.features import Features
-from pipeline.match.pairs import NO_ROW, Alignments, PairColumns, as_columns, distinct_rows
+from pipeline.match.pairs import NO_ROW, Alignments, PairColumns, distinct_rows
 from tests.match.factories import alignments_of, features_of
+from tests.match.reference import Features, as_columns
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -7,10 +7,10 @@ import pytest
 
 from pipeline.core.records import UnitMatch
 from pipeline.match.comparisons import COMPARISONS
-from pipeline.match.features import Features
 from pipeline.match.model import Model
-from pipeline.match.pairs import PairColumns, as_columns
+from pipeline.match.pairs import PairColumns
 from pipeline.match.scoring import MATCH_THRESHOLD, POSSIBLE_THRESHOLD, Scorer, decide, probability
+from tests.match.reference import Features, as_columns
 
 # The comparisons' starting values, as a model before any data: the scoring is the same whatever fitted them.
 SCORER = Scorer(Model(COMPARISONS, 0.05, 0, True, 0, 0))
