@@ -23,15 +23,16 @@ from pipeline.match.pairs import MISSING
 
 @dataclass(frozen=True)
 class ComparisonLevel:
-    """One level of a comparison: a label, a test on the feature value, and m/u probabilities."""
+    """One level of a comparison: a label, a test on the feature value, the same test on the feature's columns,
+    and m/u probabilities."""
 
     label: str
     test: Callable[[Any], bool]
+    # The test on the feature's columns (``pipeline.match.pairs``: NaN or MISSING where a pair has no value):
+    # where each row passes, every pair's level found at once.
+    over: Callable[[Sequence[np.ndarray]], np.ndarray] = field(compare=False, repr=False)
     m: float | None = None
     u: float | None = None
-    # The same test on the feature's columns (``pipeline.match.pairs``: NaN or MISSING where a pair has no value),
-    # where each row passes: every pair's level found at once.
-    over: Callable[[Sequence[np.ndarray]], np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_null(self) -> bool:
@@ -72,25 +73,25 @@ def _missing(column: np.ndarray) -> np.ndarray:
 
 
 def null_level() -> ComparisonLevel:
-    return ComparisonLevel("null", lambda v: v is None, over=lambda c: _missing(c[0]))
+    return ComparisonLevel("null", lambda v: v is None, lambda c: _missing(c[0]))
 
 
 def exact_level(m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel("exact", lambda v: v is True or v == 1.0, m, u, lambda c: c[0] == 1)
+    return ComparisonLevel("exact", lambda v: v is True or v == 1.0, lambda c: c[0] == 1, m, u)
 
 
 def at_least(threshold: float, m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel(f">={threshold:.2f}", lambda v: v >= threshold, m, u,
-                           lambda c: ~_missing(c[0]) & (c[0] >= threshold))
+    return ComparisonLevel(f">={threshold:.2f}", lambda v: v >= threshold,
+                           lambda c: ~_missing(c[0]) & (c[0] >= threshold), m, u)
 
 
 def diff_at_most(limit: int, m: float, u: float) -> ComparisonLevel:
     label = "same" if limit == 0 else f"within {limit}"
-    return ComparisonLevel(label, lambda v: v <= limit, m, u, lambda c: ~_missing(c[0]) & (c[0] <= limit))
+    return ComparisonLevel(label, lambda v: v <= limit, lambda c: ~_missing(c[0]) & (c[0] <= limit), m, u)
 
 
 def else_level(m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel("else", lambda v: True, m, u, lambda c: np.ones(len(c[0]), dtype=bool))
+    return ComparisonLevel("else", lambda v: True, lambda c: np.ones(len(c[0]), dtype=bool), m, u)
 
 
 # Identical Ofqual/QCA unit reference: the same unit under another number. Units of
@@ -101,14 +102,15 @@ UAN = Comparison("uan", "uan_equal", (null_level(), exact_level(0.05, 0.00005), 
 # equivalence; two different codes are two different standards, whatever the titles say.
 NOS = Comparison("nos", "nos_equal", (null_level(), exact_level(0.998, 0.001), else_level(0.002, 0.999)))
 
+
 def title_at_least(threshold: float, m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel(f">={threshold:.2f}", lambda v: v[0] is not None and v[0] >= threshold, m, u,
-                           lambda c: c[0] >= threshold)  # NaN is never at least anything
+    return ComparisonLevel(f">={threshold:.2f}", lambda v: v[0] is not None and v[0] >= threshold,
+                           lambda c: c[0] >= threshold, m, u)  # NaN is never at least anything
 
 
 def body_at_least(threshold: float, m: float, u: float) -> ComparisonLevel:
-    return ComparisonLevel(f"body >={threshold:.2f}", lambda v: v[1] is not None and v[1] >= threshold, m, u,
-                           lambda c: c[1] >= threshold)
+    return ComparisonLevel(f"body >={threshold:.2f}", lambda v: v[1] is not None and v[1] >= threshold,
+                           lambda c: c[1] >= threshold, m, u)
 
 
 # The titles, and a title against the other unit's outcomes and criteria, as one comparison
@@ -121,9 +123,8 @@ TITLE = Comparison(
     "title",
     "title_and_body",
     (
-        ComparisonLevel("null", lambda v: v[0] is None and v[1] is None,
-                        over=lambda c: np.isnan(c[0]) & np.isnan(c[1])),
-        ComparisonLevel("exact", lambda v: v[0] == 1.0, 0.50, 0.0005, lambda c: c[0] == 1.0),
+        ComparisonLevel("null", lambda v: v[0] is None and v[1] is None, lambda c: np.isnan(c[0]) & np.isnan(c[1])),
+        ComparisonLevel("exact", lambda v: v[0] == 1.0, lambda c: c[0] == 1.0, 0.50, 0.0005),
         title_at_least(0.80, 0.16, 0.001),
         title_at_least(0.60, 0.10, 0.004),
         body_at_least(0.80, 0.06, 0.006),

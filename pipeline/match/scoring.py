@@ -189,20 +189,14 @@ def level_matrix(comparisons: tuple[Comparison, ...], pairs: PairColumns, rows: 
 
 
 def _levels(comparison: Comparison, pairs: PairColumns, rows: np.ndarray) -> np.ndarray:
-    """The level ``comparison`` lands on for each of ``rows``: each level's test on the columns at once, else each
-    distinct value tested once."""
-    if all(level.over is not None for level in comparison.levels):
-        columns = [pairs.columns[name][rows] for name in _columns_of(comparison)]
-        hit = np.full(len(rows), len(comparison.levels), dtype=np.int8)
-        for i, level in reversed(list(enumerate(comparison.levels))):  # the first level a row passes last
-            assert level.over is not None
-            hit[level.over(columns)] = i
-        if (hit == len(comparison.levels)).any():
-            raise ValueError(f"{comparison.name}: no level for some pairs")  # an else level always passes
-        return hit
-    found, inverse = value_combinations((comparison,), pairs, rows, counted=False)
-    levels: np.ndarray = np.array([comparison.index(values[0]) for values in found], dtype=np.int8)[inverse]
-    return levels
+    """The level ``comparison`` lands on for each of ``rows``: each level's test on the columns at once."""
+    columns = [pairs.columns[name][rows] for name in _columns_of(comparison)]
+    hit = np.full(len(rows), len(comparison.levels), dtype=np.int8)
+    for i, level in reversed(list(enumerate(comparison.levels))):  # the first level a row passes last
+        hit[level.over(columns)] = i
+    if (hit == len(comparison.levels)).any():
+        raise ValueError(f"{comparison.name}: no level for some pairs")  # an else level always passes
+    return hit
 
 
 # The feature columns of ``unit_matches``.
