@@ -209,8 +209,7 @@ def match_corpus(
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
-    compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine,
-                        profile_hashes(profiles, rarity, blocking.keys))
+    compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine, profile_hashes(blocking.texts, rarity))
     compared.add(blocking.left, blocking.right, Kept.read(kept))  # read for these pairs alone
     let_go()
     blocked = _blocking_summary(blocking)

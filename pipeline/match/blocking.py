@@ -30,9 +30,11 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import chain, combinations, pairwise, repeat
 from operator import attrgetter
+from typing import Any, TypeVar
 
 import numpy as np
 
+from pipeline.core.records import Unit
 from pipeline.match.features import UnitProfile
 
 RARE_SHARE = 0.08
@@ -47,6 +49,9 @@ RULES = ("nos", "uan", "title-word", "title-pair", "criteria-words")
 # Rules that name the same standard hold whatever the levels; word rules need close levels.
 _ANY_LEVEL = frozenset({"nos", "uan"})
 _WORDS = attrgetter("words")  # a criterion's words
+_UNIT, _TITLE_WORDS, _CRITERIA = attrgetter("unit"), attrgetter("title_words"), attrgetter("criteria")
+_SCHEME, _LEVEL, _NOS, _UAN = attrgetter("scheme"), attrgetter("level"), attrgetter("nos_code"), attrgetter("uan")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class Blocking:
     right: np.ndarray
     bits: np.ndarray
     all_pairs: int
+    texts: UnitTexts  # the units' texts as blocking read them, for what reads them next
     blocks_left_out: int = 0
 
     @property
@@ -144,6 +150,46 @@ class Runs:
 
 
 @dataclass(frozen=True)
+class Texts:
+    """Texts (words in turn) numbered: each item's text as a number among the distinct texts (``of``), and each
+    distinct text's words in turn as runs of numbers among ``words``, each word numbered where first seen."""
+
+    of: np.ndarray
+    runs: Runs
+    words: list[str]
+
+    @classmethod
+    def of_items(cls, texts: list[tuple[str, ...]]) -> Texts:
+        """The texts numbered, a text that recurs as one object (as the units' profiles share them) read once."""
+        of, distinct = numbered_objects(texts)
+        lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+        word, words = numbered(chain.from_iterable(distinct), int(lengths.sum()))
+        return cls(of, Runs.from_lengths(lengths, word), words)
+
+
+@dataclass(frozen=True)
+class UnitTexts:
+    """The units' profiles in key order, with their titles (one for each unit) and their criteria's words (the units'
+    criteria in turn, ``criteria_counts`` of them for each unit) numbered: read once for blocking and hashing."""
+
+    keys: tuple[str, ...]
+    profiles: list[UnitProfile]
+    titles: Texts
+    criteria: Texts
+    criteria_counts: np.ndarray
+
+    @classmethod
+    def of(cls, profiles: dict[str, UnitProfile]) -> UnitTexts:
+        """The texts of ``profiles``, read in key order."""
+        keys = sorted(profiles)
+        ordered = list(map(profiles.__getitem__, keys))
+        listed = list(map(_CRITERIA, ordered))
+        counts = np.fromiter(map(len, listed), dtype=np.int64, count=len(listed))
+        criteria = Texts.of_items(list(map(_WORDS, chain.from_iterable(listed))))
+        return cls(tuple(keys), ordered, Texts.of_items(list(map(_TITLE_WORDS, ordered))), criteria, counts)
+
+
+@dataclass(frozen=True)
 class WordSets:
     """Each unit's set of words as the index of a distinct set among ``sets``, whose words are sorted ids below
     ``vocabulary``."""
@@ -153,36 +199,23 @@ class WordSets:
     vocabulary: int
 
     @classmethod
-    def of(cls, word_sets: Iterable[Iterable[str]]) -> WordSets:
-        """The word sets of the units in turn, each word numbered where first seen, each set where first seen."""
-        each = list(map(tuple, word_sets))
-        lengths = np.fromiter(map(len, each), dtype=np.int64, count=len(each))
-        words = list(chain.from_iterable(each))  # every unit's words, one after another
-        del each
-        ids = {w: i for i, w in enumerate(dict.fromkeys(words))}
-        # Each unit's distinct word ids, sorted: one sort of the codes (unit, word id) of every unit at once.
-        units, size = len(lengths), max(len(ids), 1)
-        coded = (np.repeat(np.arange(units, dtype=np.int64), lengths) * size
-                 + np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words)))
-        return cls._coded(coded, units, len(ids))
+    def of(cls, texts: Texts) -> WordSets:
+        """The word sets of the units' texts, one text for each unit, each word numbered where first seen, each set
+        where first seen."""
+        # A text met again brings no word and no set not seen before: each distinct text is made a set once (equal
+        # texts held apart come to equal sets), and both are numbered as unit by unit.
+        runs = texts.runs
+        coded = np.repeat(np.arange(len(runs.starts) - 1, dtype=np.int64), runs.lengths) * max(len(texts.words), 1)
+        distinct = cls._coded(coded + runs.values, len(runs.starts) - 1, len(texts.words))
+        return cls(distinct.of_unit[texts.of], distinct.sets, distinct.vocabulary)
 
     @classmethod
-    def of_parts(cls, parts: Sequence[Sequence[tuple[str, ...]]]) -> WordSets:
-        """``of`` the words of each unit's parts (texts that recur across units, such as criteria)."""
-        counts = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))  # each unit's parts
-        # Each distinct part's words are numbered once: a part met again brings no word not seen before, so the
-        # words are numbered as unit by unit.
-        index: dict[tuple[str, ...], int] = {}
-        part = np.fromiter((index.setdefault(words, len(index)) for own in parts for words in own), dtype=np.int64,
-                           count=int(counts.sum()))
-        words = list(chain.from_iterable(index))
-        ids = {w: i for i, w in enumerate(dict.fromkeys(words))}
-        distinct = Runs.from_lengths(np.fromiter(map(len, index), dtype=np.int64, count=len(index)),
-                                     np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words)))
-        del index, words
-        at, word = distinct.expanded(part)
-        unit = np.repeat(np.arange(len(parts), dtype=np.int64), counts)[at]
-        return cls._coded(unit * max(len(ids), 1) + word, len(parts), len(ids))
+    def of_parts(cls, counts: np.ndarray, parts: Texts) -> WordSets:
+        """``of`` the words of each unit's parts together (texts that recur across units, such as criteria): the
+        units' parts in turn, ``counts`` of them for each unit."""
+        at, word = parts.runs.expanded(parts.of)
+        unit = np.repeat(np.arange(len(counts), dtype=np.int64), counts)[at]
+        return cls._coded(unit * max(len(parts.words), 1) + word, len(counts), len(parts.words))
 
     @classmethod
     def _coded(cls, coded: np.ndarray, units: int, vocabulary: int) -> WordSets:
@@ -214,13 +247,13 @@ class WordSets:
         counts, limit = self._counts()
         common = self.sets.kept(counts[self.sets.values] > MAX_BLOCK)
         pairs = common.pairs(self.vocabulary)
-        _, inverse, pair_counts = np.unique(pairs.values, return_inverse=True, return_counts=True)
-        return pairs.kept(pair_counts[inverse] <= limit).expanded(self.of_unit)
+        return pairs.kept(_occurrences(pairs.values) <= limit).expanded(self.of_unit)
 
 
-def cross_scheme_pairs(profiles: Iterable[UnitProfile]) -> int:
-    """How many pairs a comparison of every unit with every unit of another scheme would make."""
-    sizes = Counter(p.unit.scheme for p in profiles)
+def cross_scheme_pairs(schemes: Iterable[str]) -> int:
+    """How many pairs a comparison of every unit with every unit of another scheme would make (``schemes``: each
+    unit's)."""
+    sizes = Counter(schemes)
     return sum(a * b for a, b in combinations(sizes.values(), 2))
 
 
@@ -231,11 +264,11 @@ def _stated(codes: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
     return np.array([i for i, _ in stated], dtype=np.int64), np.array([c for _, c in stated], dtype=np.int64)
 
 
-def _keys(profiles: list[UnitProfile], titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
+def _keys(texts: UnitTexts, units: list[Unit], titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
     """Every (blocking key, unit index) of the units, a key ``value * len(RULES) + rule`` (each rule's values
     numbered apart), one rule in turn of ``RULES``."""
-    criteria = WordSets.of_parts([tuple(map(_WORDS, p.criteria)) for p in profiles])
-    found = [_stated([p.unit.nos_code for p in profiles]), _stated([p.unit.uan for p in profiles]),
+    criteria = WordSets.of_parts(texts.criteria_counts, texts.criteria)
+    found = [_stated(list(map(_NOS, units))), _stated(list(map(_UAN, units))),
              titles.rare(), titles.rare_pairs(), criteria.rare()]
     keys = np.concatenate([value * len(RULES) + rule for rule, (_, value) in enumerate(found)])
     return keys, np.concatenate([unit for unit, _ in found])
@@ -244,8 +277,12 @@ def _keys(profiles: list[UnitProfile], titles: WordSets) -> tuple[np.ndarray, np
 def _groups(keys: np.ndarray, units: np.ndarray, titles: WordSets) -> tuple[Runs, np.ndarray, np.ndarray]:
     """The units of each key as runs in key order, each run's key, and whether each run is small enough to be a
     block: at most ``MAX_MEMBERS`` units and ``MAX_BLOCK`` distinct titles."""
-    order = np.lexsort((units, keys))
-    keys, units = keys[order], units[order]
+    size = int(units.max(initial=0)) + 1
+    if int(keys.max(initial=0)) < np.iinfo(np.int64).max // size:  # one sort of codes key * size + unit
+        keys, units = np.divmod(np.sort(keys * size + units), size)
+    else:
+        order = np.lexsort((units, keys))
+        keys, units = keys[order], units[order]
     first = np.flatnonzero(np.diff(keys, prepend=-1))
     groups = Runs(np.append(first, len(keys)), units)
     group = np.repeat(np.arange(len(first)), groups.lengths)
@@ -296,6 +333,42 @@ def _firsts(ordered: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.concatenate([np.ones(min(len(ordered), 1), dtype=bool), ordered[1:] != ordered[:-1]]))
 
 
+def _occurrences(values: np.ndarray) -> np.ndarray:
+    """How often each of ``values`` (non-negative) occurs among them: counted in place where the values are few
+    enough for it, else sorted."""
+    if len(values) and int(values.max()) < 4 * len(values):
+        found: np.ndarray = np.bincount(values)[values]
+        return found
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    return counts[inverse]
+
+
+class _Numbers(dict[Any, int]):
+    """Numbers of values, each value numbered when first asked for."""
+
+    def __missing__(self, value: Any) -> int:
+        self[value] = number = len(self)
+        return number
+
+
+def numbered(items: Iterable[T], count: int) -> tuple[np.ndarray, list[T]]:
+    """Each of the ``count`` items as the number of its value among the distinct values, numbered where first seen
+    (one look-up each); and those values, in that order."""
+    numbers = _Numbers()
+    return np.fromiter(map(numbers.__getitem__, items), dtype=np.int64, count=count), list(numbers)
+
+
+def numbered_objects(items: list[T]) -> tuple[np.ndarray, list[T]]:
+    """``numbered`` of items told apart by identity alone (equal items held apart are numbered apart): for items
+    that mostly recur as one object, numbered without hashing one."""
+    _, first, number = np.unique(np.fromiter(map(id, items), dtype=np.uint64, count=len(items)), return_index=True,
+                                 return_inverse=True)
+    order = np.argsort(first)  # the objects in the order first seen
+    renumbered = np.empty(len(order), dtype=np.int64)
+    renumbered[order] = np.arange(len(order))
+    return renumbered[number], [items[i] for i in first[order].tolist()]
+
+
 @cache
 def _upper_triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, 1)
@@ -303,16 +376,14 @@ def _upper_triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
 
 def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Blocking:
     """Candidate pairs of units from different schemes, oriented older scheme first by ``rank``."""
-    keys = sorted(profiles)
-    ordered = [profiles[k] for k in keys]
-    n = len(ordered)
-    schemes = [p.unit.scheme for p in ordered]
-    scheme_ids = {s: j for j, s in enumerate(sorted(set(schemes)))}
-    scheme = np.fromiter(map(scheme_ids.__getitem__, schemes), dtype=np.int64, count=n)
-    del schemes
-    level = np.array([np.nan if p.unit.level is None else p.unit.level for p in ordered])
-    titles = WordSets.of(p.title_words for p in ordered)
-    blocks, left_out = _bounded(*_keys(ordered, titles), titles)
+    texts = UnitTexts.of(profiles)
+    units = list(map(_UNIT, texts.profiles))
+    n = len(units)
+    schemes = list(map(_SCHEME, units))
+    scheme, names = numbered(schemes, n)
+    level = np.array(list(map(_LEVEL, units)), dtype=float)  # NaN where a level is unknown
+    titles = WordSets.of(texts.titles)
+    blocks, left_out = _bounded(*_keys(texts, units, titles), titles)
 
     # Pair codes a * n + b (a < b, so one code per unordered pair), each with its rule (code * len(RULES) + rule),
     # gathered from the blocks of each rule and size at once (one row of members per block).
@@ -325,18 +396,17 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
         for (rule, size), these in zip(map(divmod, kinds.tolist(), repeat(MAX_MEMBERS + 1)), np.split(order, first[1:])):
             index = members.values[members.starts[these][:, None] + np.arange(size)]
             upper, lower = _upper_triangle(size)
-            a, b = index[:, upper].ravel(), index[:, lower].ravel()
+            a, b = index[:, upper].ravel(), index[:, lower].ravel()  # a block's members are in unit order: a < b
             other = scheme[a] != scheme[b]
-            codes.append((np.minimum(a, b)[other] * n + np.maximum(a, b)[other]) * len(RULES) + rule)
+            codes.append((a[other] * n + b[other]) * len(RULES) + rule)
     every, bits = _rules_of_pairs(codes, level, n)
     del codes
 
-    ranks = np.array([rank(s) for s in scheme_ids], dtype=np.int64)[scheme]  # each scheme's rank, for each unit
+    ranks = np.array(list(map(rank, names)), dtype=np.int64)[scheme]  # each scheme's rank, for each unit
     low, high = every // n, every % n
     swap = ranks[low] > ranks[high]
     # The pairs oriented older scheme first: the lower index has the lower key, so it is on the left unless its
     # scheme ranks after the other's.
     left, right = np.where(swap, high, low), np.where(swap, low, high)
     order = np.argsort(left * n + right)  # unit indexes follow key order, so this is the pairs' sorted order
-    return Blocking(tuple(keys), left[order], right[order], bits[order], cross_scheme_pairs(ordered),
-                    left_out)
+    return Blocking(texts.keys, left[order], right[order], bits[order], cross_scheme_pairs(schemes), texts, left_out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.match.blocking import Runs, WordSets, block, cross_scheme_pairs
+from pipeline.match.blocking import Runs, Texts, WordSets, _occurrences, block, cross_scheme_pairs
 from pipeline.match.features import prepare
 from tests.match.factories import criteria, unit
 
@@ -63,7 +63,7 @@ def test_shared_rare_criterion_words_without_a_title_word():
 
 def test_all_pairs_counts_cross_scheme_pairs_only():
     units = [unit("old", "1", "a"), unit("old", "2", "b"), unit("new", "1", "c"), unit("nos", "A1", "d")]
-    assert cross_scheme_pairs(prepare(units, []).values()) == 2 * 1 + 2 * 1 + 1 * 1
+    assert cross_scheme_pairs(u.scheme for u in units) == 2 * 1 + 2 * 1 + 1 * 1
     result = block(prepare(units, []), RANK)
     assert result.all_pairs == 5 and result.comparisons == len(result.pairs)
 
@@ -77,7 +77,7 @@ def test_runs_keep_and_expand_their_values_across_an_empty_run():
 
 
 def test_a_word_set_that_several_units_state_is_one_distinct_set():
-    sets = WordSets.of([("greet", "visitor"), ("visitor", "greet", "visitor"), (), ("visitor",)])
+    sets = WordSets.of(Texts.of_items([("greet", "visitor"), ("visitor", "greet", "visitor"), (), ("visitor",)]))
     assert sets.of_unit.tolist() == [0, 0, 1, 2] and sets.vocabulary == 2
     # "visitor" is in two distinct sets, "greet" in one; the empty set has no word.
     assert sets.sets.lengths.tolist() == [2, 0, 1]
@@ -93,7 +93,7 @@ def test_the_pairs_within_runs_are_each_runs_combinations():
 
 
 def test_word_sets_are_numbered_where_first_seen():
-    sets = WordSets.of([("visitor", "greet"), ("greet",), ("reply", "visitor"), ("visitor", "greet")])
+    sets = WordSets.of(Texts.of_items([("visitor", "greet"), ("greet",), ("reply", "visitor"), ("visitor", "greet")]))
     # "visitor" 0, "greet" 1, "reply" 2; each set's ids sorted.
     assert sets.of_unit.tolist() == [0, 1, 2, 0]
     assert sets.sets.values.tolist() == [0, 1, 1, 0, 2] and sets.sets.lengths.tolist() == [2, 1, 2]
@@ -103,11 +103,18 @@ def test_word_sets_of_parts_are_the_sets_of_the_parts_words_together():
     # Two units list one criterion alike; the third lists its criteria in the other order, the fourth none.
     greet, reply, file = ("greet", "visitor"), ("reply", "visitor", "promptly"), ("file", "record")
     parts = [(greet, reply), (file, greet), (reply, greet), ()]
-    sets = WordSets.of_parts(parts)
+    sets = WordSets.of_parts(np.array([len(own) for own in parts]), Texts.of_items([p for own in parts for p in own]))
     # "greet" 0, "visitor" 1, "reply" 2, "promptly" 3, "file" 4, "record" 5: numbered as unit by unit.
     assert sets.of_unit.tolist() == [0, 1, 0, 2] and sets.vocabulary == 6
     assert sets.sets.values.tolist() == [0, 1, 2, 3, 0, 1, 4, 5]
-    flat = WordSets.of([word for words in own for word in words] for own in parts)
+    flat = WordSets.of(Texts.of_items([tuple(word for words in own for word in words) for own in parts]))
     assert flat.of_unit.tolist() == sets.of_unit.tolist()
     assert flat.sets.values.tolist() == sets.sets.values.tolist()
     assert flat.sets.starts.tolist() == sets.sets.starts.tolist()
+
+
+def test_occurrences_are_counted_alike_whether_the_values_are_few_or_spread():
+    few = np.array([5, 3, 5, 5, 0])
+    spread = few * 1000  # past four times as many as the values: counted by sorting
+    assert _occurrences(few).tolist() == _occurrences(spread).tolist() == [3, 1, 3, 3, 1]
+    assert _occurrences(np.zeros(0, dtype=np.int64)).tolist() == []

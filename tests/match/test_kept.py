@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from pipeline import runner
 from pipeline.core.parallel import Engine
 from pipeline.match import MatchResult, kept, match_corpus
 from pipeline.match import cache as match_cache
+from pipeline.match.blocking import UnitTexts
 from pipeline.match.compared import Compared
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.features import prepare, rarities
@@ -85,7 +87,7 @@ def test_counts_weigh_exactly_when_small_and_by_steps_past_that():
 def _hashes(units):
     profiles = prepare(units, [])
     keys = sorted(profiles)
-    return dict(zip(keys, profile_hashes(profiles, rarities(profiles), keys).profile.tolist()))
+    return dict(zip(keys, profile_hashes(UnitTexts.of(profiles), rarities(profiles)).profile.tolist()))
 
 
 def _same(hashes: np.ndarray) -> Hashes:
@@ -107,6 +109,35 @@ def test_a_unit_keeps_its_hash_while_the_weights_of_its_words_stay_and_loses_it_
     # "telephone" named by many more titles weighs less: its units are compared again.
     many = [unit("new", str(n), f"Telephone work {n}", level=2) for n in range(100, 120)]
     assert _hashes([telephone, *others, *many])[telephone.unit_key] != before[telephone.unit_key]
+
+
+def test_a_units_hashes_follow_the_order_and_repeats_of_its_words_and_the_keys_and_words_of_its_criteria():
+    owner = unit("old", "1", "Answer telephone calls promptly", level=2)
+    profile = prepare([owner], criteria_of(owner, "Greet the caller politely", "Write down the caller's message"))[
+        owner.unit_key]
+    first, second = profile.criteria
+    assert len(profile.title_words) > 2 and len(first.words) > 1
+    variants = {
+        "copy": profile,
+        "title reversed": replace(profile, title_words=profile.title_words[::-1]),
+        "title word repeated": replace(profile, title_words=(*profile.title_words, profile.title_words[0])),
+        "criteria reversed": replace(profile, criteria=(second, first)),
+        "criterion keyed anew": replace(profile, criteria=(replace(first, criterion_key="other"), second)),
+        # The same words in turn, the first criterion's last word moved to the second.
+        "word moved across criteria": replace(profile, criteria=(
+            replace(first, words=first.words[:-1]), replace(second, words=(first.words[-1], *second.words)))),
+    }
+    profiles = {"unit": profile, **variants}
+    texts = UnitTexts.of(profiles)
+    hashes = profile_hashes(texts, rarities(profiles))
+    by_key = {key: (p, c) for key, p, c in zip(texts.keys, hashes.profile.tolist(), hashes.criteria.tolist())}
+    own, own_criteria = by_key.pop("unit")
+    assert by_key.pop("copy") == (own, own_criteria)
+    assert all(p != own for p, _ in by_key.values()) and len({p for p, _ in by_key.values()}) == len(by_key)
+    # The title is no part of what aligning criteria reads.
+    assert by_key["title reversed"][1] == by_key["title word repeated"][1] == own_criteria
+    assert {by_key[k][1] for k in ("criteria reversed", "criterion keyed anew", "word moved across criteria")} \
+        .isdisjoint({own_criteria})
 
 
 def test_texts_whose_lemmas_a_run_found_are_not_lemmatised_again():
@@ -402,7 +433,7 @@ def _compare_the_pair(units, criteria, folder=None) -> Compared:
     profiles = prepare(units, criteria)
     keys = tuple(sorted(profiles))
     rarity = rarities(profiles)
-    compared = Compared(PairColumns(keys), profiles, rarity, Engine(), profile_hashes(profiles, rarity, keys))
+    compared = Compared(PairColumns(keys), profiles, rarity, Engine(), profile_hashes(UnitTexts.of(profiles), rarity))
     compared.add(np.array([keys.index(RECEPTION.unit_key)]), np.array([keys.index(SUCCESSOR.unit_key)]),
                  Kept.read(folder))
     return compared
