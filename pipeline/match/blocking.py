@@ -353,9 +353,10 @@ class _Numbers(dict[Any, int]):
 
 def numbered(items: Iterable[T], count: int) -> tuple[np.ndarray, list[T]]:
     """Each of the ``count`` items as the number of its value among the distinct values, numbered where first seen
-    (one look-up each); and those values, in that order."""
+    (one look-up each; 32 bits a number, half what 64 hold while they are kept); and those values, in that
+    order."""
     numbers = _Numbers()
-    return np.fromiter(map(numbers.__getitem__, items), dtype=np.int64, count=count), list(numbers)
+    return np.fromiter(map(numbers.__getitem__, items), dtype=np.int32, count=count), list(numbers)
 
 
 def numbered_objects(items: list[T]) -> tuple[np.ndarray, list[T]]:
@@ -364,7 +365,7 @@ def numbered_objects(items: list[T]) -> tuple[np.ndarray, list[T]]:
     _, first, number = np.unique(np.fromiter(map(id, items), dtype=np.uint64, count=len(items)), return_index=True,
                                  return_inverse=True)
     order = np.argsort(first)  # the objects in the order first seen
-    renumbered = np.empty(len(order), dtype=np.int64)
+    renumbered = np.empty(len(order), dtype=np.int32)
     renumbered[order] = np.arange(len(order))
     return renumbered[number], [items[i] for i in first[order].tolist()]
 
