@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -56,8 +57,27 @@ def lemmas(text: str) -> list[str]:
 
 
 def lemma_lists(texts: list[str]) -> list[list[str]]:
-    """``lemmas`` for many texts at once, through ``nlp.pipe``."""
-    return [[t.lemma_ for t in doc if t.is_alpha or t.like_num] for doc in _docs(texts)]
+    """``lemmas`` for many texts at once: each distinct word (the characters between two spaces) through the
+    pipeline once, and only the texts with a word it splits ("cannot", "skills,") through it whole.
+
+    The tokenizer splits a text at its spaces, then tokenizes each word alone (caching it by word): a text whose
+    words are one token each is those tokens in turn. A corpus writes a few thousand words over a hundred thousand
+    texts. A word of several tokens may take part in a special case spanning words: its text goes whole.
+    """
+    split = [text.lower().split() for text in texts]  # the lemma tables are keyed in lower case
+    words = list(dict.fromkeys(chain.from_iterable(split)))
+    alone = {word: (len(doc) == 1, _word_lemmas(doc)) for word, doc in zip(words, nlp().pipe(words))}
+    found: list[list[str] | None] = []
+    for parts in split:
+        each = list(map(alone.__getitem__, parts))
+        found.append([lemma for _, lemmas in each for lemma in lemmas] if all(one for one, _ in each) else None)
+    whole = map(_word_lemmas, _docs([text for text, lemmas in zip(texts, found) if lemmas is None]))
+    return [next(whole) if lemmas is None else lemmas for lemmas in found]
+
+
+def _word_lemmas(doc: Doc) -> list[str]:
+    """The lemmas of a document's words and numbers, punctuation and spaces dropped."""
+    return [t.lemma_ for t in doc if t.is_alpha or t.like_num]
 
 
 def command_verb(text: str) -> str | None:

@@ -23,22 +23,16 @@ MIN_LINKS = 2
 MAX_DIFFERENT_WORDS = 2
 
 
-def _identity_keys(unit: Unit) -> list[str]:
-    keys = []
-    if unit.nos_code:
-        keys.append(f"nos:{unit.nos_code.strip().casefold()}")
-    if unit.uan:
-        keys.append(f"uan:{unit.uan.strip().casefold()}")
-    return keys
-
-
 def learned_equivalences(titled: Iterable[tuple[Unit, tuple[str, ...]]]) -> dict[str, frozenset[str]]:
     """For each word, the words the corpus's linked titles use in its place (symmetric), from (unit, title words)."""
-    by_key: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+    by_key: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = defaultdict(list)
     for unit, words in titled:
+        # Each code the unit states, as the documents write it give or take case and spaces.
         stated = unit.scheme, frozenset(words)
-        for key in _identity_keys(unit):
-            by_key[key].append(stated)
+        if unit.nos_code:
+            by_key["nos", unit.nos_code.strip().casefold()].append(stated)
+        if unit.uan:
+            by_key["uan", unit.uan.strip().casefold()].append(stated)
     linked: set[frozenset[frozenset[str]]] = set()
     for members in by_key.values():
         schemes = [scheme for scheme, _ in members]

@@ -421,10 +421,25 @@ def _read_lemmas(path: Path) -> dict[str, tuple[str, ...]]:
 
 
 def _word_batches(settled: Settled) -> Iterator[pa.RecordBatch]:
-    """Each text with its content words as their places in the sorted vocabulary, in text order, ``BATCH_ROWS`` at a
-    time."""
+    """Each text with its content words as their places in the sorted vocabulary, ``BATCH_ROWS`` at a time: in text
+    order, or when they grew from words a file held, that file's rows first, their places moved to this vocabulary,
+    and the texts added after them in text order."""
     place = {word: i for i, word in enumerate(sorted(settled.known))}
-    texts = sorted(settled.words)
+    earlier = settled.earlier
+    if earlier is None or not isinstance(earlier.stored, pa.Table):
+        yield from _texts_batches(settled, sorted(settled.words), place)
+        return
+    moved = pa.array([place[word] for word in sorted(earlier.known)], pa.int32())  # by place in the file's vocabulary
+    for batch in earlier.stored.to_batches():
+        words = cast("pa.ListArray[Any]", batch.column(1))
+        yield pa.record_batch([batch.column(0), pa.ListArray.from_arrays(pc.subtract(words.offsets, words.offsets[0]),
+                                                                        pc.take(moved, words.flatten()))],
+                              schema=WORDS_SCHEMA)
+    yield from _texts_batches(settled, sorted(settled.added), place)
+
+
+def _texts_batches(settled: Settled, texts: list[str], place: dict[str, int]) -> Iterator[pa.RecordBatch]:
+    """``texts`` with their content words as their ``place``s, ``BATCH_ROWS`` at a time."""
     for start in range(0, len(texts), BATCH_ROWS):
         part = texts[start:start + BATCH_ROWS]
         words = list(map(settled.words.__getitem__, part))
@@ -445,12 +460,12 @@ def _read_words(path: Path) -> Settled:
                       for key in (b"written", b"known"))
     texts: list[Any] = table.column("text").to_pylist()
     words = cast("pa.ListArray[Any]", table.column("words").combine_chunks())
-    del table
     # Each text's words, taken from one list of the vocabulary's words: each spelling is held once.
     flat = np.array(known, dtype=object)[words.values.to_numpy()].tolist()
     ends = words.offsets.to_numpy().tolist()
+    # The table is held with them: a release writes it back with the texts it adds.
     return Settled(dict(zip(texts, [tuple(flat[start:end]) for start, end in pairwise(ends)])),
-                   frozenset(written), frozenset(known))
+                   frozenset(written), frozenset(known), stored=table)
 
 
 def kept_lemmas(folder: Path | None) -> Lemmas:

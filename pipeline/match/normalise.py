@@ -173,6 +173,11 @@ class Settled:
     words: dict[str, tuple[str, ...]]
     written: frozenset[str]
     known: frozenset[str]
+    # What they grew from (an earlier run's, the texts ``added`` settled on top of it), and how a file held them
+    # (``stored``): so that a release writes back the few texts it adds, not every text anew (``pipeline.match.kept``).
+    earlier: Settled | None = field(default=None, compare=False, repr=False)
+    added: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    stored: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -270,7 +275,7 @@ def _settled_again(texts: list[str], settled: Settled) -> Settled | None:
                     return None
     folds = {word: folded for word in set(chain.from_iterable(found)) if (folded := _folded(word, known))}
     return Settled({**settled.words, **{text: tuple(folds.get(w, w) for w in words) for text, words in zip(new, found)}},
-                   vocabulary, known)
+                   vocabulary, known, settled, tuple(new))
 
 
 def _content(words: list[str]) -> list[str]:

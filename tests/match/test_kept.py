@@ -220,6 +220,26 @@ def test_kept_content_words_are_the_words_a_run_from_nothing_finds(tmp_path, nam
     assert again.unread is not None  # all settled: the lemmas are not read
 
 
+def test_releases_one_after_another_keep_the_words_a_run_from_nothing_finds(tmp_path):
+    # Each release adds texts of new words (moving the old words' places in the vocabulary) and writes back the rows
+    # the file held with the texts it adds; the next release reads them as a run from nothing would find them.
+    folder = tmp_path / "kept" / "stage"
+    texts = ["Support team work", "Adapt behavior"]
+    first = Lemmas()
+    content_words(texts, lemmas=first)
+    kept.write_lemmas(folder, first)
+    for added in (["Plan the handbook"], ["Greet a visitor", "Answer calls"], ["Zone the area"]):
+        texts = [*texts, *added]
+        release = kept.kept_lemmas(folder)
+        assert content_words(texts, lemmas=release) == content_words(texts)
+        assert release.unread is not None and release.settles.added == tuple(sorted(added))  # settled on top
+        kept.write_lemmas(folder, release)
+        assert kept.kept_lemmas(folder).settled.words == dict(zip(texts, content_words(texts)))
+    # The first run's texts in text order, then each release's in text order after them.
+    assert pq.ParquetFile(folder / kept.WORDS).read().column("text").to_pylist() == [
+        "Adapt behavior", "Support team work", "Plan the handbook", "Answer calls", "Greet a visitor", "Zone the area"]
+
+
 def test_kept_content_words_are_settled_anew_only_when_new_texts_may_change_them(tmp_path):
     folder = tmp_path / "kept" / "stage"
     first = Lemmas()
