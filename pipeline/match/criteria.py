@@ -73,11 +73,12 @@ class Criteria:
     criteria: Sequence[CriterionText]
     texts: list[str]
     words: WeighedTexts
-    lengths: np.ndarray  # each word's length, by its column in ``words``
-    tokens: np.ndarray  # how many distinct words each text has, and of how many letters
-    letter_count: np.ndarray
+    sizes: np.ndarray  # each word's length and a space, by its column in ``words``
+    spans: np.ndarray  # each text's distinct words joined by spaces, their length (-1 for a text without words)
+    tokens: np.ndarray  # how many distinct words each text has
     letters: np.ndarray  # each text's distinct words' letters, counted by bucket (``_BUCKETS``)
-    plain: np.ndarray  # whether a text splits at whitespace into its words exactly (the token-set ratio's tokens)
+    unsplit: list[int]  # the texts that do not split at whitespace into their words (token-set ratio's tokens)
+    empty: list[int]  # the texts without words
 
     @classmethod
     def of(cls, criteria: Sequence[CriterionText] | Criteria, rarity: Rarity) -> Criteria:
@@ -92,10 +93,11 @@ class Criteria:
         buckets = _BUCKETS[np.minimum(points, len(_BUCKETS) - 1)]
         letters = np.bincount(np.repeat(np.arange(len(lengths)), lengths) * _KINDS + buckets,
                               minlength=len(lengths) * _KINDS).reshape(len(lengths), _KINDS).astype(np.float64)
-        plain = np.array([text.split() == list(c.words) for text, c in zip(texts, criteria)], dtype=bool)
-        lengths = lengths.astype(np.float64)
-        return cls(criteria, texts, words, lengths, words.incidence.sum(axis=1), words.incidence @ lengths,
-                   words.incidence @ letters, plain)
+        sizes = lengths + 1.0
+        tokens = words.incidence.sum(axis=1)
+        return cls(criteria, texts, words, sizes, words.incidence @ sizes - 1.0, tokens, words.incidence @ letters,
+                   [i for i, (text, c) in enumerate(zip(texts, criteria)) if tuple(text.split()) != c.words],
+                   np.flatnonzero(tokens == 0).tolist())
 
 
 def similarity_matrix(left: Sequence[CriterionText] | Criteria, right: Sequence[CriterionText] | Criteria,
@@ -122,37 +124,33 @@ def reachable(left: Criteria, right: Criteria, weighted: np.ndarray, floor: floa
     """Which pairs of criteria may reach ``floor`` given their weighted overlap (``weighted``): where the
     token-set ratio's greatest value, from their words' lengths and letters, would take them there.
 
-    The token-set ratio (rapidfuzz's) of token sets ``A`` and ``B`` with ``I`` in common is 1 where ``I`` holds all
-    of one; else the best of two ratios that only lengths decide, and of the Indel similarity of the words of ``A``
-    and ``B`` not in ``I``, joined: an Indel distance is at least the two lengths less twice their longest common
-    subsequence, which has no more of each letter than both strings have.
+    The token-set ratio (rapidfuzz's) of token sets ``A`` and ``B`` is 1 where one holds the other; else the best
+    of two ratios that only lengths decide, and of the Indel similarity of the words of ``A`` and ``B`` not in both,
+    joined: an Indel distance is at least the two lengths less twice their longest common subsequence, which has no
+    more of each letter, nor of spaces, than both strings have. With ``a``, ``b`` the lengths of ``A`` and ``B``
+    joined, ``s`` the length of their common words each with a space, ``m`` the letters and words the two have
+    alike: the first two are at most ``(2s - 2) / (min(a, b) + s - 1)``, the third ``1 - max(a + b + 2 - 2m,
+    |a - b|) / (a + b)``.
     """
     index, other_index = left.words.index, right.words.index
     shared = [(index[w], other_index[w]) for w in left.words.words & right.words.words]
-    mine = left.words.incidence[:, [i for i, _ in shared]]
-    theirs = right.words.incidence[:, [j for _, j in shared]].T
-    common = mine @ theirs  # how many tokens, and of how many letters, each pair has in common
-    common_letters = (mine * left.lengths[[i for i, _ in shared]]) @ theirs
-    tokens, other_tokens = left.tokens[:, None], right.tokens[None, :]
-    own, others = tokens - common, other_tokens - common  # the tokens of each side not in common
-    # Below, pairs with tokens apart on both sides (the others are settled at the end): the words apart joined by
-    # spaces, their lengths with those in common (``sect_ab_len`` in rapidfuzz), the common letters and spaces
-    # of the words apart.
-    apart = left.letter_count[:, None] - common_letters + own - 1.0
-    other_apart = right.letter_count[None, :] - common_letters + others - 1.0
-    with_apart, with_other = common_letters + common + apart, common_letters + common + other_apart
-    alike = np.minimum(left.letters[:, None, :], right.letters[None, :, :]).sum(axis=2) - common_letters \
-        + np.minimum(own, others) - 1.0
-    distance = np.maximum(apart + other_apart - 2.0 * alike, np.abs(apart - other_apart))
-    together = common_letters + common - (common > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):  # the pairs settled at the end
-        best = np.fmax(1.0 - distance / (with_apart + with_other),  # without words in common, the two below are < 0
-                       np.fmax(1.0 - (1.0 + apart) / (together + with_apart),
-                               1.0 - (1.0 + other_apart) / (together + with_other)))
-    best[(common > 0) & ((own == 0) | (others == 0))] = 1.0
-    best[(tokens == 0) | (other_tokens == 0)] = 0.0
-    best[~left.plain, :] = 1.0  # tokens that are not its words: no bound
-    best[:, ~right.plain] = 1.0
+    if shared:
+        mine, theirs = np.array(shared, dtype=np.int64).T
+        common = (left.words.incidence[:, mine] * left.sizes[mine]) @ right.words.incidence[:, theirs].T
+    else:
+        common = np.zeros(weighted.shape)
+    span, other_span = left.spans[:, None], right.spans[None, :]
+    alike = np.minimum(left.letters[:, None, :], right.letters[None, :, :]).sum(axis=2) \
+        + np.minimum(left.tokens[:, None], right.tokens[None, :])
+    distance = np.maximum(span + other_span + 2.0 - 2.0 * alike, np.abs(span - other_span))
+    with np.errstate(divide="ignore", invalid="ignore"):  # texts without words, settled below
+        best = np.fmax(1.0 - distance / (span + other_span),
+                       (2.0 * common - 2.0) / (np.minimum(span, other_span) + common - 1.0))  # < 0 with none common
+    best[(common == span + 1.0) | (common == other_span + 1.0)] = 1.0  # one holds all the other's words
+    best[left.empty, :] = 0.0
+    best[:, right.empty] = 0.0
+    best[left.unsplit, :] = 1.0  # tokens that are not its words: no bound
+    best[:, right.unsplit] = 1.0
     # A margin far above the float error of either side.
     reach: np.ndarray = (best + weighted) / 2.0 >= floor - 1e-9
     return reach
