@@ -157,11 +157,9 @@ class Kept:
     segments: tuple[Path, ...]
     left: np.ndarray  # the profile hashes of each row's two units
     right: np.ndarray
-    # The hashes of each row's two units' criteria, once the pairs not kept whole were first looked up, and the rows
-    # ranked by either two hashes: a run looks pairs up twice (those blocking proposes, then those families bridge),
-    # and reads and ranks the rows once.
+    # The hashes of each row's two units' criteria, once the pairs not kept whole were first looked up: a run
+    # looks pairs up twice (those blocking proposes, then those families bridge), and reads them once.
     _criteria: list[np.ndarray] = field(default_factory=list, repr=False)
-    _ranked: dict[str, _Ranked] = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, folder: Path | None) -> Kept:
@@ -179,20 +177,15 @@ class Kept:
     def found(self, left: np.ndarray, right: np.ndarray, hashes: Hashes) -> Found:
         """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
         are kept whole, and which of the others have their criterion alignment kept."""
-        if not self.segments:
-            return Found(*[np.zeros(0, dtype=np.int64)] * 4)
-        ranked = self._ranked.get("profile") or self._ranked.setdefault("profile", _Ranked.of(self.left, self.right))
-        at, rows = _found(self.left, self.right, hashes.profile[left], hashes.profile[right], ranked)
+        at, rows = _found(self.left, self.right, hashes.profile[left], hashes.profile[right])
         others = np.ones(len(left), dtype=bool)
         others[at] = False
         rest = np.flatnonzero(others)
         del others
-        if not len(rest):
+        if not self.segments or not len(rest):
             return Found(at, rows, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         kept_left, kept_right = self.criteria()
-        ranked = self._ranked.get("criteria") or self._ranked.setdefault("criteria", _Ranked.of(kept_left, kept_right))
-        aligned_at, aligned_rows = _found(kept_left, kept_right, hashes.criteria[left[rest]], hashes.criteria[right[rest]],
-                                          ranked)
+        aligned_at, aligned_rows = _found(kept_left, kept_right, hashes.criteria[left[rest]], hashes.criteria[right[rest]])
         return Found(at, rows, rest[aligned_at], aligned_rows)
 
     def read_rows(self, rows: np.ndarray, columns: dict[str, np.ndarray], at: np.ndarray) -> Alignments:
@@ -233,46 +226,46 @@ def _read_groups(file: pq.ParquetFile, rows: np.ndarray, order: np.ndarray, rank
     return parts
 
 
-@dataclass(frozen=True)
-class _Ranked:
-    """Kept rows in the order of their two hashes' pair code (``_pair_code``), then row: each row's code without its
-    low ``bits`` (which held its row as they were sorted together), in order, and the row; made once for every pair
-    looked up among the rows."""
-
-    codes: np.ndarray
-    rows: np.ndarray
-    bits: int
-
-    @classmethod
-    def of(cls, left: np.ndarray, right: np.ndarray) -> _Ranked:
-        """The rows of hashes ``left``, ``right`` ranked: one sort, each code with its row in its low bits."""
-        bits = max(1, (len(left) - 1).bit_length())
-        low = np.uint64((1 << bits) - 1)
-        ranked = np.sort(_pair_code(left, right) & ~low | np.arange(len(left), dtype=np.uint64))
-        return cls(ranked >> np.uint64(bits), (ranked & low).astype(np.int64), bits)
+# Fewer pairs asked for than a sixteenth of the rows kept: the rows are first narrowed to those with their codes.
+_FEW = 16
 
 
-def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray,
-           ranked: _Ranked | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Of the pairs of hashes ``left``, ``right``, those that a row of ``kept_left``, ``kept_right`` holds (``ranked``
-    those rows, when ranked before): their positions among the pairs given, and for each the first row that holds it.
-
-    The pairs asked for are sorted by code then place as the rows are (``_Ranked``), and searched for in order (a
-    walk through the rows' codes rather than a search from the top for each), codes compared without the low bits
-    either side used. A pair asked for is then tried at each row with its code in turn, from the first: two pairs
-    whose codes collide are never taken for each other, and of the rows holding one pair the first is found.
-    """
-    found = np.full(len(left), -1, dtype=np.int64)
+def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Of the pairs of hashes ``left``, ``right``, those that a row of ``kept_left``, ``kept_right`` holds: their
+    positions among the pairs given, and for each the first row that holds it."""
     if not len(kept_left) or not len(left):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    ranked = ranked or _Ranked.of(kept_left, kept_right)
-    bits = max(ranked.bits, (len(left) - 1).bit_length())
-    low = np.uint64((1 << bits) - 1)
-    asked_ranked = np.sort(_pair_code(left, right) & ~low | np.arange(len(left), dtype=np.uint64))
-    looking, asked = (asked_ranked & low).astype(np.int64), asked_ranked >> np.uint64(bits)
-    del asked_ranked
-    rows = ranked.rows
-    codes = ranked.codes if bits == ranked.bits else ranked.codes >> np.uint64(bits - ranked.bits)
+    if len(left) * _FEW < len(kept_left):  # few pairs asked for (a release's bridged pairs): only the rows with
+        # their codes are sorted, found by searching the codes asked for, sorted, for each row's
+        asked = np.sort(_pair_code(left, right))
+        codes = _pair_code(kept_left, kept_right)
+        among = np.flatnonzero(asked[np.minimum(np.searchsorted(asked, codes), len(asked) - 1)] == codes)
+        del asked, codes
+        at, rows = _sorted_found(kept_left[among], kept_right[among], left, right)
+        return at, among[rows]
+    return _sorted_found(kept_left, kept_right, left, right)
+
+
+def _sorted_found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """``_found``, the rows kept and the pairs asked for each sorted by pair code, then place (one sort each: each
+    code with its place in its low bits), and the codes asked for searched for in order (a walk through the rows'
+    codes rather than a search from the top for each).
+
+    A pair asked for is then tried at each row with its code in turn, from the first: two pairs whose codes
+    collide are never taken for each other, and of the rows holding one pair the first is found.
+    """
+    found = np.full(len(left), -1, dtype=np.int64)
+    if not len(kept_left):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    bits = max(1, (max(len(kept_left), len(left)) - 1).bit_length())
+    shift, low = np.uint64(bits), np.uint64((1 << bits) - 1)
+    ranked = np.sort(_pair_code(kept_left, kept_right) & ~low | np.arange(len(kept_left), dtype=np.uint64))
+    rows, codes = (ranked & low).astype(np.int64), ranked >> shift  # codes without their low bits, in order
+    ranked = np.sort(_pair_code(left, right) & ~low | np.arange(len(left), dtype=np.uint64))
+    looking, asked = (ranked & low).astype(np.int64), ranked >> shift
+    del ranked
     at = np.searchsorted(codes, asked)
     while len(looking):
         inside = at < len(codes)

@@ -267,10 +267,6 @@ def test_a_pair_is_found_at_the_first_row_holding_its_two_hashes_and_never_by_it
     at, rows = kept._found(np.concatenate([filler, kept_left]), np.concatenate([filler, kept_right]),
                            asked_left[:3], asked_right[:3])
     assert at.tolist() == [0, 1, 2] and rows.tolist() == [201, 202, 200]
-    # Among many more pairs asked for than rows kept, each found where it is alone; with the rows ranked once for all.
-    ranked = kept._Ranked.of(kept_left, kept_right)
-    at, rows = kept._found(kept_left, kept_right, np.tile(asked_left, 100), np.tile(asked_right, 100), ranked)
-    assert at.tolist() == [i + 6 * n for n in range(100) for i in range(4)] and rows.tolist() == [1, 2, 0, 4] * 100
 
 
 def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row_groups(tmp_path, monkeypatch):
