@@ -210,7 +210,8 @@ def match_corpus(
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
     compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine, profile_hashes(blocking.texts, rarity))
-    compared.add(blocking.left, blocking.right, Kept.read(kept))  # read for these pairs alone
+    kept_pairs = Kept.read(kept)  # held for the pairs families bridge too
+    compared.add(blocking.left, blocking.right, kept_pairs)
     let_go()
     blocked = _blocking_summary(blocking)
     del blocking  # its pairs are columns of ``compared`` now
@@ -256,11 +257,13 @@ def match_corpus(
         new = [pair for pair, row in zip(bridges, compared.pairs.rows(list(bridges)).tolist()) if row == NO_ROW]
         left = np.array([compared.pairs.position(a) for a, _ in new], dtype=np.int64)
         right = np.array([compared.pairs.position(b) for _, b in new], dtype=np.int64)
-        compared.add(left, right, Kept.read(kept))
-        let_go()
+        compared.add(left, right, kept_pairs)
         links = map_links(by_key, succession, linking(), applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
-    if kept is not None:  # every pair is here now; the map reads them, never adds one
+    del kept_pairs  # every pair is here now; the map reads them, never adds one
+    compared.taken = np.zeros(0, dtype=np.int64)
+    let_go()
+    if kept is not None:
         write_kept(kept, compared.pairs, compared.hashes, compared.reads)
     assert compared.scored is not None
     unlinked = unlisted(by_key, links)

@@ -44,6 +44,9 @@ class Compared:
     scored: Scored | None = None
     records: dict[Pair, UnitMatch] = field(default_factory=dict)
     reads: Reads = field(default_factory=Reads)  # what was read of the kept pairs, and the pairs kept nowhere
+    # The row here of each kept row read whole (``NO_ROW`` for the others): a kept row asked for again is taken from
+    # the columns, not read from its file again.
+    taken: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def add(self, left: np.ndarray, right: np.ndarray, kept: Kept | None = None) -> None:
         """Add pairs (positions, older scheme first) not yet here: their features as ``kept`` keeps them, else
@@ -52,8 +55,14 @@ class Compared:
         found = kept.found(left, right, self.hashes)
         out: dict[str, np.ndarray] = {name: np.zeros(len(left), dtype=dtype) for name, dtype in DTYPES.items()}
         # A pair whose alignment alone is kept is read whole too: its other columns are compared again below.
-        read_at = np.concatenate([found.at, found.aligned_at])
-        aligned = [(read_at, kept.read_rows(np.concatenate([found.rows, found.aligned_rows]), out, read_at))]
+        read_at, rows = np.concatenate([found.at, found.aligned_at]), np.concatenate([found.rows, found.aligned_rows])
+        here = self.taken[rows] if kept.segments and kept.segments == self.reads.segments else np.full_like(rows, NO_ROW)
+        again = here != NO_ROW
+        for name in DTYPES:
+            out[name][read_at[again]] = self.pairs.columns[name][here[again]]
+        aligned = [(read_at[~again], kept.read_rows(rows[~again], out, read_at[~again]))]
+        if again.any():
+            aligned.append((read_at[again], self.pairs.alignments.of_rows(here[again])))
         wanted = np.ones(len(left), dtype=bool)
         wanted[found.at] = False
         missing = np.flatnonzero(wanted)
@@ -71,6 +80,10 @@ class Compared:
             aligned.append((part[again], part_aligned.of_rows(np.flatnonzero(again))))
         first = len(self.pairs)
         self.pairs.extend_columns(left, right, out, Alignments.placed(len(left), aligned))
+        if kept.segments:
+            if not len(self.taken):
+                self.taken = np.full(len(kept.left), NO_ROW, dtype=np.int64)
+            self.taken[found.rows] = first + found.at
         self.compared += len(missing)
         # Only a pair whose two units both list criteria has any to align.
         self.aligned += int(np.count_nonzero(wanted & (out["left_criteria"] > 0) & (out["right_criteria"] > 0)))

@@ -204,12 +204,16 @@ class Found:
 @dataclass(frozen=True)
 class Kept:
     """Pairs compared before: the profile hashes of each row's two units, read at once; the hashes of their criteria
-    read while the pairs not kept whole are looked up (``found``); the rows' feature columns and alignments, read a
-    row group at a time for the rows asked for (``read_rows``). Rows are numbered across the segments, in order."""
+    read when the pairs not kept whole are first looked up (``found``); the rows' feature columns and alignments,
+    read a row group at a time for the rows asked for (``read_rows``). Rows are numbered across the segments, in
+    order."""
 
     segments: tuple[Path, ...]
     left: np.ndarray  # the profile hashes of each row's two units
     right: np.ndarray
+    # The hashes of each row's two units' criteria, once the pairs not kept whole were first looked up: a run
+    # looks pairs up twice (those blocking proposes, then those families bridge), and reads them once.
+    _criteria: list[np.ndarray] = field(default_factory=list, repr=False)
 
     @classmethod
     def read(cls, folder: Path | None) -> Kept:
@@ -217,6 +221,12 @@ class Kept:
         segments = _segments(folder)
         left, right = _columns(segments, "left_profile", "right_profile")
         return cls(segments, left, right)
+
+    def criteria(self) -> list[np.ndarray]:
+        """The hashes of each row's two units' criteria, read when first asked for."""
+        if not self._criteria:
+            self._criteria.extend(_columns(self.segments, "left_criteria_profile", "right_criteria_profile"))
+        return self._criteria
 
     def found(self, left: np.ndarray, right: np.ndarray, hashes: Hashes) -> Found:
         """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
@@ -228,8 +238,7 @@ class Kept:
         del others
         if not self.segments or not len(rest):
             return Found(at, rows, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        # Not held beside the profile hashes: looked up once.
-        kept_left, kept_right = _columns(self.segments, "left_criteria_profile", "right_criteria_profile")
+        kept_left, kept_right = self.criteria()
         aligned_at, aligned_rows = _found(kept_left, kept_right, hashes.criteria[left[rest]], hashes.criteria[right[rest]])
         return Found(at, rows, rest[aligned_at], aligned_rows)
 

@@ -75,3 +75,18 @@ def test_assignment_is_exact_where_best_first_would_strand_a_criterion(monkeypat
     monkeypatch.setattr(criteria_module, "similarity_matrix", lambda *args: scores)
     assert [(p.left_key, p.right_key, p.score) for p in align(left, right, RARITY)] == [
         ("old:1#1", "new:1#2", 0.8), ("old:1#2", "new:1#1", 0.7)]
+
+
+def test_similarity_worked_out_only_where_it_can_reach_the_floor_is_the_same_there():
+    # Pairs that share every word, some words, none, words that only agree by spelling, and texts whose words do
+    # not split back into themselves (a space inside a word, an empty word): the bound must hold for each.
+    extra = [CriterionText("odd#1", ("clear language", "concise")), CriterionText("odd#2", ("", "language")),
+             CriterionText("odd#3", ("communications", "plan")), CriterionText("odd#4", ())]
+    left, right = LEFT + extra[:2], RIGHT + extra[2:]
+    full = similarity_matrix(left, right, RARITY)
+    for floor in (0.1, 0.3, ALIGN_MIN, 0.7, 0.9):
+        reached = similarity_matrix(left, right, RARITY, floor)
+        assert np.array_equal(reached[full >= floor], full[full >= floor])
+        assert (reached[full < floor] < floor).all()
+    # Far from the floor, the pairs are not worked out: their similarity is left at 0.
+    assert (similarity_matrix(LEFT, RIGHT[4:], RARITY, ALIGN_MIN) == 0).all()

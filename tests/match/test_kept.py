@@ -435,6 +435,36 @@ def test_pairs_with_the_same_two_hashes_are_kept_once_and_found_there(tmp_path):
     assert found.at.tolist() == [0, 1, 2, 3] and found.rows.tolist() == [1, 0, 2, 1]
 
 
+
+def test_kept_rows_a_run_read_whole_are_taken_from_its_columns_when_asked_for_again(tmp_path, monkeypatch):
+    # Units 1 and 2 have one profile: the pair (2, 4), asked for after (1, 4) was read, is the same kept row. Units 0
+    # and 5 have the criteria hashes of 1 and 4 but profiles of their own: (0, 5) would take the alignment of that row.
+    pairs = PairColumns(tuple(f"u:{n}" for n in range(6)))
+    columns = {name: np.zeros(2, dtype=dtype) for name, dtype in DTYPES.items()}
+    columns["title_score"], columns["criteria_score"] = np.array([0.25, 0.5]), np.array([0.0, 0.75])
+    pairs.extend_columns(np.array([3, 1]), np.array([5, 4]), columns,
+                         Alignments.of([(), (AlignedPair("u:1#1", "u:4#1", 0.75),)]))
+    hashes = Hashes(np.array([30, 31, 31, 33, 34, 35], dtype=np.uint64),
+                    np.array([41, 41, 41, 43, 44, 44], dtype=np.uint64))
+    folder = tmp_path / "kept" / "stage"
+    kept.write_kept(folder, pairs, hashes)
+
+    read = Kept.read(folder)
+    compared = Compared(PairColumns(pairs.keys), {}, None, Engine(), hashes)  # type: ignore[arg-type]
+    compared.add(np.array([1]), np.array([4]), read)
+    monkeypatch.setattr(kept, "_read_groups", lambda *args: pytest.fail("a kept row read twice"))
+    compared.add(np.array([2]), np.array([4]), read)
+    assert compared.pairs.columns["title_score"].tolist() == [0.5, 0.5]
+    assert compared.pairs.columns["criteria_score"].tolist() == [0.75, 0.75]
+    assert alignments_of(compared.pairs.alignments, np.arange(2)) == [(AlignedPair("u:1#1", "u:4#1", 0.75),)] * 2
+    assert compared.reads.used.tolist() == [False, True]
+
+    # The kept criteria hashes are read once, however often pairs are looked up by them.
+    assert read.found(np.array([0]), np.array([5]), hashes).aligned_rows.tolist() == [1]
+    monkeypatch.setattr(kept, "_columns", lambda *args: pytest.fail("kept hashes read twice"))
+    found = read.found(np.array([0, 2]), np.array([5, 4]), hashes)
+    assert found.at.tolist() == [1] and found.aligned_at.tolist() == [0] and found.aligned_rows.tolist() == [1]
+
 # A release that touches one pair: a visitor-reception unit of an old scheme and its counterpart in a new one, among
 # units whose titles and criteria only set how common words are (counts stay on the step they were on).
 RECEPTION = unit("old", "10", "Welcome visitors to the workplace", level=2)
