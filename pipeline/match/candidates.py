@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from itertools import repeat
 
 import numpy as np
 
@@ -19,6 +20,41 @@ from pipeline.match.pairs import PairColumns, distinct_combinations
 from pipeline.match.scoring import DECISIONS, Scored
 
 MATCH, POSSIBLE, NON_MATCH = (DECISIONS.index(d) for d in ("match", "possible", "non-match"))
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The units the pairs can name, each by its place in ``keys`` (their keys, in order), with its scheme as a
+    number, its place among ``schemes`` (in order), and its NOS code as a number, its place among ``codes`` (in order
+    of the first unit stating it; -1: none)."""
+
+    keys: tuple[str, ...]
+    units: list[Unit]
+    position: dict[str, int]
+    schemes: list[str]
+    scheme: np.ndarray
+    codes: list[str]
+    nos: np.ndarray
+
+    @classmethod
+    def of(cls, units: Mapping[str, Unit]) -> Roster:
+        """The roster of ``units``, by key."""
+        keys = sorted(units)
+        listed = [units[key] for key in keys]
+        schemes = sorted({unit.scheme for unit in listed})
+        scheme = {name: i for i, name in enumerate(schemes)}
+        codes: dict[str, int] = {}
+        nos = np.fromiter((codes.setdefault(unit.nos_code, len(codes)) if unit.nos_code else -1 for unit in listed),
+                          dtype=np.int64, count=len(listed))
+        return cls(tuple(keys), listed, {key: i for i, key in enumerate(keys)}, schemes,
+                   np.fromiter((scheme[unit.scheme] for unit in listed), dtype=np.int64, count=len(listed)),
+                   list(codes), nos)
+
+    def here(self, keys: tuple[str, ...]) -> np.ndarray:
+        """The place here of each of ``keys`` (-1: a key not here): in a run, the pairs name the same keys."""
+        if keys == self.keys:
+            return np.arange(len(keys), dtype=np.int64)
+        return np.fromiter(map(self.position.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
 
 
 @dataclass(frozen=True)
@@ -43,6 +79,12 @@ class Candidates:
         """The rows where ``mask`` holds (a boolean mask or row positions)."""
         return Candidates(self.keys, *(getattr(self, f.name)[mask] for f in fields(self)[1:]))
 
+    def joined(self, more: Candidates) -> Candidates:
+        """These rows, then ``more``'s (of the same keys)."""
+        assert more.keys == self.keys
+        return Candidates(self.keys, *(np.concatenate([getattr(self, f.name), getattr(more, f.name)])
+                                       for f in fields(self)[1:]))
+
     def matched(self) -> Candidates:
         return self.where(self.decision == MATCH)
 
@@ -51,14 +93,6 @@ class Candidates:
         left, right = (self.left, self.right) if rows is None else (self.left[rows], self.right[rows])
         keys = self.keys
         return [(keys[a], keys[b]) for a, b in zip(left.tolist(), right.tolist())]
-
-    def scheme_pairs(self, units: Mapping[str, Unit]) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The schemes of the units (by key), and each row's left and right scheme as positions among them."""
-        schemes = [units[k].scheme for k in self.keys]
-        names = sorted(set(schemes))
-        code = {name: i for i, name in enumerate(names)}
-        of = np.array([code[scheme] for scheme in schemes], dtype=np.int64)
-        return names, of[self.left], of[self.right]
 
 
 def sorted_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
@@ -73,15 +107,18 @@ def sorted_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
     return order
 
 
-def candidates(pairs: PairColumns, scored: Scored, decided: Mapping[int, str]) -> Candidates:
-    """The pairs of ``pairs`` not decided ``non-match``, once ``decided`` (a person's decision by row) is in place."""
-    decision = scored.decision.copy()
+def candidates(pairs: PairColumns, scored: Scored, decided: Mapping[int, str], since: int = 0) -> Candidates:
+    """The pairs of ``pairs`` (from row ``since`` on) not decided ``non-match``, once ``decided`` (a person's
+    decision by row) is in place."""
+    decision = scored.decision[since:].copy()
     for row, name in decided.items():
-        decision[row] = DECISIONS.index(name)
-    rows = np.flatnonzero(decision != NON_MATCH)
+        if row >= since:
+            decision[row - since] = DECISIONS.index(name)
+    at = np.flatnonzero(decision != NON_MATCH)
+    rows = at + since
     column = pairs.columns
     title = column["title_score"][rows]
     identity = (column["uan_equal"][rows] == 1) | (column["nos_equal"][rows] == 1) | (title == 1.0)
     return Candidates(pairs.keys, pairs.left[rows], pairs.right[rows], scored.weight[rows], scored.score[rows],
                       np.nan_to_num(title, nan=0.0), np.nan_to_num(column["criteria_score"][rows], nan=0.0),
-                      identity, decision[rows])
+                      identity, decision[at])
