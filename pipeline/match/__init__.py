@@ -241,11 +241,10 @@ def match_corpus(
     # Rows keep their place as pairs are added.
     decided_rows = {row: decided[pair] for pair in decided if (row := compared.pairs.row(*pair)) is not None}
 
-    def linking(since: int = 0) -> Candidates:
-        """The pairs that can link, as they stand now (those from row ``since`` on)."""
+    def linking() -> Candidates:
+        """The pairs that can link, as they stand now."""
         assert compared.scored is not None
-        return candidates(compared.pairs, compared.scored, {row: p.decision for row, p in decided_rows.items()},
-                          since)
+        return candidates(compared.pairs, compared.scored, {row: p.decision for row, p in decided_rows.items()})
 
     pairs = linking()
     roster = Roster.of(by_key)
@@ -255,23 +254,24 @@ def match_corpus(
     grouped = build_families(roster, [k for found in links for k in found.pairs] + confirmed, pairs)
     families = grouped.rows
     bridges = _bridges(links, roster, grouped, pairs, compared)
+    linked = len(pairs)  # added pairs come after these, as rows of ``compared`` do
+    del pairs, grouped  # a copy of the columns of half the pairs: not held while pairs are added and the map is built
     if bridges:
         # Pairs blocking does not propose: an earlier run that bridged them kept them.
         new = [pair for pair, row in zip(bridges, compared.pairs.rows(list(bridges)).tolist()) if row == NO_ROW]
         left = np.array([compared.pairs.position(a) for a, _ in new], dtype=np.int64)
         right = np.array([compared.pairs.position(b) for _, b in new], dtype=np.int64)
-        since = len(compared.pairs)
         compared.add(left, right, Kept.read(kept))
         let_go()
         # Only a supersession that the pairs added give a candidate can link anew.
-        successors = successor_pairs(roster, succession, pairs.joined(linking(since)), successors, len(pairs))
+        successors = successor_pairs(roster, succession, linking(), successors, linked)
         links = map_links(roster, succession, successors, applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
-    del pairs  # a copy of the columns of half the pairs: not held while the map's rows are built
     if kept is not None:  # every pair is here now; the map reads them, never adds one
         write_kept(kept, compared.pairs, compared.hashes, compared.reads)
     assert compared.scored is not None
     unlinked = unlisted(roster, links)
+    del roster
     mapped = build_unit_map(by_key, links, compared.pairs, compared.scored,
                             {pair: p.decision for pair, p in decided.items()}, unlinked,
                             compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}, unlinked),

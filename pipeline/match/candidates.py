@@ -4,7 +4,7 @@ The successor links, the families and the bridges read these alone, a few hundre
 thousand of the million pairs blocking proposes at 100,000 units, and read them as
 arrays: a pair's ``UnitMatch`` is built only when the map writes its row. Units
 are named by their position in ``keys``, in sorted order, so that positions order
-pairs as their keys do.
+pairs as their keys do; the ``Roster`` holds the units themselves in that order.
 """
 
 from __future__ import annotations
@@ -79,12 +79,6 @@ class Candidates:
         """The rows where ``mask`` holds (a boolean mask or row positions)."""
         return Candidates(self.keys, *(getattr(self, f.name)[mask] for f in fields(self)[1:]))
 
-    def joined(self, more: Candidates) -> Candidates:
-        """These rows, then ``more``'s (of the same keys)."""
-        assert more.keys == self.keys
-        return Candidates(self.keys, *(np.concatenate([getattr(self, f.name), getattr(more, f.name)])
-                                       for f in fields(self)[1:]))
-
     def matched(self) -> Candidates:
         return self.where(self.decision == MATCH)
 
@@ -107,18 +101,15 @@ def sorted_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
     return order
 
 
-def candidates(pairs: PairColumns, scored: Scored, decided: Mapping[int, str], since: int = 0) -> Candidates:
-    """The pairs of ``pairs`` (from row ``since`` on) not decided ``non-match``, once ``decided`` (a person's
-    decision by row) is in place."""
-    decision = scored.decision[since:].copy()
+def candidates(pairs: PairColumns, scored: Scored, decided: Mapping[int, str]) -> Candidates:
+    """The pairs of ``pairs`` not decided ``non-match``, once ``decided`` (a person's decision by row) is in place."""
+    decision = scored.decision.copy()
     for row, name in decided.items():
-        if row >= since:
-            decision[row - since] = DECISIONS.index(name)
-    at = np.flatnonzero(decision != NON_MATCH)
-    rows = at + since
+        decision[row] = DECISIONS.index(name)
+    rows = np.flatnonzero(decision != NON_MATCH)
     column = pairs.columns
     title = column["title_score"][rows]
     identity = (column["uan_equal"][rows] == 1) | (column["nos_equal"][rows] == 1) | (title == 1.0)
     return Candidates(pairs.keys, pairs.left[rows], pairs.right[rows], scored.weight[rows], scored.score[rows],
                       np.nan_to_num(title, nan=0.0), np.nan_to_num(column["criteria_score"][rows], nan=0.0),
-                      identity, decision[at])
+                      identity, decision[rows])

@@ -114,7 +114,7 @@ def _code_joins(units: Roster) -> tuple[np.ndarray, np.ndarray, list[str]]:
     number: dict[str, int] = {}
     code = np.array([number.setdefault(c.strip(), len(number)) for c in units.codes] + [-1], dtype=np.int64)[units.nos]
     stating = np.flatnonzero(code >= 0)
-    _, first = np.unique(code[stating], return_index=True)  # codes are numbered in order of their first unit
+    _, first = np.unique(code[stating], return_index=True)  # each code number's first unit, by number
     return np.stack([stating[first][code[stating]], stating]), code, list(number)
 
 
