@@ -27,10 +27,10 @@ from pipeline.core.parallel import Engine
 from pipeline.core.records import Criterion, CriterionMapRow, Family, Issue, Outcome, Unit, UnitMapRow, UnitMatch
 from pipeline.match.blocking import Blocking, block
 from pipeline.match.bridges import Bridge, family_bridges
-from pipeline.match.candidates import Candidates, candidates
+from pipeline.match.candidates import Candidates, Roster, candidates
 from pipeline.match.compared import Compared
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
-from pipeline.match.families import build_families
+from pipeline.match.families import Families, build_families
 from pipeline.match.feature_columns import compare_all
 from pipeline.match.features import Rarities, UnitProfile, prepare, rarities, shared_title
 from pipeline.match.justify import strongest_methods
@@ -41,7 +41,7 @@ from pipeline.match.overrides import Override, known_only, overridden, read_over
 from pipeline.match.pairs import NO_ROW, Alignments, PairColumns, distinct_rows
 from pipeline.match.scoring import DECISIONS, MATCH_THRESHOLD, Scorer, level_matrix, value_combinations
 from pipeline.match.succession import scheme_rank, supersessions
-from pipeline.match.unit_map import Links, build_unit_map, map_links, new_schemes_of, unlisted
+from pipeline.match.unit_map import Links, build_unit_map, map_links, new_schemes_of, successor_pairs, unlisted
 from pipeline.store.tables import Batched
 
 __all__ = ["MatchResult", "match_corpus"]
@@ -92,8 +92,8 @@ def _apply_overrides(overrides: list[Override], compared: Compared, by_key: dict
 
 def _bridges(
     links: list[Links],
-    units: dict[str, Unit],
-    families: list[Family],
+    units: Roster,
+    families: Families,
     pairs: Candidates,
     compared: Compared,
 ) -> dict[tuple[str, str], Bridge]:
@@ -247,18 +247,24 @@ def match_corpus(
         return candidates(compared.pairs, compared.scored, {row: p.decision for row, p in decided_rows.items()})
 
     pairs = linking()
-    links = map_links(by_key, succession, pairs, applied)
+    roster = Roster.of(by_key)
+    successors = successor_pairs(roster, succession, pairs)
+    links = map_links(roster, succession, successors, applied)
     confirmed = [k for k, o in applied.items() if o.decision == "confirm"]
-    families = build_families(units, [k for found in links for k in found.pairs] + confirmed, pairs)
-    bridges = _bridges(links, by_key, families, pairs, compared)
-    del pairs  # a copy of the columns of half the pairs: not held while the map's rows are built
+    grouped = build_families(roster, [k for found in links for k in found.pairs] + confirmed, pairs)
+    families = grouped.rows
+    bridges = _bridges(links, roster, grouped, pairs, compared)
+    linked = len(pairs)  # added pairs come after these, as rows of ``compared`` do
+    del pairs, grouped  # a copy of the columns of half the pairs: not held while pairs are added and the map is built
     if bridges:
         # Pairs blocking does not propose: an earlier run that bridged them kept them.
         new = [pair for pair, row in zip(bridges, compared.pairs.rows(list(bridges)).tolist()) if row == NO_ROW]
         left = np.array([compared.pairs.position(a) for a, _ in new], dtype=np.int64)
         right = np.array([compared.pairs.position(b) for _, b in new], dtype=np.int64)
         compared.add(left, right, kept_pairs)
-        links = map_links(by_key, succession, linking(), applied, bridges)
+        # Only a supersession that the pairs added give a candidate can link anew.
+        successors = successor_pairs(roster, succession, linking(), successors, linked)
+        links = map_links(roster, succession, successors, applied, bridges)
         say(f"{len(bridges)} link(s) carried through families")
     del kept_pairs  # every pair is here now; the map reads them, never adds one
     compared.taken = np.zeros(0, dtype=np.int64)
@@ -266,7 +272,8 @@ def match_corpus(
     if kept is not None:
         write_kept(kept, compared.pairs, compared.hashes, compared.reads)
     assert compared.scored is not None
-    unlinked = unlisted(by_key, links)
+    unlinked = unlisted(roster, links)
+    del roster
     mapped = build_unit_map(by_key, links, compared.pairs, compared.scored,
                             {pair: p.decision for pair, p in decided.items()}, unlinked,
                             compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}, unlinked),

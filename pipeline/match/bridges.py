@@ -14,15 +14,15 @@ of which of them succeeds the old unit.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import repeat
 
 import numpy as np
 
-from pipeline.core.records import Family, Unit
-from pipeline.match.candidates import Candidates
+from pipeline.core.records import Unit
+from pipeline.match.candidates import Candidates, Roster
+from pipeline.match.families import Families
 
 # Old units whose pairs are sifted at a time.
 CHUNK = 4096
@@ -41,167 +41,230 @@ class Bridge:
 
 class _Matches:
     """Each unit's ``match`` pairs, with their scores: the pairs sorted by unit, both ways round, then by the other
-    unit. Units are positions in the candidates' keys."""
+    unit. Units are places in the roster (``here``: each of the candidates' keys' place)."""
 
-    def __init__(self, pairs: Candidates):
+    def __init__(self, pairs: Candidates, here: np.ndarray, size: int):
         matched = pairs.matched()
-        units = np.concatenate([matched.left, matched.right])
-        others = np.concatenate([matched.right, matched.left])
-        order = np.argsort(units * len(pairs.keys) + others)  # one key sorts faster than two; no two pairs tie
-        self.others = others[order]
-        self.scores = np.concatenate([matched.score, matched.score])[order]
-        self.starts = np.searchsorted(units[order], np.arange(len(pairs.keys) + 1))
+        left, right = here[matched.left], here[matched.right]
+        known = (left >= 0) & (right >= 0)
+        left, right, score = left[known], right[known], matched.score[known]
+        self.size = size
+        units, others = np.concatenate([left, right]), np.concatenate([right, left])
+        codes = units * size + others
+        order = np.argsort(codes)  # one key sorts faster than two; no two pairs tie
+        self.codes, self.others = codes[order], others[order]
+        self.scores = np.concatenate([score, score])[order]
+        self.starts = np.searchsorted(units[order], np.arange(size + 1))
 
     def of(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The ``match`` pairs of each of ``units``, in order: which of ``units`` (its place among them), the other
         unit, the score."""
-        starts, ends = self.starts[units], self.starts[units + 1]
-        lengths = ends - starts
-        rows = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        return np.repeat(np.arange(len(units)), lengths), self.others[rows], self.scores[rows]
+        which, rows = _spread(self.starts[units], self.starts[units + 1])
+        return which, self.others[rows], self.scores[rows]
+
+    def score(self, units: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each unit and other make a ``match`` pair, and its score (nan where not)."""
+        return _looked_up(self.codes, self.scores, units * self.size + others, np.nan)
 
 
-def _alone(named: Iterable[tuple[tuple[str, str], str]]) -> dict[tuple[str, str], str]:
-    """Each name given (a scheme's NOS code, a family's scheme), with the key of the one unit given it, or "" where
-    several units are."""
-    found: dict[tuple[str, str], str] = {}
-    for name, key in named:
-        found[name] = "" if name in found else key
-    return found
+def _spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every position in each range ``starts[i]:ends[i]``, with ``i``, in order."""
+    lengths = ends - starts
+    which = np.repeat(np.arange(len(starts)), lengths)
+    return which, np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(len(which))
 
 
-def _path(old: Unit, new: Unit, via: Unit, first: float, onward: float | None,
-          coded: dict[tuple[str, str], str]) -> tuple[float, str, str] | None:
-    """The confidence and wording of old -> via -> new, where old matches via at ``first`` (and via matches new at
-    ``onward``, if it does), when the second step holds."""
-    if via.nos_code and via.nos_code == new.nos_code and coded.get((new.scheme, new.nos_code)) == new.unit_key:
-        second, step = 1.0, f"{new.unit_code} states NOS {new.nos_code}"
-    elif onward is not None:
-        second, step = onward, f"{via.unit_code} matches {new.unit_code} at {onward:.3f}"
-    else:
-        return None
-    reason = (
-        f"{old.unit_code} matches {via.unit_key} \u2018{via.title}\u2019 at {first:.3f}, and {step}"
-    )
-    return round(first * second, 4), reason, via.unit_key
+def _looked_up(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray, missing: float
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each of ``wanted`` is among ``keys`` (sorted), and its value (``missing`` where not)."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=bool), np.full(len(wanted), missing, dtype=values.dtype)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    found = keys[at] == wanted
+    return found, np.where(found, values[at], missing)
 
 
-def _joined(old: Unit, own: list[tuple[float, str]]) -> tuple[float, str, str]:
-    """No two-step path: the old unit's strongest pair with its matches in the family (``own``, score and key), or
-    its NOS code."""
-    if own:
-        score, key = max(own)
-        return round(score, 4), f"{old.unit_code} matches {key} at {score:.3f}", key
-    return 0.5, f"{old.unit_code} is grouped with it by NOS code {old.nos_code or 'of a linked unit'}", ""
+class _Sole:
+    """Names given to units (as numbers): each name's one unit, or -1 where several units have it (-2: none has)."""
+
+    def __init__(self, names: np.ndarray, units: np.ndarray):
+        self.names, first, counts = np.unique(names, return_index=True, return_counts=True)
+        self.unit = np.where(counts == 1, units[first], -1)
+
+    def of(self, names: np.ndarray) -> np.ndarray:
+        return _looked_up(self.names, self.unit, names, -2)[1]
 
 
 @dataclass(frozen=True)
-class _Evidence:
-    """An old unit's matches in its family (in key order, with their scores) and its partners' ``match`` pairs with
-    units of the new schemes in the family, (partner, new unit) -> score."""
+class _Units:
+    """What a bridge reads of the units, by place in the roster: family, scheme, and NOS code (a number, -1: none),
+    and the (scheme, NOS code) and (family, scheme) that one unit alone has. Schemes are numbers; ``later`` holds the
+    (old, new) scheme pairs of the supersessions, by old scheme, ``starts`` where each old scheme's begin, and
+    ``newer`` whether a scheme (row) is superseded by another (column)."""
 
-    partners: list[str]
-    own: dict[str, float]
-    onward: dict[tuple[str, str], float]
+    family: np.ndarray
+    scheme: np.ndarray
+    nos: np.ndarray
+    codes: int
+    schemes: int
+    coded: _Sole
+    sole: _Sole
+    later: np.ndarray
+    starts: np.ndarray
+    newer: np.ndarray
+
+    def coded_of(self, scheme: np.ndarray, nos: np.ndarray) -> np.ndarray:
+        return self.coded.of(scheme * self.codes + nos)
+
+    def sole_of(self, family: np.ndarray, scheme: np.ndarray) -> np.ndarray:
+        return self.sole.of(family * self.schemes + scheme)
+
+    def superseding(self, olds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each of ``olds`` (units), each scheme superseding its own: which of ``olds``, and the scheme."""
+        scheme = self.scheme[olds]
+        which, rows = _spread(self.starts[scheme], self.starts[scheme + 1])
+        return which, self.later[rows, 1]
 
 
-def _evidence(olds: list[Unit], family: np.ndarray, new_schemes: np.ndarray, matches: _Matches,
-              family_at: np.ndarray, scheme_at: np.ndarray, keys: tuple[str, ...]) -> list[_Evidence]:
-    """Each old unit's evidence (``family``: its family's number; ``new_schemes``: a row of which scheme numbers
-    supersede its own, the last column for units of no scheme), the pairs of all of them sifted at once."""
-    found_at = [bisect_left(keys, old.unit_key) for old in olds]  # keys are in sorted order
-    at = np.array([i if i < len(keys) and keys[i] == old.unit_key else -1 for i, old in zip(found_at, olds)],
-                  dtype=np.int64)
-    owners = np.flatnonzero(at >= 0)
-    which, partner, first = matches.of(at[owners])
-    which = owners[which]
-    member = family_at[partner] == family[which]
+def _units(units: Roster, families: Families, new_schemes: Mapping[str, list[str]]) -> _Units:
+    """The units as the bridges read them."""
+    nos, scheme, family = units.nos, units.scheme, families.family
+    stating = np.flatnonzero(nos >= 0)
+    codes, schemes = max(len(units.codes), 1), max(len(units.schemes), 1)
+    code = {name: i for i, name in enumerate(units.schemes)}
+    later = np.array(sorted((code[old], code[new]) for old, news in new_schemes.items() for new in news
+                            if old in code and new in code), dtype=np.int64).reshape(-1, 2)
+    newer = np.zeros((schemes, schemes), dtype=bool)
+    newer[later[:, 0], later[:, 1]] = True
+    return _Units(family, scheme, nos, codes, schemes, _Sole(scheme[stating] * codes + nos[stating], stating),
+                  _Sole(family * schemes + scheme, np.arange(len(scheme))), later,
+                  np.searchsorted(later[:, 0], np.arange(schemes + 1)), newer)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The bridges of some old units, a column each (units as places in the roster): the old unit, the new unit, the
+    confidence, the member the path goes through (-1: none), and the reason."""
+
+    old: list[int]
+    new: list[int]
+    confidence: list[float]
+    via: list[int]
+    reason: list[str]
+
+
+def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -> _Found:
+    """The bridges of ``olds`` (units), the pairs of all of them sifted at once."""
+    family = at.family[olds]
+    # The old units' own matches in their families: a path starts with one, and only those members are tried,
+    # since a family that a NOS code gathers grows with the corpus.
+    which, partner, first = matches.of(olds)
+    member = at.family[partner] == family[which]
     which, partner, first = which[member], partner[member], first[member]
-    step, new, second = matches.of(partner)
+    # The new units a path or the family may reach: a partner's matches, the one unit of a superseding scheme
+    # stating a partner's NOS code, and the family's one unit of a superseding scheme.
+    step, onward, _ = matches.of(partner)
     step_old = which[step]
-    wanted = (family_at[new] == family[step_old]) & new_schemes[step_old, scheme_at[new]]
-    own_bounds = np.searchsorted(which, np.arange(len(olds) + 1)).tolist()
-    step_old, via, new, second = step_old[wanted], partner[step[wanted]], new[wanted], second[wanted]
-    onward_bounds = np.searchsorted(step_old, np.arange(len(olds) + 1)).tolist()
-    partners, scores = [keys[k] for k in partner.tolist()], first.tolist()
-    vias, news, seconds = [keys[k] for k in via.tolist()], [keys[k] for k in new.tolist()], second.tolist()
-    found = []
-    for i in range(len(olds)):
-        a, b = own_bounds[i], own_bounds[i + 1]
-        c, d = onward_bounds[i], onward_bounds[i + 1]
-        found.append(_Evidence(partners[a:b], dict(zip(partners[a:b], scores[a:b])),
-                               dict(zip(zip(vias[c:d], news[c:d]), seconds[c:d]))))
+    wanted = at.family[onward] == family[step_old]
+    wanted &= at.newer[at.scheme[olds[step_old]], at.scheme[onward]]
+    stating = np.flatnonzero(at.nos[partner] >= 0)
+    by_code, scheme = at.superseding(olds[which[stating]])
+    by_code = stating[by_code]
+    coded = at.coded_of(scheme, at.nos[partner[by_code]])
+    alone, alone_scheme = at.superseding(olds)
+    sole = at.sole_of(family[alone], alone_scheme)
+    size = len(units)
+    reached = np.unique(np.concatenate([step_old[wanted] * size + onward[wanted],
+                                        (which[by_code] * size + coded)[coded >= 0],
+                                        (alone * size + sole)[sole >= 0]]))  # by old unit, then new unit's key
+    old_of, new = reached // size, reached % size
+    keep = at.family[new] == family[old_of]
+    old_of, new = old_of[keep], new[keep]
+    # Each reached unit's paths: through each member its old unit matches, but itself. The second step holds where
+    # both state a NOS code that only the reached unit states in its scheme, or where they match.
+    starts = np.searchsorted(which, np.arange(len(olds) + 1))
+    path, row = _spread(starts[old_of], starts[old_of + 1])
+    keep = partner[row] != new[path]
+    path, row = path[keep], row[keep]
+    via, target = partner[row], new[path]
+    states = ((at.nos[via] >= 0) & (at.nos[via] == at.nos[target])
+              & (at.coded_of(at.scheme[target], at.nos[target]) == target))
+    matched, second = matches.score(via, target)
+    holds = states | matched
+    path, row, via, states = path[holds], row[holds], via[holds], states[holds]
+    second = np.where(states, 1.0, second[holds])
+    confidence = np.array(list(map(round, (first[row] * second).tolist(), repeat(4))), dtype=np.float64)
+    # The strongest paths of each reached unit: most often one, else the wording decides, as it always has.
+    groups = np.flatnonzero(np.diff(path, prepend=-1))
+    best = np.maximum.reduceat(confidence, groups) if len(path) else confidence
+    tops = np.flatnonzero(confidence == np.repeat(best, np.diff(np.append(groups, len(path)))))
+    top_bounds = np.searchsorted(path[tops], np.arange(len(new) + 1)).tolist()
+    alone_new = (at.sole_of(family[old_of], at.scheme[new]) == new).tolist()
+    olds_at, partners, scores = olds.tolist(), partner.tolist(), first.tolist()
+    via_at, seconds, stated, confidences = via.tolist(), second.tolist(), states.tolist(), confidence.tolist()
+    starts_at, tops_at, row_at = starts.tolist(), tops.tolist(), row.tolist()
+
+    def reason(old: Unit, new: Unit, path: int) -> str:
+        through = units[via_at[path]]
+        step = (f"{new.unit_code} states NOS {new.nos_code}" if stated[path]
+                else f"{through.unit_code} matches {new.unit_code} at {seconds[path]:.3f}")
+        return (f"{old.unit_code} matches {through.unit_key} \u2018{through.title}\u2019 at {scores[row_at[path]]:.3f}, "
+                f"and {step}")
+
+    found = _Found([], [], [], [], [])
+    for i, (o, u) in enumerate(zip(old_of.tolist(), new.tolist())):
+        a, b = top_bounds[i], top_bounds[i + 1]
+        old, reached_unit = units[olds_at[o]], units[u]
+        if a < b:
+            best_path = tops_at[a] if b - a == 1 else max(tops_at[a:b], key=lambda t: reason(old, reached_unit, t))
+            confidence_of, text, through = confidences[best_path], reason(old, reached_unit, best_path), via_at[best_path]
+        elif alone_new[i]:
+            own = [(scores[r], units[partners[r]].unit_key, partners[r]) for r in range(starts_at[o], starts_at[o + 1])]
+            if own:
+                score, key, through = max(own)
+                confidence_of, text = round(score, 4), f"{old.unit_code} matches {key} at {score:.3f}"
+            else:
+                confidence_of, through = 0.5, -1
+                text = f"{old.unit_code} is grouped with it by NOS code {old.nos_code or 'of a linked unit'}"
+        else:
+            continue
+        found.old.append(olds_at[o])
+        found.new.append(u)
+        found.confidence.append(confidence_of)
+        found.via.append(through)
+        found.reason.append(text)
     return found
 
 
 def family_bridges(
     unlinked: list[str],
     new_schemes: Mapping[str, list[str]],
-    units: dict[str, Unit],
-    families: list[Family],
+    units: Roster,
+    families: Families,
     pairs: Candidates,
     methods_of: Callable[[list[tuple[str, str]]], list[str]],
 ) -> list[Bridge]:
     """Links from each unlinked old unit to the units of the schemes superseding its own (``new_schemes``, by old
     scheme) in its family that the evidence singles out, strongest path first; ``methods_of`` gives the strongest
     evidence of each of many (old unit, member) steps at once."""
-    family_of = dict(zip(map(attrgetter("unit_key"), families), map(attrgetter("family_id"), families)))
-    if family_of.keys() != units.keys():
-        family_of = {key: family_id for key, family_id in family_of.items() if key in units}
-    # (scheme, NOS code) -> the one unit of the scheme stating it; (family, scheme) -> the family's one unit of it
-    # ("" where there are several).
-    coded = _alone(((u.scheme, u.nos_code), u.unit_key) for u in units.values() if u.nos_code)
-    sole = _alone(((family_id, units[key].scheme), key) for key, family_id in family_of.items())
-    keys = pairs.keys
-    # Units, families and schemes as numbers, so that the old units' pairs are sifted a chunk at a time.
-    family_code = {family_id: i for i, family_id in enumerate(sorted(set(family_of.values())))}
-    scheme_code = {scheme: i for i, scheme in enumerate(sorted({u.scheme for u in units.values()}))}
-    family_at = np.array([family_code[family_of[k]] if k in family_of else -1 for k in keys], dtype=np.int64)
-    scheme_at = np.array([scheme_code[units[k].scheme] if k in units else -1 for k in keys], dtype=np.int64)
-    superseding = np.zeros((len(scheme_code), len(scheme_code) + 1), dtype=np.bool_)  # the last column: no scheme
-    for scheme, later in new_schemes.items():
-        for new_scheme in later:
-            if scheme in scheme_code and new_scheme in scheme_code:
-                superseding[scheme_code[scheme], scheme_code[new_scheme]] = True
-    matches = _Matches(pairs)
+    at = _units(units, families, new_schemes)
+    matches = _Matches(pairs, units.here(pairs.keys), len(units.keys))
+    olds = np.fromiter(map(units.position.get, unlinked, repeat(-1)), dtype=np.int64, count=len(unlinked))
+    olds = olds[olds >= 0]
     # Only an old unit whose family holds a unit of a scheme superseding its own can be bridged.
-    olds = [units[k] for k in unlinked if k in family_of
-            and any((family_of[k], scheme) in sole for scheme in new_schemes.get(units[k].scheme, []))]
-    found: list[tuple[str, str, float, str, str]] = []
+    which, scheme = at.superseding(olds)
+    olds = olds[np.unique(which[at.sole_of(at.family[olds[which]], scheme) != -2])]
+    found = _Found([], [], [], [], [])
     for start in range(0, len(olds), CHUNK):
-        part = olds[start:start + CHUNK]
-        family = np.array([family_code[family_of[old.unit_key]] for old in part], dtype=np.int64)
-        newer = superseding[[scheme_code[old.scheme] for old in part]]
-        for old, evidence in zip(part, _evidence(part, family, newer, matches, family_at, scheme_at, keys)):
-            found += _bridges_of(old, new_schemes.get(old.scheme, []), evidence, family_of, coded, sole, units)
-    steps = [(old_key, via_key) for old_key, _, _, via_key, _ in found if via_key]
-    methods = dict(zip(steps, methods_of(steps)))
-    return [Bridge(old_key, new_key, confidence, methods[(old_key, via_key)] if via_key else "nos", reason)
-            for old_key, new_key, confidence, via_key, reason in found]
-
-
-def _bridges_of(old: Unit, schemes: list[str], evidence: _Evidence, family_of: dict[str, str],
-                coded: dict[tuple[str, str], str], sole: dict[tuple[str, str], str], units: dict[str, Unit]
-                ) -> list[tuple[str, str, float, str, str]]:
-    """The bridges of one old unit from its evidence: old key, new key, confidence, the member its path goes through
-    (empty without one), and the reason."""
-    family_id = family_of[old.unit_key]
-    # A path starts with one of the old unit's own matches: only those members are tried,
-    # since a family that a NOS code gathers grows with the corpus.
-    partners, own, onward = evidence.partners, evidence.own, evidence.onward
-    reached = {new for _, new in onward}
-    reached |= {coded.get((scheme, code), "") for via in partners if (code := units[via].nos_code) for scheme in schemes}
-    reached |= {sole.get((family_id, scheme), "") for scheme in schemes}
-    in_family = sorted(k for k in reached if k and family_of.get(k) == family_id and units[k].scheme in schemes)
-    bridges = []
-    for new in (units[k] for k in in_family):
-        paths = [p for via in partners if via != new.unit_key
-                 if (p := _path(old, new, units[via], own[via], onward.get((via, new.unit_key)), coded))]
-        if not paths and sole.get((family_id, new.scheme)) == new.unit_key:
-            paths = [_joined(old, [(own[k], k) for k in partners])]
-        if not paths:
-            continue
-        confidence, reason, via_key = max(paths)
-        bridges.append((old.unit_key, new.unit_key, confidence, via_key,
-                        f"Same competence through family {family_id}: {reason}"))
-    return bridges
+        part = _found(olds[start:start + CHUNK], at, matches, units.units)
+        found.old.extend(part.old)
+        found.new.extend(part.new)
+        found.confidence.extend(part.confidence)
+        found.via.extend(part.via)
+        found.reason.extend(part.reason)
+    keys, ids = units.keys, families.ids
+    methods = iter(methods_of([(keys[old], keys[via]) for old, via in zip(found.old, found.via) if via >= 0]))
+    return [Bridge(keys[old], keys[new], confidence, next(methods) if via >= 0 else "nos",
+                   f"Same competence through family {ids[at.family[old]]}: {reason}")
+            for old, new, confidence, via, reason in zip(found.old, found.new, found.confidence, found.via,
+                                                         found.reason)]

@@ -4,13 +4,14 @@ The successor links, the families and the bridges read these alone, a few hundre
 thousand of the million pairs blocking proposes at 100,000 units, and read them as
 arrays: a pair's ``UnitMatch`` is built only when the map writes its row. Units
 are named by their position in ``keys``, in sorted order, so that positions order
-pairs as their keys do.
+pairs as their keys do; the ``Roster`` holds the units themselves in that order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from itertools import repeat
 
 import numpy as np
 
@@ -19,6 +20,41 @@ from pipeline.match.pairs import PairColumns, distinct_combinations
 from pipeline.match.scoring import DECISIONS, Scored
 
 MATCH, POSSIBLE, NON_MATCH = (DECISIONS.index(d) for d in ("match", "possible", "non-match"))
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The units the pairs can name, each by its place in ``keys`` (their keys, in order), with its scheme as a
+    number, its place among ``schemes`` (in order), and its NOS code as a number, its place among ``codes`` (in order
+    of the first unit stating it; -1: none)."""
+
+    keys: tuple[str, ...]
+    units: list[Unit]
+    position: dict[str, int]
+    schemes: list[str]
+    scheme: np.ndarray
+    codes: list[str]
+    nos: np.ndarray
+
+    @classmethod
+    def of(cls, units: Mapping[str, Unit]) -> Roster:
+        """The roster of ``units``, by key."""
+        keys = sorted(units)
+        listed = [units[key] for key in keys]
+        schemes = sorted({unit.scheme for unit in listed})
+        scheme = {name: i for i, name in enumerate(schemes)}
+        codes: dict[str, int] = {}
+        nos = np.fromiter((codes.setdefault(unit.nos_code, len(codes)) if unit.nos_code else -1 for unit in listed),
+                          dtype=np.int64, count=len(listed))
+        return cls(tuple(keys), listed, {key: i for i, key in enumerate(keys)}, schemes,
+                   np.fromiter((scheme[unit.scheme] for unit in listed), dtype=np.int64, count=len(listed)),
+                   list(codes), nos)
+
+    def here(self, keys: tuple[str, ...]) -> np.ndarray:
+        """The place here of each of ``keys`` (-1: a key not here): in a run, the pairs name the same keys."""
+        if keys == self.keys:
+            return np.arange(len(keys), dtype=np.int64)
+        return np.fromiter(map(self.position.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
 
 
 @dataclass(frozen=True)
@@ -51,14 +87,6 @@ class Candidates:
         left, right = (self.left, self.right) if rows is None else (self.left[rows], self.right[rows])
         keys = self.keys
         return [(keys[a], keys[b]) for a, b in zip(left.tolist(), right.tolist())]
-
-    def scheme_pairs(self, units: Mapping[str, Unit]) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The schemes of the units (by key), and each row's left and right scheme as positions among them."""
-        schemes = [units[k].scheme for k in self.keys]
-        names = sorted(set(schemes))
-        code = {name: i for i, name in enumerate(names)}
-        of = np.array([code[scheme] for scheme in schemes], dtype=np.int64)
-        return names, of[self.left], of[self.right]
 
 
 def sorted_rows(columns: Sequence[np.ndarray]) -> np.ndarray:

@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from operator import attrgetter, itemgetter
+from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from pipeline.core.records import Family, Unit
-from pipeline.match.candidates import Candidates, sorted_rows
+from pipeline.core.records import Family
+from pipeline.match.candidates import Candidates, Roster, sorted_rows
 
 # Pairs read as Python integers at a time.
 CHUNK = 65_536
@@ -97,25 +98,53 @@ def _code_order(code: str) -> tuple[int | str, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
 
 
-def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candidates) -> list[Family]:
+@dataclass(frozen=True)
+class Families:
+    """Every unit's family: the rows (by family id, then unit key), and for the bridges, each unit's family as a
+    number, its id's place among ``ids`` (in order), by the unit's place in the roster."""
+
+    rows: list[Family]
+    ids: list[str]
+    family: np.ndarray
+
+
+def _code_joins(units: Roster) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Pairs of units (positions) that join every unit stating a NOS code (as written but for spaces around it) to
+    the first that states it; each unit's code as a number (-1: none), and the codes in the order of their numbers."""
+    number: dict[str, int] = {}
+    code = np.array([number.setdefault(c.strip(), len(number)) for c in units.codes] + [-1], dtype=np.int64)[units.nos]
+    stating = np.flatnonzero(code >= 0)
+    _, first = np.unique(code[stating], return_index=True)  # each code number's first unit, by number
+    return np.stack([stating[first][code[stating]], stating]), code, list(number)
+
+
+def _family_ids(keys: tuple[str, ...], roots: np.ndarray, code: np.ndarray, names: list[str]) -> tuple[list[str], np.ndarray]:
+    """Each group's id (its NOS codes, else its first key), as the ids in order and each unit's id's place."""
+    stating, size = np.flatnonzero(code >= 0), max(len(names), 1)
+    found = np.unique(roots[stating] * size + code[stating])  # each group's codes, once each
+    codes: dict[int, list[str]] = defaultdict(list)
+    for group, at in zip((found // size).tolist(), (found % size).tolist()):
+        codes[group].append(names[at])
+    groups = np.flatnonzero(roots == np.arange(len(roots)))  # a group is named by its lowest position
+    named = ["+".join(sorted(codes[g], key=_code_order)) if g in codes else keys[g] for g in groups.tolist()]
+    ids = sorted(set(named))
+    place = {family_id: i for i, family_id in enumerate(ids)}
+    of_group = np.zeros(len(roots), dtype=np.int64)
+    of_group[groups] = [place[family_id] for family_id in named]
+    return ids, of_group[roots]
+
+
+def build_families(units: Roster, links: list[tuple[str, str]], pairs: Candidates) -> Families:
     """Every unit in exactly one family; ``links`` (map rows, confirmed overrides) join unchecked."""
-    keys = sorted({u.unit_key for u in units})
-    position = {key: i for i, key in enumerate(keys)}
-    scheme_of = {u.unit_key: u.scheme for u in units}
-    code = {scheme: i for i, scheme in enumerate(sorted(set(scheme_of.values())))}
-    groups = _Groups([code[scheme_of[key]] for key in keys])
-    by_code: dict[str, list[str]] = defaultdict(list)
-    for unit in units:
-        if unit.nos_code:
-            by_code[unit.nos_code.strip()].append(unit.unit_key)
-    joined = [(position[named[0]], position[key]) for named in by_code.values() for key in named[1:]]
-    joined += [(position[old], position[new]) for old, new in links if old in position and new in position]
-    ends = np.array(joined, dtype=np.int64).reshape(-1, 2)
-    groups.join_all(ends[:, 0], ends[:, 1])
+    keys, position = units.keys, units.position
+    groups = _Groups(units.scheme.tolist())
+    coded, code, names = _code_joins(units)
+    linked = np.fromiter(map(position.get, chain.from_iterable(links), repeat(-1)), dtype=np.int64,
+                         count=2 * len(links)).reshape(-1, 2)
+    linked = linked[(linked >= 0).all(axis=1)]
+    groups.join_all(np.concatenate([coded[0], linked[:, 0]]), np.concatenate([coded[1], linked[:, 1]]))
     matched = pairs.matched()
-    # The pairs' units as positions here (-1: a unit not among ``units``); in a run, the same keys in the same order.
-    here = (np.arange(len(keys), dtype=np.int64) if pairs.keys == tuple(keys)
-            else np.array([position.get(key, -1) for key in pairs.keys], dtype=np.int64))
+    here = units.here(pairs.keys)
     left, right = here[matched.left], here[matched.right]
     # Groups only grow: a pair whose units the unchecked joins put in one group joins nothing, and is not ranked.
     roots = groups.roots()
@@ -127,17 +156,8 @@ def build_families(units: list[Unit], links: list[tuple[str, str]], pairs: Candi
         joinable = groups.joinable(chunk_left, chunk_right)
         groups.join(zip(chunk_left[joinable].tolist(), chunk_right[joinable].tolist()))
 
-    members: dict[int, list[str]] = defaultdict(list)
-    for group, key in zip(groups.roots().tolist(), keys):
-        members[group].append(key)
-    nos_of = {u.unit_key: u.nos_code.strip() for u in units if u.nos_code}
-    named = []
-    for group in members.values():
-        codes = sorted({nos_of[k] for k in group if k in nos_of}, key=_code_order)
-        named.append(("+".join(codes) if codes else group[0], group))
-    named.sort(key=itemgetter(0))
-    # A group's keys are in order: groups in the order of their ids are the families in order, unless two share an id.
-    families = [Family(family_id, key) for family_id, group in named for key in group]
-    if len({family_id for family_id, _ in named}) < len(named):
-        families.sort(key=attrgetter("family_id", "unit_key"))
-    return families
+    ids, family = _family_ids(keys, groups.roots(), code, names)
+    # Groups that share an id are one family: units by family, then key (positions follow key order).
+    order = np.argsort(family, kind="stable").tolist()
+    rows = list(map(Family, [ids[i] for i in family[order].tolist()], [keys[i] for i in order]))
+    return Families(rows, ids, family)

@@ -6,12 +6,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow
 from pipeline.match.bridges import Bridge
-from pipeline.match.candidates import Candidates
+from pipeline.match.candidates import Candidates, Roster
 from pipeline.match.justify import Evidence, justifications, quotes_shared_words, strongest_methods
 from pipeline.match.overrides import Override
 from pipeline.match.pairs import NO_ROW, PairColumns, aligned_columns
@@ -160,35 +161,56 @@ class Links:
     rejected: list[tuple[str, str]]
 
 
+def successor_pairs(units: Roster, supersessions: list[Supersession], pairs: Candidates,
+                    earlier: list[list[Pair]] | None = None, since: int = 0) -> list[list[Pair]]:
+    """Each supersession's successor links among ``pairs`` (older scheme on the left, the overrides' decisions in
+    place), in key order. ``earlier``: the links found among the rows before ``since``, which stand for each
+    supersession that no later row is a pair of."""
+    scheme = np.append(units.scheme, -1)[units.here(pairs.keys)]  # -1: a unit not on the roster
+    code = {name: i for i, name in enumerate(units.schemes)}
+    later = scheme[pairs.left[since:]], scheme[pairs.right[since:]]
+    found = []
+    for i, s in enumerate(supersessions):
+        old, new = code.get(s.old_scheme, -1), code.get(s.new_scheme, -1)
+        if earlier is not None and not ((later[0] == old) & (later[1] == new)).any():
+            found.append(earlier[i])
+            continue
+        scoped = pairs.where((scheme[pairs.left] == old) & (scheme[pairs.right] == new))
+        found.append(scoped.pairs(successor_links(scoped)))
+    return found
+
+
 def map_links(
-    units: dict[str, Unit],
+    units: Roster,
     supersessions: list[Supersession],
-    pairs: Candidates,
+    successors: list[list[Pair]],
     overrides: dict[tuple[str, str], Override],
     bridges: dict[tuple[str, str], Bridge] | None = None,
 ) -> list[Links]:
-    """Each supersession's links: the successors among ``pairs`` (older scheme on the left, the overrides'
-    decisions in place), the pairs a person confirmed, and ``bridges`` (links the families make for old units
-    left without a successor, ``pipeline.match.bridges``) where no other link is."""
-    names, left, right = pairs.scheme_pairs(units)
-    code = {name: i for i, name in enumerate(names)}
+    """Each supersession's links: its ``successors`` (``successor_pairs``), the pairs a person confirmed, and
+    ``bridges`` (links the families make for old units left without a successor, ``pipeline.match.bridges``) where
+    no other link is."""
+    def schemes(key: Pair) -> tuple[str, str]:
+        old, new = key
+        return units.units[units.position[old]].scheme, units.units[units.position[new]].scheme
+
     # The decided and bridged pairs by the schemes of their units, each looked at once.
     decided: dict[tuple[str, str], list[tuple[Pair, str]]] = defaultdict(list)
     for key, override in overrides.items():
-        decided[units[key[0]].scheme, units[key[1]].scheme].append((key, override.decision))
+        decided[schemes(key)].append((key, override.decision))
     bridging: dict[tuple[str, str], dict[Pair, Bridge]] = defaultdict(dict)
     for key, bridge in (bridges or {}).items():
-        bridging[units[key[0]].scheme, units[key[1]].scheme][key] = bridge
+        bridging[schemes(key)][key] = bridge
     found = []
-    for s in supersessions:
-        in_scope = (left == code.get(s.old_scheme, -1)) & (right == code.get(s.new_scheme, -1))
-        scoped = pairs.where(in_scope)
-        ordered = scoped.pairs(successor_links(scoped))  # in key order
-        links = set(ordered)
+    for s, ordered in zip(supersessions, successors, strict=True):
         scope = (s.old_scheme, s.new_scheme)
-        confirmed = [k for k, decision in decided.get(scope, []) if decision == "confirm" and k not in links]
-        links.update(confirmed)
-        bridged = {k: b for k, b in bridging.get(scope, {}).items() if k not in links}
+        confirmed = [k for k, decision in decided.get(scope, []) if decision == "confirm"]
+        bridged = bridging.get(scope, {})
+        if confirmed or bridged:
+            links = set(ordered)
+            confirmed = [k for k in confirmed if k not in links]
+            links.update(confirmed)
+            bridged = {k: b for k, b in bridged.items() if k not in links}
         rejected = [k for k, decision in decided.get(scope, []) if decision == "reject"]
         # The few pairs added to links already in order: a sort that finds the order kept (one run) and merges them.
         added = sorted(set(confirmed) | set(bridged))
@@ -196,12 +218,18 @@ def map_links(
     return found
 
 
-def unlisted(units: dict[str, Unit], links: list[Links]) -> list[str]:
+def unlisted(units: Roster, links: list[Links]) -> list[str]:
     """The old units with neither a link nor a person's rejection: the map gives each a ``none`` row. By scheme,
     then key."""
-    listed = {old for found in links for pairs in (found.pairs, found.rejected) for old, _ in pairs}
     old_schemes = {found.supersession.old_scheme for found in links}
-    return [k for _, k in sorted([(u.scheme, k) for k, u in units.items() if u.scheme in old_schemes and k not in listed])]
+    wanted = np.isin(units.scheme, [i for i, name in enumerate(units.schemes) if name in old_schemes])
+    for found in links:
+        for pairs in (found.pairs, found.rejected):
+            wanted[np.fromiter(map(units.position.__getitem__, map(itemgetter(0), pairs)), dtype=np.int64,
+                               count=len(pairs))] = False
+    old = np.flatnonzero(wanted)
+    old = old[np.argsort(units.scheme[old], kind="stable")]  # schemes are numbered in order, and keys are in order
+    return list(map(units.keys.__getitem__, old.tolist()))
 
 
 def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,

@@ -11,7 +11,7 @@ import numpy as np
 from pipeline.core.ids import criterion_key, unit_key
 from pipeline.core.manifest import Entry
 from pipeline.core.records import Criterion, Unit, UnitMatch
-from pipeline.match.candidates import Candidates
+from pipeline.match.candidates import Candidates, Roster
 from pipeline.match.criteria import AlignedPair
 from pipeline.match.pairs import DTYPES, Alignments, PairColumns, aligned_columns
 from pipeline.match.scoring import DECISIONS
@@ -74,3 +74,8 @@ def features_of(pairs: PairColumns, rows: np.ndarray, title_shared: Sequence[tup
     return [Features(**{name: column[name][i] for name in DTYPES}, title_shared=shared, alignment=alignment)
             for i, (shared, alignment) in enumerate(zip(title_shared, alignments_of(pairs.alignments, rows),
                                                         strict=True))]
+
+
+def roster(units: Sequence[Unit]) -> Roster:
+    """The roster of ``units``."""
+    return Roster.of({u.unit_key: u for u in units})

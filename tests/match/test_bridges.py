@@ -10,7 +10,7 @@ from __future__ import annotations
 from pipeline.core.records import Unit, UnitMatch
 from pipeline.match.bridges import Bridge, family_bridges
 from pipeline.match.families import build_families
-from tests.match.factories import candidates, unit
+from tests.match.factories import candidates, roster, unit
 
 OLD = unit("old", "12", "Greet callers at the front desk")
 STANDARD = unit("std", "R4", "Welcome visitors to the premises", nos_code="R4")
@@ -28,14 +28,14 @@ def matched(left: Unit, right: Unit, score: float) -> UnitMatch:
 def bridges(units: list[Unit], pairs: list[UnitMatch], old: Unit = OLD) -> list[Bridge]:
     """The bridges of ``old`` into the new scheme, over the families its units and pairs gather."""
     scored = candidates(pairs)
-    families = build_families(units, [], scored)
-    return family_bridges([old.unit_key], {old.scheme: ["new"]}, {u.unit_key: u for u in units}, families, scored,
+    listed = roster(units)
+    return family_bridges([old.unit_key], {old.scheme: ["new"]}, listed, build_families(listed, [], scored), scored,
                           lambda steps: ["title"] * len(steps))
 
 
 def family_of(units: list[Unit], pairs: list[UnitMatch]) -> set[str]:
     """The members of the old unit's family."""
-    families = build_families(units, [], candidates(pairs))
+    families = build_families(roster(units), [], candidates(pairs)).rows
     (family_id,) = {f.family_id for f in families if f.unit_key == OLD.unit_key}
     return {f.unit_key for f in families if f.family_id == family_id}
 

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from pipeline.core.records import UnitMatch
+from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, relations, successor_links
-from tests.match.factories import candidates
+from pipeline.match.unit_map import successor_pairs
+from tests.match.factories import candidates, roster, unit
 
 
 def pair(left: str, right: str, score: float, decision: str, title_score: float | None = None) -> UnitMatch:
@@ -151,3 +153,24 @@ def test_the_columns_link_what_the_rules_stated_pair_by_pair_link(seed):
                                    ""))
     scored = candidates(found)
     assert sorted(scored.pairs(successor_links(scored))) == _plainly(found)
+
+
+def test_links_found_before_stand_for_a_supersession_that_no_added_pair_belongs_to():
+    old = unit("old", "1", "Lift loads")
+    mid, later = unit("mid", "1", "Lift loads safely"), unit("mid", "2", "Lift and carry loads")
+    new = unit("new", "1", "Lift and move loads")
+    every = candidates([
+        UnitMatch(old.unit_key, mid.unit_key, None, None, None, None, None, None, None, 3.0, 0.9, "match", ""),
+        UnitMatch(mid.unit_key, new.unit_key, None, None, None, None, None, None, None, 4.0, 0.95, "match", ""),
+        UnitMatch(later.unit_key, new.unit_key, None, None, None, None, None, None, None, 6.0, 0.99, "match", ""),
+    ])
+    before = every.where(np.arange(len(every)) < 2)  # the third pair is added afterwards
+    supersessions = [Supersession("old", "mid", "d1", None), Supersession("mid", "new", "d2", None)]
+    units = roster([old, mid, later, new])
+    earlier = successor_pairs(units, supersessions, before)
+    assert earlier == [[(old.unit_key, mid.unit_key)], [(mid.unit_key, new.unit_key)]]
+    again = successor_pairs(units, supersessions, every, earlier, len(before))
+    assert again[0] is earlier[0]  # no added pair is of old -> mid: its links are not looked for again
+    # Both mid units are best explained by the new unit: folded into it.
+    assert again[1] == [(mid.unit_key, new.unit_key), (later.unit_key, new.unit_key)]
+    assert again == successor_pairs(units, supersessions, every)
