@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from itertools import repeat
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from itertools import chain, pairwise, repeat
+from operator import attrgetter
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -28,6 +30,7 @@ NO_EVIDENCE_CONFIDENCE = 0.5
 
 
 Pair = tuple[str, str]
+R = TypeVar("R")
 # A pair's match probability and decision, as a map row reads them.
 Verdict = tuple[float, str]
 
@@ -40,21 +43,44 @@ class UnitMap:
     criteria: list[CriterionMapRow]
 
 
-def _rows(olds: Iterable[Unit], news: Iterable[Unit | None], relations: Iterable[Relation],
-          confidences: Iterable[float], methods: Iterable[str], justifications: Iterable[str],
-          covered: Iterable[int | None], totals: Iterable[int | None], statuses: Iterable[str],
-          reviewers: Iterable[str | None]) -> list[UnitMapRow]:
-    """Map rows from their columns (``news``: None for an old unit without successor)."""
-    # Positional: the map has a row for every old unit and every link, and keywords cost a third of a row.
-    return [UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, None, None, None, None, old.nos_code,
-                       relation.relation, relation.predicate, relation.cardinality, confidence, method, text, covers,
-                       total, status, reviewer, None) if new is None else
-            UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, new.unit_key, new.scheme, new.unit_code,
-                       new.title, new.nos_code or old.nos_code, relation.relation, relation.predicate,
-                       relation.cardinality, confidence, method, text, covers, total, status, reviewer, new.status)
-            for old, new, relation, confidence, method, text, covers, total, status, reviewer in zip(
-                olds, news, relations, confidences, methods, justifications, covered, totals, statuses, reviewers,
-                strict=True)]
+def _records(kind: type[R], columns: Sequence[Sequence[Any]]) -> list[R]:
+    """Records of the frozen, slotted dataclass ``kind`` from its fields' columns (in field order, of one length):
+    each field set through its slot for all the rows at once. A frozen record's ``__init__`` sets each field with a
+    call of its own, row by row: for the map's twenty fields, the most of what building the map cost."""
+    names = [f.name for f in fields(kind)]  # type: ignore[arg-type]
+    size = len(columns[0]) if columns else 0
+    assert len(columns) == len(names) and all(len(column) == size for column in columns), "a column a field"
+    made = list(map(kind.__new__, repeat(kind, size)))
+    for name, column in zip(names, columns):
+        deque(map(getattr(kind, name).__set__, made, column), maxlen=0)
+    return made
+
+
+def _transposed(records: Sequence[Any], width: int) -> list[Sequence[Any]]:
+    """Records of ``width`` values (tuples) as columns."""
+    return list(zip(*records)) if records else [()] * width
+
+
+def _fields(records: Sequence[Any], *names: str) -> list[list[Any]]:
+    """Fields ``names`` of ``records``, a column each."""
+    return [list(map(attrgetter(name), records)) for name in names]
+
+
+def _columns(olds: Sequence[Unit], news: Sequence[Unit] | None, relations: Sequence[Relation],
+             confidences: Sequence[float], methods: Sequence[str], justifications: Sequence[str],
+             covered: Sequence[int | None], totals: Sequence[int | None], statuses: Sequence[str],
+             reviewers: Sequence[str | None]) -> list[Sequence[Any]]:
+    """Map rows as columns, in ``UnitMapRow``'s field order, from their parts (``news``: None for old units without
+    successor)."""
+    nos_codes = [old.nos_code for old in olds]
+    if news is None:
+        new: list[list[Any]] = [[None] * len(olds)] * 5
+    else:
+        new = _fields(news, "unit_key", "scheme", "unit_code", "title", "status")
+        nos_codes = [new_unit.nos_code or nos_code for nos_code, new_unit in zip(nos_codes, news, strict=True)]
+    return [*_fields(olds, "unit_key", "scheme", "unit_code", "title"), *new[:4], nos_codes,
+            *_fields(relations, "relation", "predicate", "cardinality"), confidences, methods, justifications, covered,
+            totals, statuses, reviewers, new[4]]
 
 
 def _coverage(evidence: Evidence) -> tuple[list[int | None], list[int | None]]:
@@ -85,20 +111,17 @@ def _settled(relation: Relation, covered: int | None, total: int | None, uan_equ
     return Relation("partial", "skos:closeMatch", relation.cardinality)
 
 
-def _linked_rows(units: dict[str, Unit], keys: list[Pair], ends: tuple[np.ndarray, np.ndarray], evidence: Evidence,
-                 verdicts: list[Verdict], methods: list[str], overrides: dict[Pair, Override],
-                 bridged: dict[Pair, Bridge]) -> list[UnitMapRow]:
-    """The rows of one supersession's links (``keys``, in key order; ``ends``: their old and new units as numbers)
-    from their evidence, verdicts and strongest methods."""
-    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
-    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], links_each(ends[0]).tolist())
-    covered, totals = _coverage(evidence)
+def _linked_rows(olds: list[Unit], news: list[Unit], keys: list[Pair], texts: list[str], verdicts: list[Verdict],
+                 methods: list[str], covered: list[int | None], totals: list[int | None], uan_equal: list[bool | None],
+                 related: list[Relation], overrides: dict[Pair, Override], bridged: dict[Pair, Bridge]
+                 ) -> list[Sequence[Any]]:
+    """The columns of the rows of links ``keys`` (old units ``olds``, new ``news``) from their justifications,
+    verdicts, strongest methods, coverage and relations."""
     found: list[tuple[Relation, float, str, str, str, str | None]] = []  # each row's columns from its relation on
-    for key, (score, decision), method, text, covers, total, uan, related in zip(
-            keys, verdicts, methods, texts, covered, totals, evidence.uan_equal, relations(*ends, _exact(evidence)),
-            strict=True):
+    for key, (score, decision), method, text, covers, total, uan, relation in zip(
+            keys, verdicts, methods, texts, covered, totals, uan_equal, related, strict=True):
         override, bridge = overrides.get(key), bridged.get(key)
-        relation = _settled(related, covers, total, uan, override)
+        relation = _settled(relation, covers, total, uan, override)
         confidence = score
         if bridge is not None:
             text = f"{bridge.reason}. Direct comparison: {text}"
@@ -113,20 +136,18 @@ def _linked_rows(units: dict[str, Unit], keys: list[Pair], ends: tuple[np.ndarra
         else:
             found.append((relation, 1.0, "override", f"Confirmed by reviewer: {override.note or 'no note'}. "
                           f"Matcher: {text}", "confirmed", override.source))
-    relation_of, confidences, methods_of, justified, statuses, reviewers = zip(*found) if found else [()] * 6
-    return _rows(olds, news, relation_of, confidences, methods_of, justified, covered, totals, statuses, reviewers)
+    relation_of, confidences, methods_of, justified, statuses, reviewers = _transposed(found, 6)
+    return _columns(olds, news, relation_of, confidences, methods_of, justified, covered, totals, statuses, reviewers)
 
 
-def _rejected_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence, verdicts: list[Verdict],
-                   overrides: dict[Pair, Override]) -> list[UnitMapRow]:
-    """The rows of the pairs a person rejected."""
-    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
-    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], [1] * len(keys))
+def _rejected_rows(olds: list[Unit], news: list[Unit], keys: list[Pair], texts: list[str], covered: list[int | None],
+                   totals: list[int | None], overrides: dict[Pair, Override]) -> list[Sequence[Any]]:
+    """The columns of the rows of the pairs a person rejected (``keys``)."""
     notes = [overrides[key] for key in keys]
     size = len(keys)
-    return _rows(olds, news, repeat(NONE, size), repeat(0.0, size), repeat("override", size),
-                 [f"Rejected by reviewer: {o.note or 'no note'}. Matcher: {text}" for o, text in zip(notes, texts)],
-                 *_coverage(evidence), repeat("rejected", size), [o.source for o in notes])
+    return _columns(olds, news, [NONE] * size, [0.0] * size, ["override"] * size,
+                    [f"Rejected by reviewer: {o.note or 'no note'}. Matcher: {text}" for o, text in zip(notes, texts)],
+                    covered, totals, ["rejected"] * size, [o.source for o in notes])
 
 
 def _none_row(new_schemes: list[str], best: tuple[Unit, Verdict, str] | None) -> tuple[str, float, str]:
@@ -205,21 +226,24 @@ def unlisted(units: dict[str, Unit], links: list[Links]) -> list[str]:
 
 
 def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,
-                  shared: Callable[[str, str], tuple[str, ...]] | None) -> tuple[Evidence, list[CriterionMapRow]]:
+                  shared: Callable[[Sequence[Pair]], list[tuple[str, ...]]] | None
+                  ) -> tuple[Evidence, tuple[list[str], list[str], list[float]]]:
     """What the rows say of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time,
-    and the pairs of criteria their alignments hold, row by row.
+    and the pairs of criteria their alignments hold, row by row, as columns (left key, right key, score).
 
-    The title words two titles share (``shared``) are found only where a justification quotes them
-    (``justify.quotes_shared_words``; none without ``shared``).
+    The title words two titles share (``shared``, for many pairs at once) are found only where a justification
+    quotes them (``justify.quotes_shared_words``; none without ``shared``).
     """
     titles = columns.column("title_score", at)
-    aligned, left, right, scores = aligned_columns(columns.alignments, at)
-    evidence = Evidence(columns.column("uan_equal", at), columns.column("nos_equal", at), titles,
-                        [shared(*key) if shared and quotes_shared_words(title) else ()
-                         for key, title in zip(keys, titles, strict=True)],
+    counts, left, right, scores = aligned_columns(columns.alignments, at)
+    quoted = [i for i, title in enumerate(titles) if quotes_shared_words(title)] if shared else []
+    words: list[tuple[str, ...]] = [()] * len(keys)
+    for i, found in zip(quoted, shared([keys[i] for i in quoted]) if shared and quoted else []):
+        words[i] = found
+    evidence = Evidence(columns.column("uan_equal", at), columns.column("nos_equal", at), titles, words,
                         columns.column("criteria_score", at), columns.column("left_criteria", at),
-                        columns.column("right_criteria", at), columns.column("theme_equal", at), aligned)
-    return evidence, list(map(CriterionMapRow, left, right, scores))
+                        columns.column("right_criteria", at), columns.column("theme_equal", at), counts)
+    return evidence, (left, right, scores)
 
 
 def verdicts(columns: PairColumns, scored: Scored, decided: Mapping[Pair, str], keys: Sequence[Pair],
@@ -239,10 +263,11 @@ def build_unit_map(
     decided: Mapping[Pair, str],
     unlinked: list[str],
     nearest: np.ndarray,
-    shared: Callable[[str, str], tuple[str, ...]],
+    shared: Callable[[Sequence[Pair]], list[tuple[str, ...]]],
     overrides: dict[Pair, Override],
 ) -> UnitMap:
-    """Rows for every unit of every superseded scheme: its successors, or one ``none`` row.
+    """Rows for every unit of every superseded scheme: its successors, or one ``none`` row; in key order (old unit,
+    then new, a row without successor first).
 
     The rows read their pairs from ``columns`` and ``scored``, with a person's decision (``decided``, by pair) in
     place: every link, every pair a person decided, and the nearest candidate of each old unit without either
@@ -250,40 +275,59 @@ def build_unit_map(
     ``Compared.nearest``); the title words two titles share from ``shared`` (``read_features``).
     A confirmed pair is always a link, a rejected one never is, and both get ``method = override``.
     """
-    rows: list[UnitMapRow] = []
-    criterion_rows: list[CriterionMapRow] = []
-    for found in links:
-        ordered = found.pairs
-        at = columns.rows(ordered)
-        evidence, criteria = read_features(columns, ordered, at, shared)
-        rows += _linked_rows(units, ordered, (columns.left[at], columns.right[at]), evidence,
-                             verdicts(columns, scored, decided, ordered, at), strongest_methods(columns, at), overrides,
-                             found.bridged)
-        criterion_rows += criteria
-        rejected = found.rejected
-        at = columns.rows(rejected)
-        rows += _rejected_rows(units, rejected, read_features(columns, rejected, at, shared)[0],
-                               verdicts(columns, scored, decided, rejected, at), overrides)
+    # Every supersession's links, then the pairs a person rejected: read together.
+    linked = [key for found in links for key in found.pairs]
+    rejected = [key for found in links for key in found.rejected]
+    named = linked + rejected
+    at = columns.rows(named)
+    evidence, (left, right, scores) = read_features(columns, named, at, shared)
+    ends = columns.left[at], columns.right[at]
+    verdict = verdicts(columns, scored, decided, named, at)
+    # A link's cardinality counts the links of its supersession.
+    bounds = list(pairwise(np.cumsum([0, *(len(found.pairs) for found in links)]).tolist()))
+    parts = [links_each(ends[0][start:end]) for start, end in bounds] + [np.ones(len(rejected), dtype=np.int64)]
+    olds, news = [units[old] for old, _ in named], [units[new] for _, new in named]
+    texts = justifications(olds, news, evidence, [score for score, _ in verdict], np.concatenate(parts).tolist())
+    covered, totals = _coverage(evidence)
+    exact = _exact(evidence)
+    related = [relation for start, end in bounds
+               for relation in relations(ends[0][start:end], ends[1][start:end], exact[start:end])]
+    size = len(linked)
+    groups = [_linked_rows(olds[:size], news[:size], linked, texts[:size], verdict[:size],
+                           strongest_methods(columns, at[:size]), covered[:size], totals[:size],
+                           evidence.uan_equal[:size], related, overrides,
+                           {key: bridge for found in links for key, bridge in found.bridged.items()}),
+              _rejected_rows(olds[size:], news[size:], rejected, texts[size:], covered[size:], totals[size:],
+                             overrides)]
+    # The criterion pairs of the links (those of the rejected pairs follow).
+    quoted = sum(evidence.aligned[:size])
+    criteria = _records(CriterionMapRow, [left[:quoted], right[:quoted], scores[:quoted]])
 
     new_schemes = new_schemes_of([found.supersession for found in links])
     nearest_of = {columns.keys[left]: row for left, row in zip(columns.left[nearest].tolist(), nearest.tolist())}
-    olds = [units[key] for key in unlinked]
-    at = np.array([nearest_of.get(old.unit_key, NO_ROW) for old in olds], dtype=np.int64)
-    found_at = at[at != NO_ROW]
-    best = [columns.pair(row) for row in found_at.tolist()]
-    nearby = iter(zip(best, verdicts(columns, scored, decided, best, found_at), strongest_methods(columns, found_at)))
+    unmatched = [units[key] for key in unlinked]
+    found_at = np.array([nearest_of.get(old.unit_key, NO_ROW) for old in unmatched], dtype=np.int64)
+    candidates = found_at[found_at != NO_ROW]
+    best = [columns.pair(row) for row in candidates.tolist()]
+    nearby = iter(zip(best, verdicts(columns, scored, decided, best, candidates),
+                      strongest_methods(columns, candidates)))
     unmapped = []
-    for old, row in zip(olds, at.tolist()):
+    for old, row in zip(unmatched, found_at.tolist()):
         if row == NO_ROW:
             unmapped.append(_none_row(new_schemes[old.scheme], None))
         else:
-            (_, new_key), verdict, method = next(nearby)
-            unmapped.append(_none_row(new_schemes[old.scheme], (units[new_key], verdict, method)))
-    texts, confidences, methods = zip(*unmapped) if unmapped else [()] * 3
-    size = len(olds)
-    rows += _rows(olds, repeat(None, size), repeat(NONE, size), confidences, methods, texts, repeat(None, size),
-                  repeat(None, size), repeat("auto", size), repeat(None, size))
-    return UnitMap(rows, criterion_rows)
+            (_, new_key), near, method = next(nearby)
+            unmapped.append(_none_row(new_schemes[old.scheme], (units[new_key], near, method)))
+    reasons, confidences, methods = _transposed(unmapped, 3)
+    none = len(unmatched)
+    groups.append(_columns(unmatched, None, [NONE] * none, confidences, methods, reasons, [None] * none, [None] * none,
+                           ["auto"] * none, [None] * none))
+    rows = _records(UnitMapRow, [list(chain.from_iterable(parts)) for parts in zip(*groups)])
+    # Positions follow key order; a row without successor has none (before every position).
+    position = columns.position
+    order = np.lexsort((np.concatenate([ends[1], np.full(none, -1, dtype=np.int64)]),
+                        np.concatenate([ends[0], np.array([position(key) for key in unlinked], dtype=np.int64)])))
+    return UnitMap([rows[i] for i in order.tolist()], criteria)
 
 
 def new_schemes_of(supersessions: list[Supersession]) -> dict[str, list[str]]:
