@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from itertools import chain, pairwise, repeat
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -66,21 +66,20 @@ def _fields(records: Sequence[Any], *names: str) -> list[list[Any]]:
     return [list(map(attrgetter(name), records)) for name in names]
 
 
-def _columns(olds: Sequence[Unit], news: Sequence[Unit] | None, relations: Sequence[Relation],
-             confidences: Sequence[float], methods: Sequence[str], justifications: Sequence[str],
-             covered: Sequence[int | None], totals: Sequence[int | None], statuses: Sequence[str],
-             reviewers: Sequence[str | None]) -> list[Sequence[Any]]:
-    """Map rows as columns, in ``UnitMapRow``'s field order, from their parts (``news``: None for old units without
-    successor)."""
+def _rows(olds: Sequence[Unit], news: Sequence[Unit] | None, relations: Sequence[Relation],
+          confidences: Sequence[float], methods: Sequence[str], justifications: Sequence[str],
+          covered: Sequence[int | None], totals: Sequence[int | None], statuses: Sequence[str],
+          reviewers: Sequence[str | None]) -> list[UnitMapRow]:
+    """Map rows from their columns (``news``: None for old units without successor)."""
     nos_codes = [old.nos_code for old in olds]
     if news is None:
         new: list[list[Any]] = [[None] * len(olds)] * 5
     else:
         new = _fields(news, "unit_key", "scheme", "unit_code", "title", "status")
         nos_codes = [new_unit.nos_code or nos_code for nos_code, new_unit in zip(nos_codes, news, strict=True)]
-    return [*_fields(olds, "unit_key", "scheme", "unit_code", "title"), *new[:4], nos_codes,
-            *_fields(relations, "relation", "predicate", "cardinality"), confidences, methods, justifications, covered,
-            totals, statuses, reviewers, new[4]]
+    return _records(UnitMapRow, [*_fields(olds, "unit_key", "scheme", "unit_code", "title"), *new[:4], nos_codes,
+                                 *_fields(relations, "relation", "predicate", "cardinality"), confidences, methods,
+                                 justifications, covered, totals, statuses, reviewers, new[4]])
 
 
 def _coverage(evidence: Evidence) -> tuple[list[int | None], list[int | None]]:
@@ -111,17 +110,20 @@ def _settled(relation: Relation, covered: int | None, total: int | None, uan_equ
     return Relation("partial", "skos:closeMatch", relation.cardinality)
 
 
-def _linked_rows(olds: list[Unit], news: list[Unit], keys: list[Pair], texts: list[str], verdicts: list[Verdict],
-                 methods: list[str], covered: list[int | None], totals: list[int | None], uan_equal: list[bool | None],
-                 related: list[Relation], overrides: dict[Pair, Override], bridged: dict[Pair, Bridge]
-                 ) -> list[Sequence[Any]]:
-    """The columns of the rows of links ``keys`` (old units ``olds``, new ``news``) from their justifications,
-    verdicts, strongest methods, coverage and relations."""
+def _linked_rows(units: dict[str, Unit], keys: list[Pair], ends: tuple[np.ndarray, np.ndarray], evidence: Evidence,
+                 verdicts: list[Verdict], methods: list[str], overrides: dict[Pair, Override],
+                 bridged: dict[Pair, Bridge]) -> list[UnitMapRow]:
+    """The rows of one supersession's links (``keys``, in key order; ``ends``: their old and new units as numbers)
+    from their evidence, verdicts and strongest methods."""
+    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
+    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], links_each(ends[0]).tolist())
+    covered, totals = _coverage(evidence)
     found: list[tuple[Relation, float, str, str, str, str | None]] = []  # each row's columns from its relation on
-    for key, (score, decision), method, text, covers, total, uan, relation in zip(
-            keys, verdicts, methods, texts, covered, totals, uan_equal, related, strict=True):
+    for key, (score, decision), method, text, covers, total, uan, related in zip(
+            keys, verdicts, methods, texts, covered, totals, evidence.uan_equal, relations(*ends, _exact(evidence)),
+            strict=True):
         override, bridge = overrides.get(key), bridged.get(key)
-        relation = _settled(relation, covers, total, uan, override)
+        relation = _settled(related, covers, total, uan, override)
         confidence = score
         if bridge is not None:
             text = f"{bridge.reason}. Direct comparison: {text}"
@@ -137,17 +139,19 @@ def _linked_rows(olds: list[Unit], news: list[Unit], keys: list[Pair], texts: li
             found.append((relation, 1.0, "override", f"Confirmed by reviewer: {override.note or 'no note'}. "
                           f"Matcher: {text}", "confirmed", override.source))
     relation_of, confidences, methods_of, justified, statuses, reviewers = _transposed(found, 6)
-    return _columns(olds, news, relation_of, confidences, methods_of, justified, covered, totals, statuses, reviewers)
+    return _rows(olds, news, relation_of, confidences, methods_of, justified, covered, totals, statuses, reviewers)
 
 
-def _rejected_rows(olds: list[Unit], news: list[Unit], keys: list[Pair], texts: list[str], covered: list[int | None],
-                   totals: list[int | None], overrides: dict[Pair, Override]) -> list[Sequence[Any]]:
-    """The columns of the rows of the pairs a person rejected (``keys``)."""
+def _rejected_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence, verdicts: list[Verdict],
+                   overrides: dict[Pair, Override]) -> list[UnitMapRow]:
+    """The rows of the pairs a person rejected."""
+    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
+    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], [1] * len(keys))
     notes = [overrides[key] for key in keys]
     size = len(keys)
-    return _columns(olds, news, [NONE] * size, [0.0] * size, ["override"] * size,
-                    [f"Rejected by reviewer: {o.note or 'no note'}. Matcher: {text}" for o, text in zip(notes, texts)],
-                    covered, totals, ["rejected"] * size, [o.source for o in notes])
+    return _rows(olds, news, [NONE] * size, [0.0] * size, ["override"] * size,
+                 [f"Rejected by reviewer: {o.note or 'no note'}. Matcher: {text}" for o, text in zip(notes, texts)],
+                 *_coverage(evidence), ["rejected"] * size, [o.source for o in notes])
 
 
 def _none_row(new_schemes: list[str], best: tuple[Unit, Verdict, str] | None) -> tuple[str, float, str]:
@@ -275,59 +279,46 @@ def build_unit_map(
     ``Compared.nearest``); the title words two titles share from ``shared`` (``read_features``).
     A confirmed pair is always a link, a rejected one never is, and both get ``method = override``.
     """
-    # Every supersession's links, then the pairs a person rejected: read together.
-    linked = [key for found in links for key in found.pairs]
-    rejected = [key for found in links for key in found.rejected]
-    named = linked + rejected
-    at = columns.rows(named)
-    evidence, (left, right, scores) = read_features(columns, named, at, shared)
-    ends = columns.left[at], columns.right[at]
-    verdict = verdicts(columns, scored, decided, named, at)
-    # A link's cardinality counts the links of its supersession.
-    bounds = list(pairwise(np.cumsum([0, *(len(found.pairs) for found in links)]).tolist()))
-    parts = [links_each(ends[0][start:end]) for start, end in bounds] + [np.ones(len(rejected), dtype=np.int64)]
-    olds, news = [units[old] for old, _ in named], [units[new] for _, new in named]
-    texts = justifications(olds, news, evidence, [score for score, _ in verdict], np.concatenate(parts).tolist())
-    covered, totals = _coverage(evidence)
-    exact = _exact(evidence)
-    related = [relation for start, end in bounds
-               for relation in relations(ends[0][start:end], ends[1][start:end], exact[start:end])]
-    size = len(linked)
-    groups = [_linked_rows(olds[:size], news[:size], linked, texts[:size], verdict[:size],
-                           strongest_methods(columns, at[:size]), covered[:size], totals[:size],
-                           evidence.uan_equal[:size], related, overrides,
-                           {key: bridge for found in links for key, bridge in found.bridged.items()}),
-              _rejected_rows(olds[size:], news[size:], rejected, texts[size:], covered[size:], totals[size:],
-                             overrides)]
-    # The criterion pairs of the links (those of the rejected pairs follow).
-    quoted = sum(evidence.aligned[:size])
-    criteria = _records(CriterionMapRow, [left[:quoted], right[:quoted], scores[:quoted]])
+    rows: list[UnitMapRow] = []
+    criterion_rows: list[CriterionMapRow] = []
+    ends: list[tuple[np.ndarray, np.ndarray]] = []  # each row's old and new unit, as numbers
+    for found in links:  # a supersession at a time: what its rows say is held for its rows alone
+        ordered = found.pairs
+        at = columns.rows(ordered)
+        evidence, (left, right, scores) = read_features(columns, ordered, at, shared)
+        ends.append((columns.left[at], columns.right[at]))
+        rows += _linked_rows(units, ordered, ends[-1], evidence, verdicts(columns, scored, decided, ordered, at),
+                             strongest_methods(columns, at), overrides, found.bridged)
+        criterion_rows += _records(CriterionMapRow, [left, right, scores])
+        rejected = found.rejected
+        at = columns.rows(rejected)
+        ends.append((columns.left[at], columns.right[at]))
+        rows += _rejected_rows(units, rejected, read_features(columns, rejected, at, shared)[0],
+                               verdicts(columns, scored, decided, rejected, at), overrides)
 
     new_schemes = new_schemes_of([found.supersession for found in links])
     nearest_of = {columns.keys[left]: row for left, row in zip(columns.left[nearest].tolist(), nearest.tolist())}
-    unmatched = [units[key] for key in unlinked]
-    found_at = np.array([nearest_of.get(old.unit_key, NO_ROW) for old in unmatched], dtype=np.int64)
-    candidates = found_at[found_at != NO_ROW]
-    best = [columns.pair(row) for row in candidates.tolist()]
-    nearby = iter(zip(best, verdicts(columns, scored, decided, best, candidates),
-                      strongest_methods(columns, candidates)))
+    olds = [units[key] for key in unlinked]
+    at = np.array([nearest_of.get(old.unit_key, NO_ROW) for old in olds], dtype=np.int64)
+    found_at = at[at != NO_ROW]
+    best = [columns.pair(row) for row in found_at.tolist()]
+    nearby = iter(zip(best, verdicts(columns, scored, decided, best, found_at), strongest_methods(columns, found_at)))
     unmapped = []
-    for old, row in zip(unmatched, found_at.tolist()):
+    for old, row in zip(olds, at.tolist()):
         if row == NO_ROW:
             unmapped.append(_none_row(new_schemes[old.scheme], None))
         else:
-            (_, new_key), near, method = next(nearby)
-            unmapped.append(_none_row(new_schemes[old.scheme], (units[new_key], near, method)))
-    reasons, confidences, methods = _transposed(unmapped, 3)
-    none = len(unmatched)
-    groups.append(_columns(unmatched, None, [NONE] * none, confidences, methods, reasons, [None] * none, [None] * none,
-                           ["auto"] * none, [None] * none))
-    rows = _records(UnitMapRow, [list(chain.from_iterable(parts)) for parts in zip(*groups)])
+            (_, new_key), verdict, method = next(nearby)
+            unmapped.append(_none_row(new_schemes[old.scheme], (units[new_key], verdict, method)))
+    texts, confidences, methods = _transposed(unmapped, 3)
+    size = len(olds)
+    rows += _rows(olds, None, [NONE] * size, confidences, methods, texts, [None] * size, [None] * size,
+                  ["auto"] * size, [None] * size)
     # Positions follow key order; a row without successor has none (before every position).
     position = columns.position
-    order = np.lexsort((np.concatenate([ends[1], np.full(none, -1, dtype=np.int64)]),
-                        np.concatenate([ends[0], np.array([position(key) for key in unlinked], dtype=np.int64)])))
-    return UnitMap([rows[i] for i in order.tolist()], criteria)
+    ends.append((np.array([position(key) for key in unlinked], dtype=np.int64), np.full(size, -1, dtype=np.int64)))
+    order = np.lexsort((np.concatenate([new for _, new in ends]), np.concatenate([old for old, _ in ends])))
+    return UnitMap([rows[i] for i in order.tolist()], criterion_rows)
 
 
 def new_schemes_of(supersessions: list[Supersession]) -> dict[str, list[str]]:
