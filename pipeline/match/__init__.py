@@ -32,7 +32,7 @@ from pipeline.match.compared import Compared
 from pipeline.match.comparisons import COMPARISONS, CRITERIA, NOS, UAN
 from pipeline.match.families import Families, build_families
 from pipeline.match.feature_columns import compare_all
-from pipeline.match.features import Rarities, UnitProfile, prepare, rarities, shared_title
+from pipeline.match.features import Rarities, UnitProfile, prepare, rarities, shared_titles
 from pipeline.match.justify import strongest_methods
 from pipeline.match.kept import Kept, kept_lemmas, let_go, profile_hashes, write_kept, write_lemmas
 from pipeline.match.matches import UnitMatches
@@ -277,7 +277,7 @@ def match_corpus(
     mapped = build_unit_map(by_key, links, compared.pairs, compared.scored,
                             {pair: p.decision for pair, p in decided.items()}, unlinked,
                             compared.nearest({(s.old_scheme, s.new_scheme) for s in succession}, unlinked),
-                            lambda a, b: shared_title(profiles[a], profiles[b], rarity), applied)
+                            lambda named: shared_titles([(profiles[a], profiles[b]) for a, b in named], rarity), applied)
     review = [p for p in review if (p.left_key, p.right_key) not in applied]
     matches = UnitMatches(compared.pairs, compared.scored, decided_rows)
 
@@ -308,7 +308,7 @@ def match_corpus(
     return MatchResult(
         unit_matches=matches,
         families=families,
-        unit_map=sorted(mapped.rows, key=lambda r: (r.from_key, r.to_key or "")),
+        unit_map=mapped.rows,
         criterion_map=sorted(mapped.criteria, key=attrgetter("from_criterion_key", "to_criterion_key")),
         review=review,
         issues=issues,

@@ -128,16 +128,19 @@ class Compared:
         """For each of ``olds`` (old units' keys), its candidate of a scheme that supersedes its own with the greatest
         score (then the greatest key): the rows, where ``superseded`` holds (old scheme, new scheme) pairs."""
         assert self.scored is not None
-        scheme = [self.profiles[key].scheme for key in self.pairs.keys]
-        names = sorted(set(scheme))
-        code = {s: i for i, s in enumerate(names)}
-        of = np.array([code[s] for s in scheme], dtype=np.int64)
-        allowed = np.array([code[a] * len(names) + code[b] for a, b in superseded if a in code and b in code],
-                           dtype=np.int64)
-        wanted = np.zeros(len(scheme), dtype=np.bool_)
+        wanted = np.zeros(len(self.pairs.keys), dtype=np.bool_)
         wanted[[self.pairs.position(key) for key in olds]] = True
         rows = np.flatnonzero(wanted[self.pairs.left])  # the pairs of the old units asked about alone are ranked
         left, right = self.pairs.left[rows], self.pairs.right[rows]
+        # The schemes of the units of those pairs alone, as numbers.
+        units = np.flatnonzero(np.bincount(np.concatenate([left, right]), minlength=len(wanted)))
+        schemes = [self.profiles[self.pairs.keys[unit]].scheme for unit in units.tolist()]
+        names = sorted(set(schemes))
+        code = {s: i for i, s in enumerate(names)}
+        of = np.zeros(len(wanted), dtype=np.int64)
+        of[units] = [code[s] for s in schemes]
+        allowed = np.array([code[a] * len(names) + code[b] for a, b in superseded if a in code and b in code],
+                           dtype=np.int64)
         rows = rows[np.isin(of[left] * len(names) + of[right], allowed)]
         left, right = self.pairs.left[rows], self.pairs.right[rows]
         order = sorted_rows([left, self.scored.score[rows], right])

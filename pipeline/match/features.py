@@ -14,7 +14,7 @@ from pipeline.core.records import Criterion, Outcome, Unit
 from pipeline.match.criteria import CriterionText
 from pipeline.match.equivalences import learned_equivalences
 from pipeline.match.normalise import Lemmas, Rarity, content_words
-from pipeline.match.similarity import shared_words
+from pipeline.match.similarity import shared_words_each
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +133,10 @@ def rarities(profiles: dict[str, UnitProfile]) -> Rarities:
     )
 
 
-def shared_title(left: UnitProfile, right: UnitProfile, rarity: Rarities) -> tuple[str, ...]:
-    """The title words the two units share, rarest first (what a justification quotes)."""
-    return shared_words(left.title_words, right.title_words, rarity.title)
+def shared_titles(pairs: Sequence[tuple[UnitProfile, UnitProfile]], rarity: Rarities) -> list[tuple[str, ...]]:
+    """The title words each two units share, rarest first (what a justification quotes)."""
+    return shared_words_each([left.title_words for left, _ in pairs], [right.title_words for _, right in pairs],
+                             rarity.title)
 
 
 def same_theme(a: frozenset[str] | None, b: frozenset[str] | None) -> bool | None:

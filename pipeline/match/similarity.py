@@ -252,3 +252,21 @@ class _WordIds:
         weight = np.zeros(len(own))
         np.add.at(weight, pair, np.where(agree, self.weights[entry], 0.0))  # a word that does not agree adds 0
         return weight, np.bincount(pair[agree], minlength=len(own)) == self.lengths[own]
+
+
+def shared_words_each(lefts: Sequence[tuple[str, ...]], rights: Sequence[tuple[str, ...]], rarity: Rarity
+                      ) -> list[tuple[str, ...]]:
+    """``shared_words`` of ``lefts[i]`` and ``rights[i]`` for each ``i``, to the word: the words' counterparts (the
+    rarity's, where it knows every word) and their order, rarest first, found once for all the pairs."""
+    vocabulary = set(chain.from_iterable(lefts))
+    known = rarity.counterparts
+    if not known.keys() >= vocabulary or not known.keys() >= set(chain.from_iterable(rights)):
+        return [shared_words(a, b, rarity) for a, b in zip(lefts, rights)]  # each pair finds its words' counterparts
+    idf, unseen = rarity.idf, rarity.unseen
+    ranked = sorted(vocabulary, key=lambda w: (-idf.get(w, unseen), w))  # as ``_rarest_first`` sorts
+    rank = dict(zip(ranked, range(len(ranked)))).__getitem__
+    found = []
+    for left, right in zip(lefts, rights):
+        other = frozenset(right)
+        found.append(tuple(sorted([w for w in set(left) if not known[w].isdisjoint(other)], key=rank)))
+    return found

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from itertools import repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -29,6 +30,7 @@ NO_EVIDENCE_CONFIDENCE = 0.5
 
 
 Pair = tuple[str, str]
+R = TypeVar("R")
 # A pair's match probability and decision, as a map row reads them.
 Verdict = tuple[float, str]
 
@@ -41,21 +43,43 @@ class UnitMap:
     criteria: list[CriterionMapRow]
 
 
-def _rows(olds: Iterable[Unit], news: Iterable[Unit | None], relations: Iterable[Relation],
-          confidences: Iterable[float], methods: Iterable[str], justifications: Iterable[str],
-          covered: Iterable[int | None], totals: Iterable[int | None], statuses: Iterable[str],
-          reviewers: Iterable[str | None]) -> list[UnitMapRow]:
-    """Map rows from their columns (``news``: None for an old unit without successor)."""
-    # Positional: the map has a row for every old unit and every link, and keywords cost a third of a row.
-    return [UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, None, None, None, None, old.nos_code,
-                       relation.relation, relation.predicate, relation.cardinality, confidence, method, text, covers,
-                       total, status, reviewer, None) if new is None else
-            UnitMapRow(old.unit_key, old.scheme, old.unit_code, old.title, new.unit_key, new.scheme, new.unit_code,
-                       new.title, new.nos_code or old.nos_code, relation.relation, relation.predicate,
-                       relation.cardinality, confidence, method, text, covers, total, status, reviewer, new.status)
-            for old, new, relation, confidence, method, text, covers, total, status, reviewer in zip(
-                olds, news, relations, confidences, methods, justifications, covered, totals, statuses, reviewers,
-                strict=True)]
+def _records(kind: type[R], columns: Sequence[Sequence[Any]]) -> list[R]:
+    """Records of the frozen, slotted dataclass ``kind`` from its fields' columns (in field order, of one length):
+    each field set through its slot for all the rows at once. A frozen record's ``__init__`` sets each field with a
+    call of its own, row by row: for the map's twenty fields, the most of what building the map cost."""
+    names = [f.name for f in fields(kind)]  # type: ignore[arg-type]
+    size = len(columns[0]) if columns else 0
+    assert len(columns) == len(names) and all(len(column) == size for column in columns), "a column a field"
+    made = list(map(kind.__new__, repeat(kind, size)))
+    for name, column in zip(names, columns):
+        deque(map(getattr(kind, name).__set__, made, column), maxlen=0)
+    return made
+
+
+def _transposed(records: Sequence[Any], width: int) -> list[Sequence[Any]]:
+    """Records of ``width`` values (tuples) as columns."""
+    return list(zip(*records)) if records else [()] * width
+
+
+def _fields(records: Sequence[Any], *names: str) -> list[list[Any]]:
+    """Fields ``names`` of ``records``, a column each."""
+    return [list(map(attrgetter(name), records)) for name in names]
+
+
+def _rows(olds: Sequence[Unit], news: Sequence[Unit] | None, relations: Sequence[Relation],
+          confidences: Sequence[float], methods: Sequence[str], justifications: Sequence[str],
+          covered: Sequence[int | None], totals: Sequence[int | None], statuses: Sequence[str],
+          reviewers: Sequence[str | None]) -> list[UnitMapRow]:
+    """Map rows from their columns (``news``: None for old units without successor)."""
+    nos_codes = [old.nos_code for old in olds]
+    if news is None:
+        new: list[list[Any]] = [[None] * len(olds)] * 5
+    else:
+        new = _fields(news, "unit_key", "scheme", "unit_code", "title", "status")
+        nos_codes = [new_unit.nos_code or nos_code for nos_code, new_unit in zip(nos_codes, news, strict=True)]
+    return _records(UnitMapRow, [*_fields(olds, "unit_key", "scheme", "unit_code", "title"), *new[:4], nos_codes,
+                                 *_fields(relations, "relation", "predicate", "cardinality"), confidences, methods,
+                                 justifications, covered, totals, statuses, reviewers, new[4]])
 
 
 def _coverage(evidence: Evidence) -> tuple[list[int | None], list[int | None]]:
@@ -114,7 +138,7 @@ def _linked_rows(units: dict[str, Unit], keys: list[Pair], ends: tuple[np.ndarra
         else:
             found.append((relation, 1.0, "override", f"Confirmed by reviewer: {override.note or 'no note'}. "
                           f"Matcher: {text}", "confirmed", override.source))
-    relation_of, confidences, methods_of, justified, statuses, reviewers = zip(*found) if found else [()] * 6
+    relation_of, confidences, methods_of, justified, statuses, reviewers = _transposed(found, 6)
     return _rows(olds, news, relation_of, confidences, methods_of, justified, covered, totals, statuses, reviewers)
 
 
@@ -125,9 +149,9 @@ def _rejected_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence,
     texts = justifications(olds, news, evidence, [score for score, _ in verdicts], [1] * len(keys))
     notes = [overrides[key] for key in keys]
     size = len(keys)
-    return _rows(olds, news, repeat(NONE, size), repeat(0.0, size), repeat("override", size),
+    return _rows(olds, news, [NONE] * size, [0.0] * size, ["override"] * size,
                  [f"Rejected by reviewer: {o.note or 'no note'}. Matcher: {text}" for o, text in zip(notes, texts)],
-                 *_coverage(evidence), repeat("rejected", size), [o.source for o in notes])
+                 *_coverage(evidence), ["rejected"] * size, [o.source for o in notes])
 
 
 def _none_row(new_schemes: list[str], best: tuple[Unit, Verdict, str] | None) -> tuple[str, float, str]:
@@ -233,21 +257,24 @@ def unlisted(units: Roster, links: list[Links]) -> list[str]:
 
 
 def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,
-                  shared: Callable[[str, str], tuple[str, ...]] | None) -> tuple[Evidence, list[CriterionMapRow]]:
+                  shared: Callable[[Sequence[Pair]], list[tuple[str, ...]]] | None
+                  ) -> tuple[Evidence, tuple[list[str], list[str], list[float]]]:
     """What the rows say of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time,
-    and the pairs of criteria their alignments hold, row by row.
+    and the pairs of criteria their alignments hold, row by row, as columns (left key, right key, score).
 
-    The title words two titles share (``shared``) are found only where a justification quotes them
-    (``justify.quotes_shared_words``; none without ``shared``).
+    The title words two titles share (``shared``, for many pairs at once) are found only where a justification
+    quotes them (``justify.quotes_shared_words``; none without ``shared``).
     """
     titles = columns.column("title_score", at)
-    aligned, left, right, scores = aligned_columns(columns.alignments, at)
-    evidence = Evidence(columns.column("uan_equal", at), columns.column("nos_equal", at), titles,
-                        [shared(*key) if shared and quotes_shared_words(title) else ()
-                         for key, title in zip(keys, titles, strict=True)],
+    counts, left, right, scores = aligned_columns(columns.alignments, at)
+    quoted = [i for i, title in enumerate(titles) if quotes_shared_words(title)] if shared else []
+    words: list[tuple[str, ...]] = [()] * len(keys)
+    for i, found in zip(quoted, shared([keys[i] for i in quoted]) if shared and quoted else []):
+        words[i] = found
+    evidence = Evidence(columns.column("uan_equal", at), columns.column("nos_equal", at), titles, words,
                         columns.column("criteria_score", at), columns.column("left_criteria", at),
-                        columns.column("right_criteria", at), columns.column("theme_equal", at), aligned)
-    return evidence, list(map(CriterionMapRow, left, right, scores))
+                        columns.column("right_criteria", at), columns.column("theme_equal", at), counts)
+    return evidence, (left, right, scores)
 
 
 def verdicts(columns: PairColumns, scored: Scored, decided: Mapping[Pair, str], keys: Sequence[Pair],
@@ -267,10 +294,11 @@ def build_unit_map(
     decided: Mapping[Pair, str],
     unlinked: list[str],
     nearest: np.ndarray,
-    shared: Callable[[str, str], tuple[str, ...]],
+    shared: Callable[[Sequence[Pair]], list[tuple[str, ...]]],
     overrides: dict[Pair, Override],
 ) -> UnitMap:
-    """Rows for every unit of every superseded scheme: its successors, or one ``none`` row.
+    """Rows for every unit of every superseded scheme: its successors, or one ``none`` row; in key order (old unit,
+    then new, a row without successor first).
 
     The rows read their pairs from ``columns`` and ``scored``, with a person's decision (``decided``, by pair) in
     place: every link, every pair a person decided, and the nearest candidate of each old unit without either
@@ -280,16 +308,18 @@ def build_unit_map(
     """
     rows: list[UnitMapRow] = []
     criterion_rows: list[CriterionMapRow] = []
-    for found in links:
+    ends: list[tuple[np.ndarray, np.ndarray]] = []  # each row's old and new unit, as numbers
+    for found in links:  # a supersession at a time: what its rows say is held for its rows alone
         ordered = found.pairs
         at = columns.rows(ordered)
-        evidence, criteria = read_features(columns, ordered, at, shared)
-        rows += _linked_rows(units, ordered, (columns.left[at], columns.right[at]), evidence,
-                             verdicts(columns, scored, decided, ordered, at), strongest_methods(columns, at), overrides,
-                             found.bridged)
-        criterion_rows += criteria
+        evidence, (left, right, scores) = read_features(columns, ordered, at, shared)
+        ends.append((columns.left[at], columns.right[at]))
+        rows += _linked_rows(units, ordered, ends[-1], evidence, verdicts(columns, scored, decided, ordered, at),
+                             strongest_methods(columns, at), overrides, found.bridged)
+        criterion_rows += _records(CriterionMapRow, [left, right, scores])
         rejected = found.rejected
         at = columns.rows(rejected)
+        ends.append((columns.left[at], columns.right[at]))
         rows += _rejected_rows(units, rejected, read_features(columns, rejected, at, shared)[0],
                                verdicts(columns, scored, decided, rejected, at), overrides)
 
@@ -307,11 +337,15 @@ def build_unit_map(
         else:
             (_, new_key), verdict, method = next(nearby)
             unmapped.append(_none_row(new_schemes[old.scheme], (units[new_key], verdict, method)))
-    texts, confidences, methods = zip(*unmapped) if unmapped else [()] * 3
+    texts, confidences, methods = _transposed(unmapped, 3)
     size = len(olds)
-    rows += _rows(olds, repeat(None, size), repeat(NONE, size), confidences, methods, texts, repeat(None, size),
-                  repeat(None, size), repeat("auto", size), repeat(None, size))
-    return UnitMap(rows, criterion_rows)
+    rows += _rows(olds, None, [NONE] * size, confidences, methods, texts, [None] * size, [None] * size,
+                  ["auto"] * size, [None] * size)
+    # Positions follow key order; a row without successor has none (before every position).
+    position = columns.position
+    ends.append((np.array([position(key) for key in unlinked], dtype=np.int64), np.full(size, -1, dtype=np.int64)))
+    order = np.lexsort((np.concatenate([new for _, new in ends]), np.concatenate([old for old, _ in ends])))
+    return UnitMap([rows[i] for i in order.tolist()], criterion_rows)
 
 
 def new_schemes_of(supersessions: list[Supersession]) -> dict[str, list[str]]:

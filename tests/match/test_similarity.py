@@ -13,6 +13,7 @@ from pipeline.match.similarity import (
     overlap_and_shared,
     overlap_matrix,
     shared_words,
+    shared_words_each,
     title_and_body,
     weighted_overlap,
 )
@@ -111,3 +112,17 @@ def test_titles_and_bodies_of_many_pairs_at_once_are_the_pairwise_scores_to_the_
     assert left_within == [containment(titles[a], said[b], rarity) for a, b in zip(left, right)]
     assert right_within == [containment(titles[b], said[a], rarity) for a, b in zip(left, right)]
     assert None in overlap and 1.0 in overlap and None in left_within and 0 < max(filter(None, left_within)) < 1
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_shared_words_of_many_pairs_at_once_are_each_pairs(known: bool):
+    """Every title (an empty one, one repeating a word, one with a longer spelling too) with every other: the words
+    each two share, rarest first, as pair by pair; with a rarity that does not know some words, as each pair finds
+    their counterparts itself."""
+    titles = [*WORDS.values(), (), ("telephone", "telephone", "customer"), *content_words(["Telephoning customers"])]
+    rarity = RARITY if known else Rarity.from_texts(list(WORDS.values())[:4])
+    lefts, rights = zip(*[(a, b) for a in titles for b in titles])
+    found = shared_words_each(lefts, rights, rarity)
+    assert found == [shared_words(a, b, rarity) for a, b in zip(lefts, rights)]
+    assert () in found and shared_words_each([], [], rarity) == []
+    assert shared_words_each([WORDS[TITLES[0]]], [WORDS[TITLES[1]]], RARITY) == [("telephone", "deal", "customer")]
