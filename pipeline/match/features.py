@@ -3,14 +3,13 @@ pair's titles and themes (the features of many pairs: ``pipeline.match.feature_c
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 from operator import attrgetter, itemgetter, not_
-from typing import TypeVar
 
-from pipeline.core.records import Criterion, Outcome, Unit
+from pipeline.core.records import Criterion, Outcome, Unit, from_columns
 from pipeline.match.criteria import CriterionText
 from pipeline.match.equivalences import learned_equivalences
 from pipeline.match.normalise import Lemmas, Rarity, content_words
@@ -41,7 +40,6 @@ class UnitProfile:
         return self.unit.scheme
 
 
-T = TypeVar("T")
 _UNIT_KEY, _TITLE, _TEXT, _CRITERION_KEY = map(attrgetter, ("unit_key", "title", "text", "criterion_key"))
 _TITLE_WORDS, _BODY_WORDS, _CRITERIA, _WORDS = map(attrgetter, ("title_words", "body_words", "criteria", "words"))
 
@@ -71,7 +69,7 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
     # Each unit's criteria and outcome titles follow the units' titles and themes, unit by unit: each unit's
     # share of them starts where the units' before it end.
     criteria_words, outcome_words = words[2 * n:2 * n + len(flat)], words[2 * n + len(flat):]
-    texts = _made(CriterionText, list(map(_CRITERION_KEY, flat)), criteria_words)
+    texts = from_columns(CriterionText, list(map(_CRITERION_KEY, flat)), criteria_words)
     criteria_ends = list(accumulate(map(len, own_criteria)))
     outcome_ends = list(accumulate(map(len, own_outcomes))) if told else [0] * n
     # Each code a unit states, with the unit: the units that state a code another unit of their scheme states too
@@ -91,23 +89,9 @@ def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Out
             own[i] = tuple(texts[start:end])
             body[i] = tuple(sorted(set().union(*criteria_words[start:end], *outcome_words[told_start:told_end])))
     themes = {theme: frozenset(theme) or None for theme in set(words[n:2 * n])}  # a theme recurs across units
-    return dict(zip(keys, _made(UnitProfile, ordered, words[:n], map(themes.__getitem__, words[n:2 * n]), own, body,
+    return dict(zip(keys, from_columns(UnitProfile, ordered, words[:n], map(themes.__getitem__, words[n:2 * n]), own, body,
                                 map(not_, map(shared.__contains__, keys)))))
 
-
-def _made(record: type[T], first: Sequence[object], *rest: Iterable[object]) -> list[T]:
-    """Records of the frozen, slotted dataclass ``record``, each as ``record(*row)`` makes it from a row of the
-    columns ``first``, ``*rest`` (its fields in order): a field at a time, set in its slot, over all the records.
-
-    A frozen class's ``__init__`` sets each field through ``object.__setattr__``: four times the cost of setting the
-    slot, a quarter of a second over 100,000 units.
-    """
-    names = [f.name for f in fields(record)]  # type: ignore[arg-type]
-    assert len(names) == 1 + len(rest), f"{record.__name__} has {len(names)} fields"
-    made = list(map(object.__new__, repeat(record, len(first))))
-    for name, column in zip(names, (first, *rest)):
-        deque(map(getattr(record, name).__set__, made, column), maxlen=0)
-    return made
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
-from itertools import repeat
+from dataclasses import dataclass
 from operator import attrgetter, itemgetter
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
-from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow
+from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, from_columns
 from pipeline.match.bridges import Bridge
 from pipeline.match.candidates import Candidates, Roster
 from pipeline.match.justify import Evidence, justifications, quotes_shared_words, strongest_methods
@@ -30,7 +29,6 @@ NO_EVIDENCE_CONFIDENCE = 0.5
 
 
 Pair = tuple[str, str]
-R = TypeVar("R")
 # A pair's match probability and decision, as a map row reads them.
 Verdict = tuple[float, str]
 
@@ -41,19 +39,6 @@ class UnitMap:
 
     rows: list[UnitMapRow]
     criteria: list[CriterionMapRow]
-
-
-def _records(kind: type[R], columns: Sequence[Sequence[Any]]) -> list[R]:
-    """Records of the frozen, slotted dataclass ``kind`` from its fields' columns (in field order, of one length):
-    each field set through its slot for all the rows at once. A frozen record's ``__init__`` sets each field with a
-    call of its own, row by row: for the map's twenty fields, the most of what building the map cost."""
-    names = [f.name for f in fields(kind)]  # type: ignore[arg-type]
-    size = len(columns[0]) if columns else 0
-    assert len(columns) == len(names) and all(len(column) == size for column in columns), "a column a field"
-    made = list(map(kind.__new__, repeat(kind, size)))
-    for name, column in zip(names, columns):
-        deque(map(getattr(kind, name).__set__, made, column), maxlen=0)
-    return made
 
 
 def _transposed(records: Sequence[Any], width: int) -> list[Sequence[Any]]:
@@ -77,9 +62,9 @@ def _rows(olds: Sequence[Unit], news: Sequence[Unit] | None, relations: Sequence
     else:
         new = _fields(news, "unit_key", "scheme", "unit_code", "title", "status")
         nos_codes = [new_unit.nos_code or nos_code for nos_code, new_unit in zip(nos_codes, news, strict=True)]
-    return _records(UnitMapRow, [*_fields(olds, "unit_key", "scheme", "unit_code", "title"), *new[:4], nos_codes,
-                                 *_fields(relations, "relation", "predicate", "cardinality"), confidences, methods,
-                                 justifications, covered, totals, statuses, reviewers, new[4]])
+    return from_columns(UnitMapRow, *_fields(olds, "unit_key", "scheme", "unit_code", "title"), *new[:4], nos_codes,
+                        *_fields(relations, "relation", "predicate", "cardinality"), confidences, methods,
+                        justifications, covered, totals, statuses, reviewers, new[4])
 
 
 def _coverage(evidence: Evidence) -> tuple[list[int | None], list[int | None]]:
@@ -316,7 +301,7 @@ def build_unit_map(
         ends.append((columns.left[at], columns.right[at]))
         rows += _linked_rows(units, ordered, ends[-1], evidence, verdicts(columns, scored, decided, ordered, at),
                              strongest_methods(columns, at), overrides, found.bridged)
-        criterion_rows += _records(CriterionMapRow, [left, right, scores])
+        criterion_rows += from_columns(CriterionMapRow, left, right, scores)
         rejected = found.rejected
         at = columns.rows(rejected)
         ends.append((columns.left[at], columns.right[at]))
