@@ -223,7 +223,7 @@ def match_corpus(
     say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
     scored = compared.score(Scorer(model), patterns, inverse)
     del patterns, inverse  # a row of levels for every pair: weighed now
-    decisions = Counter(DECISIONS[d] for d in scored.decision.tolist())
+    decisions = dict(zip(DECISIONS, np.bincount(scored.decision, minlength=len(DECISIONS)).tolist()))
     pairs_scored = len(scored)
     say(f"scored {pairs_scored} pairs: {decisions['match']} match, {decisions['possible']} possible")
     succession = supersessions(entries, schemes)
