@@ -28,13 +28,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain, combinations, pairwise, repeat
+from itertools import chain, combinations, compress, repeat
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 from pipeline.core.records import Unit
+from pipeline.match.criteria import CriterionText
 from pipeline.match.features import UnitProfile
 
 RARE_SHARE = 0.08
@@ -48,6 +49,7 @@ MAX_MEMBERS = 4 * MAX_BLOCK
 RULES = ("nos", "uan", "title-word", "title-pair", "criteria-words")
 # Rules that name the same standard hold whatever the levels; word rules need close levels.
 _ANY_LEVEL = frozenset({"nos", "uan"})
+_RULE_BITS = (len(RULES) - 1).bit_length()  # a pair's code holds the rule that proposed it in its low bits
 _WORDS = attrgetter("words")  # a criterion's words
 _UNIT, _TITLE_WORDS, _CRITERIA = attrgetter("unit"), attrgetter("title_words"), attrgetter("criteria")
 _SCHEME, _LEVEL, _NOS, _UAN = attrgetter("scheme"), attrgetter("level"), attrgetter("nos_code"), attrgetter("uan")
@@ -143,10 +145,16 @@ class Runs:
     def expanded(self, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each ``i``, the values of run ``of[i]``: (``i``, value) for every value, as two arrays."""
         lengths = self.lengths[of]
+        return np.repeat(np.arange(len(of), dtype=np.int64), lengths), self.laid(of, lengths)
+
+    def laid(self, of: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """The values of runs ``of`` (their ``lengths``) laid end to end."""
         ends = np.cumsum(lengths)
-        position = np.repeat(np.arange(len(of), dtype=np.int64), lengths)
-        offset = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - lengths, lengths)
-        return position, self.values[np.repeat(self.starts[of], lengths) + offset]
+        # Each value's place in the values: its place in the runs laid end to end, moved by its run's start.
+        moved = np.repeat(self.starts[of] - (ends - lengths), lengths)
+        moved += np.arange(len(moved), dtype=moved.dtype)
+        laid: np.ndarray = self.values[moved]
+        return laid
 
 
 @dataclass(frozen=True)
@@ -169,11 +177,17 @@ class Texts:
 
 @dataclass(frozen=True)
 class UnitTexts:
-    """The units' profiles in key order, with their titles (one for each unit) and their criteria's words (the units'
-    criteria in turn, ``criteria_counts`` of them for each unit) numbered: read once for blocking and hashing."""
+    """The units' profiles in key order, with their units, their codes (numbered), levels and criteria, their titles
+    (one for each unit) and their criteria's words (the units' criteria in turn, ``criteria_counts`` of them for
+    each unit) numbered: read once for blocking and hashing."""
 
     keys: tuple[str, ...]
     profiles: list[UnitProfile]
+    units: list[Unit]
+    nos: Values
+    uan: Values
+    level: np.ndarray  # NaN where a level is unknown
+    listed: list[tuple[CriterionText, ...]]  # each unit's criteria
     titles: Texts
     criteria: Texts
     criteria_counts: np.ndarray
@@ -181,12 +195,26 @@ class UnitTexts:
     @classmethod
     def of(cls, profiles: dict[str, UnitProfile]) -> UnitTexts:
         """The texts of ``profiles``, read in key order."""
-        keys = sorted(profiles)
-        ordered = list(map(profiles.__getitem__, keys))
+        keys = list(profiles)
+        ordered = list(profiles.values())
+        if keys != sorted(keys):  # profiles are made in key order: sorting then is one comparison a unit
+            keys.sort()
+            ordered = list(map(profiles.__getitem__, keys))
+        units = list(map(_UNIT, ordered))
         listed = list(map(_CRITERIA, ordered))
         counts = np.fromiter(map(len, listed), dtype=np.int64, count=len(listed))
         criteria = Texts.of_items(list(map(_WORDS, chain.from_iterable(listed))))
-        return cls(tuple(keys), ordered, Texts.of_items(list(map(_TITLE_WORDS, ordered))), criteria, counts)
+        return cls(tuple(keys), ordered, units, Values(*numbered(map(_NOS, units), len(units))),
+                   Values(*numbered(map(_UAN, units), len(units))), np.array(list(map(_LEVEL, units)), dtype=float),
+                   listed, Texts.of_items(list(map(_TITLE_WORDS, ordered))), criteria, counts)
+
+
+@dataclass(frozen=True)
+class Values:
+    """Items numbered by value (``numbered``): each item's number, and the distinct values in the order first seen."""
+
+    of: np.ndarray
+    values: list[Any]
 
 
 @dataclass(frozen=True)
@@ -205,30 +233,31 @@ class WordSets:
         # A text met again brings no word and no set not seen before: each distinct text is made a set once (equal
         # texts held apart come to equal sets), and both are numbered as unit by unit.
         runs = texts.runs
-        coded = np.repeat(np.arange(len(runs.starts) - 1, dtype=np.int64), runs.lengths) * max(len(texts.words), 1)
-        distinct = cls._coded(coded + runs.values, len(runs.starts) - 1, len(texts.words))
+        count = len(runs.starts) - 1
+        coded = np.repeat(np.arange(count, dtype=_code_type(count, len(texts.words))), runs.lengths)
+        coded *= max(len(texts.words), 1)
+        coded += runs.values
+        distinct = cls._coded(coded, count, len(texts.words))
         return cls(distinct.of_unit[texts.of], distinct.sets, distinct.vocabulary)
 
     @classmethod
     def of_parts(cls, counts: np.ndarray, parts: Texts) -> WordSets:
         """``of`` the words of each unit's parts together (texts that recur across units, such as criteria): the
         units' parts in turn, ``counts`` of them for each unit."""
-        at, word = parts.runs.expanded(parts.of)
-        unit = np.repeat(np.arange(len(counts), dtype=np.int64), counts)[at]
-        return cls._coded(unit * max(len(parts.words), 1) + word, len(counts), len(parts.words))
+        lengths = parts.runs.lengths[parts.of]
+        coded = np.repeat(np.repeat(np.arange(len(counts), dtype=_code_type(len(counts), len(parts.words))), counts),
+                          lengths)
+        coded *= max(len(parts.words), 1)
+        coded += parts.runs.laid(parts.of, lengths)
+        return cls._coded(coded, len(counts), len(parts.words))
 
     @classmethod
     def _coded(cls, coded: np.ndarray, units: int, vocabulary: int) -> WordSets:
         """The word sets of ``units`` units from a code ``unit * vocabulary + word id`` of each word of each unit."""
         coded.sort()
         unit, word = np.divmod(coded[_firsts(coded)], max(vocabulary, 1))
-        own = Runs.from_lengths(np.bincount(unit, minlength=units), word)
-        # Units whose sets are equal share one, found by the bytes of their word ids.
-        held, bounds = word.tobytes(), (own.starts * word.itemsize).tolist()
-        index: dict[bytes, int] = {}
-        of_unit = np.fromiter((index.setdefault(held[start:end], len(index)) for start, end in pairwise(bounds)),
-                              dtype=np.int64, count=units)
-        _, first_unit = np.unique(of_unit, return_index=True)
+        own = Runs.from_lengths(np.bincount(unit, minlength=units), word.astype(np.int64))  # codes of pairs of words
+        of_unit, first_unit = _numbered_runs(own)
         return cls(of_unit, own.chosen(first_unit), vocabulary)
 
     def _counts(self) -> tuple[np.ndarray, int]:
@@ -257,19 +286,22 @@ def cross_scheme_pairs(schemes: Iterable[str]) -> int:
     return sum(a * b for a, b in combinations(sizes.values(), 2))
 
 
-def _stated(codes: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+def _stated(codes: Values) -> tuple[np.ndarray, np.ndarray]:
     """(unit, code id) for each unit that states a code, codes compared trimmed and case-folded."""
-    ids: dict[str, int] = {}
-    stated = [(i, ids.setdefault(code.strip().casefold(), len(ids))) for i, code in enumerate(codes) if code]
-    return np.array([i for i, _ in stated], dtype=np.int64), np.array([c for _, c in stated], dtype=np.int64)
+    stated = np.fromiter(map(bool, codes.values), dtype=bool, count=len(codes.values))
+    given = cast("list[str]", list(compress(codes.values, stated)))
+    folded = np.full(len(stated), -1, dtype=np.int64)  # each distinct code's id; none where no code is stated
+    folded[stated] = numbered(map(str.casefold, map(str.strip, given)), len(given))[0]
+    of_unit = folded[codes.of]
+    units = np.flatnonzero(of_unit >= 0)
+    return units, of_unit[units]
 
 
-def _keys(texts: UnitTexts, units: list[Unit], titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
+def _keys(texts: UnitTexts, titles: WordSets) -> tuple[np.ndarray, np.ndarray]:
     """Every (blocking key, unit index) of the units, a key ``value * len(RULES) + rule`` (each rule's values
     numbered apart), one rule in turn of ``RULES``."""
     criteria = WordSets.of_parts(texts.criteria_counts, texts.criteria)
-    found = [_stated(list(map(_NOS, units))), _stated(list(map(_UAN, units))),
-             titles.rare(), titles.rare_pairs(), criteria.rare()]
+    found = [_stated(texts.nos), _stated(texts.uan), titles.rare(), titles.rare_pairs(), criteria.rare()]
     keys = np.concatenate([value * len(RULES) + rule for rule, (_, value) in enumerate(found)])
     return keys, np.concatenate([unit for unit, _ in found])
 
@@ -307,25 +339,101 @@ def _bounded(keys: np.ndarray, units: np.ndarray, titles: WordSets) -> tuple[lis
     return blocks, int(np.count_nonzero(~part_small))
 
 
-def _rules_of_pairs(codes: list[np.ndarray], level: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _rules_of_pairs(codes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The candidate pairs (codes ``a * n + b``, sorted) and the rules that propose each (one bit per rule of
-    ``RULES``), from every (pair code * len(RULES) + rule) a block made: a word rule's pair needs close levels, and
-    the criteria rule's pair ``MIN_SHARED_CRITERIA_WORDS`` blocks."""
+    ``RULES``), from every (pair code << ``_RULE_BITS`` | rule) a block made: the criteria rule's pair needs
+    ``MIN_SHARED_CRITERIA_WORDS`` blocks."""
     # One sort finds each rule's distinct pairs, how many blocks proposed each, and each pair's rules side by side.
     found = np.concatenate(codes)
     found.sort()
     first = _firsts(found)
-    proposed = np.diff(np.append(first, len(found)))
-    pair, rule = np.divmod(found[first], len(RULES))
-    del found
-    keep = (rule != RULES.index("criteria-words")) | (proposed >= MIN_SHARED_CRITERIA_WORDS)
-    gap = np.abs(level[pair // n] - level[pair % n])
-    word_rule = np.isin(rule, [number for number, name in enumerate(RULES) if name not in _ANY_LEVEL])
-    keep &= ~(word_rule & (gap > MAX_LEVEL_GAP))  # NaN (a level unknown) keeps the pair
-    pair, rule = pair[keep], rule[keep]
+    rule = found[first].astype(np.uint8) & (1 << _RULE_BITS) - 1  # the low byte holds the rule
+    criteria = np.flatnonzero(rule == RULES.index("criteria-words"))
+    few = criteria[np.diff(first, append=len(found))[criteria] < MIN_SHARED_CRITERIA_WORDS]
+    if len(few):
+        first, rule = np.delete(first, few), np.delete(rule, few)
+    pair = found[first]
+    del found, first
+    pair >>= _RULE_BITS
     starts = _firsts(pair)
-    bits = np.bitwise_or.reduceat((1 << rule).astype(np.uint8), starts) if len(pair) else np.zeros(0, np.uint8)
+    bits = np.bitwise_or.reduceat(np.left_shift(1, rule, dtype=np.uint8), starts) if len(pair) else rule
     return pair[starts], bits  # a byte holds the bits of the five rules
+
+
+def _code_type(units: int, vocabulary: int) -> type[np.signedinteger[Any]]:
+    """The narrowest integer type that holds a code ``unit * vocabulary + word`` of ``units`` units (32 bits sort
+    twice as fast as 64)."""
+    return np.int32 if units * max(vocabulary, 1) < np.iinfo(np.int32).max else np.int64
+
+
+def _numbered_runs(runs: Runs) -> tuple[np.ndarray, np.ndarray]:
+    """Each run as the number of its values among the distinct runs, numbered where first seen (the empty run among
+    them); and where each distinct run is first seen. Long runs (a unit's criteria words) are told apart by their
+    bytes, one look-up each; short ones (titles), many more for their values, by a hash of each (``by_codes``)."""
+    lengths = runs.lengths
+    if np.count_nonzero(lengths) * _LONG_RUN < len(runs.values):
+        number = np.full(len(lengths), -1, dtype=np.int64)  # the empty runs
+        filled = np.flatnonzero(lengths)
+        number[filled] = _by_bytes(runs, filled)
+    else:
+        number = by_codes(runs, runs_hashed(lengths, runs.values.astype(np.uint64)))
+    _, first, number = np.unique(number, return_index=True, return_inverse=True)
+    order = np.argsort(first)  # the distinct runs in the order first seen
+    renumbered = np.empty(len(first), dtype=np.int64)
+    renumbered[order] = np.arange(len(first))
+    return renumbered[number], first[order]
+
+
+# Values a run holds, on average, past which looking a run up by its bytes costs less than hashing its values.
+_LONG_RUN = 40
+
+
+def by_codes(runs: Runs, codes: np.ndarray) -> np.ndarray:
+    """A number of each run that equal runs share, from a code of each that equal runs share (a hash): runs with one
+    code are one run once each is found equal to the first with the code, and those that are not (codes that
+    collide) are told apart by their bytes."""
+    _, first, number = np.unique(codes, return_index=True, return_inverse=True)
+    lengths = runs.lengths
+    model = first[number]  # the first run with each run's code
+    apart = lengths != lengths[model]
+    alike = np.flatnonzero(~apart)
+    own = runs.values if len(alike) == len(lengths) else runs.laid(alike, lengths[alike])
+    differs = own != runs.laid(model[alike], lengths[alike])
+    apart[np.repeat(alike, lengths[alike])[differs]] = True
+    told = np.flatnonzero(apart)
+    number[told] = len(first) + _by_bytes(runs, told)
+    return number
+
+
+def _by_bytes(runs: Runs, which: np.ndarray) -> np.ndarray:
+    """A number of each of the runs ``which`` that equal runs share: the bytes of its values looked up."""
+    held, size = runs.values.tobytes(), runs.values.itemsize
+    numbers = _Numbers()
+    bounds = map(slice, (runs.starts[which] * size).tolist(), (runs.starts[which + 1] * size).tolist())
+    return np.fromiter(map(numbers.__getitem__, map(held.__getitem__, bounds)), dtype=np.int64, count=len(which))
+
+
+# Added to a value's place in its run, and to a run's length, before they are stirred into its hash.
+_PLACE, _LENGTH = np.uint64(0x243F6A8885A308D3), np.uint64(0x13198A2E03707344)
+
+
+def runs_hashed(lengths: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each run of ``values`` (64-bit hashes, run after run, ``lengths`` long): the sum of its
+    values each stirred with its place in the run, stirred with the run's length."""
+    ends = np.cumsum(lengths)
+    place = np.arange(len(values), dtype=np.uint64) - np.repeat(ends - lengths, lengths).astype(np.uint64)
+    sums = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(stirred(values ^ stirred(place + _PLACE)))])
+    return stirred((sums[ends] - sums[ends - lengths]) ^ stirred(lengths.astype(np.uint64) + _LENGTH))
+
+
+def stirred(code: np.ndarray) -> np.ndarray:
+    """Each 64-bit number's bits stirred one to one (splitmix64's finaliser): every bit moves every other."""
+    code = code ^ code >> np.uint64(30)
+    code *= np.uint64(0xBF58476D1CE4E5B9)
+    code ^= code >> np.uint64(27)
+    code *= np.uint64(0x94D049BB133111EB)
+    code ^= code >> np.uint64(31)
+    return code
 
 
 def _firsts(ordered: np.ndarray) -> np.ndarray:
@@ -351,10 +459,10 @@ class _Numbers(dict[Any, int]):
         return number
 
 
-def numbered(items: Iterable[T], count: int) -> tuple[np.ndarray, list[T]]:
-    """Each of the ``count`` items as the number of its value among the distinct values, numbered where first seen
-    (one look-up each; 32 bits a number, half what 64 hold while they are kept); and those values, in that
-    order."""
+def numbered(items: Iterable[T], count: int = -1) -> tuple[np.ndarray, list[T]]:
+    """Each of the ``count`` items (however many there are, by default) as the number of its value among the
+    distinct values, numbered where first seen (one look-up each; 32 bits a number, half what 64 hold while they are
+    kept); and those values, in that order."""
     numbers = _Numbers()
     return np.fromiter(map(numbers.__getitem__, items), dtype=np.int32, count=count), list(numbers)
 
@@ -378,16 +486,16 @@ def _upper_triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
 def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Blocking:
     """Candidate pairs of units from different schemes, oriented older scheme first by ``rank``."""
     texts = UnitTexts.of(profiles)
-    units = list(map(_UNIT, texts.profiles))
-    n = len(units)
-    schemes = list(map(_SCHEME, units))
+    n = len(texts.units)
+    schemes = list(map(_SCHEME, texts.units))
     scheme, names = numbered(schemes, n)
-    level = np.array(list(map(_LEVEL, units)), dtype=float)  # NaN where a level is unknown
     titles = WordSets.of(texts.titles)
-    blocks, left_out = _bounded(*_keys(texts, units, titles), titles)
+    blocks, left_out = _bounded(*_keys(texts, titles), titles)
 
-    # Pair codes a * n + b (a < b, so one code per unordered pair), each with its rule (code * len(RULES) + rule),
-    # gathered from the blocks of each rule and size at once (one row of members per block).
+    # Pair codes a * n + b (a < b, so one code per unordered pair), each with its rule in its low bits,
+    # gathered from the blocks of each rule and size at once (one row of members per block): a pair of one scheme
+    # is left out, and a word rule's pair of levels far apart (a level unknown keeps it).
+    far = _far_levels(texts.level)
     codes: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     for rules, members in blocks:
         kind = rules * (MAX_MEMBERS + 1) + members.lengths
@@ -399,15 +507,35 @@ def block(profiles: dict[str, UnitProfile], rank: Callable[[str], int]) -> Block
             upper, lower = _upper_triangle(size)
             a, b = index[:, upper].ravel(), index[:, lower].ravel()  # a block's members are in unit order: a < b
             other = scheme[a] != scheme[b]
-            codes.append((a[other] * n + b[other]) * len(RULES) + rule)
-    every, bits = _rules_of_pairs(codes, level, n)
+            if RULES[rule] not in _ANY_LEVEL:
+                other &= ~far(a, b)
+            code = a[other]
+            code *= n
+            code += b[other]
+            code <<= _RULE_BITS
+            code |= rule
+            codes.append(code)
+    every, bits = _rules_of_pairs(codes)
     del codes
 
-    ranks = np.array(list(map(rank, names)), dtype=np.int64)[scheme]  # each scheme's rank, for each unit
-    low, high = every // n, every % n
-    swap = ranks[low] > ranks[high]
+    ranks = np.array(list(map(rank, names)), dtype=np.int32)[scheme]  # each scheme's rank, for each unit
+    left, right = np.divmod(every, n)
+    del every
     # The pairs oriented older scheme first: the lower index has the lower key, so it is on the left unless its
-    # scheme ranks after the other's.
-    left, right = np.where(swap, high, low), np.where(swap, low, high)
-    order = np.argsort(left * n + right)  # unit indexes follow key order, so this is the pairs' sorted order
-    return Blocking(texts.keys, left[order], right[order], bits[order], cross_scheme_pairs(schemes), texts, left_out)
+    # scheme ranks after the other's; pairs turned round are put back in order (unit indexes follow key order).
+    swap = np.flatnonzero(ranks[left] > ranks[right])
+    if len(swap):
+        left[swap], right[swap] = right[swap], left[swap]
+        order = np.argsort(left * n + right)
+        left, right, bits = left[order], right[order], bits[order]
+    return Blocking(texts.keys, left, right, bits, cross_scheme_pairs(schemes), texts, left_out)
+
+
+def _far_levels(level: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Whether the levels of units ``a`` and ``b`` (by index; ``level`` NaN where unknown) are both known and more
+    than ``MAX_LEVEL_GAP`` apart."""
+    known = ~np.isnan(level)
+    steps = np.where(known, level, 0).astype(np.int16)  # levels are small integers: a table that stays in the cache
+    if known.all():
+        return lambda a, b: np.abs(steps[a] - steps[b]) > MAX_LEVEL_GAP
+    return lambda a, b: (np.abs(steps[a] - steps[b]) > MAX_LEVEL_GAP) & known[a] & known[b]

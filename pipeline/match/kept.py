@@ -41,7 +41,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, pairwise
+from itertools import chain, compress, pairwise
 from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -51,7 +51,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.match.blocking import Texts, UnitTexts, numbered
+from pipeline.match.blocking import Texts, UnitTexts, numbered, numbered_objects, runs_hashed, stirred
 from pipeline.match.features import Rarities
 from pipeline.match.normalise import Lemmas, Settled
 from pipeline.match.pairs import ALIGNED, DTYPES, HELD, Alignments, PairColumns
@@ -101,44 +101,40 @@ def profile_hashes(texts: UnitTexts, rarity: Rarities) -> Hashes:
     reads of a unit and of its words' rarity, and 64 of its criteria (keys and words) and their words' criteria
     rarity.
 
-    Words, titles, criteria, bodies, themes and codes recur across units: each is hashed once, and a text by the
-    hashes of its words (``_runs_hashed``). A unit's criteria hash mixes the weight of a word never seen, its
-    criteria's keys and their texts, in order; its profile hash mixes the hashes of its parts, its criteria by
-    their hash.
+    Words, titles, criteria, bodies, themes and codes recur across units: each is hashed once, a title or criterion
+    by the hashes of its words (``runs_hashed``), a body (its words sorted) as one string. A unit's criteria hash
+    mixes the weight of a word never seen, its criteria's keys and their texts, in order; its profile hash mixes the
+    hashes of its parts, its criteria by their hash.
     """
     title, criteria = rarity.title, rarity.criteria
     ordered = texts.profiles
     parts = [
-        _hashed(list(map(_CODES, ordered)), repr),
+        *(_as_numbers(repr(code).encode() for code in codes.values)[codes.of] for codes in (texts.uan, texts.nos)),
+        texts.level.view(np.uint64),  # a level by its bits
+        np.fromiter(map(_UNIQUE, ordered), dtype=np.uint64, count=len(ordered)),
         _hashed(list(map(_THEME, ordered)), lambda theme: _ITEM.join(sorted(theme or ()))),
-        # Body words are read as a set: two orders of one set at worst compare a pair again.
-        _texts_hashed(Texts.of_items(list(map(_BODY, ordered))), lambda word: word),
+        # A body (words sorted) is one text, each read once: a unit's body is often the body of no other unit.
+        _hashed(list(map(_BODY, ordered)), _ITEM.join, numbered_objects),
         _texts_hashed(texts.titles, lambda word: [word, title.weight(word), sorted(rarity.equivalences.get(word, ()))]),
     ]
 
     counts = texts.criteria_counts
-    named = list(map(_KEY, chain.from_iterable(map(_CRITERIA, ordered))))
     told = _texts_hashed(texts.criteria, lambda word: [word, criteria.weight(word)])
     with_criteria = np.flatnonzero(counts)
-    ends = np.cumsum(counts)
     unseen = _as_numbers([repr(criteria.unseen).encode()])
     # A unit with no criteria: no keys, and one run of no texts.
-    aligned = np.full(len(ordered), _mixed(unseen, _as_numbers([b""]), _runs_hashed(np.zeros(1, np.int64), told[:0])))
-    aligned[with_criteria] = _mixed(
-        unseen,
-        _as_numbers(_FIELD.join(named[start:end]).encode() for start, end in
-                    zip((ends - counts)[with_criteria].tolist(), ends[with_criteria].tolist())),
-        _runs_hashed(counts[with_criteria], told))
-    del named, told
+    aligned = np.full(len(ordered), _mixed(unseen, _as_numbers([b""]), runs_hashed(np.zeros(1, np.int64), told[:0])))
+    listed = compress(texts.listed, counts)  # the criteria of the units with criteria
+    aligned[with_criteria] = _mixed(unseen, _as_numbers(_FIELD.join(map(_KEY, own)).encode() for own in listed),
+                                    runs_hashed(counts[with_criteria], told))
+    del told
     return Hashes(_mixed(_as_numbers([repr(title.unseen).encode()]), *parts, aligned), aligned)
 
 
-_KEY, _CRITERIA = attrgetter("criterion_key"), attrgetter("criteria")
-_CODES = attrgetter("unit.uan", "unit.nos_code", "unit.level", "codes_unique")
+_KEY = attrgetter("criterion_key")
+_UNIQUE = attrgetter("codes_unique")
 _THEME, _BODY = attrgetter("theme_words"), attrgetter("body_words")
 _HASHER, _DIGESTED = partial(hashlib.blake2b, digest_size=8), methodcaller("digest")
-# Added to a word's place in its text, and to a text's length, before they are stirred into its hash.
-_PLACE, _LENGTH = np.uint64(0x243F6A8885A308D3), np.uint64(0x13198A2E03707344)
 
 
 def _as_numbers(data: Iterable[bytes]) -> np.ndarray:
@@ -147,9 +143,10 @@ def _as_numbers(data: Iterable[bytes]) -> np.ndarray:
     return np.frombuffer(b"".join(digests), dtype=">u8").astype(np.uint64)
 
 
-def _hashed(items: list[T], text: Callable[[T], str]) -> np.ndarray:
-    """A 64-bit hash of ``text`` of each item, each distinct item hashed once."""
-    of, distinct = numbered(items, len(items))
+def _hashed(items: list[T], text: Callable[[T], str],
+            numbering: Callable[[list[T]], tuple[np.ndarray, list[T]]] = numbered) -> np.ndarray:
+    """A 64-bit hash of ``text`` of each item, each distinct item (as ``numbering`` tells them apart) hashed once."""
+    of, distinct = numbering(items)
     found: np.ndarray = _as_numbers(text(item).encode() for item in distinct)[of]
     return found
 
@@ -158,35 +155,16 @@ def _texts_hashed(texts: Texts, described: Callable[[str], object]) -> np.ndarra
     """A 64-bit hash of each text's words in turn, each word by the hash of the JSON of ``described`` of it, each
     distinct text hashed once."""
     hashed = _as_numbers(json.dumps(described(word)).encode() for word in texts.words)
-    found: np.ndarray = _runs_hashed(texts.runs.lengths, hashed[texts.runs.values])[texts.of]
+    found: np.ndarray = runs_hashed(texts.runs.lengths, hashed[texts.runs.values])[texts.of]
     return found
-
-
-def _runs_hashed(lengths: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each run of ``values`` (64-bit hashes, run after run, ``lengths`` long): the sum of its
-    values each stirred with its place in the run, stirred with the run's length."""
-    ends = np.cumsum(lengths)
-    place = np.arange(len(values), dtype=np.uint64) - np.repeat(ends - lengths, lengths).astype(np.uint64)
-    sums = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(_stirred(values ^ _stirred(place + _PLACE)))])
-    return _stirred((sums[ends] - sums[ends - lengths]) ^ _stirred(lengths.astype(np.uint64) + _LENGTH))
 
 
 def _mixed(*parts: np.ndarray) -> np.ndarray:
     """One 64-bit hash of the parts (64-bit hashes, one or one for each row), each stirred in in turn."""
     mixed = np.zeros(np.broadcast_shapes(*(part.shape for part in parts)), dtype=np.uint64)
     for part in parts:
-        mixed = _stirred(mixed ^ part)
+        mixed = stirred(mixed ^ part)
     return mixed
-
-
-def _stirred(code: np.ndarray) -> np.ndarray:
-    """Each 64-bit number's bits stirred one to one (splitmix64's finaliser): every bit moves every other."""
-    code = code ^ code >> np.uint64(30)
-    code *= np.uint64(0xBF58476D1CE4E5B9)
-    code ^= code >> np.uint64(27)
-    code *= np.uint64(0x94D049BB133111EB)
-    code ^= code >> np.uint64(31)
-    return code
 
 
 @dataclass(frozen=True)

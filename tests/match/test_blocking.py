@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.match.blocking import Runs, Texts, WordSets, _occurrences, block, cross_scheme_pairs
+from pipeline.match.blocking import Runs, Texts, WordSets, _numbered_runs, _occurrences, block, by_codes, cross_scheme_pairs
 from pipeline.match.features import prepare
 from tests.match.factories import criteria, unit
 
@@ -37,6 +37,37 @@ def test_same_nos_code_ignores_levels_and_titles():
     b = unit("nos", "A13", "Completely different wording", level=1, nos_code="A13")
     result = block(prepare([a, b, *FILLER], []), RANK)
     assert result.rules[("new:4-303", "nos:A13")] == ("nos",)
+
+
+def test_a_level_unknown_keeps_a_word_rules_pair_whatever_the_other_level():
+    old = unit("old", "209", "Deal with customers by telephone", level=1)
+    known = unit("new", "4-411", "Telephone strategy for customer service", level=4)
+    unknown = unit("new", "4-412", "Telephone etiquette for customer service")
+    result = block(prepare([old, known, unknown, *FILLER], []), RANK)
+    assert ("old:209", "new:4-412") in keys(result) and ("old:209", "new:4-411") not in keys(result)
+
+
+def test_codes_are_compared_trimmed_and_case_folded():
+    a = unit("new", "4-303", "Deal with customers in writing", nos_code=" a13")
+    b = unit("nos", "A13", "Completely different wording", nos_code="A13")
+    c = unit("old", "7", "Stock the shelves", nos_code="A14")
+    result = block(prepare([a, b, c, *FILLER], []), RANK)
+    assert result.rules[("new:4-303", "nos:A13")] == ("nos",)
+    assert not {pair for pair in keys(result) if "old:7" in pair}
+
+
+def test_pairs_turned_round_stay_in_key_order():
+    # In key order the newer scheme's units come first: every pair is turned round, and sorted again.
+    olds = [unit("zold", str(n), f"Champion customer service {word}", level=2) for n, word in
+            enumerate(["alpha", "beta", "gamma"])]
+    news = [unit("anew", str(n), f"Champion customer service {word}", level=2) for n, word in
+            enumerate(["gamma", "beta", "alpha"])]
+    result = block(prepare([*olds, *news, *FILLER], []), {"zold": 0, "anew": 1, "nos": 2}.__getitem__)
+    assert {("zold:0", "anew:2"), ("zold:1", "anew:1"), ("zold:2", "anew:0")} <= keys(result)
+    assert all(left.startswith("zold") and right.startswith("anew") for left, right in result.pairs
+               if {left[:4], right[:4]} == {"zold", "anew"})
+    order = list(zip(result.left.tolist(), result.right.tolist()))
+    assert order == sorted(order)
 
 
 def test_pairs_are_oriented_older_scheme_first():
@@ -118,3 +149,19 @@ def test_occurrences_are_counted_alike_whether_the_values_are_few_or_spread():
     spread = few * 1000  # past four times as many as the values: counted by sorting
     assert _occurrences(few).tolist() == _occurrences(spread).tolist() == [3, 1, 3, 3, 1]
     assert _occurrences(np.zeros(0, dtype=np.int64)).tolist() == []
+
+
+def test_runs_are_numbered_alike_whether_told_apart_by_bytes_or_by_a_hash():
+    # Runs of 50 values: few and long, looked up by their bytes; runs of two: hashed.
+    long = Runs.of([tuple(range(50)), (), tuple(range(50)), tuple(range(1, 51)), ()])
+    short = Runs.of([(1, 2), (), (1, 2), (2, 1), ()])
+    for runs in (long, short):
+        of_run, first = _numbered_runs(runs)
+        assert of_run.tolist() == [0, 1, 0, 2, 1] and first.tolist() == [0, 1, 3]
+
+
+def test_runs_whose_codes_collide_are_still_told_apart():
+    runs = Runs.of([(1, 2), (3,), (1, 2), (), (3,), (2, 1)])
+    numbers = by_codes(runs, np.zeros(6, dtype=np.uint64)).tolist()  # every code the same
+    assert numbers[0] == numbers[2] and numbers[1] == numbers[4]
+    assert len({numbers[0], numbers[1], numbers[3], numbers[5]}) == 4

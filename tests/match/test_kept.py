@@ -123,6 +123,9 @@ def test_a_units_hashes_follow_the_order_and_repeats_of_its_words_and_the_keys_a
         "title word repeated": replace(profile, title_words=(*profile.title_words, profile.title_words[0])),
         "criteria reversed": replace(profile, criteria=(second, first)),
         "criterion keyed anew": replace(profile, criteria=(replace(first, criterion_key="other"), second)),
+        "body word dropped": replace(profile, body_words=profile.body_words[1:]),
+        "code named": replace(profile, unit=replace(owner, nos_code="A13")),
+        "codes not unique": replace(profile, codes_unique=False),
         # The same words in turn, the first criterion's last word moved to the second.
         "word moved across criteria": replace(profile, criteria=(
             replace(first, words=first.words[:-1]), replace(second, words=(first.words[-1], *second.words)))),
@@ -136,6 +139,7 @@ def test_a_units_hashes_follow_the_order_and_repeats_of_its_words_and_the_keys_a
     assert all(p != own for p, _ in by_key.values()) and len({p for p, _ in by_key.values()}) == len(by_key)
     # The title is no part of what aligning criteria reads.
     assert by_key["title reversed"][1] == by_key["title word repeated"][1] == own_criteria
+    assert by_key["body word dropped"][1] == by_key["code named"][1] == by_key["codes not unique"][1] == own_criteria
     assert {by_key[k][1] for k in ("criteria reversed", "criterion keyed anew", "word moved across criteria")} \
         .isdisjoint({own_criteria})
 
