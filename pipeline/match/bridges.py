@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
 
 import numpy as np
 
@@ -40,21 +40,20 @@ class Bridge:
 
 
 class _Matches:
-    """Each unit's ``match`` pairs, with their scores: the pairs sorted by unit, both ways round, then by the other
-    unit. Units are places in the roster (``here``: each of the candidates' keys' place)."""
+    """The ``match`` pairs of the units ``wanted`` holds, with their scores: the pairs sorted by unit, both ways
+    round, then by the other unit. Units are places in the roster (``left``, ``right``: each ``match`` pair's)."""
 
-    def __init__(self, pairs: Candidates, here: np.ndarray, size: int):
-        matched = pairs.matched()
-        left, right = here[matched.left], here[matched.right]
-        known = (left >= 0) & (right >= 0)
-        left, right, score = left[known], right[known], matched.score[known]
+    def __init__(self, left: np.ndarray, right: np.ndarray, score: np.ndarray, wanted: np.ndarray):
+        size = len(wanted)
         self.size = size
         units, others = np.concatenate([left, right]), np.concatenate([right, left])
+        kept = np.flatnonzero(wanted[units])
+        units, others = units[kept], others[kept]
         codes = units * size + others
-        order = np.argsort(codes)  # one key sorts faster than two; no two pairs tie
+        order = _order(codes)  # one key sorts faster than two; no two pairs tie
         self.codes, self.others = codes[order], others[order]
-        self.scores = np.concatenate([score, score])[order]
-        self.starts = np.searchsorted(units[order], np.arange(size + 1))
+        self.scores = np.concatenate([score, score])[kept[order]]
+        self.starts = np.concatenate([[0], np.cumsum(np.bincount(units, minlength=size))])
 
     def of(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The ``match`` pairs of each of ``units``, in order: which of ``units`` (its place among them), the other
@@ -65,6 +64,16 @@ class _Matches:
     def score(self, units: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each unit and other make a ``match`` pair, and its score (nan where not)."""
         return _looked_up(self.codes, self.scores, units * self.size + others, np.nan)
+
+
+def _order(codes: np.ndarray) -> np.ndarray:
+    """The order of ``codes`` (distinct, not negative): each code sorted with its place where both fit one integer,
+    several times faster than an argsort, else an argsort."""
+    size = len(codes)
+    if size and int(codes.max()) < np.iinfo(np.int64).max // size:
+        found: np.ndarray = np.sort(codes * size + np.arange(size)) % size
+        return found
+    return np.argsort(codes)
 
 
 def _spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -211,12 +220,20 @@ def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -
         return (f"{old.unit_code} matches {through.unit_key} \u2018{through.title}\u2019 at {scores[row_at[path]]:.3f}, "
                 f"and {step}")
 
+    def strongest(old: Unit, new: Unit, tied: list[int]) -> int:
+        """Of paths of equal confidence, the one whose reason reads last. The reasons of one old unit's paths differ
+        first where their members' keys do, unless one key begins another: the keys decide, else the reasons."""
+        named = sorted((units[via_at[path]].unit_key, path) for path in tied)
+        if any(later.startswith(key) for (key, _), (later, _) in pairwise(named)):
+            return max(tied, key=lambda path: reason(old, new, path))
+        return named[-1][1]
+
     found = _Found([], [], [], [], [])
     for i, (o, u) in enumerate(zip(old_of.tolist(), new.tolist())):
         a, b = top_bounds[i], top_bounds[i + 1]
         old, reached_unit = units[olds_at[o]], units[u]
         if a < b:
-            best_path = tops_at[a] if b - a == 1 else max(tops_at[a:b], key=lambda t: reason(old, reached_unit, t))
+            best_path = tops_at[a] if b - a == 1 else strongest(old, reached_unit, tops_at[a:b])
             confidence_of, text, through = confidences[best_path], reason(old, reached_unit, best_path), via_at[best_path]
         elif alone_new[i]:
             own = [(scores[r], units[partners[r]].unit_key, partners[r]) for r in range(starts_at[o], starts_at[o + 1])]
@@ -237,23 +254,32 @@ def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -
 
 
 def family_bridges(
-    unlinked: list[str],
+    olds: np.ndarray,
     new_schemes: Mapping[str, list[str]],
     units: Roster,
     families: Families,
-    pairs: Candidates,
+    matched: Candidates,
     methods_of: Callable[[list[tuple[str, str]]], list[str]],
 ) -> list[Bridge]:
-    """Links from each unlinked old unit to the units of the schemes superseding its own (``new_schemes``, by old
-    scheme) in its family that the evidence singles out, strongest path first; ``methods_of`` gives the strongest
-    evidence of each of many (old unit, member) steps at once."""
+    """Links from each unlinked old unit (``olds``, places in the roster) to the units of the schemes superseding its
+    own (``new_schemes``, by old scheme) in its family that the evidence (the pairs decided ``match``, ``matched``)
+    singles out, strongest path first; ``methods_of`` gives the strongest evidence of each of many (old unit, member)
+    steps at once."""
     at = _units(units, families, new_schemes)
-    matches = _Matches(pairs, units.here(pairs.keys), len(units.keys))
-    olds = np.fromiter(map(units.position.get, unlinked, repeat(-1)), dtype=np.int64, count=len(unlinked))
-    olds = olds[olds >= 0]
     # Only an old unit whose family holds a unit of a scheme superseding its own can be bridged.
     which, scheme = at.superseding(olds)
     olds = olds[np.unique(which[at.sole_of(at.family[olds[which]], scheme) != -2])]
+    # The ``match`` pairs a path takes: the old units' own, and those of the members they match.
+    here = units.here(matched.keys)
+    left, right = here[matched.left], here[matched.right]
+    known = (left >= 0) & (right >= 0)
+    left, right, score = left[known], right[known], matched.score[known]
+    wanted = np.zeros(len(units.keys), dtype=bool)
+    wanted[olds] = True
+    own = wanted[left] | wanted[right]
+    partners = np.concatenate([right[own & wanted[left]], left[own & wanted[right]]])
+    wanted[partners] = True
+    matches = _Matches(left, right, score, wanted)
     found = _Found([], [], [], [], [])
     for start in range(0, len(olds), CHUNK):
         part = _found(olds[start:start + CHUNK], at, matches, units.units)

@@ -27,15 +27,16 @@ def matched(left: Unit, right: Unit, score: float) -> UnitMatch:
 
 def bridges(units: list[Unit], pairs: list[UnitMatch], old: Unit = OLD) -> list[Bridge]:
     """The bridges of ``old`` into the new scheme, over the families its units and pairs gather."""
-    scored = candidates(pairs)
+    matched = candidates(pairs).matched()
     listed = roster(units)
-    return family_bridges([old.unit_key], {old.scheme: ["new"]}, listed, build_families(listed, [], scored), scored,
-                          lambda steps: ["title"] * len(steps))
+    return family_bridges(listed.places([old.unit_key]), {old.scheme: ["new"]}, listed,
+                          build_families(listed, listed.ends([]), matched), matched, lambda steps: ["title"] * len(steps))
 
 
 def family_of(units: list[Unit], pairs: list[UnitMatch]) -> set[str]:
     """The members of the old unit's family."""
-    families = build_families(roster(units), [], candidates(pairs)).rows
+    listed = roster(units)
+    families = build_families(listed, listed.ends([]), candidates(pairs).matched()).rows
     (family_id,) = {f.family_id for f in families if f.unit_key == OLD.unit_key}
     return {f.unit_key for f in families if f.family_id == family_id}
 
