@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from itertools import pairwise, repeat
+from itertools import repeat
 
 import numpy as np
 
@@ -46,13 +46,13 @@ class _Matches:
     def __init__(self, left: np.ndarray, right: np.ndarray, score: np.ndarray, wanted: np.ndarray):
         size = len(wanted)
         self.size = size
-        units, others = np.concatenate([left, right]), np.concatenate([right, left])
-        kept = np.flatnonzero(wanted[units])
-        units, others = units[kept], others[kept]
+        as_left, as_right = np.flatnonzero(wanted[left]), np.flatnonzero(wanted[right])
+        units = np.concatenate([left[as_left], right[as_right]])
+        others = np.concatenate([right[as_left], left[as_right]])
         codes = units * size + others
         order = _order(codes)  # one key sorts faster than two; no two pairs tie
         self.codes, self.others = codes[order], others[order]
-        self.scores = np.concatenate([score, score])[kept[order]]
+        self.scores = np.concatenate([score[as_left], score[as_right]])[order]
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(units, minlength=size))])
 
     def of(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -162,6 +162,26 @@ class _Found:
     reason: list[str]
 
 
+def _strongest(tops: np.ndarray, via: np.ndarray, bounds: np.ndarray, units: list[Unit]) -> tuple[np.ndarray, np.ndarray]:
+    """Of each reached unit's strongest paths (``tops``, the reached units' in turn from ``bounds``), the one whose
+    reason reads last, and whether the reasons must be read to tell. The reasons of one old unit's paths differ first
+    where their members' keys do (places follow key order), unless one key begins another or two are one."""
+    counts = np.diff(bounds)
+    reached = np.repeat(np.arange(len(counts)), counts)
+    ordered = tops[np.lexsort((via[tops], reached))]  # by reached unit, then member
+    strongest = np.full(len(counts), -1, dtype=np.int64)
+    strongest[counts > 0] = ordered[bounds[1:][counts > 0] - 1]
+    members = via[ordered]
+    tied = np.flatnonzero(np.repeat(counts > 1, counts))
+    begins = np.zeros(len(units) + 1, dtype=bool)
+    for member in np.unique(members[tied]).tolist():
+        begins[member] = member + 1 < len(units) and units[member + 1].unit_key.startswith(units[member].unit_key)
+    unclear = begins[members]
+    unclear[1:] |= (np.diff(members) == 0) & (np.diff(reached) == 0)
+    doubtful: np.ndarray = (counts > 1) & (np.bincount(reached[unclear], minlength=len(counts)) > 0)
+    return strongest, doubtful
+
+
 def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -> _Found:
     """The bridges of ``olds`` (units), the pairs of all of them sifted at once."""
     family = at.family[olds]
@@ -207,7 +227,9 @@ def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -
     groups = np.flatnonzero(np.diff(path, prepend=-1))
     best = np.maximum.reduceat(confidence, groups) if len(path) else confidence
     tops = np.flatnonzero(confidence == np.repeat(best, np.diff(np.append(groups, len(path)))))
-    top_bounds = np.searchsorted(path[tops], np.arange(len(new) + 1)).tolist()
+    bounds = np.searchsorted(path[tops], np.arange(len(new) + 1))
+    strongest_at, doubtful = _strongest(tops, via, bounds, units)
+    top_bounds = bounds.tolist()
     alone_new = (at.sole_of(family[old_of], at.scheme[new]) == new).tolist()
     olds_at, partners, scores = olds.tolist(), partner.tolist(), first.tolist()
     via_at, seconds, stated, confidences = via.tolist(), second.tolist(), states.tolist(), confidence.tolist()
@@ -220,20 +242,14 @@ def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -
         return (f"{old.unit_code} matches {through.unit_key} \u2018{through.title}\u2019 at {scores[row_at[path]]:.3f}, "
                 f"and {step}")
 
-    def strongest(old: Unit, new: Unit, tied: list[int]) -> int:
-        """Of paths of equal confidence, the one whose reason reads last. The reasons of one old unit's paths differ
-        first where their members' keys do, unless one key begins another: the keys decide, else the reasons."""
-        named = sorted((units[via_at[path]].unit_key, path) for path in tied)
-        if any(later.startswith(key) for (key, _), (later, _) in pairwise(named)):
-            return max(tied, key=lambda path: reason(old, new, path))
-        return named[-1][1]
-
+    strongest_at, doubtful = strongest_at.tolist(), doubtful.tolist()
     found = _Found([], [], [], [], [])
     for i, (o, u) in enumerate(zip(old_of.tolist(), new.tolist())):
         a, b = top_bounds[i], top_bounds[i + 1]
         old, reached_unit = units[olds_at[o]], units[u]
         if a < b:
-            best_path = tops_at[a] if b - a == 1 else strongest(old, reached_unit, tops_at[a:b])
+            best_path = (max(tops_at[a:b], key=lambda path: reason(old, reached_unit, path)) if doubtful[i]
+                         else strongest_at[i])
             confidence_of, text, through = confidences[best_path], reason(old, reached_unit, best_path), via_at[best_path]
         elif alone_new[i]:
             own = [(scores[r], units[partners[r]].unit_key, partners[r]) for r in range(starts_at[o], starts_at[o + 1])]
@@ -269,16 +285,15 @@ def family_bridges(
     # Only an old unit whose family holds a unit of a scheme superseding its own can be bridged.
     which, scheme = at.superseding(olds)
     olds = olds[np.unique(which[at.sole_of(at.family[olds[which]], scheme) != -2])]
-    # The ``match`` pairs a path takes: the old units' own, and those of the members they match.
+    # The ``match`` pairs a path takes: the old units' own, and those of the members of their families they match.
     here = units.here(matched.keys)
     left, right = here[matched.left], here[matched.right]
     known = (left >= 0) & (right >= 0)
     left, right, score = left[known], right[known], matched.score[known]
     wanted = np.zeros(len(units.keys), dtype=bool)
     wanted[olds] = True
-    own = wanted[left] | wanted[right]
-    partners = np.concatenate([right[own & wanted[left]], left[own & wanted[right]]])
-    wanted[partners] = True
+    kin = at.family[left] == at.family[right]
+    wanted[np.concatenate([right[kin & wanted[left]], left[kin & wanted[right]]])] = True
     matches = _Matches(left, right, score, wanted)
     found = _Found([], [], [], [], [])
     for start in range(0, len(olds), CHUNK):

@@ -73,3 +73,20 @@ def test_without_a_path_only_the_family_s_one_unit_of_the_new_scheme_is_bridged(
     assert (bridge.new_key, bridge.confidence, bridge.method) == ("new:301", 0.5, "nos")
     assert bridge.reason == "Same competence through family R4: 13 is grouped with it by NOS code R4"
     assert bridges([stating, STANDARD, HOTEL, WARD], [], stating) == []
+
+
+def test_of_paths_that_tie_the_one_whose_reason_reads_last_is_taken():
+    # Two members of the family state R4, as does the one new unit: both paths are the old unit's 0.95 match, then
+    # the code. Their reasons differ first at the members' keys: "sector:R4" reads before "std:R4".
+    sector = unit("sector", "R4", "Receive visitors at a front desk", nos_code="R4")
+    (bridge,) = bridges([OLD, STANDARD, sector, WARD], [matched(OLD, STANDARD, 0.95), matched(OLD, sector, 0.95)])
+    assert (bridge.new_key, bridge.confidence) == ("new:302", 0.95)
+    assert "12 matches std:R4 \u2018Welcome visitors to the premises\u2019 at 0.950, and 302 states NOS R4" in bridge.reason
+
+
+def test_where_one_member_s_key_begins_another_s_the_reasons_themselves_are_compared():
+    # Keys made outside ``unit_key``: "std:R4" begins "std:R4\t1", yet its reason reads after the other's (a space
+    # sorts after a tab), so the keys alone would choose wrongly.
+    tabbed = Unit("std:R4\t1", "sector", "R4\t1", "Receive visitors at a front desk", nos_code="R4")
+    (bridge,) = bridges([OLD, STANDARD, tabbed, WARD], [matched(OLD, STANDARD, 0.95), matched(OLD, tabbed, 0.95)])
+    assert "12 matches std:R4 \u2018Welcome visitors to the premises\u2019" in bridge.reason
