@@ -260,10 +260,9 @@ def match_corpus(
     del pairs, matched, grouped  # copies of the columns of half the pairs: not held while pairs are added and the map is built
     if bridges:
         # Pairs blocking does not propose: an earlier run that bridged them kept them.
-        new = [pair for pair, row in zip(bridges, compared.pairs.rows(list(bridges)).tolist()) if row == NO_ROW]
-        left = np.array([compared.pairs.position(a) for a, _ in new], dtype=np.int64)
-        right = np.array([compared.pairs.position(b) for _, b in new], dtype=np.int64)
-        compared.add(left, right, kept_pairs)
+        bridged = list(bridges)
+        new = roster.ends(bridged)[compared.pairs.rows(bridged) == NO_ROW]  # the roster's places are the pairs' own
+        compared.add(new[:, 0], new[:, 1], kept_pairs)
         # Only a supersession that the pairs added give a candidate can link anew.
         successors = successor_pairs(roster, succession, linking(), successors, linked)
         links = map_links(roster, succession, successors, applied, bridges)

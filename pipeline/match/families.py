@@ -51,7 +51,8 @@ class _Groups:
         parts the pairs and the groups so far connect, each named by its lowest position."""
         size = len(self.parent)
         roots = self.roots()
-        ends = (np.concatenate([left, np.arange(size)]), np.concatenate([right, roots]))
+        grouped = np.flatnonzero(roots != np.arange(size))  # the units of groups so far, but for their names
+        ends = (np.concatenate([left, grouped]), np.concatenate([right, roots[grouped]]))
         _, part = connected_components(coo_matrix((np.ones(len(ends[0])), ends), shape=(size, size)),
                                        directed=False)
         lowest = np.full(size, size, dtype=np.int64)
