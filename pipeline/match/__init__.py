@@ -94,7 +94,7 @@ def _bridges(
     links: list[Links],
     units: Roster,
     families: Families,
-    pairs: Candidates,
+    matched: Candidates,
     compared: Compared,
 ) -> dict[tuple[str, str], Bridge]:
     """The links families make for the old units that the direct evidence left with a ``none`` row."""
@@ -105,7 +105,7 @@ def _bridges(
         return strongest_methods(compared.pairs, rows)
 
     new_schemes = new_schemes_of([found.supersession for found in links])
-    found = family_bridges(unlisted(units, links), new_schemes, units, families, pairs, methods_of)
+    found = family_bridges(unlisted(units, links), new_schemes, units, families, matched, methods_of)
     return {(bridge.old_key, bridge.new_key): bridge for bridge in found}
 
 
@@ -247,21 +247,22 @@ def match_corpus(
         return candidates(compared.pairs, compared.scored, {row: p.decision for row, p in decided_rows.items()})
 
     pairs = linking()
-    roster = Roster.of(by_key)
+    roster = Roster.of(by_key, compared.pairs.keys)  # the pairs name the units in key order
     successors = successor_pairs(roster, succession, pairs)
     links = map_links(roster, succession, successors, applied)
     confirmed = [k for k, o in applied.items() if o.decision == "confirm"]
-    grouped = build_families(roster, [k for found in links for k in found.pairs] + confirmed, pairs)
+    matched = pairs.matched()
+    grouped = build_families(roster, np.concatenate([found.ends for found in links] + [roster.ends(confirmed)]),
+                             matched)
     families = grouped.rows
-    bridges = _bridges(links, roster, grouped, pairs, compared)
+    bridges = _bridges(links, roster, grouped, matched, compared)
     linked = len(pairs)  # added pairs come after these, as rows of ``compared`` do
-    del pairs, grouped  # a copy of the columns of half the pairs: not held while pairs are added and the map is built
+    del pairs, matched, grouped  # copies of the columns of half the pairs: not held while pairs are added and the map is built
     if bridges:
         # Pairs blocking does not propose: an earlier run that bridged them kept them.
-        new = [pair for pair, row in zip(bridges, compared.pairs.rows(list(bridges)).tolist()) if row == NO_ROW]
-        left = np.array([compared.pairs.position(a) for a, _ in new], dtype=np.int64)
-        right = np.array([compared.pairs.position(b) for _, b in new], dtype=np.int64)
-        compared.add(left, right, kept_pairs)
+        bridged = list(bridges)
+        new = roster.ends(bridged)[compared.pairs.rows(bridged) == NO_ROW]  # the roster's places are the pairs' own
+        compared.add(new[:, 0], new[:, 1], kept_pairs)
         # Only a supersession that the pairs added give a candidate can link anew.
         successors = successor_pairs(roster, succession, linking(), successors, linked)
         links = map_links(roster, succession, successors, applied, bridges)
@@ -272,7 +273,7 @@ def match_corpus(
     if kept is not None:
         write_kept(kept, compared.pairs, compared.hashes, compared.reads)
     assert compared.scored is not None
-    unlinked = unlisted(roster, links)
+    unlinked = list(map(roster.keys.__getitem__, unlisted(roster, links).tolist()))
     del roster
     mapped = build_unit_map(by_key, links, compared.pairs, compared.scored,
                             {pair: p.decision for pair, p in decided.items()}, unlinked,

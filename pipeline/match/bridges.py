@@ -40,21 +40,20 @@ class Bridge:
 
 
 class _Matches:
-    """Each unit's ``match`` pairs, with their scores: the pairs sorted by unit, both ways round, then by the other
-    unit. Units are places in the roster (``here``: each of the candidates' keys' place)."""
+    """The ``match`` pairs of the units ``wanted`` holds, with their scores: the pairs sorted by unit, both ways
+    round, then by the other unit. Units are places in the roster (``left``, ``right``: each ``match`` pair's)."""
 
-    def __init__(self, pairs: Candidates, here: np.ndarray, size: int):
-        matched = pairs.matched()
-        left, right = here[matched.left], here[matched.right]
-        known = (left >= 0) & (right >= 0)
-        left, right, score = left[known], right[known], matched.score[known]
+    def __init__(self, left: np.ndarray, right: np.ndarray, score: np.ndarray, wanted: np.ndarray):
+        size = len(wanted)
         self.size = size
-        units, others = np.concatenate([left, right]), np.concatenate([right, left])
+        as_left, as_right = np.flatnonzero(wanted[left]), np.flatnonzero(wanted[right])
+        units = np.concatenate([left[as_left], right[as_right]])
+        others = np.concatenate([right[as_left], left[as_right]])
         codes = units * size + others
-        order = np.argsort(codes)  # one key sorts faster than two; no two pairs tie
+        order = _order(codes)  # one key sorts faster than two; no two pairs tie
         self.codes, self.others = codes[order], others[order]
-        self.scores = np.concatenate([score, score])[order]
-        self.starts = np.searchsorted(units[order], np.arange(size + 1))
+        self.scores = np.concatenate([score[as_left], score[as_right]])[order]
+        self.starts = np.concatenate([[0], np.cumsum(np.bincount(units, minlength=size))])
 
     def of(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The ``match`` pairs of each of ``units``, in order: which of ``units`` (its place among them), the other
@@ -65,6 +64,16 @@ class _Matches:
     def score(self, units: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each unit and other make a ``match`` pair, and its score (nan where not)."""
         return _looked_up(self.codes, self.scores, units * self.size + others, np.nan)
+
+
+def _order(codes: np.ndarray) -> np.ndarray:
+    """The order of ``codes`` (distinct, not negative): each code sorted with its place where both fit one integer,
+    several times faster than an argsort, else an argsort."""
+    size = len(codes)
+    if size and int(codes.max()) < np.iinfo(np.int64).max // size:
+        found: np.ndarray = np.sort(codes * size + np.arange(size)) % size
+        return found
+    return np.argsort(codes)
 
 
 def _spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -153,6 +162,26 @@ class _Found:
     reason: list[str]
 
 
+def _strongest(tops: np.ndarray, via: np.ndarray, bounds: np.ndarray, units: list[Unit]) -> tuple[np.ndarray, np.ndarray]:
+    """Of each reached unit's strongest paths (``tops``, the reached units' in turn from ``bounds``), the one whose
+    reason reads last, and whether the reasons must be read to tell. The reasons of one old unit's paths differ first
+    where their members' keys do (places follow key order), unless one key begins another or two are one."""
+    counts = np.diff(bounds)
+    reached = np.repeat(np.arange(len(counts)), counts)
+    ordered = tops[np.lexsort((via[tops], reached))]  # by reached unit, then member
+    strongest = np.full(len(counts), -1, dtype=np.int64)
+    strongest[counts > 0] = ordered[bounds[1:][counts > 0] - 1]
+    members = via[ordered]
+    tied = np.flatnonzero(np.repeat(counts > 1, counts))
+    begins = np.zeros(len(units) + 1, dtype=bool)
+    for member in np.unique(members[tied]).tolist():
+        begins[member] = member + 1 < len(units) and units[member + 1].unit_key.startswith(units[member].unit_key)
+    unclear = begins[members]
+    unclear[1:] |= (np.diff(members) == 0) & (np.diff(reached) == 0)
+    doubtful: np.ndarray = (counts > 1) & (np.bincount(reached[unclear], minlength=len(counts)) > 0)
+    return strongest, doubtful
+
+
 def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -> _Found:
     """The bridges of ``olds`` (units), the pairs of all of them sifted at once."""
     family = at.family[olds]
@@ -198,7 +227,9 @@ def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -
     groups = np.flatnonzero(np.diff(path, prepend=-1))
     best = np.maximum.reduceat(confidence, groups) if len(path) else confidence
     tops = np.flatnonzero(confidence == np.repeat(best, np.diff(np.append(groups, len(path)))))
-    top_bounds = np.searchsorted(path[tops], np.arange(len(new) + 1)).tolist()
+    bounds = np.searchsorted(path[tops], np.arange(len(new) + 1))
+    strongest_at, doubtful = _strongest(tops, via, bounds, units)
+    top_bounds = bounds.tolist()
     alone_new = (at.sole_of(family[old_of], at.scheme[new]) == new).tolist()
     olds_at, partners, scores = olds.tolist(), partner.tolist(), first.tolist()
     via_at, seconds, stated, confidences = via.tolist(), second.tolist(), states.tolist(), confidence.tolist()
@@ -211,12 +242,14 @@ def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -
         return (f"{old.unit_code} matches {through.unit_key} \u2018{through.title}\u2019 at {scores[row_at[path]]:.3f}, "
                 f"and {step}")
 
+    strongest_at, doubtful = strongest_at.tolist(), doubtful.tolist()
     found = _Found([], [], [], [], [])
     for i, (o, u) in enumerate(zip(old_of.tolist(), new.tolist())):
         a, b = top_bounds[i], top_bounds[i + 1]
         old, reached_unit = units[olds_at[o]], units[u]
         if a < b:
-            best_path = tops_at[a] if b - a == 1 else max(tops_at[a:b], key=lambda t: reason(old, reached_unit, t))
+            best_path = (max(tops_at[a:b], key=lambda path: reason(old, reached_unit, path)) if doubtful[i]
+                         else strongest_at[i])
             confidence_of, text, through = confidences[best_path], reason(old, reached_unit, best_path), via_at[best_path]
         elif alone_new[i]:
             own = [(scores[r], units[partners[r]].unit_key, partners[r]) for r in range(starts_at[o], starts_at[o + 1])]
@@ -237,23 +270,31 @@ def _found(olds: np.ndarray, at: _Units, matches: _Matches, units: list[Unit]) -
 
 
 def family_bridges(
-    unlinked: list[str],
+    olds: np.ndarray,
     new_schemes: Mapping[str, list[str]],
     units: Roster,
     families: Families,
-    pairs: Candidates,
+    matched: Candidates,
     methods_of: Callable[[list[tuple[str, str]]], list[str]],
 ) -> list[Bridge]:
-    """Links from each unlinked old unit to the units of the schemes superseding its own (``new_schemes``, by old
-    scheme) in its family that the evidence singles out, strongest path first; ``methods_of`` gives the strongest
-    evidence of each of many (old unit, member) steps at once."""
+    """Links from each unlinked old unit (``olds``, places in the roster) to the units of the schemes superseding its
+    own (``new_schemes``, by old scheme) in its family that the evidence (the pairs decided ``match``, ``matched``)
+    singles out, strongest path first; ``methods_of`` gives the strongest evidence of each of many (old unit, member)
+    steps at once."""
     at = _units(units, families, new_schemes)
-    matches = _Matches(pairs, units.here(pairs.keys), len(units.keys))
-    olds = np.fromiter(map(units.position.get, unlinked, repeat(-1)), dtype=np.int64, count=len(unlinked))
-    olds = olds[olds >= 0]
     # Only an old unit whose family holds a unit of a scheme superseding its own can be bridged.
     which, scheme = at.superseding(olds)
     olds = olds[np.unique(which[at.sole_of(at.family[olds[which]], scheme) != -2])]
+    # The ``match`` pairs a path takes: the old units' own, and those of the members of their families they match.
+    here = units.here(matched.keys)
+    left, right = here[matched.left], here[matched.right]
+    known = (left >= 0) & (right >= 0)
+    left, right, score = left[known], right[known], matched.score[known]
+    wanted = np.zeros(len(units.keys), dtype=bool)
+    wanted[olds] = True
+    kin = at.family[left] == at.family[right]
+    wanted[np.concatenate([right[kin & wanted[left]], left[kin & wanted[right]]])] = True
+    matches = _Matches(left, right, score, wanted)
     found = _Found([], [], [], [], [])
     for start in range(0, len(olds), CHUNK):
         part = _found(olds[start:start + CHUNK], at, matches, units.units)

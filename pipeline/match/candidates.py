@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from itertools import repeat
+from itertools import chain, repeat
+from operator import attrgetter
 
 import numpy as np
 
@@ -37,24 +38,31 @@ class Roster:
     nos: np.ndarray
 
     @classmethod
-    def of(cls, units: Mapping[str, Unit]) -> Roster:
-        """The roster of ``units``, by key."""
-        keys = sorted(units)
-        listed = [units[key] for key in keys]
-        schemes = sorted({unit.scheme for unit in listed})
-        scheme = {name: i for i, name in enumerate(schemes)}
-        codes: dict[str, int] = {}
-        nos = np.fromiter((codes.setdefault(unit.nos_code, len(codes)) if unit.nos_code else -1 for unit in listed),
-                          dtype=np.int64, count=len(listed))
-        return cls(tuple(keys), listed, {key: i for i, key in enumerate(keys)}, schemes,
-                   np.fromiter((scheme[unit.scheme] for unit in listed), dtype=np.int64, count=len(listed)),
-                   list(codes), nos)
+    def of(cls, units: Mapping[str, Unit], keys: tuple[str, ...] | None = None) -> Roster:
+        """The roster of ``units``, by key (``keys``: their keys in order, where already sorted)."""
+        keys = tuple(sorted(units)) if keys is None else keys
+        assert len(keys) == len(units), "the keys of every unit"
+        listed = list(map(units.__getitem__, keys))
+        named = list(map(attrgetter("scheme"), listed))
+        schemes = sorted(set(named))
+        stated = list(map(attrgetter("nos_code"), listed))
+        codes = {code: i for i, code in enumerate(dict.fromkeys(filter(None, stated)))}  # in order of first statement
+        return cls(keys, listed, dict(zip(keys, range(len(keys)))), schemes,
+                   np.fromiter(map({name: i for i, name in enumerate(schemes)}.__getitem__, named), dtype=np.int64,
+                               count=len(listed)),
+                   list(codes), np.fromiter(map(codes.get, stated, repeat(-1)), dtype=np.int64, count=len(listed)))
+
+    def places(self, keys: Sequence[str]) -> np.ndarray:
+        """The place here of each of ``keys`` (-1: a key not here)."""
+        return np.fromiter(map(self.position.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+
+    def ends(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """The places of pairs of keys, a row (left, right) each (-1: a key not here)."""
+        return self.places(list(chain.from_iterable(pairs))).reshape(-1, 2)
 
     def here(self, keys: tuple[str, ...]) -> np.ndarray:
         """The place here of each of ``keys`` (-1: a key not here): in a run, the pairs name the same keys."""
-        if keys == self.keys:
-            return np.arange(len(keys), dtype=np.int64)
-        return np.fromiter(map(self.position.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+        return np.arange(len(keys), dtype=np.int64) if keys == self.keys else self.places(keys)
 
 
 @dataclass(frozen=True)
@@ -113,3 +121,11 @@ def candidates(pairs: PairColumns, scored: Scored, decided: Mapping[int, str]) -
     return Candidates(pairs.keys, pairs.left[rows], pairs.right[rows], scored.weight[rows], scored.score[rows],
                       np.nan_to_num(title, nan=0.0), np.nan_to_num(column["criteria_score"][rows], nan=0.0),
                       identity, decision[rows])
+
+
+def among(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is one of ``ordered`` (sorted)."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    found: np.ndarray = ordered[np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)] == values
+    return found

@@ -14,13 +14,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain, repeat
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from pipeline.core.records import Family
+from pipeline.core.records import Family, from_columns
 from pipeline.match.candidates import Candidates, Roster, sorted_rows
 
 # Pairs read as Python integers at a time.
@@ -37,6 +36,8 @@ class _Groups:
     def __init__(self, schemes: list[int]):
         self.parent = list(range(len(schemes)))
         self.schemes = [1 << scheme for scheme in schemes]
+        # Python integers where there are more schemes than a 64-bit integer has bits.
+        self.bits: type = object if max(schemes, default=0) >= 63 else np.int64
 
     def find(self, unit: int) -> int:
         parent = self.parent
@@ -50,7 +51,8 @@ class _Groups:
         parts the pairs and the groups so far connect, each named by its lowest position."""
         size = len(self.parent)
         roots = self.roots()
-        ends = (np.concatenate([left, np.arange(size)]), np.concatenate([right, roots]))
+        grouped = np.flatnonzero(roots != np.arange(size))  # the units of groups so far, but for their names
+        ends = (np.concatenate([left, grouped]), np.concatenate([right, roots[grouped]]))
         _, part = connected_components(coo_matrix((np.ones(len(ends[0])), ends), shape=(size, size)),
                                        directed=False)
         lowest = np.full(size, size, dtype=np.int64)
@@ -79,8 +81,10 @@ class _Groups:
         """Which pairs a checked join might still join, looked at all at once: groups only grow, so units in one
         group, or in groups that share a scheme, stay so."""
         roots = self.roots()
-        schemes = np.array(self.schemes, dtype=object)[roots]  # Python integers: there may be more schemes than 64
-        found: np.ndarray = (roots[left] != roots[right]) & ((schemes[left] & schemes[right]) == 0).astype(bool)
+        left, right = roots[left], roots[right]
+        found: np.ndarray = left != right
+        schemes: np.ndarray = np.array(self.schemes, dtype=self.bits)
+        found[found] = ((schemes[left[found]] & schemes[right[found]]) == 0).astype(bool)
         return found
 
     def roots(self) -> np.ndarray:
@@ -134,21 +138,20 @@ def _family_ids(keys: tuple[str, ...], roots: np.ndarray, code: np.ndarray, name
     return ids, of_group[roots]
 
 
-def build_families(units: Roster, links: list[tuple[str, str]], pairs: Candidates) -> Families:
-    """Every unit in exactly one family; ``links`` (map rows, confirmed overrides) join unchecked."""
-    keys, position = units.keys, units.position
+def build_families(units: Roster, linked: np.ndarray, matched: Candidates) -> Families:
+    """Every unit in exactly one family; ``linked`` (map rows, confirmed overrides: a row of two units, places in the
+    roster, -1 for a unit not there) join unchecked, then the pairs decided ``match`` (``matched``) where they may."""
+    keys = units.keys
     groups = _Groups(units.scheme.tolist())
     coded, code, names = _code_joins(units)
-    linked = np.fromiter(map(position.get, chain.from_iterable(links), repeat(-1)), dtype=np.int64,
-                         count=2 * len(links)).reshape(-1, 2)
     linked = linked[(linked >= 0).all(axis=1)]
     groups.join_all(np.concatenate([coded[0], linked[:, 0]]), np.concatenate([coded[1], linked[:, 1]]))
-    matched = pairs.matched()
-    here = units.here(pairs.keys)
+    here = units.here(matched.keys)
     left, right = here[matched.left], here[matched.right]
-    # Groups only grow: a pair whose units the unchecked joins put in one group joins nothing, and is not ranked.
-    roots = groups.roots()
-    apart = np.flatnonzero((left >= 0) & (right >= 0) & (roots[left] != roots[right]))
+    # Groups only grow: a pair that the unchecked joins leave nothing to join (its units in one group, or in groups
+    # that share a scheme) joins nothing later either, and is not ranked.
+    apart = np.flatnonzero((left >= 0) & (right >= 0))
+    apart = apart[groups.joinable(left[apart], right[apart])]
     ranked = apart[sorted_rows([-matched.score[apart], matched.left[apart], matched.right[apart]])]
     left, right = left[ranked], right[ranked]
     for start in range(0, len(left), CHUNK):  # a chunk's pairs as Python integers at a time: half a million is many
@@ -159,5 +162,5 @@ def build_families(units: Roster, links: list[tuple[str, str]], pairs: Candidate
     ids, family = _family_ids(keys, groups.roots(), code, names)
     # Groups that share an id are one family: units by family, then key (positions follow key order).
     order = np.argsort(family, kind="stable").tolist()
-    rows = list(map(Family, [ids[i] for i in family[order].tolist()], [keys[i] for i in order]))
+    rows = from_columns(Family, list(map(ids.__getitem__, family[order].tolist())), list(map(keys.__getitem__, order)))
     return Families(rows, ids, family)

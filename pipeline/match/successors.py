@@ -51,9 +51,19 @@ def _ranked(pairs: Candidates) -> np.ndarray:
 
 def _firsts(units: np.ndarray) -> np.ndarray:
     """Where each unit appears first in ``units``: for rows in rank order, which row is that unit's best."""
-    first = np.zeros(len(units), dtype=bool)
-    first[np.unique(units, return_index=True)[1]] = True
-    return first
+    rows = np.arange(len(units))
+    first = np.full(int(units.max(initial=-1)) + 1, len(units))
+    np.minimum.at(first, units, rows)
+    found: np.ndarray = first[units] == rows
+    return found
+
+
+def _marked(units: np.ndarray, among: np.ndarray, size: int) -> np.ndarray:
+    """Whether each of ``units`` is one of ``among`` (units below ``size``)."""
+    marked = np.zeros(size, dtype=bool)
+    marked[among] = True
+    found: np.ndarray = marked[units]
+    return found
 
 
 def _linked(pairs: Candidates, ranked: np.ndarray, among: np.ndarray) -> np.ndarray:
@@ -71,7 +81,9 @@ def successor_links(pairs: Candidates) -> np.ndarray:
 
     def unlinked() -> np.ndarray:
         """Rows neither of whose units has a link yet."""
-        return ~np.isin(pairs.left, pairs.left[links]) & ~np.isin(pairs.right, pairs.right[links])
+        size = len(pairs.keys)
+        found: np.ndarray = ~_marked(pairs.left, pairs.left[links], size) & ~_marked(pairs.right, pairs.right[links], size)
+        return found
 
     links = np.concatenate([links, _linked(pairs, ranked, (pairs.decision == MATCH) & unlinked())])
     rows = ranked[(live & unlinked())[ranked]]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, from_columns
 from pipeline.match.bridges import Bridge
-from pipeline.match.candidates import Candidates, Roster
+from pipeline.match.candidates import Candidates, Roster, among
 from pipeline.match.justify import Evidence, justifications, quotes_shared_words, strongest_methods
 from pipeline.match.overrides import Override
 from pipeline.match.pairs import NO_ROW, PairColumns, aligned_columns
@@ -161,38 +162,47 @@ def _none_row(new_schemes: list[str], best: tuple[Unit, Verdict, str] | None) ->
 
 @dataclass(frozen=True)
 class Links:
-    """One supersession's links (old key, new key) in key order, those of them that families make, and the pairs
-    a person rejected."""
+    """One supersession's links in key order, as units (``ends``: a row (old, new) each, places among ``keys``), those
+    of them that families make, and the pairs a person rejected."""
 
     supersession: Supersession
-    pairs: list[tuple[str, str]]
+    ends: np.ndarray
+    keys: tuple[str, ...]
     bridged: dict[tuple[str, str], Bridge]
     rejected: list[tuple[str, str]]
 
+    @cached_property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The links as (old key, new key), made when the map reads them."""
+        keys = self.keys
+        return [(keys[old], keys[new]) for old, new in self.ends.tolist()]
+
 
 def successor_pairs(units: Roster, supersessions: list[Supersession], pairs: Candidates,
-                    earlier: list[list[Pair]] | None = None, since: int = 0) -> list[list[Pair]]:
+                    earlier: list[np.ndarray] | None = None, since: int = 0) -> list[np.ndarray]:
     """Each supersession's successor links among ``pairs`` (older scheme on the left, the overrides' decisions in
-    place), in key order. ``earlier``: the links found among the rows before ``since``, which stand for each
-    supersession that no later row is a pair of."""
-    scheme = np.append(units.scheme, -1)[units.here(pairs.keys)]  # -1: a unit not on the roster
+    place), a row (old, new) each, units as places in the roster, in key order. ``earlier``: the links found among the
+    rows before ``since``, which stand for each supersession that no later row is a pair of."""
+    here = units.here(pairs.keys)
+    scheme = np.append(units.scheme, -1)  # -1: a unit not on the roster
+    left, right = scheme[here[pairs.left]], scheme[here[pairs.right]]
     code = {name: i for i, name in enumerate(units.schemes)}
-    later = scheme[pairs.left[since:]], scheme[pairs.right[since:]]
     found = []
     for i, s in enumerate(supersessions):
         old, new = code.get(s.old_scheme, -1), code.get(s.new_scheme, -1)
-        if earlier is not None and not ((later[0] == old) & (later[1] == new)).any():
+        if earlier is not None and not ((left[since:] == old) & (right[since:] == new)).any():
             found.append(earlier[i])
             continue
-        scoped = pairs.where((scheme[pairs.left] == old) & (scheme[pairs.right] == new))
-        found.append(scoped.pairs(successor_links(scoped)))
+        scoped = pairs.where(np.flatnonzero((left == old) & (right == new)))
+        rows = successor_links(scoped)
+        found.append(np.stack([here[scoped.left[rows]], here[scoped.right[rows]]], axis=1))
     return found
 
 
 def map_links(
     units: Roster,
     supersessions: list[Supersession],
-    successors: list[list[Pair]],
+    successors: list[np.ndarray],
     overrides: dict[tuple[str, str], Override],
     bridges: dict[tuple[str, str], Bridge] | None = None,
 ) -> list[Links]:
@@ -203,42 +213,49 @@ def map_links(
         old, new = key
         return units.units[units.position[old]].scheme, units.units[units.position[new]].scheme
 
-    # The decided and bridged pairs by the schemes of their units, each looked at once.
+    # The decided pairs by the schemes of their units, each looked at once; the bridged pairs as units.
     decided: dict[tuple[str, str], list[tuple[Pair, str]]] = defaultdict(list)
     for key, override in overrides.items():
         decided[schemes(key)].append((key, override.decision))
-    bridging: dict[tuple[str, str], dict[Pair, Bridge]] = defaultdict(dict)
-    for key, bridge in (bridges or {}).items():
-        bridging[schemes(key)][key] = bridge
+    given = bridges or {}
+    bridged_keys = list(given)
+    bridged_at = units.ends(bridged_keys)
+    bridged_schemes = units.scheme[bridged_at]
+    code = {name: i for i, name in enumerate(units.schemes)}
+    size = len(units.keys)
     found = []
-    for s, ordered in zip(supersessions, successors, strict=True):
+    for s, ends in zip(supersessions, successors, strict=True):
         scope = (s.old_scheme, s.new_scheme)
         confirmed = [k for k, decision in decided.get(scope, []) if decision == "confirm"]
-        bridged = bridging.get(scope, {})
-        if confirmed or bridged:
-            links = set(ordered)
-            confirmed = [k for k in confirmed if k not in links]
-            links.update(confirmed)
-            bridged = {k: b for k, b in bridged.items() if k not in links}
+        bridging = np.flatnonzero((bridged_schemes[:, 0] == code.get(s.old_scheme, -1))
+                                  & (bridged_schemes[:, 1] == code.get(s.new_scheme, -1)))
+        bridged: dict[Pair, Bridge] = {}
+        if confirmed or len(bridging):
+            # The few pairs added where no link is, merged into the links' key order (positions follow it).
+            linked = ends[:, 0] * size + ends[:, 1]  # in order
+            confirmed_at = units.ends(confirmed)
+            confirmed_at = confirmed_at[~among(confirmed_at[:, 0] * size + confirmed_at[:, 1], linked)]
+            bridging = bridging[~among(bridged_at[bridging, 0] * size + bridged_at[bridging, 1], np.sort(
+                np.concatenate([linked, confirmed_at[:, 0] * size + confirmed_at[:, 1]])))]
+            bridged = {key: given[key] for key in map(bridged_keys.__getitem__, bridging.tolist())}
+            added = np.concatenate([ends, confirmed_at, bridged_at[bridging]])
+            ends = np.stack(np.divmod(np.unique(added[:, 0] * size + added[:, 1]), size), axis=1)
         rejected = [k for k, decision in decided.get(scope, []) if decision == "reject"]
-        # The few pairs added to links already in order: a sort that finds the order kept (one run) and merges them.
-        added = sorted(set(confirmed) | set(bridged))
-        found.append(Links(s, sorted(ordered + added) if added else ordered, bridged, rejected))
+        found.append(Links(s, ends, units.keys, bridged, rejected))
     return found
 
 
-def unlisted(units: Roster, links: list[Links]) -> list[str]:
-    """The old units with neither a link nor a person's rejection: the map gives each a ``none`` row. By scheme,
-    then key."""
+def unlisted(units: Roster, links: list[Links]) -> np.ndarray:
+    """The old units (places in the roster) with neither a link nor a person's rejection: the map gives each a
+    ``none`` row. By scheme, then key."""
     old_schemes = {found.supersession.old_scheme for found in links}
     wanted = np.isin(units.scheme, [i for i, name in enumerate(units.schemes) if name in old_schemes])
     for found in links:
-        for pairs in (found.pairs, found.rejected):
-            wanted[np.fromiter(map(units.position.__getitem__, map(itemgetter(0), pairs)), dtype=np.int64,
-                               count=len(pairs))] = False
+        wanted[found.ends[:, 0]] = False
+        wanted[units.ends(found.rejected)[:, 0]] = False
     old = np.flatnonzero(wanted)
-    old = old[np.argsort(units.scheme[old], kind="stable")]  # schemes are numbered in order, and keys are in order
-    return list(map(units.keys.__getitem__, old.tolist()))
+    found_old: np.ndarray = old[np.argsort(units.scheme[old], kind="stable")]  # schemes are numbered in order
+    return found_old
 
 
 def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,

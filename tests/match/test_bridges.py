@@ -27,15 +27,16 @@ def matched(left: Unit, right: Unit, score: float) -> UnitMatch:
 
 def bridges(units: list[Unit], pairs: list[UnitMatch], old: Unit = OLD) -> list[Bridge]:
     """The bridges of ``old`` into the new scheme, over the families its units and pairs gather."""
-    scored = candidates(pairs)
+    matched = candidates(pairs).matched()
     listed = roster(units)
-    return family_bridges([old.unit_key], {old.scheme: ["new"]}, listed, build_families(listed, [], scored), scored,
-                          lambda steps: ["title"] * len(steps))
+    return family_bridges(listed.places([old.unit_key]), {old.scheme: ["new"]}, listed,
+                          build_families(listed, listed.ends([]), matched), matched, lambda steps: ["title"] * len(steps))
 
 
 def family_of(units: list[Unit], pairs: list[UnitMatch]) -> set[str]:
     """The members of the old unit's family."""
-    families = build_families(roster(units), [], candidates(pairs)).rows
+    listed = roster(units)
+    families = build_families(listed, listed.ends([]), candidates(pairs).matched()).rows
     (family_id,) = {f.family_id for f in families if f.unit_key == OLD.unit_key}
     return {f.unit_key for f in families if f.family_id == family_id}
 
@@ -72,3 +73,20 @@ def test_without_a_path_only_the_family_s_one_unit_of_the_new_scheme_is_bridged(
     assert (bridge.new_key, bridge.confidence, bridge.method) == ("new:301", 0.5, "nos")
     assert bridge.reason == "Same competence through family R4: 13 is grouped with it by NOS code R4"
     assert bridges([stating, STANDARD, HOTEL, WARD], [], stating) == []
+
+
+def test_of_paths_that_tie_the_one_whose_reason_reads_last_is_taken():
+    # Two members of the family state R4, as does the one new unit: both paths are the old unit's 0.95 match, then
+    # the code. Their reasons differ first at the members' keys: "sector:R4" reads before "std:R4".
+    sector = unit("sector", "R4", "Receive visitors at a front desk", nos_code="R4")
+    (bridge,) = bridges([OLD, STANDARD, sector, WARD], [matched(OLD, STANDARD, 0.95), matched(OLD, sector, 0.95)])
+    assert (bridge.new_key, bridge.confidence) == ("new:302", 0.95)
+    assert "12 matches std:R4 \u2018Welcome visitors to the premises\u2019 at 0.950, and 302 states NOS R4" in bridge.reason
+
+
+def test_where_one_member_s_key_begins_another_s_the_reasons_themselves_are_compared():
+    # Keys made outside ``unit_key``: "std:R4" begins "std:R4\t1", yet its reason reads after the other's (a space
+    # sorts after a tab), so the keys alone would choose wrongly.
+    tabbed = Unit("std:R4\t1", "sector", "R4\t1", "Receive visitors at a front desk", nos_code="R4")
+    (bridge,) = bridges([OLD, STANDARD, tabbed, WARD], [matched(OLD, STANDARD, 0.95), matched(OLD, tabbed, 0.95)])
+    assert "12 matches std:R4 \u2018Welcome visitors to the premises\u2019" in bridge.reason

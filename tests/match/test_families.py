@@ -21,7 +21,8 @@ def matched(left: Unit, right: Unit, score: float) -> UnitMatch:
 def groups(pairs: list[UnitMatch], links: list[tuple[str, str]] | None = None) -> set[frozenset[str]]:
     """The families of the four units, as sets of unit keys."""
     found: dict[str, set[str]] = {}
-    for family in build_families(roster([OLD, SHELVES, YARD, STANDARD]), links or [], candidates(pairs)).rows:
+    listed = roster([OLD, SHELVES, YARD, STANDARD])
+    for family in build_families(listed, listed.ends(links or []), candidates(pairs).matched()).rows:
         found.setdefault(family.family_id, set()).add(family.unit_key)
     return {frozenset(members) for members in found.values()}
 
@@ -47,7 +48,8 @@ def test_a_split_units_links_join_its_parts_and_their_family_refuses_another_uni
     cold = unit("old", "2", "Store goods in a cold room")
     links = [(OLD.unit_key, SHELVES.unit_key), (OLD.unit_key, YARD.unit_key)]  # two new units: unchecked
     pairs = [matched(cold, YARD, 0.99), matched(STANDARD, SHELVES, 0.9)]
-    families = build_families(roster([OLD, SHELVES, YARD, STANDARD, cold]), links, candidates(pairs)).rows
+    listed = roster([OLD, SHELVES, YARD, STANDARD, cold])
+    families = build_families(listed, listed.ends(links), candidates(pairs).matched()).rows
     # No NOS code: each family is named by its first key, and lists its units in key order.
     assert [(f.family_id, f.unit_key) for f in families] == [
         ("new:1", "new:1"), ("new:1", "new:2"), ("new:1", "old:1"), ("new:1", "std:S1"), ("old:2", "old:2")]
