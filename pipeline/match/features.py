@@ -42,7 +42,6 @@ class UnitProfile:
 
 _UNIT_KEY, _TITLE, _TEXT, _CRITERION_KEY = map(attrgetter, ("unit_key", "title", "text", "criterion_key"))
 _TITLE_WORDS, _BODY_WORDS, _CRITERIA, _WORDS = map(attrgetter, ("title_words", "body_words", "criteria", "words"))
-_UNIT_TITLE = attrgetter("unit", "title_words")
 
 
 def prepare(units: list[Unit], criteria: list[Criterion], outcomes: Sequence[Outcome] = (),
@@ -108,7 +107,8 @@ def rarities(profiles: dict[str, UnitProfile]) -> Rarities:
     """Word rarity over the distinct unit titles (with the body words titles are compared with, and the word
     equivalences the corpus's linked titles teach) and over the distinct criteria of the corpus."""
     each = profiles.values()
-    learned = learned_equivalences(map(_UNIT_TITLE, each))
+    # Only units that state a code are linked by the documents.
+    learned = learned_equivalences((p.unit, p.title_words) for p in each if p.unit.nos_code or p.unit.uan)
     title = Rarity.from_texts(map(_TITLE_WORDS, each), set(chain.from_iterable(map(_BODY_WORDS, each))))
     return Rarities(
         title.with_equivalences(learned),
