@@ -14,6 +14,7 @@ import functools
 import gc
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
@@ -142,14 +143,20 @@ def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitPr
 
 
 def _prepared(units: list[Unit], criteria: list[Criterion], outcomes: list[Outcome], kept: Path | None
-              ) -> dict[str, UnitProfile]:
-    """The units' profiles, spaCy asked only for texts ``kept`` holds no lemmas of; the lemmas of the texts read
-    are kept at once, not held to the end of the run."""
+              ) -> tuple[dict[str, UnitProfile], Rarities]:
+    """The units' profiles and the corpus's word rarities, spaCy asked only for texts ``kept`` holds no lemmas of;
+    the lemmas and content words of the texts read are kept at once, not held to the end of the run."""
     lemmas = kept_lemmas(kept)
     profiles = prepare(units, criteria, outcomes, lemmas)
-    if kept is not None:
-        write_lemmas(kept, lemmas)
-    return profiles
+    if kept is None:
+        return profiles, rarities(profiles)
+    # Writing them is mostly Parquet's encoding and the disk's flushes, which let go of the interpreter: the
+    # rarities are counted meanwhile.
+    with ThreadPoolExecutor(1) as aside:
+        written = aside.submit(write_lemmas, kept, lemmas)
+        rarity = rarities(profiles)
+        written.result()
+    return profiles, rarity
 
 
 def _blocking_summary(blocking: Blocking) -> dict[str, int]:
@@ -204,8 +211,7 @@ def match_corpus(
     schemes = {u.scheme for u in units}
     rank = scheme_rank(entries, schemes)
 
-    profiles = _prepared(units, criteria, outcomes or [], kept)
-    rarity = rarities(profiles)
+    profiles, rarity = _prepared(units, criteria, outcomes or [], kept)
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 

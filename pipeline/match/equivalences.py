@@ -25,20 +25,24 @@ MAX_DIFFERENT_WORDS = 2
 
 def learned_equivalences(titled: Iterable[tuple[Unit, tuple[str, ...]]]) -> dict[str, frozenset[str]]:
     """For each word, the words the corpus's linked titles use in its place (symmetric), from (unit, title words)."""
-    by_key: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = defaultdict(list)
+    # Each code as the documents write it, with the units stating it: a few codes stand for tens of thousands of units.
+    written: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
     for unit, words in titled:
-        # Each code the unit states, as the documents write it give or take case and spaces.
-        stated = unit.scheme, frozenset(words)
         if unit.nos_code:
-            by_key["nos", unit.nos_code.strip().casefold()].append(stated)
+            written["nos", unit.nos_code].append((unit.scheme, words))
         if unit.uan:
-            by_key["uan", unit.uan.strip().casefold()].append(stated)
+            written["uan", unit.uan].append((unit.scheme, words))
+    # Each code given or taken case and spaces.
+    by_key: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for (kind, code), stated in written.items():
+        by_key[kind, code.strip().casefold()] += stated
     linked: set[frozenset[frozenset[str]]] = set()
     for members in by_key.values():
         schemes = [scheme for scheme, _ in members]
         if len(schemes) != len(set(schemes)):
             continue
-        for (scheme_a, a), (scheme_b, b) in product(members, members):
+        sets = [(scheme, frozenset(words)) for scheme, words in members]
+        for (scheme_a, a), (scheme_b, b) in product(sets, sets):
             if scheme_a < scheme_b and a != b and a and b:
                 linked.add(frozenset((a, b)))
     counts: Counter[frozenset[str]] = Counter()

@@ -179,3 +179,11 @@ def test_progress_messages(tmp_path: Path):
     # Only old 207 and new 4-303 list criteria: theirs is the one pair with criteria to align.
     assert heard[1] == "compared 48 pairs, 1 of them with their criteria aligned anew; 0 kept from an earlier run"
     assert heard[2].startswith("model fitted by EM") and heard[3].startswith("scored")
+
+
+def test_keeping_the_lemmas_fails_the_run_aloud(tmp_path: Path):
+    # The kept lemmas and words are written beside the counting of the rarities: a write that fails still fails the run.
+    taken = tmp_path / "kept"
+    taken.write_text("a file where the kept folder should be", encoding="utf-8")
+    with pytest.raises(NotADirectoryError):
+        match_corpus(UNITS, CRITERIA, ENTRIES, tmp_path / "absent.csv", kept=taken / "stage")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pipeline.match.normalise import (
     STOPWORDS,
     Rarity,
+    _vocabulary,
     compounds_joined,
     content_words,
     counterparts,
@@ -148,6 +149,14 @@ _COMPOUNDS = ["online", "handover", "carers", "inform", "anyone", "teams", "cust
 def test_compounds_joined_is_the_rule_read_pair_by_pair(pieces: list[list[tuple[str, str]]], known: frozenset[str]):
     texts = ["".join(between + word for between, word in text) for text in pieces]
     assert compounds_joined(texts, known) == [_joined_pair_by_pair(text, known) for text in texts]
+
+
+def test_the_words_a_text_writes_are_its_runs_of_a_to_z():
+    # Any other character ends a word: accented letters, a dotless i, a long s, digits, tabs and a lone surrogate.
+    texts = ["caf\u00e9 au lait, na\u00efve", "x-ray 3d a1b2", "tab\tand\x0bform\x0cfeed", "\u0131stanbul \u017ftrasse",
+             "lone \ud800 half", ""]
+    assert _vocabulary(texts) == {"caf", "au", "lait", "na", "ve", "x", "ray", "d", "a", "b", "tab", "and", "form", "feed",
+                                  "stanbul", "trasse", "lone", "half"}
 
 
 def test_spelling_variants_fold_where_the_corpus_has_both():
