@@ -204,13 +204,13 @@ def match_corpus(
     schemes = {u.scheme for u in units}
     rank = scheme_rank(entries, schemes)
 
+    kept_pairs = Kept.read(kept)  # read while the units are prepared, and held for the pairs families bridge too
     profiles = _prepared(units, criteria, outcomes or [], kept)
     rarity = rarities(profiles)
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
     compared = Compared(PairColumns(blocking.keys), profiles, rarity, engine, profile_hashes(blocking.texts, rarity))
-    kept_pairs = Kept.read(kept)  # held for the pairs families bridge too
     compared.add(blocking.left, blocking.right, kept_pairs)
     let_go()
     blocked = _blocking_summary(blocking)
