@@ -20,7 +20,7 @@ scores, families and the map are rebuilt from all the pairs. Features are kept,
 never scores: a model fitted anew scores every pair anew.
 
 The kept features are Parquet files of columns (``pipeline.match.pairs``), read
-back a row group at a time for the pairs still wanted, beside the lemmas of the
+whole on a thread of their own while the run prepares its units (``Kept``), beside the lemmas of the
 texts the run read (spaCy is asked only for new texts) and their content words with
 the vocabulary they were settled against (a release reads the old texts' words from
 there unless its new texts change them), in a folder named by the
@@ -254,6 +254,7 @@ class Kept:
             for name, column in whole.columns.items():
                 columns[name][at] = column[rows]
             whole.columns.clear()
+            let_go()  # they were made on the reading thread, whose arena keeps their pages otherwise
             return whole.alignments.of_rows(rows)
         order = np.argsort(rows, kind="stable")
         ranked = rows[order]
@@ -280,7 +281,8 @@ class _Whole:
 
     @classmethod
     def read(cls, segments: tuple[Path, ...]) -> _Whole:
-        """The segments' rows, one segment after the other, read a row group at a time into the columns."""
+        """The segments' rows, one segment after the other, each read in one call: the thread takes the interpreter
+        back a few times a segment, not at every row group, while the run's own work in Python waits for it."""
         files = [pq.ParquetFile(segment) for segment in segments]
         try:
             for segment, file in zip(segments, files):
@@ -293,14 +295,14 @@ class _Whole:
             chunks: list[pa.ListArray[Any]] = []
             start = 0
             for file in files:
-                for group in range(file.num_row_groups):
-                    read = file.read_row_group(group, use_threads=False)
-                    end = start + read.num_rows
-                    for name, column in chain(hashes.items(), columns.items()):
-                        column[start:end] = read.column(name).to_numpy()
-                    chunks.append(cast("pa.ListArray[Any]", pa.concat_arrays(read.column("alignment").chunks,
-                                                                             memory_pool=HELD)))
-                    start = end
+                read = file.read(use_threads=False)
+                end = start + read.num_rows
+                for name, column in chain(hashes.items(), columns.items()):
+                    column[start:end] = read.column(name).to_numpy()
+                chunks.append(cast("pa.ListArray[Any]", pa.concat_arrays(read.column("alignment").chunks,
+                                                                         memory_pool=HELD)))
+                del read
+                start = end
         finally:
             for file in files:
                 file.close()
