@@ -306,7 +306,8 @@ class _Whole:
         finally:
             for file in files:
                 file.close()
-        let_go()
+        if segments:
+            let_go()  # what Parquet held of the tables read
         return cls(_Sorted.of(hashes["left_profile"], hashes["right_profile"]),
                    _Sorted.of(hashes["left_criteria_profile"], hashes["right_criteria_profile"]), columns,
                    Alignments(tuple(chunks), np.arange(rows, dtype=np.int64)))
