@@ -82,7 +82,7 @@ class Compared:
         self.pairs.extend_columns(left, right, out, Alignments.placed(len(left), aligned))
         if kept.segments:
             if not len(self.taken):
-                self.taken = np.full(len(kept.left), NO_ROW, dtype=np.int64)
+                self.taken = np.full(len(kept), NO_ROW, dtype=np.int64)
             self.taken[found.rows] = first + found.at
         self.compared += len(missing)
         # Only a pair whose two units both list criteria has any to align.

@@ -20,7 +20,7 @@ scores, families and the map are rebuilt from all the pairs. Features are kept,
 never scores: a model fitted anew scores every pair anew.
 
 The kept features are Parquet files of columns (``pipeline.match.pairs``), read
-back a row group at a time for the pairs still wanted, beside the lemmas of the
+whole on a thread of their own while the run prepares its units (``Kept``), beside the lemmas of the
 texts the run read (spaCy is asked only for new texts) and their content words with
 the vocabulary they were settled against (a release reads the old texts' words from
 there unless its new texts change them), in a folder named by the
@@ -34,11 +34,13 @@ profiles gone, never wrong ones.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, compress, pairwise
@@ -181,50 +183,57 @@ class Found:
 
 @dataclass(frozen=True)
 class Kept:
-    """Pairs compared before: the profile hashes of each row's two units, read at once; the hashes of their criteria
-    read when the pairs not kept whole are first looked up (``found``); the rows' feature columns and alignments,
-    read a row group at a time for the rows asked for (``read_rows``). Rows are numbered across the segments, in
-    order."""
+    """Pairs compared before, read whole on a thread of their own from when the folder is opened (``read``): each
+    row's two units' profile hashes and criteria hashes, each two sorted once for looking pairs up (``found``), and
+    the rows' feature columns and alignments. The first rows asked for (``read_rows``, a run's blocked pairs) are
+    taken from what was read whole, which is then let go; rows asked for later (the pairs families bridge) are read
+    a row group at a time. Rows are numbered across the segments, in order."""
 
     segments: tuple[Path, ...]
-    left: np.ndarray  # the profile hashes of each row's two units
-    right: np.ndarray
-    # The hashes of each row's two units' criteria, once the pairs not kept whole were first looked up: a run
-    # looks pairs up twice (those blocking proposes, then those families bridge), and reads them once.
-    _criteria: list[np.ndarray] = field(default_factory=list, repr=False)
+    _whole: Callable[[], _Whole] = field(repr=False)  # what the segments hold, once read
 
     @classmethod
     def read(cls, folder: Path | None) -> Kept:
-        """What ``folder`` keeps; nothing when it keeps nothing."""
+        """What ``folder`` keeps; nothing when it keeps nothing. Parquet and numpy let go of the interpreter while
+        they work: the segments are read beside what the run does meanwhile (preparing its units)."""
         segments = _segments(folder)
-        left, right = _columns(segments, "left_profile", "right_profile")
-        return cls(segments, left, right)
+        if not segments:
+            empty = _Whole.read(())
+            return cls(segments, lambda: empty)
+        reader = ThreadPoolExecutor(1, thread_name_prefix="kept-pairs")
+        whole = reader.submit(_Whole.read, segments)
+        reader.shutdown(wait=False)  # the thread ends once the segments are read
+        return cls(segments, whole.result)
 
-    def criteria(self) -> list[np.ndarray]:
-        """The hashes of each row's two units' criteria, read when first asked for."""
-        if not self._criteria:
-            self._criteria.extend(_columns(self.segments, "left_criteria_profile", "right_criteria_profile"))
-        return self._criteria
+    def __len__(self) -> int:
+        """How many rows the segments hold."""
+        return len(self._whole().profiles)
 
     def found(self, left: np.ndarray, right: np.ndarray, hashes: Hashes) -> Found:
         """Of the pairs ``left``, ``right`` (units by position; ``hashes`` their profile hashes by position), which
         are kept whole, and which of the others have their criterion alignment kept."""
-        at, rows = _found(self.left, self.right, hashes.profile[left], hashes.profile[right])
+        whole = self._whole()
+        at, rows = whole.profiles.found(hashes.profile[left], hashes.profile[right])
         others = np.ones(len(left), dtype=bool)
         others[at] = False
         rest = np.flatnonzero(others)
         del others
-        if not self.segments or not len(rest):
-            return Found(at, rows, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        kept_left, kept_right = self.criteria()
-        aligned_at, aligned_rows = _found(kept_left, kept_right, hashes.criteria[left[rest]], hashes.criteria[right[rest]])
+        aligned_at, aligned_rows = whole.criteria.found(hashes.criteria[left[rest]], hashes.criteria[right[rest]])
         return Found(at, rows, rest[aligned_at], aligned_rows)
 
     def read_rows(self, rows: np.ndarray, columns: dict[str, np.ndarray], at: np.ndarray) -> Alignments:
         """Put the feature columns of ``rows`` here into ``columns`` at positions ``at``, and give their alignments,
-        in the order of ``rows``: a row group read at a time, so that only the rows asked for are ever held whole."""
+        in the order of ``rows``: the first time from the columns read whole (then let go), later a row group read
+        at a time, so that only the rows asked for are ever held whole."""
         if not self.segments or not len(rows):
             return Alignments.of([()] * len(rows))
+        whole = self._whole()
+        if whole.columns:
+            for name, column in whole.columns.items():
+                columns[name][at] = column[rows]
+            whole.columns.clear()
+            let_go()  # they were made on the reading thread, whose arena keeps their pages otherwise
+            return whole.alignments.of_rows(rows)
         order = np.argsort(rows, kind="stable")
         ranked = rows[order]
         parts: list[tuple[np.ndarray, Alignments]] = []
@@ -236,6 +245,110 @@ class Kept:
                 first = int(starts[-1])
                 parts += _read_groups(file, rows, order, ranked, starts, columns, at)
         return Alignments.placed(len(rows), parts)
+
+
+@dataclass(frozen=True)
+class _Whole:
+    """What the kept segments hold, read whole: the rows' profile hashes and criteria hashes, each two sorted for
+    lookups, their feature columns (until the rows are first read) and their alignments."""
+
+    profiles: _Sorted
+    criteria: _Sorted
+    columns: dict[str, np.ndarray]
+    alignments: Alignments
+
+    @classmethod
+    def read(cls, segments: tuple[Path, ...]) -> _Whole:
+        """The segments' rows, one segment after the other, each read in one call: the thread takes the interpreter
+        back a few times a segment, not at every row group, while the run's own work in Python waits for it."""
+        files = [pq.ParquetFile(segment) for segment in segments]
+        try:
+            for segment, file in zip(segments, files):
+                if not file.schema_arrow.equals(SCHEMA):
+                    raise ValueError(f"{segment}: kept pairs not in the schema this code writes: {file.schema_arrow}")
+            rows = sum(file.metadata.num_rows for file in files)
+            hashes = {name: np.empty(rows, dtype=np.uint64) for name in SCHEMA.names[:4]}
+            columns = {name: np.empty(rows, dtype=dtype) for name, dtype in DTYPES.items()}
+            # The alignments are held to the end of the run, as those compared anew are (``HELD``).
+            chunks: list[pa.ListArray[Any]] = []
+            start = 0
+            for file in files:
+                read = file.read(use_threads=False)
+                end = start + read.num_rows
+                for name, column in chain(hashes.items(), columns.items()):
+                    column[start:end] = read.column(name).to_numpy()
+                chunks.append(cast("pa.ListArray[Any]", pa.concat_arrays(read.column("alignment").chunks,
+                                                                         memory_pool=HELD)))
+                del read
+                start = end
+        finally:
+            for file in files:
+                file.close()
+        if segments:
+            let_go()  # what Parquet held of the tables read
+        return cls(_Sorted.of(hashes["left_profile"], hashes["right_profile"]),
+                   _Sorted.of(hashes["left_criteria_profile"], hashes["right_criteria_profile"]), columns,
+                   Alignments(tuple(chunks), np.arange(rows, dtype=np.int64)))
+
+
+@dataclass(frozen=True)
+class _Sorted:
+    """Rows' pairs of 64-bit hashes sorted once by pair code (``_pair_code``), each code with its row in its low
+    ``bits``, and the two hashes in that order: a pair is looked up by a search, never a sort of the rows."""
+
+    bits: int
+    ranked: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+
+    @classmethod
+    def of(cls, left: np.ndarray, right: np.ndarray) -> _Sorted:
+        """The rows ``left``, ``right`` (their two hashes) sorted."""
+        bits = _bits(len(left))
+        low = np.uint64((1 << bits) - 1)
+        ranked = np.sort(_pair_code(left, right) & ~low | np.arange(len(left), dtype=np.uint64))
+        rows = (ranked & low).astype(np.int64)
+        return cls(bits, ranked, left[rows], right[rows])
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def found(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Of the pairs of hashes ``left``, ``right``, those that a row holds: their positions among the pairs given,
+        and for each the first row that holds it.
+
+        The pairs asked for are sorted by code too (one sort: each code with its place in its low bits), and their
+        codes searched for in order, without the low bits of either side. A pair asked for is then tried at each row
+        with its code in turn, from the first: two pairs whose codes collide are never taken for each other, and of
+        the rows holding one pair the first is found (they share their code, and are in row order).
+        """
+        if not len(self.ranked) or not len(left):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        bits = _bits(len(left))
+        low, shift = np.uint64((1 << bits) - 1), np.uint64(max(bits, self.bits))
+        ranked = np.sort(_pair_code(left, right) & ~low | np.arange(len(left), dtype=np.uint64))
+        looking, asked = (ranked & low).astype(np.int64), ranked >> shift
+        del ranked
+        at = np.searchsorted(self.ranked, asked << shift)  # the first row whose code is the one asked for, if any
+        wanted_left, wanted_right = left[looking], right[looking]
+        found = np.full(len(left), -1, dtype=np.int64)
+        last = len(self.ranked) - 1
+        while len(looking):
+            same = (at <= last) & (self.ranked[np.minimum(at, last)] >> shift == asked)
+            looking, at, asked = looking[same], at[same], asked[same]
+            wanted_left, wanted_right = wanted_left[same], wanted_right[same]
+            hit = (self.left[at] == wanted_left) & (self.right[at] == wanted_right)
+            found[looking[hit]] = (self.ranked[at[hit]] & np.uint64((1 << self.bits) - 1)).astype(np.int64)
+            miss = ~hit
+            looking, at, asked = looking[miss], at[miss] + 1, asked[miss]
+            wanted_left, wanted_right = wanted_left[miss], wanted_right[miss]
+        positions = np.flatnonzero(found >= 0)
+        return positions, found[positions]
+
+
+def _bits(rows: int) -> int:
+    """The low bits that number ``rows`` places."""
+    return max(1, (rows - 1).bit_length())
 
 
 def _read_groups(file: pq.ParquetFile, rows: np.ndarray, order: np.ndarray, ranked: np.ndarray, starts: np.ndarray,
@@ -258,60 +371,6 @@ def _read_groups(file: pq.ParquetFile, rows: np.ndarray, order: np.ndarray, rank
     return parts
 
 
-# Fewer pairs asked for than a sixteenth of the rows kept: the rows are first narrowed to those with their codes.
-_FEW = 16
-
-
-def _found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray]:
-    """Of the pairs of hashes ``left``, ``right``, those that a row of ``kept_left``, ``kept_right`` holds: their
-    positions among the pairs given, and for each the first row that holds it."""
-    if not len(kept_left) or not len(left):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if len(left) * _FEW < len(kept_left):  # few pairs asked for (a release's bridged pairs): only the rows with
-        # their codes are sorted, found by searching the codes asked for, sorted, for each row's
-        asked = np.sort(_pair_code(left, right))
-        codes = _pair_code(kept_left, kept_right)
-        among = np.flatnonzero(asked[np.minimum(np.searchsorted(asked, codes), len(asked) - 1)] == codes)
-        del asked, codes
-        at, rows = _sorted_found(kept_left[among], kept_right[among], left, right)
-        return at, among[rows]
-    return _sorted_found(kept_left, kept_right, left, right)
-
-
-def _sorted_found(kept_left: np.ndarray, kept_right: np.ndarray, left: np.ndarray, right: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """``_found``, the rows kept and the pairs asked for each sorted by pair code, then place (one sort each: each
-    code with its place in its low bits), and the codes asked for searched for in order (a walk through the rows'
-    codes rather than a search from the top for each).
-
-    A pair asked for is then tried at each row with its code in turn, from the first: two pairs whose codes
-    collide are never taken for each other, and of the rows holding one pair the first is found.
-    """
-    found = np.full(len(left), -1, dtype=np.int64)
-    if not len(kept_left):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    bits = max(1, (max(len(kept_left), len(left)) - 1).bit_length())
-    shift, low = np.uint64(bits), np.uint64((1 << bits) - 1)
-    ranked = np.sort(_pair_code(kept_left, kept_right) & ~low | np.arange(len(kept_left), dtype=np.uint64))
-    rows, codes = (ranked & low).astype(np.int64), ranked >> shift  # codes without their low bits, in order
-    ranked = np.sort(_pair_code(left, right) & ~low | np.arange(len(left), dtype=np.uint64))
-    looking, asked = (ranked & low).astype(np.int64), ranked >> shift
-    del ranked
-    at = np.searchsorted(codes, asked)
-    while len(looking):
-        inside = at < len(codes)
-        looking, at, asked = looking[inside], at[inside], asked[inside]
-        same = codes[at] == asked
-        looking, at, asked = looking[same], at[same], asked[same]
-        row = rows[at]
-        hit = (kept_left[row] == left[looking]) & (kept_right[row] == right[looking])
-        found[looking[hit]] = row[hit]
-        looking, at, asked = looking[~hit], at[~hit] + 1, asked[~hit]
-    positions = np.flatnonzero(found >= 0)
-    return positions, found[positions]
-
-
 def _segments(folder: Path | None) -> tuple[Path, ...]:
     """The segments of kept pairs ``folder`` holds, in the order they were written; none without a folder."""
     if folder is None or not folder.is_dir():
@@ -319,25 +378,24 @@ def _segments(folder: Path | None) -> tuple[Path, ...]:
     return tuple(sorted(folder.glob(SEGMENT.format(0).replace("0" * 6, "[0-9]" * 6))))
 
 
-def _columns(segments: tuple[Path, ...], *names: str) -> list[np.ndarray]:
-    """Columns ``names`` of the segments, one after the other: hashes (64-bit), read whole."""
-    read: list[list[np.ndarray]] = [[] for _ in names]
-    for segment in segments:
-        with pq.ParquetFile(segment) as file:
-            if not file.schema_arrow.equals(SCHEMA):
-                raise ValueError(f"{segment}: kept pairs not in the schema this code writes: {file.schema_arrow}")
-            table = file.read(columns=list(names), use_threads=False)
-        for held, column in zip(read, table.columns):
-            held.append(column.to_numpy())
-    # One segment's columns as Arrow read them (no copy), as a release after a rewrite finds them.
-    return [held[0] if len(held) == 1 else np.concatenate(held) if held else np.zeros(0, dtype=np.uint64)
-            for held in read]
-
-
 def let_go() -> None:
     """Hand back to the system what Arrow's allocator still holds of tables read and let go (the kept pairs): it
-    keeps freed memory for its next tables, which in the match stage come only at its end."""
+    keeps freed memory for its next tables, which in the match stage come only at its end. And what the C allocator
+    holds of arrays freed (``_trimmed``): the kept pairs' columns, read on a thread of their own, were made in that
+    thread's arena, whose freed pages it keeps otherwise."""
     pa.default_memory_pool().release_unused()
+    _trimmed()
+
+
+def _trim() -> Callable[[], object]:
+    """glibc's ``malloc_trim(0)``, which hands back the free pages of every arena; nothing where there is none."""
+    try:
+        return partial(ctypes.CDLL(None).malloc_trim, 0)
+    except (OSError, AttributeError):
+        return lambda: None
+
+
+_trimmed = _trim()
 
 
 def _pair_code(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -505,7 +563,7 @@ class Reads:
         """Pairs added, ``fresh`` saying of each whether no kept row holds it: ``kept``'s ``rows`` were read."""
         if kept.segments:
             if not len(self.used):
-                self.segments, self.used = kept.segments, np.zeros(len(kept.left), dtype=bool)
+                self.segments, self.used = kept.segments, np.zeros(len(kept), dtype=bool)
             assert kept.segments == self.segments, "the kept segments changed during the run"
             self.used[rows] = True
         self.fresh.append(fresh)

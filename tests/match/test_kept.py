@@ -42,7 +42,7 @@ def test_an_edition_added_compares_only_its_pairs_and_publishes_what_a_full_run_
     with open(root / "raw" / "manifest.toml", "a", encoding="utf-8") as manifest:
         manifest.write(MANIFEST_EDITIONS)
     paths = runner.Paths(root)
-    assert len(Kept.read(match_cache.kept_folder(paths.extracted)).left)  # the first run kept its pairs
+    assert len(Kept.read(match_cache.kept_folder(paths.extracted)))  # the first run kept its pairs
 
     summary = runner.run(paths).match_summary
 
@@ -312,15 +312,15 @@ def test_a_pair_is_found_at_the_first_row_holding_its_two_hashes_and_never_by_it
     asked_left = np.array([11, 9, 7, 5, 9, 3], dtype=np.uint64)
     asked_right = np.array([12, colliding(7, 8, 9), 8, 6, 8, 4], dtype=np.uint64)
 
-    at, rows = kept._found(kept_left, kept_right, asked_left, asked_right)
+    at, rows = kept._Sorted.of(kept_left, kept_right).found(asked_left, asked_right)
 
     # (9, 8) is kept nowhere, nor (3, 4); (11, 12) first at row 1.
     assert at.tolist() == [0, 1, 2, 3] and rows.tolist() == [1, 2, 0, 4]
-    assert [len(found) for found in kept._found(kept_left[:0], kept_right[:0], asked_left, asked_right)] == [0, 0]
+    assert [len(found) for found in kept._Sorted.of(kept_left[:0], kept_right[:0]).found(asked_left, asked_right)] == [0, 0]
     # Among many more rows kept than pairs asked for (a release's bridged pairs), the same rows are found.
     filler = np.arange(1000, 1200, dtype=np.uint64)
-    at, rows = kept._found(np.concatenate([filler, kept_left]), np.concatenate([filler, kept_right]),
-                           asked_left[:3], asked_right[:3])
+    at, rows = kept._Sorted.of(np.concatenate([filler, kept_left]),
+                               np.concatenate([filler, kept_right])).found(asked_left[:3], asked_right[:3])
     assert at.tolist() == [0, 1, 2] and rows.tolist() == [201, 202, 200]
 
 
@@ -337,15 +337,19 @@ def test_kept_rows_asked_for_out_of_order_come_back_in_that_order_from_their_row
     kept.write_kept(folder, pairs, _same(np.arange(8, dtype=np.uint64)))
 
     asked = np.array([5, 0, 6, 2, 5])
-    columns_read = {name: np.full(6, 7, dtype=dtype) for name, dtype in DTYPES.items()}
-    alignments = Kept.read(folder).read_rows(asked, columns_read, np.array([1, 2, 3, 4, 5]))
-    assert columns_read["left_criteria"].tolist() == [7, 50, 0, 60, 20, 50]  # the first place is not theirs
-    assert columns_read["stated_identity"].tolist() == [True, False, True, True, False, False]
-    assert alignments_of(alignments, np.arange(5)) == [aligned[5], aligned[0], aligned[6], aligned[2], aligned[5]]
-    assert aligned[0] == aligned[6] == ()  # rows 0 and 6 align nothing
     whole = pq.read_table(folder / kept.SEGMENT.format(1)).take(asked)  # what reading the whole file at once gives
-    assert {name: columns_read[name][1:].tolist() for name in DTYPES} == {name: whole[name].to_pylist() for name in DTYPES}
-    assert alignments.arrow(np.arange(5)).to_pylist() == whole["alignment"].to_pylist()
+    read = Kept.read(folder)
+    # The first rows asked for come from the columns read whole, the next from their row groups: the same rows.
+    for _ in ("read whole", "read by row group"):
+        columns_read = {name: np.full(6, 7, dtype=dtype) for name, dtype in DTYPES.items()}
+        alignments = read.read_rows(asked, columns_read, np.array([1, 2, 3, 4, 5]))
+        assert columns_read["left_criteria"].tolist() == [7, 50, 0, 60, 20, 50]  # the first place is not theirs
+        assert columns_read["stated_identity"].tolist() == [True, False, True, True, False, False]
+        assert alignments_of(alignments, np.arange(5)) == [aligned[5], aligned[0], aligned[6], aligned[2], aligned[5]]
+        assert {name: columns_read[name][1:].tolist() for name in DTYPES} == {name: whole[name].to_pylist()
+                                                                              for name in DTYPES}
+        assert alignments.arrow(np.arange(5)).to_pylist() == whole["alignment"].to_pylist()
+    assert aligned[0] == aligned[6] == ()  # rows 0 and 6 align nothing
 
 
 def test_kept_rows_written_again_among_rows_compared_now_keep_their_own_alignments(tmp_path, monkeypatch):
@@ -463,9 +467,9 @@ def test_kept_rows_a_run_read_whole_are_taken_from_its_columns_when_asked_for_ag
     assert alignments_of(compared.pairs.alignments, np.arange(2)) == [(AlignedPair("u:1#1", "u:4#1", 0.75),)] * 2
     assert compared.reads.used.tolist() == [False, True]
 
-    # The kept criteria hashes are read once, however often pairs are looked up by them.
+    # The kept hashes are read once, however often pairs are looked up by them.
     assert read.found(np.array([0]), np.array([5]), hashes).aligned_rows.tolist() == [1]
-    monkeypatch.setattr(kept, "_columns", lambda *args: pytest.fail("kept hashes read twice"))
+    monkeypatch.setattr(kept.pq, "ParquetFile", lambda *args: pytest.fail("kept hashes read twice"))
     found = read.found(np.array([0, 2]), np.array([5, 4]), hashes)
     assert found.at.tolist() == [1] and found.aligned_at.tolist() == [0] and found.aligned_rows.tolist() == [1]
 
