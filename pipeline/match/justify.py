@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import cast
 
 import numpy as np
 import pyarrow as pa
@@ -18,6 +17,8 @@ from pipeline.match.scoring import decide, level_matrix
 
 # How many shared title words a justification quotes.
 SHOWN_WORDS = 3
+# Rows whose texts are joined at a time: each clause of each row is spelled out only for these.
+JOINED_ROWS = 1 << 14
 
 # Evidence kinds in the order they win a tie (the map's ``method`` column).
 _METHODS = (("uan", UAN), ("nos", NOS), ("criteria", CRITERIA), ("title", TITLE))
@@ -65,10 +66,11 @@ class Evidence:
 
 @dataclass
 class Wording:
-    """A text's clauses as Arrow columns (None where a row has no such clause), and which rows have begun: a clause
-    that opens a row's text is capitalised."""
+    """A text's clauses, each as its distinct texts (then their capitals, then None) and each row's place among them
+    (None where a row has no such clause), and which rows have begun: a clause that opens a row's text is
+    capitalised."""
 
-    clauses: list[pa.StringArray]
+    clauses: list[tuple[pa.StringArray, np.ndarray]]
     begun: np.ndarray
 
     def add(self, present: np.ndarray, columns: Sequence[np.ndarray], word: Callable[..., str]) -> None:
@@ -83,13 +85,20 @@ class Wording:
         at = np.full(len(present), 2 * len(texts), dtype=np.int64)  # the None after the texts and their capitals
         at[rows] = inverse + np.where(self.begun[rows], 0, len(texts))
         self.begun[rows] = True
-        self.clauses.append(pa.array([*texts, *(text[0].upper() + text[1:] for text in texts), None],
-                                     pa.string()).take(pa.array(at, pa.int64())))
+        self.clauses.append((pa.array([*texts, *(text[0].upper() + text[1:] for text in texts), None], pa.string()), at))
 
-    def joined(self, prefix: pa.StringArray | None = None) -> pa.StringArray:
-        """Each row's clauses in order, joined by semicolons, after its ``prefix``."""
-        text = pc.binary_join_element_wise(*self.clauses, "; ", null_handling="skip")  # type: ignore[call-overload]
-        return cast(pa.StringArray, text if prefix is None else pc.binary_join_element_wise(prefix, text, ""))
+    def joined(self, prefix: Sequence[str] | None = None) -> list[str]:
+        """Each row's clauses in order, joined by semicolons, after its ``prefix``: a slice of rows at a time, so that
+        only the slice's clauses are ever spelled out."""
+        found: list[str] = []
+        for start in range(0, len(self.begun), JOINED_ROWS):
+            part = slice(start, start + JOINED_ROWS)
+            spelled = [texts.take(pa.array(at[part], pa.int64())) for texts, at in self.clauses]
+            text = pc.binary_join_element_wise(*spelled, "; ", null_handling="skip")  # type: ignore[call-overload]
+            if prefix is not None:
+                text = pc.binary_join_element_wise(pa.array(prefix[part], pa.string()), text, "")
+            found += text.to_pylist()
+        return found
 
 
 def _codes(values: Sequence[object]) -> tuple[np.ndarray, list[object]]:
@@ -159,4 +168,4 @@ def wording(units: Sequence[Unit], old: np.ndarray, new: np.ndarray, evidence: E
 def justifications(units: Sequence[Unit], old: np.ndarray, new: np.ndarray, evidence: Evidence, scores: np.ndarray,
                    parts: np.ndarray) -> list[str]:
     """One line for each pair (``units[old[i]]``, ``units[new[i]]``): its clauses (``wording``) joined."""
-    return cast(list[str], wording(units, old, new, evidence, scores, parts).joined().to_pylist())
+    return wording(units, old, new, evidence, scores, parts).joined()

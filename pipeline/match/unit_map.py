@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
 import numpy as np
-import pyarrow as pa
 
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, from_columns
 from pipeline.match.bridges import Bridge
 from pipeline.match.candidates import Candidates, Roster
 from pipeline.match.justify import Evidence, quotes_shared_words, strongest_methods, wording
 from pipeline.match.overrides import Override
-from pipeline.match.pairs import NO_ROW, PairColumns, aligned_columns
+from pipeline.match.pairs import NO_ROW, PairColumns, aligned_columns, distinct_combinations
 from pipeline.match.scoring import DECISIONS, Scored
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, links_each, relations, successor_links
@@ -318,8 +317,8 @@ def build_unit_map(
     code = np.concatenate([code, np.full(len(at) - size, len(kinds) - 1, dtype=np.int64)])
     partial = np.array([kind.relation == "partial" and kind.cardinality == "1:1" for kind in kinds], dtype=bool)[code]
 
-    involved = np.unique(np.concatenate([old, new, np.fromiter(map(columns.position, unlinked), dtype=np.int64,
-                                                               count=len(unlinked))]))
+    named = np.concatenate([old, new, np.fromiter(map(columns.position, unlinked), dtype=np.int64, count=len(unlinked))])
+    involved = named[distinct_combinations([named])[0]]  # the units the rows name, in key order
     table = [units[columns.keys[position]] for position in involved.tolist()]
     old, new = np.searchsorted(involved, old), np.searchsorted(involved, new)
     worded = wording(table, old, new, evidence, score, parts)
@@ -331,10 +330,9 @@ def build_unit_map(
     worded.add(partial & (total == 0), [], lambda: "partial: its criteria could not be compared")
     prefix = None
     if prefixes:
-        before = [""] * len(at)
+        prefix = [""] * len(at)
         for i, text in prefixes.items():
-            before[i] = text
-        prefix = pa.array(before, pa.string())
+            prefix[i] = text
 
     texts, confidences, methods = _none_rows(units, links, columns, scored, decided, unlinked, nearest)
     size, none = len(at), len(unlinked)
@@ -349,7 +347,7 @@ def build_unit_map(
                              offsets[-1] + np.arange(none)])
     order = np.lexsort((placed, np.where(new == len(table), -1, involved[np.minimum(new, len(table) - 1)]),
                         involved[old]))
-    justified = pa.concat_arrays([worded.joined(prefix), pa.array(texts, pa.string())]).take(pa.array(order, pa.int64()))
+    justified = np.array(worded.joined(prefix) + texts, dtype=object)[order]
     covered, totals = (_known(column, compared, none) for column in (evidence.aligned, evidence.right_criteria))
     keyed, scheme, unit_code, title, nos, to_status = _columns(table, "unit_key", "scheme", "unit_code", "title",
                                                                "nos_code", "status")
@@ -363,7 +361,7 @@ def build_unit_map(
         keyed[new].tolist(), scheme[new].tolist(), unit_code[new].tolist(), title[new].tolist(),
         np.where(stated[new], nos[new], nos[old]).tolist(), relation[order].tolist(), predicate[order].tolist(),
         cardinality[order].tolist(), np.concatenate([confidence, confidences])[order].tolist(),
-        np.concatenate([method, methods])[order].tolist(), justified.to_pylist(), covered[order].tolist(),
+        np.concatenate([method, methods])[order].tolist(), justified.tolist(), covered[order].tolist(),
         totals[order].tolist(), np.concatenate([status, np.full(none, "auto", dtype=object)])[order].tolist(),
         np.concatenate([reviewer, np.full(none, None)])[order].tolist(), to_status[new].tolist())
     return UnitMap(made, criterion_rows)
