@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -14,6 +15,8 @@ from pipeline.core.records import Unit
 from pipeline.match.comparisons import CRITERIA, NOS, TITLE, UAN
 from pipeline.match.pairs import PairColumns, distinct_combinations, distinct_rows
 from pipeline.match.scoring import decide, level_matrix
+
+T = TypeVar("T")
 
 # How many shared title words a justification quotes.
 SHOWN_WORDS = 3
@@ -101,9 +104,9 @@ class Wording:
         return found
 
 
-def _codes(values: Sequence[object]) -> tuple[np.ndarray, list[object]]:
+def _codes(values: Sequence[T]) -> tuple[np.ndarray, list[T]]:
     """Each value's number among the distinct values, and the distinct values, in order of first appearance."""
-    numbers: dict[object, int] = {}
+    numbers: dict[T, int] = {}
     codes = np.fromiter((numbers.setdefault(value, len(numbers)) for value in values), dtype=np.int64,
                         count=len(values))
     return codes, list(numbers)
@@ -132,20 +135,20 @@ def wording(units: Sequence[Unit], old: np.ndarray, new: np.ndarray, evidence: E
     match probability (``scores``); ``parts``: how many new units the old unit's links reach. Each distinct
     combination of a clause's values is put in words once."""
     found = Wording([], np.zeros(len(old), dtype=bool))
-    nos, nos_codes = _codes(list(map(attrgetter("nos_code"), units)))
-    uan, uans = _codes(list(map(attrgetter("uan"), units)))
-    levels = [unit.level for unit in units]
+    levels = list(map(attrgetter("level"), units))
     known = np.array([level is not None for level in levels], dtype=bool)
     level = np.array([level or 0 for level in levels], dtype=np.int64)
     found.add(parts > 1, [parts], lambda part: f"split: one of {part} new units that together carry this competence")
-    found.add(evidence.uan_equal == 1, [uan[new]], lambda code: f"same unit reference ({uans[code]})")
-    found.add(evidence.nos_equal == 1, [nos[new]], lambda code: f"same NOS code ({nos_codes[code]})")
-    found.add(evidence.nos_equal == 0, [nos[old], nos[new]],
-              lambda a, b: f"different NOS codes ({nos_codes[a]} / {nos_codes[b]})")
+    # A unit's codes are worded once for each unit (or pair of units) that states them.
+    found.add(evidence.uan_equal == 1, [new], lambda i: f"same unit reference ({units[i].uan})")
+    found.add(evidence.nos_equal == 1, [new], lambda i: f"same NOS code ({units[i].nos_code})")
+    found.add(evidence.nos_equal == 0, [old, new],
+              lambda a, b: f"different NOS codes ({units[a].nos_code} / {units[b].nos_code})")
     title = evidence.title_score
     quoted = quotes_shared_words(title)
-    words, said = _codes([", ".join([f"\u2018{word}\u2019" for word in shared[:SHOWN_WORDS]])
-                          for shared, quotes in zip(evidence.title_shared, quoted.tolist()) if quotes])
+    # Two titles' shared words repeat across pairs: each set of them is quoted once.
+    words, shared = _codes([words for words, quotes in zip(evidence.title_shared, quoted.tolist()) if quotes])
+    said = [", ".join([f"\u2018{word}\u2019" for word in one[:SHOWN_WORDS]]) for one in shared]
     said_at = np.zeros(len(title), dtype=np.int64)
     said_at[quoted] = words
     found.add(quoted, [title, said_at], lambda score, i: f"{_title_words(score)}; shared {said[i]})" if said[i] else

@@ -223,11 +223,9 @@ def _none_rows(units: dict[str, Unit], links: list[Links], columns: PairColumns,
 
 def _columns(table: Sequence[Unit], *names: str) -> list[np.ndarray]:
     """Fields ``names`` of the units of ``table``, a column each, then None (the unit of a row without successor)."""
-    found = []
-    for name in names:
-        column = np.empty(len(table) + 1, dtype=object)
-        column[:-1] = list(map(attrgetter(name), table))
-        found.append(column)
+    found = [np.empty(len(table) + 1, dtype=object) for _ in names]
+    for column, values in zip(found, zip(*map(attrgetter(*names), table)), strict=False):  # each unit looked at once
+        column[:-1] = values
     return found
 
 
@@ -236,6 +234,84 @@ def _known(values: np.ndarray, known: np.ndarray, more: int) -> np.ndarray:
     column = np.full(len(values) + more, None, dtype=object)
     column[:len(values)][known] = values[known].astype(object)
     return column
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """What bridges and people say of the rows of links and rejected pairs, a column each: confidence, method, status,
+    reviewer, the words before the matcher's (None where no row has any), and which rows a bridge made, a person
+    confirmed, or a person decided."""
+
+    confidence: np.ndarray
+    method: np.ndarray
+    status: np.ndarray
+    reviewer: np.ndarray
+    prefix: list[str] | None
+    bridged: np.ndarray
+    confirmed: np.ndarray
+    decided: np.ndarray
+
+
+def _spoken(links: list[Links], keys: list[Pair], size: int, score: np.ndarray, methods: list[str],
+            overrides: dict[Pair, Override], decided: Mapping[Pair, str]) -> Spoken:
+    """A bridge or a person's decision for the few rows it names (``keys``: the links of every supersession, ``size``
+    of them, then the rejected pairs); the matcher's ``score`` and strongest ``methods`` for the links' other rows."""
+    confidence = score.copy()
+    method = np.array(methods + ["override"] * (len(keys) - size), dtype=object)
+    status = np.full(len(keys), "auto", dtype=object)
+    reviewer = np.full(len(keys), None, dtype=object)
+    bridged, confirmed, person = (np.zeros(len(keys), dtype=bool) for _ in range(3))
+    prefixes: dict[int, str] = {}
+    start = 0
+    for found in links:
+        for i, key in enumerate(found.pairs if found.bridged else (), start):
+            if (bridge := found.bridged.get(key)) is not None:
+                prefixes[i] = f"{bridge.reason}. Direct comparison: "
+                confidence[i], method[i], bridged[i] = bridge.confidence, bridge.method, True
+        start += len(found.pairs)
+    for i, key in enumerate(keys[:size] if overrides or decided else ()):
+        person[i] = key in decided
+        if (override := overrides.get(key)) is not None:
+            prefixes[i] = f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: " + prefixes.get(i, "")
+            confidence[i], method[i], status[i], reviewer[i] = 1.0, "override", "confirmed", override.source
+            confirmed[i] = True
+    for i, key in enumerate(keys[size:], size):
+        override = overrides[key]
+        prefixes[i] = f"Rejected by reviewer: {override.note or 'no note'}. Matcher: "
+        reviewer[i] = override.source
+    confidence[size:], status[size:] = 0.0, "rejected"
+    prefix = None
+    if prefixes:
+        prefix = [""] * len(keys)
+        for i, text in prefixes.items():
+            prefix[i] = text
+    return Spoken(confidence, method, status, reviewer, prefix, bridged, confirmed, person)
+
+
+def _linked_relations(linked: list[np.ndarray], old: np.ndarray, new: np.ndarray, exact: np.ndarray
+                      ) -> tuple[np.ndarray, list[Relation]]:
+    """For the links of each supersession in turn (``linked``: their rows; ``old``, ``new``: their units as numbers,
+    ``exact``: whether their evidence is complete), how many new units each old unit's links reach, and each link's
+    relation, from how many links each side has within its supersession."""
+    parts = np.ones(len(old), dtype=np.int64)
+    related: list[Relation] = []
+    start = 0
+    for rows in linked:
+        part = slice(start, start + len(rows))
+        parts[part] = links_each(old[part])
+        related += relations(old[part], new[part], exact[part].tolist())
+        start += len(rows)
+    return parts, related
+
+
+def _placed(linked: list[np.ndarray], rejected: list[np.ndarray], none: int) -> np.ndarray:
+    """Where each row (the links of every supersession, then its rejected pairs, then ``none`` rows without successor)
+    stands when each supersession's links and rejected pairs are listed in turn: how rows of one pair are ordered."""
+    offsets = np.cumsum([0] + [len(a) + len(b) for a, b in zip(linked, rejected, strict=True)])
+    return np.concatenate([np.zeros(0, dtype=np.int64),
+                           *(offsets[i] + np.arange(len(rows)) for i, rows in enumerate(linked)),
+                           *(offsets[i] + len(linked[i]) + np.arange(len(rows)) for i, rows in enumerate(rejected)),
+                           offsets[-1] + np.arange(none)])
 
 
 def build_unit_map(
@@ -257,7 +333,7 @@ def build_unit_map(
     (``unlinked``, as ``unlisted`` gives them; ``nearest``: rows, one for each of those with a candidate,
     ``Compared.nearest``); the title words two titles share from ``shared`` (``read_features``).
     A confirmed pair is always a link, a rejected one never is, and both get ``method = override``.
-    The rows of all supersessions are read and worded together, a column at a time.
+    The rows of every supersession are read, worded and made together, a column at a time.
     """
     # The links of every supersession, then the pairs a person rejected, then the old units without either.
     linked = [columns.rows(found.pairs) for found in links]
@@ -265,105 +341,58 @@ def build_unit_map(
     keys = [key for found in links for key in found.pairs] + [key for found in links for key in found.rejected]
     at = np.concatenate([np.zeros(0, dtype=np.int64), *linked, *rejected])
     assert (at != NO_ROW).all(), "the map reads compared pairs"
-    size = sum(map(len, linked))
-    old, new = columns.left[at], columns.right[at]
+    size, none = sum(map(len, linked)), len(unlinked)
     evidence, (left, right, scores) = read_features(columns, at, shared)
     criterion_rows = from_columns(CriterionMapRow, *(column[:sum(evidence.aligned[:size].tolist())]
                                                      for column in (left, right, scores)))
-
-    # Each link's relation, from how many links each side has within its supersession.
-    parts = np.ones(len(at), dtype=np.int64)
-    exact = _exact(evidence)
-    related: list[Relation] = []
-    start = 0
-    for rows in linked:
-        part = slice(start, start + len(rows))
-        parts[part] = links_each(old[part])
-        related += relations(old[part], new[part], exact[part].tolist())
-        start += len(rows)
-
-    # A bridge or a person's decision speaks for the few rows it names, before the matcher's words.
+    del left, right, scores
     score = scored.score[at]
-    confidence = score.copy()
-    method = np.array(strongest_methods(columns, at[:size]) + ["override"] * (len(at) - size), dtype=object)
-    status = np.full(len(at), "auto", dtype=object)
-    reviewer = np.full(len(at), None, dtype=object)
-    bridged, confirmed, person = (np.zeros(len(at), dtype=bool) for _ in range(3))
-    prefixes: dict[int, str] = {}
-    start = 0
-    for found, rows in zip(links, linked):
-        for i, key in enumerate(found.pairs if found.bridged else (), start):
-            if (bridge := found.bridged.get(key)) is not None:
-                prefixes[i] = f"{bridge.reason}. Direct comparison: "
-                confidence[i], method[i], bridged[i] = bridge.confidence, bridge.method, True
-        start += len(rows)
-    for i, key in enumerate(keys[:size] if overrides or decided else ()):
-        person[i] = key in decided
-        if (override := overrides.get(key)) is not None:
-            prefixes[i] = f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: " + prefixes.get(i, "")
-            confidence[i], method[i], status[i], reviewer[i], confirmed[i] = 1.0, "override", "confirmed", \
-                override.source, True
-    for i, key in enumerate(keys[size:], size):
-        override = overrides[key]
-        prefixes[i] = f"Rejected by reviewer: {override.note or 'no note'}. Matcher: "
-        reviewer[i] = override.source
-    confidence[size:], status[size:] = 0.0, "rejected"
-
+    spoken = _spoken(links, keys, size, score, strongest_methods(columns, at[:size]), overrides, decided)
+    parts, related = _linked_relations(linked, columns.left[at], columns.right[at], _exact(evidence))
     compared = ~np.isnan(evidence.criteria_score)
     total = np.where(compared, evidence.right_criteria, 0)
     whole = (total > 0) & (evidence.aligned == total)
-    code, kinds = _settled(related, (whole | (evidence.uan_equal == 1) | confirmed)[:size])
+    code, kinds = _settled(related, (whole | (evidence.uan_equal == 1) | spoken.confirmed)[:size])
     kinds.append(NONE)
-    code = np.concatenate([code, np.full(len(at) - size, len(kinds) - 1, dtype=np.int64)])
-    partial = np.array([kind.relation == "partial" and kind.cardinality == "1:1" for kind in kinds], dtype=bool)[code]
+    code = np.concatenate([code, np.full(len(at) - size + none, len(kinds) - 1, dtype=np.int64)])
 
-    named = np.concatenate([old, new, np.fromiter(map(columns.position, unlinked), dtype=np.int64, count=len(unlinked))])
-    involved = named[distinct_combinations([named])[0]]  # the units the rows name, in key order
+    # The units the rows name, in key order, each read once: a row names its units by their place here.
+    unlisted_at = np.fromiter(map(columns.position, unlinked), dtype=np.int64, count=none)
+    named = np.concatenate([columns.left[at], columns.right[at], unlisted_at])
+    involved = named[distinct_combinations([named])[0]]
     table = [units[columns.keys[position]] for position in involved.tolist()]
-    old, new = np.searchsorted(involved, old), np.searchsorted(involved, new)
-    worded = wording(table, old, new, evidence, score, parts)
+    old = np.searchsorted(involved, np.concatenate([columns.left[at], unlisted_at]))
+    new = np.searchsorted(involved, columns.right[at])
+    worded = wording(table, old[:len(at)], new, evidence, score, parts)
+    partial = np.array([kind.relation == "partial" and kind.cardinality == "1:1" for kind in kinds], dtype=bool)
     linking = np.arange(len(at)) < size
-    worded.add(linking & (scored.decision[at] == DECISIONS.index("possible")) & ~person & ~bridged, [],
-                lambda: "no stronger candidate on either side, listed for review")
-    worded.add(partial & (total > 0), [evidence.aligned, total],
-                lambda covered, of: f"partial: {covered} of {of} criteria of the new unit have a counterpart")
-    worded.add(partial & (total == 0), [], lambda: "partial: its criteria could not be compared")
-    prefix = None
-    if prefixes:
-        prefix = [""] * len(at)
-        for i, text in prefixes.items():
-            prefix[i] = text
-
+    worded.add(linking & (scored.decision[at] == DECISIONS.index("possible")) & ~spoken.decided & ~spoken.bridged, [],
+               lambda: "no stronger candidate on either side, listed for review")
+    worded.add(partial[code[:len(at)]] & (total > 0), [evidence.aligned, total],
+               lambda covered, of: f"partial: {covered} of {of} criteria of the new unit have a counterpart")
+    worded.add(partial[code[:len(at)]] & (total == 0), [], lambda: "partial: its criteria could not be compared")
     texts, confidences, methods = _none_rows(units, links, columns, scored, decided, unlinked, nearest)
-    size, none = len(at), len(unlinked)
-    old = np.concatenate([old, np.searchsorted(involved, np.fromiter(map(columns.position, unlinked), dtype=np.int64,
-                                                                     count=none))])
+    justified = np.array(worded.joined(spoken.prefix) + texts, dtype=object)
+    del worded, texts
+    covered, totals = (_known(column, compared, none) for column in (evidence.aligned, evidence.right_criteria))
+
     new = np.concatenate([new, np.full(none, len(table), dtype=np.int64)])  # no successor: the None after the units
     # Key order (old unit, then new, a row without successor first), and ties in the order the supersessions list them.
-    offsets = np.cumsum([0] + [len(a) + len(b) for a, b in zip(linked, rejected)])
-    placed = np.concatenate([np.zeros(0, dtype=np.int64),
-                             *(offsets[i] + np.arange(len(rows)) for i, rows in enumerate(linked)),
-                             *(offsets[i] + len(linked[i]) + np.arange(len(rows)) for i, rows in enumerate(rejected)),
-                             offsets[-1] + np.arange(none)])
-    order = np.lexsort((placed, np.where(new == len(table), -1, involved[np.minimum(new, len(table) - 1)]),
-                        involved[old]))
-    justified = np.array(worded.joined(prefix) + texts, dtype=object)[order]
-    covered, totals = (_known(column, compared, none) for column in (evidence.aligned, evidence.right_criteria))
+    order = np.lexsort((_placed(linked, rejected, none), np.append(involved, -1)[new], involved[old]))
+    old, new = old[order], new[order]
     keyed, scheme, unit_code, title, nos, to_status = _columns(table, "unit_key", "scheme", "unit_code", "title",
                                                                "nos_code", "status")
     stated = np.array([bool(code) for code in nos], dtype=bool)
-    relation, predicate, cardinality = (np.array([*map(attrgetter(name), kinds)], dtype=object)[
-        np.concatenate([code, np.full(none, len(kinds) - 1, dtype=np.int64)])] for name in
-        ("relation", "predicate", "cardinality"))
-    old, new = old[order], new[order]
+    relation, predicate, cardinality = (np.array([*map(attrgetter(name), kinds)], dtype=object)[code[order]]
+                                        for name in ("relation", "predicate", "cardinality"))
     made = from_columns(
         UnitMapRow, keyed[old].tolist(), scheme[old].tolist(), unit_code[old].tolist(), title[old].tolist(),
         keyed[new].tolist(), scheme[new].tolist(), unit_code[new].tolist(), title[new].tolist(),
-        np.where(stated[new], nos[new], nos[old]).tolist(), relation[order].tolist(), predicate[order].tolist(),
-        cardinality[order].tolist(), np.concatenate([confidence, confidences])[order].tolist(),
-        np.concatenate([method, methods])[order].tolist(), justified.tolist(), covered[order].tolist(),
-        totals[order].tolist(), np.concatenate([status, np.full(none, "auto", dtype=object)])[order].tolist(),
-        np.concatenate([reviewer, np.full(none, None)])[order].tolist(), to_status[new].tolist())
+        np.where(stated[new], nos[new], nos[old]).tolist(), relation.tolist(), predicate.tolist(), cardinality.tolist(),
+        np.concatenate([spoken.confidence, confidences])[order].tolist(),
+        np.concatenate([spoken.method, methods])[order].tolist(), justified[order].tolist(), covered[order].tolist(),
+        totals[order].tolist(), np.concatenate([spoken.status, np.full(none, "auto", dtype=object)])[order].tolist(),
+        np.concatenate([spoken.reviewer, np.full(none, None)])[order].tolist(), to_status[new].tolist())
     return UnitMap(made, criterion_rows)
 
 
