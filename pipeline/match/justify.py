@@ -93,6 +93,8 @@ class Wording:
     def joined(self, prefix: Sequence[str] | None = None) -> list[str]:
         """Each row's clauses in order, joined by semicolons, after its ``prefix``: a slice of rows at a time, so that
         only the slice's clauses are ever spelled out."""
+        # Arrow's join leaves out a row whose every clause is None, rather than giving it an empty text.
+        assert self.begun.all(), "every row has a clause"
         found: list[str] = []
         for start in range(0, len(self.begun), JOINED_ROWS):
             part = slice(start, start + JOINED_ROWS)

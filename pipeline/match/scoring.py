@@ -175,11 +175,10 @@ class Scored:
         return [texts[c] + (f"; {DECISIONS[d]} by the {(UAN.name, NOS.name)[n - 1]} the documents state" if n else "")
                 for c, n, d in zip(inverse.tolist(), self.named[rows].tolist(), self.decision[rows].tolist())]
 
-    def records(self, pairs: PairColumns, rows: np.ndarray, explained: bool = True) -> list[UnitMatch]:
-        """The ``unit_matches`` rows of ``rows``; without ``explained``, with empty explanations (the map, the
-        families and the bridges never read them, and they cost most of a row)."""
+    def records(self, pairs: PairColumns, rows: np.ndarray) -> list[UnitMatch]:
+        """The ``unit_matches`` rows of ``rows``."""
         keys = pairs.keys
-        explanations = self.explanations(pairs, rows) if explained else [""] * len(rows)
+        explanations = self.explanations(pairs, rows)
         return [
             UnitMatch(keys[left], keys[right], uan, nos, title, criteria, level, theme, body, weight, score,
                       DECISIONS[decision], explanation)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.match.justify import Evidence, justifications
+from pipeline.match.justify import Evidence, Wording, justifications
 from pipeline.match.pairs import MISSING
 from tests.match.factories import unit
 
@@ -36,3 +36,18 @@ def test_each_pair_is_worded_from_its_own_row_of_the_columns():
         "Same unit reference (A/1/2); titles identical once normalised; criteria not compared (one side lists none); "
         "match probability 0.500 (possible)",
     ]
+
+
+def test_a_clause_is_worded_once_for_each_distinct_combination_and_capitalised_where_it_opens_a_text():
+    worded: list[tuple[int, float]] = []
+
+    def word(count: int, score: float) -> str:
+        worded.append((count, score))
+        return f"seen {count} at {score:.1f}"
+
+    found = Wording([], np.zeros(4, dtype=bool))
+    found.add(np.array([True, False, True, False]), [], lambda: "first")
+    found.add(np.array([True, True, False, True]), [np.array([2, 2, 5, 2]), np.array([0.5, 0.5, 0.1, 0.5])], word)
+    assert worded == [(2, 0.5)]  # three rows, one combination; the row without the clause is not worded
+    assert found.joined(["", "", "", "Before: "]) == ["First; seen 2 at 0.5", "Seen 2 at 0.5", "First",
+                                                      "Before: Seen 2 at 0.5"]
