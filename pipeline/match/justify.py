@@ -22,6 +22,9 @@ T = TypeVar("T")
 SHOWN_WORDS = 3
 # Rows whose texts are joined at a time: each clause of each row is spelled out only for these.
 JOINED_ROWS = 1 << 14
+# The texts pass through Arrow on their way to Python strings: from the system's allocator, which hands a slice's
+# buffers back as they are freed, rather than Arrow's own pool, which keeps them.
+PASSING = pa.system_memory_pool()
 
 # Evidence kinds in the order they win a tie (the map's ``method`` column).
 _METHODS = (("uan", UAN), ("nos", NOS), ("criteria", CRITERIA), ("title", TITLE))
@@ -88,7 +91,8 @@ class Wording:
         at = np.full(len(present), 2 * len(texts), dtype=np.int64)  # the None after the texts and their capitals
         at[rows] = inverse + np.where(self.begun[rows], 0, len(texts))
         self.begun[rows] = True
-        self.clauses.append((pa.array([*texts, *(text[0].upper() + text[1:] for text in texts), None], pa.string()), at))
+        self.clauses.append((pa.array([*texts, *(text[0].upper() + text[1:] for text in texts), None], pa.string(),
+                                      memory_pool=PASSING), at))
 
     def joined(self, prefix: Sequence[str] | None = None) -> list[str]:
         """Each row's clauses in order, joined by semicolons, after its ``prefix``: a slice of rows at a time, so that
@@ -98,10 +102,12 @@ class Wording:
         found: list[str] = []
         for start in range(0, len(self.begun), JOINED_ROWS):
             part = slice(start, start + JOINED_ROWS)
-            spelled = [texts.take(pa.array(at[part], pa.int64())) for texts, at in self.clauses]
-            text = pc.binary_join_element_wise(*spelled, "; ", null_handling="skip")  # type: ignore[call-overload]
+            spelled = [pc.take(texts, pa.array(at[part], pa.int64()), memory_pool=PASSING) for texts, at in self.clauses]
+            text = pc.binary_join_element_wise(*spelled, "; ", null_handling="skip",  # type: ignore[call-overload]
+                                               memory_pool=PASSING)
             if prefix is not None:
-                text = pc.binary_join_element_wise(pa.array(prefix[part], pa.string()), text, "")
+                text = pc.binary_join_element_wise(pa.array(prefix[part], pa.string(), memory_pool=PASSING), text, "",
+                                                   memory_pool=PASSING)
             found += text.to_pylist()
         return found
 
