@@ -86,7 +86,7 @@ def _apply_overrides(overrides: list[Override], compared: Compared, by_key: dict
     decided: dict[tuple[str, str], UnitMatch] = {}
     applied: dict[tuple[str, str], Override] = {}
     for pair, o in named:
-        decided[pair] = overridden(decided.get(pair) or compared.explained([compared.records[pair]])[0], o)
+        decided[pair] = overridden(decided.get(pair) or compared.records[pair], o)
         applied[pair] = o
     return decided, applied
 
@@ -260,8 +260,7 @@ def match_corpus(
     succession = supersessions(entries, schemes)
     compared.read(np.flatnonzero(scored.decision == DECISIONS.index("possible")))
     del scored  # pairs added later extend ``compared.scored`` into a new one: this one is not held beside it
-    review = sorted(compared.explained([p for p in compared.records.values() if p.decision == "possible"]),
-                    key=_uncertainty)
+    review = sorted([p for p in compared.records.values() if p.decision == "possible"], key=_uncertainty)
 
     read, issues = read_overrides(overrides_path)
     valid, unknown = known_only(read, set(by_key))

@@ -1,8 +1,8 @@
 """The pairs of one match run: compared (or kept from an earlier run), scored, and read as records where needed.
 
 Pairs are held as columns (``pipeline.match.pairs``); their ``UnitMatch`` records
-are built only for the rows the review and a person's decisions read (``read``), and
-kept by pair in ``records``; the map reads its pairs' features, scores and decisions
+are built only for the rows the review and a person's decisions read (``read``), once,
+and kept by pair in ``records``; the map reads its pairs' features, scores and decisions
 from the columns (``pipeline.match.unit_map``). The successor links, families and
 bridges read columns (``pipeline.match.candidates``).
 """
@@ -108,16 +108,11 @@ class Compared:
         return self.scored
 
     def read(self, rows: np.ndarray) -> None:
-        """Build the records of ``rows``, without their explanations (``explained`` has them)."""
+        """Build the records of ``rows`` (with their explanations) not read yet: each is built once."""
         assert self.scored is not None, "pairs are read once scored"
         new = np.array([row for row in rows.tolist() if self.pairs.pair(row) not in self.records], dtype=np.int64)
-        records = self.scored.records(self.pairs, new, explained=False)
-        self.records.update(((record.left_key, record.right_key), record) for record in records)
-
-    def explained(self, records: Sequence[UnitMatch]) -> list[UnitMatch]:
-        """``records`` (of pairs read) with their explanations."""
-        assert self.scored is not None
-        return self.scored.records(self.pairs, self.pairs.rows([(r.left_key, r.right_key) for r in records]))
+        self.records.update(((record.left_key, record.right_key), record)
+                            for record in self.scored.records(self.pairs, new))
 
     def read_pairs(self, pairs: Sequence[Pair]) -> None:
         """Build the records of pairs named by unit key."""

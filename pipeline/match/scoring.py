@@ -71,20 +71,30 @@ class Scorer:
     # bounded, since a large corpus has many combinations seen once.
     _cache: Callable[[tuple[object, ...]], tuple[float, float, str]] = field(init=False, repr=False)
 
+    _hit: Callable[[int, object], tuple[float, str]] = field(init=False, repr=False)
+
     def __post_init__(self) -> None:
         # Each comparison reads one feature of one type, so equal values never mean two levels.
         self._cache = lru_cache(maxsize=1 << 16)(self._weigh)
+        # A comparison's values repeat across combinations far more than whole combinations do.
+        self._hit = lru_cache(maxsize=1 << 16)(self._described)
 
     def weighed(self, values: tuple[object, ...]) -> tuple[float, float, str]:
         """The match weight, probability and explanation for feature values given in comparison order."""
         return self._cache(values)
 
     def _weigh(self, values: tuple[object, ...]) -> tuple[float, float, str]:
-        hits = [LevelHit(c, c.level(v), v) for c, v in zip(self.model.comparisons, values)]
-        weight = self.model.prior_weight + sum(h.level.weight for h in hits)
+        hits = [self._hit(i, v) for i, v in enumerate(values)]
+        weight = self.model.prior_weight + sum(hit_weight for hit_weight, _ in hits)
         score = round(probability(weight), 4)
-        explanation = "; ".join([f"prior {self.model.prior_weight:+.1f}", *(h.describe() for h in hits)])
+        explanation = "; ".join([f"prior {self.model.prior_weight:+.1f}", *(words for _, words in hits)])
         return round(weight, 4), score, f"{explanation} = {weight:+.1f} -> {score:.3f}"
+
+    def _described(self, position: int, value: object) -> tuple[float, str]:
+        """The weight of the level comparison ``position`` lands on for ``value``, and the level hit in words."""
+        comparison = self.model.comparisons[position]
+        hit = LevelHit(comparison, comparison.level(value), value)
+        return hit.level.weight, hit.describe()
 
     def score_columns(self, pairs: PairColumns, rows: np.ndarray) -> Scored:
         """The scores of ``rows`` of ``pairs``, from the level each comparison lands on: each pattern of levels
@@ -165,11 +175,10 @@ class Scored:
         return [texts[c] + (f"; {DECISIONS[d]} by the {(UAN.name, NOS.name)[n - 1]} the documents state" if n else "")
                 for c, n, d in zip(inverse.tolist(), self.named[rows].tolist(), self.decision[rows].tolist())]
 
-    def records(self, pairs: PairColumns, rows: np.ndarray, explained: bool = True) -> list[UnitMatch]:
-        """The ``unit_matches`` rows of ``rows``; without ``explained``, with empty explanations (the map, the
-        families and the bridges never read them, and they cost most of a row)."""
+    def records(self, pairs: PairColumns, rows: np.ndarray) -> list[UnitMatch]:
+        """The ``unit_matches`` rows of ``rows``."""
         keys = pairs.keys
-        explanations = self.explanations(pairs, rows) if explained else [""] * len(rows)
+        explanations = self.explanations(pairs, rows)
         return [
             UnitMatch(keys[left], keys[right], uan, nos, title, criteria, level, theme, body, weight, score,
                       DECISIONS[decision], explanation)

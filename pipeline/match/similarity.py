@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain, pairwise, repeat
 
 import numpy as np
 
@@ -257,16 +257,47 @@ class _WordIds:
 def shared_words_each(lefts: Sequence[tuple[str, ...]], rights: Sequence[tuple[str, ...]], rarity: Rarity
                       ) -> list[tuple[str, ...]]:
     """``shared_words`` of ``lefts[i]`` and ``rights[i]`` for each ``i``, to the word: the words' counterparts (the
-    rarity's, where it knows every word) and their order, rarest first, found once for all the pairs."""
+    rarity's, where it knows every word) and their order, rarest first, found once for all the pairs, and each pair's
+    words found as arrays, a word of a pair meeting the words of the same pair."""
     vocabulary = set(chain.from_iterable(lefts))
     known = rarity.counterparts
     if not known.keys() >= vocabulary or not known.keys() >= set(chain.from_iterable(rights)):
         return [shared_words(a, b, rarity) for a, b in zip(lefts, rights)]  # each pair finds its words' counterparts
     idf, unseen = rarity.idf, rarity.unseen
     ranked = sorted(vocabulary, key=lambda w: (-idf.get(w, unseen), w))  # as ``_rarest_first`` sorts
-    rank = dict(zip(ranked, range(len(ranked)))).__getitem__
-    found = []
-    for left, right in zip(lefts, rights):
-        other = frozenset(right)
-        found.append(tuple(sorted([w for w in set(left) if not known[w].isdisjoint(other)], key=rank)))
+    # The left words are numbered in that order, then the other words their counterparts name.
+    ids = dict(zip(ranked, range(len(ranked))))
+    partners = [[ids.setdefault(c, len(ids)) for c in known[w]] for w in ranked]
+    counts = np.fromiter(map(len, partners), dtype=np.int64, count=len(partners))
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    flat = np.fromiter(chain.from_iterable(partners), dtype=np.int64, count=int(starts[-1]))
+    size = max(len(ids), 1)
+
+    def coded(texts: Sequence[tuple[str, ...]]) -> np.ndarray:
+        """Each word of each text that has a number, as text * size + number."""
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        words = np.fromiter(map(ids.get, chain.from_iterable(texts), repeat(-1)), dtype=np.int64,
+                            count=int(lengths.sum()))
+        text = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        return text[words >= 0] * size + words[words >= 0]
+
+    # Each pair's distinct left words, by pair then rank; the right words that some counterpart may be, sorted.
+    pair, word = np.divmod(_distinct(coded(lefts)), size)
+    members = _distinct(coded(rights))
+    of = np.repeat(np.arange(len(word)), counts[word])
+    partner = flat[np.repeat(starts[word] - np.cumsum(counts[word]) + counts[word], counts[word]) + np.arange(len(of))]
+    codes = pair[of] * size + partner
+    hit = np.zeros(len(codes), dtype=bool)
+    if len(members):
+        hit = members[np.minimum(np.searchsorted(members, codes), len(members) - 1)] == codes
+    agree = np.bincount(of[hit], minlength=len(word)) > 0
+    found = np.array(ranked, dtype=object)[word[agree]].tolist()
+    bounds = np.searchsorted(pair[agree], np.arange(len(lefts) + 1)).tolist()
+    return [tuple(found[a:b]) for a, b in pairwise(bounds)]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by a sort (numpy's hashing of integers costs several times more)."""
+    ordered = np.sort(values)
+    found: np.ndarray = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])] if len(ordered) else ordered
     return found

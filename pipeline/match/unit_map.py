@@ -7,16 +7,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import Any
 
 import numpy as np
 
 from pipeline.core.records import CriterionMapRow, Unit, UnitMapRow, from_columns
 from pipeline.match.bridges import Bridge
 from pipeline.match.candidates import Candidates, Roster, among
-from pipeline.match.justify import Evidence, justifications, quotes_shared_words, strongest_methods
+from pipeline.match.justify import Evidence, quotes_shared_words, strongest_methods, wording
 from pipeline.match.overrides import Override
-from pipeline.match.pairs import NO_ROW, PairColumns, aligned_columns
+from pipeline.match.pairs import NO_ROW, PairColumns, aligned_columns, distinct_combinations
 from pipeline.match.scoring import DECISIONS, Scored
 from pipeline.match.succession import Supersession
 from pipeline.match.successors import Relation, links_each, relations, successor_links
@@ -42,102 +41,29 @@ class UnitMap:
     criteria: list[CriterionMapRow]
 
 
-def _transposed(records: Sequence[Any], width: int) -> list[Sequence[Any]]:
-    """Records of ``width`` values (tuples) as columns."""
-    return list(zip(*records)) if records else [()] * width
-
-
-def _fields(records: Sequence[Any], *names: str) -> list[list[Any]]:
-    """Fields ``names`` of ``records``, a column each."""
-    return [list(map(attrgetter(name), records)) for name in names]
-
-
-def _rows(olds: Sequence[Unit], news: Sequence[Unit] | None, relations: Sequence[Relation],
-          confidences: Sequence[float], methods: Sequence[str], justifications: Sequence[str],
-          covered: Sequence[int | None], totals: Sequence[int | None], statuses: Sequence[str],
-          reviewers: Sequence[str | None]) -> list[UnitMapRow]:
-    """Map rows from their columns (``news``: None for old units without successor)."""
-    nos_codes = [old.nos_code for old in olds]
-    if news is None:
-        new: list[list[Any]] = [[None] * len(olds)] * 5
-    else:
-        new = _fields(news, "unit_key", "scheme", "unit_code", "title", "status")
-        nos_codes = [new_unit.nos_code or nos_code for nos_code, new_unit in zip(nos_codes, news, strict=True)]
-    return from_columns(UnitMapRow, *_fields(olds, "unit_key", "scheme", "unit_code", "title"), *new[:4], nos_codes,
-                        *_fields(relations, "relation", "predicate", "cardinality"), confidences, methods,
-                        justifications, covered, totals, statuses, reviewers, new[4])
-
-
-def _coverage(evidence: Evidence) -> tuple[list[int | None], list[int | None]]:
-    """Each row's (new-unit criteria with a counterpart, new-unit criteria); None where a side has none."""
-    compared = [score is not None for score in evidence.criteria_score]
-    return ([aligned if known else None for aligned, known in zip(evidence.aligned, compared)],
-            [total if known else None for total, known in zip(evidence.right_criteria, compared)])
-
-
-def _exact(evidence: Evidence) -> list[bool]:
+def _exact(evidence: Evidence) -> np.ndarray:
     """Identical titles, or every criterion on both sides aligned."""
-    return [title == 1.0 or (criteria is not None and aligned == left == right)
-            for title, criteria, aligned, left, right in zip(evidence.title_score, evidence.criteria_score,
-                                                             evidence.aligned, evidence.left_criteria,
-                                                             evidence.right_criteria)]
+    compared = ~np.isnan(evidence.criteria_score)
+    exact: np.ndarray = (evidence.title_score == 1.0) | (compared & (evidence.aligned == evidence.left_criteria)
+                                                         & (evidence.aligned == evidence.right_criteria))
+    return exact
 
 
-def _settled(relation: Relation, covered: int | None, total: int | None, uan_equal: bool | None,
-             override: Override | None) -> Relation:
-    """``equivalent`` only where the old unit covers the new one whole or identity is stated; else ``partial``.
+def _settled(related: list[Relation], kept: np.ndarray) -> tuple[np.ndarray, list[Relation]]:
+    """Each link's relation as a number among the relations listed: ``equivalent`` only where ``kept`` (the old unit
+    covers the new one whole, or identity is stated), else ``partial``.
 
     Identity is the same unit reference or a person's ``confirm``; coverage is every
     criterion of the new unit with a counterpart (unknown coverage is not whole).
     """
-    whole = bool(total) and covered == total
-    if relation.relation != "equivalent" or whole or uan_equal or override is not None:
-        return relation
-    return Relation("partial", "skos:closeMatch", relation.cardinality)
-
-
-def _linked_rows(units: dict[str, Unit], keys: list[Pair], ends: tuple[np.ndarray, np.ndarray], evidence: Evidence,
-                 verdicts: list[Verdict], methods: list[str], overrides: dict[Pair, Override],
-                 bridged: dict[Pair, Bridge]) -> list[UnitMapRow]:
-    """The rows of one supersession's links (``keys``, in key order; ``ends``: their old and new units as numbers)
-    from their evidence, verdicts and strongest methods."""
-    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
-    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], links_each(ends[0]).tolist())
-    covered, totals = _coverage(evidence)
-    found: list[tuple[Relation, float, str, str, str, str | None]] = []  # each row's columns from its relation on
-    for key, (score, decision), method, text, covers, total, uan, related in zip(
-            keys, verdicts, methods, texts, covered, totals, evidence.uan_equal, relations(*ends, _exact(evidence)),
-            strict=True):
-        override, bridge = overrides.get(key), bridged.get(key)
-        relation = _settled(related, covers, total, uan, override)
-        confidence = score
-        if bridge is not None:
-            text = f"{bridge.reason}. Direct comparison: {text}"
-            confidence, method = bridge.confidence, bridge.method
-        elif decision == "possible":
-            text += "; no stronger candidate on either side, listed for review"
-        if relation.relation == "partial" and relation.cardinality == "1:1":
-            text += ("; partial: " + (f"{covers} of {total} criteria of the new unit have a counterpart"
-                                      if total else "its criteria could not be compared"))
-        if override is None:
-            found.append((relation, confidence, method, text, "auto", None))
-        else:
-            found.append((relation, 1.0, "override", f"Confirmed by reviewer: {override.note or 'no note'}. "
-                          f"Matcher: {text}", "confirmed", override.source))
-    relation_of, confidences, methods_of, justified, statuses, reviewers = _transposed(found, 6)
-    return _rows(olds, news, relation_of, confidences, methods_of, justified, covered, totals, statuses, reviewers)
-
-
-def _rejected_rows(units: dict[str, Unit], keys: list[Pair], evidence: Evidence, verdicts: list[Verdict],
-                   overrides: dict[Pair, Override]) -> list[UnitMapRow]:
-    """The rows of the pairs a person rejected."""
-    olds, news = [units[old] for old, _ in keys], [units[new] for _, new in keys]
-    texts = justifications(olds, news, evidence, [score for score, _ in verdicts], [1] * len(keys))
-    notes = [overrides[key] for key in keys]
-    size = len(keys)
-    return _rows(olds, news, [NONE] * size, [0.0] * size, ["override"] * size,
-                 [f"Rejected by reviewer: {o.note or 'no note'}. Matcher: {text}" for o, text in zip(notes, texts)],
-                 *_coverage(evidence), ["rejected"] * size, [o.source for o in notes])
+    # ``relations`` gives a handful of relations, each object many times: they are told apart by identity.
+    _, first, inverse = np.unique(np.fromiter(map(id, related), dtype=np.int64, count=len(related)),
+                                  return_index=True, return_inverse=True)
+    kinds = [related[i] for i in first.tolist()]
+    equivalent = np.array([kind.relation == "equivalent" for kind in kinds], dtype=bool)
+    inverse = inverse.reshape(-1)
+    code = np.where(equivalent[inverse] & ~kept, inverse + len(kinds), inverse)
+    return code, kinds + [Relation("partial", "skos:closeMatch", kind.cardinality) for kind in kinds]
 
 
 def _none_row(new_schemes: list[str], best: tuple[Unit, Verdict, str] | None) -> tuple[str, float, str]:
@@ -258,24 +184,23 @@ def unlisted(units: Roster, links: list[Links]) -> np.ndarray:
     return found_old
 
 
-def read_features(columns: PairColumns, keys: Sequence[Pair], at: np.ndarray,
-                  shared: Callable[[Sequence[Pair]], list[tuple[str, ...]]] | None
+def read_features(columns: PairColumns, at: np.ndarray, shared: Callable[[Sequence[Pair]], list[tuple[str, ...]]] | None
                   ) -> tuple[Evidence, tuple[list[str], list[str], list[float]]]:
-    """What the rows say of pairs ``keys`` (each compared, at rows ``at``), read from ``columns`` a column at a time,
-    and the pairs of criteria their alignments hold, row by row, as columns (left key, right key, score).
+    """What the rows ``at`` of ``columns`` say of their pairs, read a column at a time, and the pairs of criteria
+    their alignments hold, row by row, as columns (left key, right key, score).
 
     The title words two titles share (``shared``, for many pairs at once) are found only where a justification
     quotes them (``justify.quotes_shared_words``; none without ``shared``).
     """
-    titles = columns.column("title_score", at)
+    titles = columns.columns["title_score"][at]
     counts, left, right, scores = aligned_columns(columns.alignments, at)
-    quoted = [i for i, title in enumerate(titles) if quotes_shared_words(title)] if shared else []
-    words: list[tuple[str, ...]] = [()] * len(keys)
-    for i, found in zip(quoted, shared([keys[i] for i in quoted]) if shared and quoted else []):
+    quoted = np.flatnonzero(quotes_shared_words(titles)).tolist() if shared else []
+    words: list[tuple[str, ...]] = [()] * len(at)
+    for i, found in zip(quoted, shared(list(map(columns.pair, at[quoted].tolist()))) if shared and quoted else []):
         words[i] = found
-    evidence = Evidence(columns.column("uan_equal", at), columns.column("nos_equal", at), titles, words,
-                        columns.column("criteria_score", at), columns.column("left_criteria", at),
-                        columns.column("right_criteria", at), columns.column("theme_equal", at), counts)
+    read = {name: columns.columns[name][at] for name in ("uan_equal", "nos_equal", "criteria_score", "left_criteria",
+                                                         "right_criteria", "theme_equal")}
+    evidence = Evidence(title_score=titles, title_shared=words, aligned=np.array(counts, dtype=np.int64), **read)
     return evidence, (left, right, scores)
 
 
@@ -286,6 +211,124 @@ def verdicts(columns: PairColumns, scored: Scored, decided: Mapping[Pair, str], 
     assert (at != NO_ROW).all(), "the map reads compared pairs"
     return [(score, decided.get(key) or DECISIONS[decision])
             for key, score, decision in zip(keys, scored.score[at].tolist(), scored.decision[at].tolist())]
+
+
+def _none_rows(units: dict[str, Unit], links: list[Links], columns: PairColumns, scored: Scored,
+               decided: Mapping[Pair, str], unlinked: list[str], nearest: np.ndarray
+               ) -> tuple[list[str], list[float], list[str]]:
+    """The justification, confidence and method of the row of each old unit without successor (``unlinked``), from its
+    nearest candidate (``nearest``: rows, ``Compared.nearest``), if any."""
+    new_schemes = new_schemes_of([found.supersession for found in links])
+    best = np.full(len(columns.keys), NO_ROW, dtype=np.int64)
+    best[columns.left[nearest]] = nearest
+    at = best[np.fromiter(map(columns.position, unlinked), dtype=np.int64, count=len(unlinked))]
+    found_at = at[at != NO_ROW]
+    pairs = list(map(columns.pair, found_at.tolist()))
+    nearby = iter(zip(pairs, verdicts(columns, scored, decided, pairs, found_at), strongest_methods(columns, found_at)))
+    texts, confidences, methods = [], [], []
+    for key, row in zip(unlinked, at.tolist()):
+        if row == NO_ROW:
+            text, confidence, method = _none_row(new_schemes[units[key].scheme], None)
+        else:
+            (_, new_key), verdict, method = next(nearby)
+            text, confidence, method = _none_row(new_schemes[units[key].scheme], (units[new_key], verdict, method))
+        texts.append(text)
+        confidences.append(confidence)
+        methods.append(method)
+    return texts, confidences, methods
+
+
+def _columns(table: Sequence[Unit], *names: str) -> list[np.ndarray]:
+    """Fields ``names`` of the units of ``table``, a column each, then None (the unit of a row without successor)."""
+    found = [np.empty(len(table) + 1, dtype=object) for _ in names]
+    for column, values in zip(found, zip(*map(attrgetter(*names), table)), strict=False):  # each unit looked at once
+        column[:-1] = values
+    return found
+
+
+def _known(values: np.ndarray, known: np.ndarray, more: int) -> np.ndarray:
+    """``values`` as Python numbers where ``known``, else None, then ``more`` None."""
+    column = np.full(len(values) + more, None, dtype=object)
+    column[:len(values)][known] = values[known].astype(object)
+    return column
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """What bridges and people say of the rows of links and rejected pairs, a column each: confidence, method, status,
+    reviewer, the words before the matcher's (None where no row has any), and which rows a bridge made, a person
+    confirmed, or a person decided."""
+
+    confidence: np.ndarray
+    method: np.ndarray
+    status: np.ndarray
+    reviewer: np.ndarray
+    prefix: list[str] | None
+    bridged: np.ndarray
+    confirmed: np.ndarray
+    decided: np.ndarray
+
+
+def _spoken(links: list[Links], keys: list[Pair], size: int, score: np.ndarray, methods: list[str],
+            overrides: dict[Pair, Override], decided: Mapping[Pair, str]) -> Spoken:
+    """A bridge or a person's decision for the few rows it names (``keys``: the links of every supersession, ``size``
+    of them, then the rejected pairs); the matcher's ``score`` and strongest ``methods`` for the links' other rows."""
+    confidence = score.copy()
+    method = np.array(methods + ["override"] * (len(keys) - size), dtype=object)
+    status = np.full(len(keys), "auto", dtype=object)
+    reviewer = np.full(len(keys), None, dtype=object)
+    bridged, confirmed, person = (np.zeros(len(keys), dtype=bool) for _ in range(3))
+    prefixes: dict[int, str] = {}
+    start = 0
+    for found in links:
+        for i, key in enumerate(found.pairs if found.bridged else (), start):
+            if (bridge := found.bridged.get(key)) is not None:
+                prefixes[i] = f"{bridge.reason}. Direct comparison: "
+                confidence[i], method[i], bridged[i] = bridge.confidence, bridge.method, True
+        start += len(found.pairs)
+    for i, key in enumerate(keys[:size] if overrides or decided else ()):
+        person[i] = key in decided
+        if (override := overrides.get(key)) is not None:
+            prefixes[i] = f"Confirmed by reviewer: {override.note or 'no note'}. Matcher: " + prefixes.get(i, "")
+            confidence[i], method[i], status[i], reviewer[i] = 1.0, "override", "confirmed", override.source
+            confirmed[i] = True
+    for i, key in enumerate(keys[size:], size):
+        override = overrides[key]
+        prefixes[i] = f"Rejected by reviewer: {override.note or 'no note'}. Matcher: "
+        reviewer[i] = override.source
+    confidence[size:], status[size:] = 0.0, "rejected"
+    prefix = None
+    if prefixes:
+        prefix = [""] * len(keys)
+        for i, text in prefixes.items():
+            prefix[i] = text
+    return Spoken(confidence, method, status, reviewer, prefix, bridged, confirmed, person)
+
+
+def _linked_relations(linked: list[np.ndarray], old: np.ndarray, new: np.ndarray, exact: np.ndarray
+                      ) -> tuple[np.ndarray, list[Relation]]:
+    """For the links of each supersession in turn (``linked``: their rows; ``old``, ``new``: their units as numbers,
+    ``exact``: whether their evidence is complete), how many new units each old unit's links reach, and each link's
+    relation, from how many links each side has within its supersession."""
+    parts = np.ones(len(old), dtype=np.int64)
+    related: list[Relation] = []
+    start = 0
+    for rows in linked:
+        part = slice(start, start + len(rows))
+        parts[part] = links_each(old[part])
+        related += relations(old[part], new[part], exact[part].tolist())
+        start += len(rows)
+    return parts, related
+
+
+def _placed(linked: list[np.ndarray], rejected: list[np.ndarray], none: int) -> np.ndarray:
+    """Where each row (the links of every supersession, then its rejected pairs, then ``none`` rows without successor)
+    stands when each supersession's links and rejected pairs are listed in turn: how rows of one pair are ordered."""
+    offsets = np.cumsum([0] + [len(a) + len(b) for a, b in zip(linked, rejected, strict=True)])
+    return np.concatenate([np.zeros(0, dtype=np.int64),
+                           *(offsets[i] + np.arange(len(rows)) for i, rows in enumerate(linked)),
+                           *(offsets[i] + len(linked[i]) + np.arange(len(rows)) for i, rows in enumerate(rejected)),
+                           offsets[-1] + np.arange(none)])
 
 
 def build_unit_map(
@@ -307,47 +350,67 @@ def build_unit_map(
     (``unlinked``, as ``unlisted`` gives them; ``nearest``: rows, one for each of those with a candidate,
     ``Compared.nearest``); the title words two titles share from ``shared`` (``read_features``).
     A confirmed pair is always a link, a rejected one never is, and both get ``method = override``.
+    The rows of every supersession are read, worded and made together, a column at a time.
     """
-    rows: list[UnitMapRow] = []
-    criterion_rows: list[CriterionMapRow] = []
-    ends: list[tuple[np.ndarray, np.ndarray]] = []  # each row's old and new unit, as numbers
-    for found in links:  # a supersession at a time: what its rows say is held for its rows alone
-        ordered = found.pairs
-        at = columns.rows(ordered)
-        evidence, (left, right, scores) = read_features(columns, ordered, at, shared)
-        ends.append((columns.left[at], columns.right[at]))
-        rows += _linked_rows(units, ordered, ends[-1], evidence, verdicts(columns, scored, decided, ordered, at),
-                             strongest_methods(columns, at), overrides, found.bridged)
-        criterion_rows += from_columns(CriterionMapRow, left, right, scores)
-        rejected = found.rejected
-        at = columns.rows(rejected)
-        ends.append((columns.left[at], columns.right[at]))
-        rows += _rejected_rows(units, rejected, read_features(columns, rejected, at, shared)[0],
-                               verdicts(columns, scored, decided, rejected, at), overrides)
+    # The links of every supersession, then the pairs a person rejected, then the old units without either.
+    linked = [columns.rows(found.pairs) for found in links]
+    rejected = [columns.rows(found.rejected) for found in links]
+    keys = [key for found in links for key in found.pairs] + [key for found in links for key in found.rejected]
+    at = np.concatenate([np.zeros(0, dtype=np.int64), *linked, *rejected])
+    assert (at != NO_ROW).all(), "the map reads compared pairs"
+    size, none = sum(map(len, linked)), len(unlinked)
+    evidence, (left, right, scores) = read_features(columns, at, shared)
+    criterion_rows = from_columns(CriterionMapRow, *(column[:sum(evidence.aligned[:size].tolist())]
+                                                     for column in (left, right, scores)))
+    del left, right, scores
+    score = scored.score[at]
+    spoken = _spoken(links, keys, size, score, strongest_methods(columns, at[:size]), overrides, decided)
+    parts, related = _linked_relations(linked, columns.left[at], columns.right[at], _exact(evidence))
+    compared = ~np.isnan(evidence.criteria_score)
+    total = np.where(compared, evidence.right_criteria, 0)
+    whole = (total > 0) & (evidence.aligned == total)
+    code, kinds = _settled(related, (whole | (evidence.uan_equal == 1) | spoken.confirmed)[:size])
+    kinds.append(NONE)
+    code = np.concatenate([code, np.full(len(at) - size + none, len(kinds) - 1, dtype=np.int64)])
 
-    new_schemes = new_schemes_of([found.supersession for found in links])
-    nearest_of = {columns.keys[left]: row for left, row in zip(columns.left[nearest].tolist(), nearest.tolist())}
-    olds = [units[key] for key in unlinked]
-    at = np.array([nearest_of.get(old.unit_key, NO_ROW) for old in olds], dtype=np.int64)
-    found_at = at[at != NO_ROW]
-    best = [columns.pair(row) for row in found_at.tolist()]
-    nearby = iter(zip(best, verdicts(columns, scored, decided, best, found_at), strongest_methods(columns, found_at)))
-    unmapped = []
-    for old, row in zip(olds, at.tolist()):
-        if row == NO_ROW:
-            unmapped.append(_none_row(new_schemes[old.scheme], None))
-        else:
-            (_, new_key), verdict, method = next(nearby)
-            unmapped.append(_none_row(new_schemes[old.scheme], (units[new_key], verdict, method)))
-    texts, confidences, methods = _transposed(unmapped, 3)
-    size = len(olds)
-    rows += _rows(olds, None, [NONE] * size, confidences, methods, texts, [None] * size, [None] * size,
-                  ["auto"] * size, [None] * size)
-    # Positions follow key order; a row without successor has none (before every position).
-    position = columns.position
-    ends.append((np.array([position(key) for key in unlinked], dtype=np.int64), np.full(size, -1, dtype=np.int64)))
-    order = np.lexsort((np.concatenate([new for _, new in ends]), np.concatenate([old for old, _ in ends])))
-    return UnitMap([rows[i] for i in order.tolist()], criterion_rows)
+    # The units the rows name, in key order, each read once: a row names its units by their place here.
+    unlisted_at = np.fromiter(map(columns.position, unlinked), dtype=np.int64, count=none)
+    named = np.concatenate([columns.left[at], columns.right[at], unlisted_at])
+    involved = named[distinct_combinations([named])[0]]
+    table = [units[columns.keys[position]] for position in involved.tolist()]
+    old = np.searchsorted(involved, np.concatenate([columns.left[at], unlisted_at]))
+    new = np.searchsorted(involved, columns.right[at])
+    worded = wording(table, old[:len(at)], new, evidence, score, parts)
+    partial = np.array([kind.relation == "partial" and kind.cardinality == "1:1" for kind in kinds], dtype=bool)
+    linking = np.arange(len(at)) < size
+    worded.add(linking & (scored.decision[at] == DECISIONS.index("possible")) & ~spoken.decided & ~spoken.bridged, [],
+               lambda: "no stronger candidate on either side, listed for review")
+    worded.add(partial[code[:len(at)]] & (total > 0), [evidence.aligned, total],
+               lambda covered, of: f"partial: {covered} of {of} criteria of the new unit have a counterpart")
+    worded.add(partial[code[:len(at)]] & (total == 0), [], lambda: "partial: its criteria could not be compared")
+    texts, confidences, methods = _none_rows(units, links, columns, scored, decided, unlinked, nearest)
+    justified = np.array(worded.joined(spoken.prefix) + texts, dtype=object)
+    del worded, texts
+    covered, totals = (_known(column, compared, none) for column in (evidence.aligned, evidence.right_criteria))
+
+    new = np.concatenate([new, np.full(none, len(table), dtype=np.int64)])  # no successor: the None after the units
+    # Key order (old unit, then new, a row without successor first), and ties in the order the supersessions list them.
+    order = np.lexsort((_placed(linked, rejected, none), np.append(involved, -1)[new], involved[old]))
+    old, new = old[order], new[order]
+    keyed, scheme, unit_code, title, nos, to_status = _columns(table, "unit_key", "scheme", "unit_code", "title",
+                                                               "nos_code", "status")
+    stated = np.array([bool(code) for code in nos], dtype=bool)
+    relation, predicate, cardinality = (np.array([*map(attrgetter(name), kinds)], dtype=object)[code[order]]
+                                        for name in ("relation", "predicate", "cardinality"))
+    made = from_columns(
+        UnitMapRow, keyed[old].tolist(), scheme[old].tolist(), unit_code[old].tolist(), title[old].tolist(),
+        keyed[new].tolist(), scheme[new].tolist(), unit_code[new].tolist(), title[new].tolist(),
+        np.where(stated[new], nos[new], nos[old]).tolist(), relation.tolist(), predicate.tolist(), cardinality.tolist(),
+        np.concatenate([spoken.confidence, confidences])[order].tolist(),
+        np.concatenate([spoken.method, methods])[order].tolist(), justified[order].tolist(), covered[order].tolist(),
+        totals[order].tolist(), np.concatenate([spoken.status, np.full(none, "auto", dtype=object)])[order].tolist(),
+        np.concatenate([spoken.reviewer, np.full(none, None)])[order].tolist(), to_status[new].tolist())
+    return UnitMap(made, criterion_rows)
 
 
 def new_schemes_of(supersessions: list[Supersession]) -> dict[str, list[str]]:
