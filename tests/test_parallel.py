@@ -154,12 +154,3 @@ def test_page_ranges_are_held_to_the_time_limit_together(tmp_path):
 def test_workers_below_one_are_refused():
     with pytest.raises(PipelineError, match="--workers must be at least 1, not 0"):
         Engine(workers=0)
-
-
-def test_work_submitted_to_an_entered_engine_runs_on_its_pool_and_else_here_when_asked_for():
-    with Engine(workers=2) as engine:
-        engine.warm()
-        elsewhere = engine.submitted(_pid, None)
-        assert elsewhere() != os.getpid()
-    assert Engine(workers=2).submitted(_pid, None)() == os.getpid()  # not entered: no pool to start
-    assert Engine().submitted(abs, -3)() == 3

@@ -15,7 +15,6 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures import as_completed as futures_completed
-from functools import partial
 from typing import Any, TypeVar
 
 from pipeline.core.errors import PipelineError
@@ -91,27 +90,6 @@ class Engine:
         if self._kept is None:
             self._kept = self._new(self.workers)
         yield from _finished(self._kept, work, items, order)
-
-    def submitted(self, work: Callable[[T], R], item: T) -> Callable[[], R]:
-        """``work`` of ``item`` begun now on the pool (or the Dask cluster), beside what this process does meanwhile,
-        where the engine is entered and runs work elsewhere; else done here when its result is asked for. Call what
-        this gives for the result."""
-        if not self._depth or not self.parallel:
-            return partial(work, item)
-        if self._kept is None:
-            self._kept = self._new(self.workers)
-        place = self._kept
-        future = place.submit(work, item) if isinstance(place, Executor) else place.submit(work, item, pure=False)
-        result: Callable[[], R] = future.result
-        return result
-
-    def warm(self) -> None:
-        """Start a worker now, where the engine is entered and has a pool, so that it has imported the pipeline by the
-        time work comes."""
-        if self._depth and self.parallel and self._kept is None:
-            self._kept = self._new(self.workers)
-            if isinstance(self._kept, Executor):
-                self._kept.submit(int)  # a pool starts a worker for the first task it is given
 
     def _new(self, workers: int) -> Any:
         """A Dask client for the scheduler, else a pool of ``workers`` processes."""

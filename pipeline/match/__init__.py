@@ -110,58 +110,36 @@ def _bridges(
     return {(bridge.old_key, bridge.new_key): bridge for bridge in found}
 
 
-# Below this many units a run has too little to do while a worker starts to compare the random samples beside it:
-# they are compared in this process.
-POOLED_SAMPLES = 10_000
-# The comparisons that only some units can make (criteria, a unit reference, a NOS code), each with the units that can
-# make it, and whether its pairs' criteria are aligned: each draws its own random pairs among those units, so that its
-# u rests on pairs that reach its levels. Aligning criteria is the costly part: only the criteria's own sample does it.
-_OWN = ((CRITERIA.name, attrgetter("criteria"), True), (UAN.name, attrgetter("unit.uan"), False),
-        (NOS.name, attrgetter("unit.nos_code"), False))
-Sample = list[tuple[object, ...]]
+def _fitted(patterns: np.ndarray, counts: np.ndarray, profiles: dict[str, UnitProfile], rarity: Rarities,
+            all_pairs: int) -> Model:
+    """The comparisons' m and u estimated from the candidate pairs (their distinct level patterns, with how many
+    pairs land on each) and from random cross-scheme pairs."""
+    def values(found: tuple[dict[str, np.ndarray], Alignments]) -> list[tuple[object, ...]]:
+        combinations, inverse = value_combinations(COMPARISONS, PairColumns((), columns=found[0]),
+                                                   np.arange(len(found[1])), counted=False)
+        return [combinations[i] for i in inverse.tolist()]
 
-
-def _random_samples(profiles: dict[str, UnitProfile], rarity: Rarities, engine: Engine) -> Callable[[], list[Sample]]:
-    """The feature values of random cross-scheme pairs that model fitting reads (``_fitted``): drawn now, and
-    compared on ``engine`` beside the rest of the run (they depend on nothing blocking finds), or here when asked
-    for (``Engine.submitted``)."""
     schemes: dict[str, list[UnitProfile]] = {}  # grouped once for the four samples
     for profile in profiles.values():
         schemes.setdefault(profile.unit.scheme, []).append(profile)
     keys = {scheme: [p.unit.unit_key for p in members] for scheme, members in schemes.items()}
 
-    def drawn(among: Callable[[UnitProfile], object] | None, count: int) -> list[tuple[str, str]]:
-        return random_pairs({scheme: keys[scheme] if among is None else list(compress(keys[scheme], map(among, members)))
-                             for scheme, members in schemes.items()}, count)
+    def drawn(among: Callable[[UnitProfile], object] | None, count: int = RANDOM_PAIRS,
+              criteria: bool = False) -> list[tuple[object, ...]]:
+        by_scheme = {scheme: keys[scheme] if among is None else list(compress(keys[scheme], map(among, members)))
+                     for scheme, members in schemes.items()}
+        # A few thousand pairs: compared here, since handing them to a pool costs more than it saves.
+        pairs = random_pairs(by_scheme, count)
+        return values(compare_all(pairs, profiles, rarity, Engine(),
+                                  None if criteria else np.zeros(len(pairs), dtype=bool)))
 
-    samples = [(drawn(None, RANDOM_PAIRS), False), *((drawn(among, OWN_RANDOM_PAIRS), aligned)
-                                                      for _, among, aligned in _OWN)]
-    units = {key: profiles[key] for pairs, _ in samples for pair in pairs for key in pair}
-    return engine.submitted(_sample_values, (samples, units, rarity))
-
-
-def _sample_values(task: tuple[list[tuple[list[tuple[str, str]], bool]], dict[str, UnitProfile], Rarities]
-                   ) -> list[Sample]:
-    """The feature values of each sample's pairs (their criteria aligned where it says so), in comparison order,
-    from the profiles of their units (a worker's task)."""
-    samples, profiles, rarity = task
-
-    def values(found: tuple[dict[str, np.ndarray], Alignments]) -> Sample:
-        combinations, inverse = value_combinations(COMPARISONS, PairColumns((), columns=found[0]),
-                                                   np.arange(len(found[1])), counted=False)
-        return [combinations[i] for i in inverse.tolist()]
-
-    # A few thousand pairs: compared in one process.
-    return [values(compare_all(pairs, profiles, rarity, Engine(), None if aligned else np.zeros(len(pairs), dtype=bool)))
-            for pairs, aligned in samples]
-
-
-def _fitted(patterns: np.ndarray, counts: np.ndarray, samples: list[Sample], all_pairs: int) -> Model:
-    """The comparisons' m and u estimated from the candidate pairs (their distinct level patterns, with how many
-    pairs land on each) and from random cross-scheme pairs (``_random_samples``)."""
-    random, *own = samples
-    return fit(COMPARISONS, (patterns.astype(np.int64), counts), random, all_pairs,
-               {name: sample for (name, _, _), sample in zip(_OWN, own)})
+    # A comparison that only some units can make (criteria, a unit reference, a NOS code) draws its own
+    # random pairs among those units, so that its u rests on pairs that reach its levels. Aligning criteria
+    # is the costly part: only the criteria's own sample does it.
+    own = {CRITERIA.name: drawn(attrgetter("criteria"), OWN_RANDOM_PAIRS, criteria=True),
+           UAN.name: drawn(attrgetter("unit.uan"), OWN_RANDOM_PAIRS),
+           NOS.name: drawn(attrgetter("unit.nos_code"), OWN_RANDOM_PAIRS)}
+    return fit(COMPARISONS, (patterns.astype(np.int64), counts), drawn(None), all_pairs, own)
 
 
 def _prepared(units: list[Unit], criteria: list[Criterion], outcomes: list[Outcome], kept: Path | None
@@ -234,10 +212,7 @@ def match_corpus(
     rank = scheme_rank(entries, schemes)
 
     kept_pairs = Kept.read(kept)  # read while the units are prepared, and held for the pairs families bridge too
-    pooled = engine if len(units) >= POOLED_SAMPLES else Engine()
-    pooled.warm()
     profiles, rarity = _prepared(units, criteria, outcomes or [], kept)
-    samples = _random_samples(profiles, rarity, pooled)
     blocking = block(profiles, rank.__getitem__)
     say(f"blocking kept {blocking.comparisons} of {blocking.all_pairs} cross-scheme pairs")
 
@@ -250,7 +225,7 @@ def match_corpus(
         f"{len(compared.pairs) - compared.compared} kept from an earlier run")
     # Each pair's levels, found once: EM fits their patterns, and the scorer weighs each pattern once.
     patterns, inverse, counts = distinct_rows(level_matrix(COMPARISONS, compared.pairs, np.arange(len(compared.pairs))))
-    model = _fitted(patterns, counts, samples(), blocked["all_pairs"])
+    model = _fitted(patterns, counts, profiles, rarity, blocked["all_pairs"])
     say(f"model fitted by EM in {model.iterations} iterations; u from {model.random_pairs} random pairs")
     scored = compared.score(Scorer(model), patterns, inverse)
     del patterns, inverse  # a row of levels for every pair: weighed now

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.match
-from pipeline.core.parallel import Engine
 from pipeline.match import MatchResult, match_corpus
 from tests.match.factories import criteria, entry, unit
 
@@ -62,16 +60,6 @@ def run(tmp_path: Path, overrides: str = "") -> MatchResult:
 @pytest.fixture
 def result(tmp_path: Path) -> MatchResult:
     return run(tmp_path)
-
-
-def test_random_pairs_compared_on_a_worker_fit_the_model_they_fit_here(tmp_path: Path, monkeypatch,
-                                                                        result: MatchResult):
-    monkeypatch.setattr(pipeline.match, "POOLED_SAMPLES", 0)  # a corpus of any size has them compared by the pool
-    path = tmp_path / "none.csv"
-    path.write_text("from_key,to_key,decision,note\n", encoding="utf-8")
-    with Engine(workers=2) as engine:
-        pooled = match_corpus(UNITS, CRITERIA, ENTRIES, path, engine=engine)
-    assert pooled.model == result.model and pooled.summary == result.summary and pooled.unit_map == result.unit_map
 
 
 def rows_of(result: MatchResult, from_key: str) -> list:
