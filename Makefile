@@ -53,8 +53,11 @@ check: $(TEST_STAMP)
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/mypy
 
+# The tests on TEST_WORKERS processes (pytest-xdist), a file's tests on one of them: its module fixtures are made
+# once. TEST_WORKERS=0 runs them all in this process.
+TEST_WORKERS ?= 2
 test: check $(SYSTEM)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # SUCCESSOR: the folder of the real successor development set (nos_2013.tsv).
 SUCCESSOR ?= ../shared/successor
