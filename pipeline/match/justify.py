@@ -175,8 +175,3 @@ def wording(units: Sequence[Unit], old: np.ndarray, new: np.ndarray, evidence: E
     found.add(np.ones(len(old), dtype=bool), [scores], lambda score: f"match probability {score:.3f} ({decide(score)})")
     return found
 
-
-def justifications(units: Sequence[Unit], old: np.ndarray, new: np.ndarray, evidence: Evidence, scores: np.ndarray,
-                   parts: np.ndarray) -> list[str]:
-    """One line for each pair (``units[old[i]]``, ``units[new[i]]``): its clauses (``wording``) joined."""
-    return wording(units, old, new, evidence, scores, parts).joined()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.match.justify import Evidence, Wording, justifications
+from pipeline.match.justify import Evidence, Wording, wording
 from pipeline.match.pairs import MISSING
 from tests.match.factories import unit
 
@@ -26,7 +26,7 @@ def test_each_pair_is_worded_from_its_own_row_of_the_columns():
     )
     old_only_level = unit("old", "13", "Answer calls", nos_code=None)
     units = [SWITCHBOARD, old_only_level, TELEPHONE]
-    texts = justifications(units, np.array([0, 1]), np.array([2, 2]), evidence, np.array([0.9312, 0.5]), np.array([2, 1]))
+    texts = wording(units, np.array([0, 1]), np.array([2, 2]), evidence, np.array([0.9312, 0.5]), np.array([2, 1])).joined()
     assert texts == [
         "Split: one of 2 new units that together carry this competence; different NOS codes (CS1 / CS2); titles share "
         "key words (0.55; shared \u2018switchboard\u2019, \u2018answer\u2019, \u2018call\u2019); 2 of the new unit's 4 "
